@@ -1,0 +1,80 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Area, AuditEvent, Authority, User
+
+admin.site.site_header = "Commissioning portal administration"
+admin.site.site_title = "Commissioning portal"
+admin.site.index_title = "Commissioning cycle"
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_lead_commissioner", "email"]
+    list_filter = ["kind", "is_lead_commissioner"]
+    search_fields = ["name"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "authority", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff", "authority"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "job_title", "role", "authority"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a platform administrator may grant or remove administrator rights."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff", "groups"]
+        return fields
+
+    add_fieldsets = [
+        (None, {"fields": ["email", "full_name", "role", "authority", "password1", "password2"]}),
+    ]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only, here as everywhere."""
+
+    list_display = [
+        "occurred_at",
+        "action",
+        "actor_email",
+        "organisation",
+        "object_repr",
+        "ip_address",
+    ]
+    list_filter = ["action"]
+    search_fields = ["action", "actor_email", "object_repr", "organisation"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and (request.user.is_superuser or request.user.is_officer)

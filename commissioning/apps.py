@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CommissioningConfig(AppConfig):
+    name = "commissioning"
+    verbose_name = "Commissioning core"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.urls import reverse
+
+NAVIGATION = {
+    "officer": [("Home", "officer_home"), ("Admin", "admin:index")],
+    "evaluator": [("Home", "evaluator_home")],
+    "provider": [("Home", "provider_home")],
+    "partner": [("Home", "partner_home")],
+}
+
+
+def portal(request):
+    """Portal name, phase and the navigation for the signed-in user's role."""
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for label, name in NAVIGATION.get(user.role, []):
+            url = reverse(name)
+            items.append({"label": label, "url": url, "current": request.path == url})
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "portal_phase": settings.PORTAL_PHASE,
+        "support_email": settings.SUPPORT_EMAIL,
+        "navigation": items,
+    }

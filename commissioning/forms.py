@@ -1,0 +1,82 @@
+"""Forms of the shared core: sign-in and two-factor codes."""
+
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+
+
+class GDSFormMixin:
+    """Render fields with the GOV.UK pack; the page supplies the <form>, CSRF and buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class SignInForm(GDSFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "inactive": "This account has been closed. Contact the commissioning team.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false", "class": "govuk-input"}
+        )
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class TokenForm(GDSFormMixin, forms.Form):
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code shown in your authenticator app.",
+        max_length=6,
+        min_length=6,
+        error_messages={
+            "required": "Enter the 6-digit security code",
+            "min_length": "The security code must be 6 digits",
+            "max_length": "The security code must be 6 digits",
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input govuk-input--width-10",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip()
+        if not token.isdigit():
+            raise forms.ValidationError("The security code must be 6 digits")
+        return token
+
+
+class PortalPasswordResetForm(GDSFormMixin, PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+
+
+class PortalSetPasswordForm(GDSFormMixin, SetPasswordForm):
+    pass
+
+
+class PortalPasswordChangeForm(GDSFormMixin, PasswordChangeForm):
+    pass

@@ -1,0 +1,220 @@
+"""Shared core: authorities, areas, users and roles, and the append-only audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+
+class Authority(models.Model):
+    """A commissioning body: the lead OPCC, a partner local authority, an ICB or another PCC."""
+
+    class Kind(models.TextChoices):
+        OPCC = "opcc", "Office of the Police and Crime Commissioner"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        ICB = "icb", "Integrated care board"
+        OTHER_PCC = "other_pcc", "Other police and crime commissioner"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_lead_commissioner = models.BooleanField(
+        default=False, help_text="The authority that runs frameworks and awards on this portal."
+    )
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.Model):
+    """A geographic area a provider can cover, e.g. one of the 7 West Midlands local authority areas."""
+
+    name = models.CharField(max_length=100, unique=True)
+    code = models.SlugField(max_length=50, unique=True)
+    region = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.OFFICER)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address. Their role decides what they may do."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", "Commissioning officer"
+        EVALUATOR = "evaluator", "Evaluator"
+        PROVIDER = "provider", "Provider user"
+        PARTNER = "partner", "Partner commissioner"
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="For officers, evaluators and partner commissioners: the authority they work for.",
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="May sign in to the admin (commissioning officers only)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == self.Role.OFFICER
+
+    @property
+    def is_evaluator(self) -> bool:
+        return self.role == self.Role.EVALUATOR
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == self.Role.PROVIDER
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == self.Role.PARTNER
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Staff (officers, evaluators) and platform administrators sign in with a second factor."""
+        return self.is_superuser or self.role in {self.Role.OFFICER, self.Role.EVALUATOR}
+
+    @property
+    def organisation_name(self) -> str:
+        membership = getattr(self, "supplier_membership", None)
+        if membership is not None:
+            return membership.supplier.legal_name
+        return self.authority.name if self.authority_id else ""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only: events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only: events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """One row holding the hash of the newest event; locking it serialises appends to the chain."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_event_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"Audit chain head at event {self.last_event_id}"
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a material decision; each row's hash covers the previous row's."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only: events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only: events cannot be deleted.")
+
+    def compute_hash(self) -> str:
+        payload = {
+            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(),
+            "actor_id": self.actor_id,
+            "actor_email": self.actor_email,
+            "organisation": self.organisation,
+            "action": self.action,
+            "content_type_id": self.content_type_id,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "data": self.data,
+            "ip_address": self.ip_address,
+            "prev_hash": self.prev_hash,
+        }
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+        return hashlib.sha256(canonical.encode()).hexdigest()

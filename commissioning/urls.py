@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import path
+
+from .views import auth, home, pages
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("sign-in/", auth.sign_in, name="login"),
+    path("sign-out/", auth.sign_out, name="logout"),
+    path("account/two-factor/", auth.two_factor, name="two_factor"),
+    path("account/password/", auth.password_change, name="password_change"),
+    path("account/password/done/", auth.password_change_done, name="password_change_done"),
+    path("password-reset/", auth.password_reset, name="password_reset"),
+    path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password-reset/complete/", auth.password_reset_complete, name="password_reset_complete"),
+    path("officer/", home.officer_home, name="officer_home"),
+    path("evaluator/", home.evaluator_home, name="evaluator_home"),
+    path("provider/", home.provider_home, name="provider_home"),
+    path("partner/", home.partner_home, name="partner_home"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+handler500 = "django.views.defaults.server_error"

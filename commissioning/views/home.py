@@ -1,0 +1,42 @@
+"""The landing page and one home page for each role."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ..access import permission_required, public
+
+ROLE_HOMES = {
+    "officer": "officer_home",
+    "evaluator": "evaluator_home",
+    "provider": "provider_home",
+    "partner": "partner_home",
+}
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in users go to their role's home; everyone else sees the public start page."""
+    if request.user.is_authenticated and request.user.role in ROLE_HOMES:
+        return redirect(ROLE_HOMES[request.user.role])
+    return render(request, "pages/start.html")
+
+
+@permission_required("commissioning.officer_home")
+def officer_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "commissioning/officer_home.html")
+
+
+@permission_required("commissioning.evaluator_home")
+def evaluator_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "commissioning/evaluator_home.html")
+
+
+@permission_required("commissioning.provider_home")
+def provider_home(request: HttpRequest) -> HttpResponse:
+    supplier = request.user.supplier_membership.supplier
+    return render(request, "commissioning/provider_home.html", {"supplier": supplier})
+
+
+@permission_required("commissioning.partner_home", read_only=True)
+def partner_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "commissioning/partner_home.html", {"authority": request.user.authority})
