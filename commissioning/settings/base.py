@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import celery_settings, env_bool, env_int, env_list, env_str, env_time
 
@@ -189,6 +190,15 @@ CELERY_BROKER_URL_SETTING = env_str("CELERY_BROKER_URL", "")
 globals().update(celery_settings(CELERY_BROKER_URL_SETTING))
 CELERY_TIMEZONE = TIME_ZONE
 REMINDER_SWEEP_TIME = env_time("REMINDER_SWEEP_TIME", "06:30")
+AUDIT_CHECK_TIME = env_time("AUDIT_CHECK_TIME", "02:15")
+# The schedule lives in settings (not django-celery-beat): it is part of the code, reviewed and
+# versioned with it, and needs no extra tables. Times are Europe/London.
+CELERY_BEAT_SCHEDULE = {
+    "verify-audit-chain": {
+        "task": "commissioning.verify_audit_chain",
+        "schedule": crontab(hour=AUDIT_CHECK_TIME.hour, minute=AUDIT_CHECK_TIME.minute),
+    },
+}
 
 CACHES = {
     "default": {

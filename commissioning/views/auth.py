@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -89,7 +90,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, throttle = device.verify_is_allowed()
+        if not allowed:
+            wait = "a few seconds"
+            if throttle and throttle.get("locked_until"):
+                seconds = max(1, int((throttle["locked_until"] - timezone.now()).total_seconds()) + 1)
+                wait = f"{seconds} seconds"
+            form.add_error("token", f"Too many wrong codes. Wait {wait}, then enter the current code")
+        elif device.verify_token(form.cleaned_data["token"]):
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
@@ -97,8 +105,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             record("auth.two_factor_verified", by=user, obj=user, request=request)
             return redirect(_safe_next(request))
-        record("auth.two_factor_failed", by=user, obj=user, request=request)
-        form.add_error("token", "The security code is wrong or has expired. Enter the current code")
+        else:
+            record("auth.two_factor_failed", by=user, obj=user, request=request)
+            form.add_error("token", "The security code is wrong or has expired. Enter the current code")
     context = {
         "form": form,
         "enrolling": enrolling,

@@ -1,0 +1,84 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from commissioning.audit import record, verify_chain
+from commissioning.models import AuditEvent
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_chains_each_event_to_the_one_before(officer):
+    first = record("test.first", by=officer, obj=officer, data={"amount": "100000.01"})
+    second = record("test.second", by=None, actor_email="someone@example.org")
+
+    assert first.prev_hash == "0" * 64
+    assert second.prev_hash == first.hash
+    assert first.actor_email == officer.email
+    assert first.organisation == officer.authority.name
+    assert first.object_id == str(officer.pk)
+    assert second.actor is None and second.actor_email == "someone@example.org"
+    assert verify_chain() == (2, None)
+
+
+def test_events_cannot_be_changed_or_deleted(officer):
+    event = record("test.immutable", by=officer)
+    event.action = "test.changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="test.changed")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.immutable"
+
+
+def test_verify_audit_reports_the_first_row_edited_behind_the_orm(officer, capsys):
+    events = [record(f"test.step{i}", by=officer, data={"i": i}) for i in range(5)]
+    call_command("verify_audit")
+    assert "5 events verified" in capsys.readouterr().out
+
+    with connection.cursor() as cursor:
+        table = AuditEvent._meta.db_table
+        cursor.execute(f"UPDATE {table} SET action = %s WHERE id = %s", ["test.forged", events[2].pk])  # noqa: S608
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("verify_audit")
+    assert f"broken at event {events[2].pk}" in str(excinfo.value)
+    assert "2 events before it are intact" in str(excinfo.value)
+
+
+def test_verify_audit_detects_a_deleted_middle_row(officer):
+    events = [record(f"test.step{i}", by=officer) for i in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[1].pk])  # noqa: S608
+    checked, broken = verify_chain()
+    assert checked == 1
+    assert broken.event_id == events[2].pk
+
+
+def test_verify_audit_detects_deleted_newest_rows(officer):
+    events = [record(f"test.step{i}", by=officer) for i in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[2].pk])  # noqa: S608
+    checked, broken = verify_chain()
+    assert checked == 2
+    assert broken is not None and "missing" in broken.reason
+
+
+def test_provider_actor_is_recorded_with_their_organisation(provider):
+    event = record("test.provider", by=provider)
+    assert event.organisation == provider.supplier_membership.supplier.legal_name
+
+
+def test_audit_admin_is_read_only_for_officers(client):
+    officer = make_user("officer")
+    record("test.visible", by=officer)
+    client.force_login(officer)
+    response = client.get("/admin/commissioning/auditevent/")
+    assert response.status_code == 200
+    assert b"test.visible" in response.content
+    assert client.get("/admin/commissioning/auditevent/add/").status_code == 403

@@ -1,0 +1,60 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from commissioning.audit import record
+from commissioning.demo import DEMO_PASSWORD
+from commissioning.models import Area, Authority, User
+from commissioning.tasks import verify_audit_chain
+from suppliers.models import Supplier
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_creates_the_five_demo_users(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+    assert User.objects.count() == 5
+    assert Area.objects.count() == 7
+    assert set(Area.objects.values_list("name", flat=True)) == {
+        "Birmingham",
+        "Coventry",
+        "Dudley",
+        "Sandwell",
+        "Solihull",
+        "Walsall",
+        "Wolverhampton",
+    }
+    assert Authority.objects.filter(is_lead_commissioner=True).count() == 1
+    assert Supplier.objects.count() == 2
+    provider = User.objects.get(email="provider@demo.test")
+    provider2 = User.objects.get(email="provider2@demo.test")
+    assert provider.supplier_membership.supplier != provider2.supplier_membership.supplier
+    assert User.objects.get(email="partner@demo.test").authority.name == "Coventry City Council"
+    officer = User.objects.get(email="officer@demo.test")
+    assert officer.is_staff and not officer.is_superuser
+    assert not User.objects.get(email="evaluator@demo.test").is_staff
+    assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.all())
+    assert "officer@demo.test" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_verify_audit_chain_task_runs_eagerly_without_a_broker(officer):
+    record("test.one", by=officer)
+    assert verify_audit_chain.delay().get() == {"checked": 1, "broken_event_id": None, "reason": ""}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_on_the_shared_database(celery_worker, officer):
+    for i in range(3):
+        record(f"test.worker{i}", by=officer)
+    result = verify_audit_chain.delay()
+    assert result.get(timeout=60) == {"checked": 3, "broken_event_id": None, "reason": ""}
