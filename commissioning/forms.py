@@ -32,6 +32,8 @@ class SignInForm(GDSFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false", "class": "govuk-input"}
         )
+        # GOV.UK guidance: no autofocus, so keyboard and screen reader users start at the top.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
