@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, AuditEvent, Authority, User
+from .models import Area, AuditEvent, Authority, FundingAllocation, FundingStream, User
 
 admin.site.site_header = "Commissioning portal administration"
 admin.site.site_title = "Commissioning portal"
@@ -78,3 +78,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and (request.user.is_superuser or request.user.is_officer)
+
+
+class FundingAllocationInline(admin.TabularInline):
+    model = FundingAllocation
+    extra = 1
+
+
+@admin.register(FundingStream)
+class FundingStreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "funder", "is_ring_fenced"]
+    list_filter = ["is_ring_fenced", "funder"]
+    search_fields = ["name", "funder"]
+    inlines = [FundingAllocationInline]

@@ -218,3 +218,43 @@ class AuditEvent(models.Model):
         }
         canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class FundingStream(models.Model):
+    """A source of money for services, e.g. the MoJ core victims grant or an NHS England contribution."""
+
+    name = models.CharField(max_length=200, unique=True)
+    funder = models.CharField(
+        max_length=200, blank=True, help_text="Who provides it, e.g. Ministry of Justice."
+    )
+    is_ring_fenced = models.BooleanField(default=False, help_text="May only be spent on a named purpose.")
+    ring_fence_purpose = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundingAllocation(models.Model):
+    """How much a funding stream provides in one financial year (1 April to 31 March)."""
+
+    stream = models.ForeignKey(FundingStream, on_delete=models.CASCADE, related_name="allocations")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year the financial year starts in: 2025 means 2025/26."
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2, help_text="GBP")
+
+    class Meta:
+        ordering = ["stream__name", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stream", "financial_year"], name="one_allocation_per_stream_year"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="allocation_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} {self.financial_year}/{(self.financial_year + 1) % 100:02d}: £{self.amount:,}"

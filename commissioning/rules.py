@@ -49,5 +49,5 @@ def officers_manage(app_label: str, *model_names: str, actions=("view", "add", "
             rules.add_perm(f"{app_label}.{action}_{model_name}", is_officer)
 
 
-officers_manage("commissioning", "authority", "area", "user")
+officers_manage("commissioning", "authority", "area", "user", "fundingstream", "fundingallocation")
 officers_manage("commissioning", "auditevent", actions=("view",))
