@@ -52,3 +52,109 @@ class SupplierMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.email} at {self.supplier}"
+
+
+def supplier_file_path(instance, filename: str) -> str:
+    return f"suppliers/{instance.supplier_id}/{filename}"
+
+
+class AccreditationScheme(models.TextChoices):
+    """Quality standards the framework documents name; an equivalent standard is also accepted."""
+
+    RESPECT = "respect", "Respect Accreditation"
+    SAFELIVES = "safelives", "SafeLives Leading Lights"
+    WOMENS_AID = "womens_aid", "Women's Aid National Quality Standards"
+    IMKAAN = "imkaan", "Imkaan Accredited Quality Standard"
+    RAPE_CRISIS = "rape_crisis", "Rape Crisis National Service Standards"
+    LIMECULTURE = "limeculture", "LimeCulture Quality Standards"
+    EQUIVALENT = "equivalent", "An equivalent standard"
+
+
+class Accreditation(models.Model):
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="accreditations")
+    scheme = models.CharField(max_length=20, choices=AccreditationScheme.choices)
+    equivalent_to = models.CharField(
+        max_length=20,
+        choices=[c for c in AccreditationScheme.choices if c[0] != "equivalent"],
+        blank=True,
+        help_text="For an equivalent standard: which named scheme it is equivalent to.",
+    )
+    equivalent_name = models.CharField("name of the equivalent standard", max_length=200, blank=True)
+    level = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    evidence = models.FileField(upload_to=supplier_file_path, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme", "-expires_on"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.supplier})"
+
+    @property
+    def display_name(self) -> str:
+        if self.scheme == AccreditationScheme.EQUIVALENT:
+            return self.equivalent_name or "Equivalent standard"
+        return self.get_scheme_display()
+
+    @property
+    def satisfies(self) -> str:
+        """The named scheme this accreditation counts as."""
+        return self.equivalent_to if self.scheme == AccreditationScheme.EQUIVALENT else self.scheme
+
+    def is_current(self, on) -> bool:
+        return self.expires_on is None or self.expires_on >= on
+
+
+class SupplierDocument(models.Model):
+    """Policies, insurance certificates and accounts, kept once and reused by every application."""
+
+    class Kind(models.TextChoices):
+        SAFEGUARDING = "safeguarding", "Safeguarding policy"
+        EQUALITY = "equality", "Equality and diversity policy"
+        DATA_PROTECTION = "data_protection", "Data protection policy"
+        PUBLIC_LIABILITY = "public_liability", "Public liability insurance certificate"
+        EMPLOYERS_LIABILITY = "employers_liability", "Employer's liability insurance certificate"
+        PROFESSIONAL_INDEMNITY = "professional_indemnity", "Professional indemnity insurance certificate"
+        ACCOUNTS = "accounts", "Annual accounts"
+        OTHER = "other", "Other document"
+
+    INSURANCE_KINDS = (Kind.PUBLIC_LIABILITY, Kind.EMPLOYERS_LIABILITY, Kind.PROFESSIONAL_INDEMNITY)
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=supplier_file_path)
+    sha256 = models.CharField(max_length=64)
+    expires_on = models.DateField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.supplier})"
+
+
+class Invitation(models.Model):
+    """A colleague invited to act for a supplier; accepting creates their account."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.supplier}"
