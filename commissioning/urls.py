@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from .views import auth, home, pages
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("privacy/", pages.privacy, name="privacy"),
     path("admin/", admin.site.urls),
+    path("", include("frameworks.urls")),
+    path("", include("frameworks.partner_urls")),
+    path("", include("frameworks.public_urls")),
+    path("", include("contracts.urls")),
+    path("", include("monitoring.urls")),
 ]
 
 handler403 = "django.views.defaults.permission_denied"

@@ -71,7 +71,7 @@ class Lot(models.Model):
         decimal_places=2,
         default=Decimal("50.00"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="The weighted score, as a percentage of the marks available, an applicant needs for this lot.",
+        help_text="Weighted score, as a percentage of the marks available, needed for this lot.",
     )
 
     class Meta:

@@ -193,7 +193,7 @@ class Migration(migrations.Migration):
                 ('specification', models.FileField(blank=True, upload_to=frameworks.models.lot_specification_path, verbose_name='service specification')),
                 ('min_value', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
                 ('max_value', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('minimum_score', models.DecimalField(decimal_places=2, default=Decimal('50.00'), help_text='The weighted score, as a percentage of the marks available, an applicant needs for this lot.', max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='minimum score to pass (%)')),
+                ('minimum_score', models.DecimalField(decimal_places=2, default=Decimal('50.00'), help_text='Weighted score, as a percentage of the marks available, needed for this lot.', max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='minimum score to pass (%)')),
                 ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lots', to='frameworks.framework')),
             ],
             options={

@@ -1,0 +1,3 @@
+"""URL routes of this part of the portal."""
+
+urlpatterns: list = []
