@@ -100,3 +100,9 @@ def load_core() -> dict[str, User]:
         user.save(update_fields=["password"])
         users[spec.email] = user
     return users
+
+
+def load(ctx: dict) -> None:
+    ctx["users"] = load_core()
+    ctx["areas"] = {area.name: area for area in Area.objects.all()}
+    ctx["authorities"] = {authority.name: authority for authority in Authority.objects.all()}

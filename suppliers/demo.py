@@ -51,3 +51,7 @@ def load_suppliers(users: dict[str, User]) -> dict[str, Supplier]:
         )
         suppliers[spec["legal_name"]] = supplier
     return suppliers
+
+
+def load(ctx: dict) -> None:
+    ctx["suppliers"] = load_suppliers(ctx["users"])

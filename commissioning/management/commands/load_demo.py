@@ -1,8 +1,20 @@
+from importlib import import_module
+from importlib.util import find_spec
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from commissioning.demo import DEMO_PASSWORD, DEMO_USERS, load_core
-from suppliers.demo import load_suppliers
+from commissioning.demo import DEMO_PASSWORD, DEMO_USERS
+
+# Each app's demo module has `load(ctx)`; they run in dependency order and share `ctx`.
+DEMO_MODULES = [
+    "commissioning.demo",
+    "suppliers.demo",
+    "frameworks.demo",
+    "contracts.demo",
+    "monitoring.demo",
+]
 
 
 class Command(BaseCommand):
@@ -14,8 +26,11 @@ class Command(BaseCommand):
                 "load_demo sets a shared demo password, so it only runs with DEBUG on. "
                 "It is never for a production database."
             )
-        users = load_core()
-        load_suppliers(users)
+        ctx: dict = {}
+        with transaction.atomic():
+            for name in DEMO_MODULES:
+                if find_spec(name) is not None:
+                    import_module(name).load(ctx)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with any of:"))
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.email:<22} {spec.role:<10} password: {DEMO_PASSWORD}")
