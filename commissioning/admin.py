@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, AuditEvent, Authority, FundingAllocation, FundingStream, User
+from .models import (
+    Area,
+    AuditEvent,
+    Authority,
+    FundingAllocation,
+    FundingStream,
+    GeneratedDocument,
+    Notification,
+    ReminderRule,
+    User,
+)
+from .notifications import save_rule
 
 admin.site.site_header = "Commissioning portal administration"
 admin.site.site_title = "Commissioning portal"
@@ -91,3 +102,63 @@ class FundingStreamAdmin(admin.ModelAdmin):
     list_filter = ["is_ring_fenced", "funder"]
     search_fields = ["name", "funder"]
     inlines = [FundingAllocationInline]
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    """Officers decide when reminders go out. Rules are created by the reminder sources themselves."""
+
+    list_display = ["label", "kind", "offsets", "remind_when_overdue", "escalate_after_days", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["label", "kind"]
+    readonly_fields = ["kind", "updated_at"]
+    fields = [
+        "kind",
+        "label",
+        "offsets",
+        "remind_when_overdue",
+        "escalate_after_days",
+        "enabled",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        save_rule(rule=obj, changed=list(form.changed_data), by=request.user)
+
+
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """A log written by tasks: officers read it, nobody edits it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyLogAdmin):
+    list_display = ["created_at", "recipient", "kind", "occasion", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "occasion"]
+    search_fields = ["recipient__email", "recipient__full_name", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient"]
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(ReadOnlyLogAdmin):
+    list_display = ["requested_at", "title", "kind", "status", "requested_by", "page_count", "attempts"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "requested_by__email"]
+    date_hierarchy = "requested_at"
+    list_select_related = ["requested_by"]
+    exclude = ["file"]

@@ -2,11 +2,26 @@ from django.conf import settings
 from django.urls import reverse
 
 NAVIGATION = {
-    "officer": [("Home", "officer_home"), ("Admin", "admin:index")],
+    "officer": [
+        ("Home", "officer_home"),
+        ("Frameworks", "frameworks:officer_frameworks"),
+        ("Coverage", "coverage:index"),
+        ("Admin", "admin:index"),
+    ],
     "evaluator": [("Home", "evaluator_home")],
-    "provider": [("Home", "provider_home")],
-    "partner": [("Home", "partner_home")],
+    "provider": [
+        ("Home", "provider_home"),
+        ("Apply", "frameworks:opportunities"),
+        ("Your organisation", "suppliers:organisation"),
+    ],
+    "partner": [
+        ("Home", "partner_home"),
+        ("Shared frameworks", "approved_list:shared_frameworks"),
+        ("Coverage", "coverage:index"),
+    ],
 }
+# Every signed-in user has these, whatever their role.
+SHARED_NAVIGATION = [("Notifications", "notifications"), ("Documents", "documents")]
 
 
 def portal(request):
@@ -14,7 +29,7 @@ def portal(request):
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated:
-        for label, name in NAVIGATION.get(user.role, []):
+        for label, name in NAVIGATION.get(user.role, []) + SHARED_NAVIGATION:
             url = reverse(name)
             items.append({"label": label, "url": url, "current": request.path == url})
     return {

@@ -1,13 +1,15 @@
-"""Shared core: authorities, areas, users and roles, and the append-only audit trail."""
+"""Shared core: authorities, areas, users and roles, the append-only audit trail, funding streams,
+reminders (rules and the log of what was sent) and generated documents."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -258,3 +260,179 @@ class FundingAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} {self.financial_year}/{(self.financial_year + 1) % 100:02d}: £{self.amount:,}"
+
+
+def validate_offsets(value: str) -> None:
+    """Offsets are whole numbers of days before a date, separated by commas, e.g. "14,7,1"."""
+    from django.core.exceptions import ValidationError
+
+    for part in value.split(","):
+        part = part.strip()
+        if part and (not part.isdigit() or int(part) > 366):
+            raise ValidationError(
+                "Enter whole numbers of days from 0 to 366, separated by commas, for example 14,7,1"
+            )
+
+
+class ReminderRule(models.Model):
+    """When one kind of reminder is sent. Officers change the offsets in the admin; the sources read them."""
+
+    kind = models.SlugField(max_length=80, unique=True, help_text="The reminder source this rule controls.")
+    label = models.CharField(max_length=200, help_text="What the reminder is about, in plain words.")
+    offsets = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validate_offsets],
+        help_text="Days before the date when a reminder is sent, separated by commas, for example 14,7,1.",
+    )
+    remind_when_overdue = models.BooleanField(
+        default=True, help_text="Send one more reminder once the date has passed."
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Tell the commissioning officer once this many days have passed after the date. "
+        "Leave empty to never escalate.",
+    )
+    enabled = models.BooleanField(default=True, help_text="Untick to stop sending this kind of reminder.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def offset_days(self) -> list[int]:
+        """The offsets, largest first, without repeats."""
+        days = {int(part) for part in self.offsets.split(",") if part.strip().isdigit()}
+        return sorted(days, reverse=True)
+
+    def horizon(self, today: date) -> date:
+        """The latest due date that can need a reminder today."""
+        return today + timedelta(days=max(self.offset_days, default=0))
+
+    def occasion_for(self, due: date, today: date) -> str | None:
+        """Which reminder is due today for something due on `due`, or None.
+
+        The nearest offset already reached counts, not only the exact day, so a sweep that did not
+        run on the day still sends that reminder once (the unique claim stops any repeat).
+        """
+        if not self.enabled:
+            return None
+        days_left = (due - today).days
+        if days_left < 0:
+            return "overdue" if self.remind_when_overdue else None
+        reached = [offset for offset in self.offset_days if days_left <= offset]
+        return f"due-in-{min(reached)}-days" if reached else None
+
+    def escalation_due(self, due: date, today: date) -> bool:
+        return (
+            self.enabled
+            and self.escalate_after_days is not None
+            and (today - due).days >= self.escalate_after_days
+        )
+
+
+class Notification(models.Model):
+    """One reminder to one person about one obligation on one occasion: claimed before it is sent.
+
+    The unique constraint is what makes a reminder go out once, however often the sweep runs.
+    """
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.SlugField(max_length=80)
+    obligation_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    obligation_id = models.CharField(max_length=64)
+    obligation = GenericForeignKey("obligation_type", "obligation_id")
+    occasion = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    url = models.CharField(max_length=500, help_text="The page where the recipient acts on it.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "obligation_type", "obligation_id", "occasion"],
+                name="one_notification_per_recipient_obligation_occasion",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient.email}"
+
+    @property
+    def absolute_url(self) -> str:
+        return f"{settings.PORTAL_BASE_URL}{self.url}"
+
+
+def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
+    return f"documents/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    """A PDF produced off the request by a task; users see its status and download it when ready."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being produced"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.SlugField(max_length=80, db_index=True)
+    title = models.CharField(max_length=300)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    file = models.FileField(upload_to=document_upload_to, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    failure_reason = models.TextField(
+        blank=True, help_text="Why it failed, in words the requester can act on."
+    )
+    error_detail = models.TextField(blank=True, help_text="The technical error, for the support team.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_documents"
+    )
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.READY, self.Status.FAILED}
+
+    @property
+    def seconds_taken(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

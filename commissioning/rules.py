@@ -51,3 +51,9 @@ def officers_manage(app_label: str, *model_names: str, actions=("view", "add", "
 
 officers_manage("commissioning", "authority", "area", "user", "fundingstream", "fundingallocation")
 officers_manage("commissioning", "auditevent", actions=("view",))
+
+# Reminders and generated documents. Officers tune reminder rules and read the reminder and document
+# logs in the admin; they cannot add or delete them (rules are created by the sources, logs by tasks).
+rules.add_perm("commissioning.request_audit_extract", is_officer)
+officers_manage("commissioning", "reminderrule", actions=("view", "change"))
+officers_manage("commissioning", "notification", "generateddocument", actions=("view",))

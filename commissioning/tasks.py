@@ -1,8 +1,19 @@
 """Celery entry points of the shared core. They call services; they hold no business logic."""
 
-from celery import shared_task
+from __future__ import annotations
 
+import logging
+from datetime import date
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from . import documents, notifications
 from .audit import verify_chain
+from .models import GeneratedDocument
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="commissioning.verify_audit_chain")
@@ -14,3 +25,54 @@ def verify_audit_chain() -> dict:
         "broken_event_id": broken.event_id if broken else None,
         "reason": broken.reason if broken else "",
     }
+
+
+@shared_task(
+    name="commissioning.send_reminders",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=60,
+    max_retries=3,
+    soft_time_limit=50 * 60,
+    time_limit=55 * 60,
+)
+def send_reminders(today: str | None = None) -> dict:
+    """The daily sweep. Safe to run twice, retry or kill: each reminder is claimed before it is sent."""
+    result = notifications.run_sweep(date.fromisoformat(today) if today else None)
+    return result.as_dict()
+
+
+@shared_task(
+    name="commissioning.retry_reminders",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=60,
+    max_retries=3,
+)
+def retry_reminders() -> dict:
+    """Between sweeps: send what a stopped worker left claimed, and failed sends (bounded)."""
+    return dict(notifications.retry_unsent())
+
+
+@shared_task(
+    bind=True,
+    name="commissioning.generate_document",
+    acks_late=True,
+    max_retries=None,  # bounded by settings.DOCUMENT_MAX_RETRIES below, so it can be configured
+)
+def generate_document(self, document_id: int) -> str:
+    """Produce one PDF; retry a bounded number of times, then mark it failed with a readable reason."""
+    try:
+        documents.generate(document_id=document_id)
+    except (documents.DocumentNotQueued, GeneratedDocument.DoesNotExist) as exc:
+        logger.info("Nothing to do for document %s: %s", document_id, exc)
+        return "skipped"
+    except Exception as exc:
+        logger.exception("Document %s failed (attempt %s)", document_id, self.request.retries + 1)
+        if self.request.retries >= settings.DOCUMENT_MAX_RETRIES:
+            documents.record_failure(document_id=document_id, error=exc, final=True)
+            return "failed"
+        countdown = settings.DOCUMENT_RETRY_DELAY_SECONDS * 2**self.request.retries
+        documents.record_failure(document_id=document_id, error=exc, final=False, retry_in=countdown)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+    return "ready"

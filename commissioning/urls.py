@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import auth, home, pages
+from .views import auth, documents, home, notifications, pages
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,15 +19,27 @@ urlpatterns = [
     ),
     path("password-reset/complete/", auth.password_reset_complete, name="password_reset_complete"),
     path("officer/", home.officer_home, name="officer_home"),
-    path("evaluator/", home.evaluator_home, name="evaluator_home"),
-    path("provider/", home.provider_home, name="provider_home"),
     path("partner/", home.partner_home, name="partner_home"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("documents/", documents.document_list, name="documents"),
+    path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("documents/<int:pk>/status/", documents.document_status, name="document_status"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/retry/", documents.document_retry, name="document_retry"),
+    path(
+        "documents/audit-trail-extract/",
+        documents.audit_extract_request,
+        name="audit_extract_request",
+    ),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("privacy/", pages.privacy, name="privacy"),
     path("admin/", admin.site.urls),
+    path("", include("frameworks.home_urls")),
+    path("", include("suppliers.urls")),
     path("", include("frameworks.urls")),
     path("", include("frameworks.partner_urls")),
     path("", include("frameworks.public_urls")),
+    path("", include("contracts.coverage_urls")),
     path("", include("contracts.urls")),
     path("", include("monitoring.urls")),
 ]

@@ -35,9 +35,7 @@ class Framework(models.Model):
     term_start = models.DateField()
     term_end = models.DateField()
     is_light_touch = models.BooleanField(default=True)
-    legal_regime = models.CharField(
-        max_length=30, choices=LegalRegime.choices, default=LegalRegime.PA2023_LIGHT_TOUCH
-    )
+    legal_regime = models.CharField(max_length=30, choices=LegalRegime.choices, default=LegalRegime.PA2023_LIGHT_TOUCH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -259,9 +257,7 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["application", "question"], name="one_answer_per_question")
-        ]
+        constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_answer_per_question")]
 
     def __str__(self) -> str:
         return f"Answer to {self.question_id} in {self.application_id}"
@@ -329,14 +325,10 @@ class Score(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "question"], name="one_score_per_question")
-        ]
+        constraints = [models.UniqueConstraint(fields=["assignment", "question"], name="one_score_per_question")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.assignment} Q{self.question_id}: {self.score if self.score is not None else self.passed}"
-        )
+        return f"{self.assignment} Q{self.question_id}: {self.score if self.score is not None else self.passed}"
 
 
 class ModeratedScore(models.Model):
@@ -351,9 +343,7 @@ class ModeratedScore(models.Model):
     moderated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["application", "question"], name="one_moderation_per_question")
-        ]
+        constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_moderation_per_question")]
 
     def __str__(self) -> str:
         return f"Moderated Q{self.question_id} of {self.application_id}"

@@ -41,9 +41,7 @@ class Supplier(models.Model):
 class SupplierMembership(models.Model):
     """Ties a provider user to the one supplier organisation they act for."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_membership"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_membership")
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="memberships")
     is_admin = models.BooleanField(
         default=False, help_text="May invite colleagues and change the organisation's details."
@@ -130,9 +128,7 @@ class SupplierDocument(models.Model):
     file = models.FileField(upload_to=supplier_file_path)
     sha256 = models.CharField(max_length=64)
     expires_on = models.DateField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ deselected (and say so) when CELERY_BROKER_URL is not set, as in the SQLite run 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -19,17 +20,22 @@ from tests.factories import make_user
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Marker -> (is the real service there?, why it is deselected otherwise)
+NEEDS = {
+    "worker": (lambda: bool(os.environ.get("CELERY_BROKER_URL")), "CELERY_BROKER_URL is not set"),
+    "postgres": (lambda: os.environ.get("DATABASE_URL", "").startswith("postgres"), "DATABASE_URL is not PostgreSQL"),
+}
+
+
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get("CELERY_BROKER_URL"):
-        return
-    worker_items = [item for item in items if item.get_closest_marker("worker")]
-    if worker_items:
-        config.hook.pytest_deselected(items=worker_items)
-        items[:] = [item for item in items if not item.get_closest_marker("worker")]
-        print(  # noqa: T201
-            f"\n{len(worker_items)} real-worker tests deselected: CELERY_BROKER_URL is not set. "
-            "CI runs them against Redis."
-        )
+    for marker, (available, why) in NEEDS.items():
+        if available():
+            continue
+        needing = [item for item in items if item.get_closest_marker(marker)]
+        if needing:
+            config.hook.pytest_deselected(items=needing)
+            items[:] = [item for item in items if not item.get_closest_marker(marker)]
+            print(f"\n{len(needing)} '{marker}' tests deselected: {why}. CI runs them in its second run.")  # noqa: T201
 
 
 @pytest.fixture(autouse=True)
@@ -68,61 +74,121 @@ def _database_url_for_worker() -> str:
     raise RuntimeError("The real-worker tests need PostgreSQL: the worker must share the test database.")
 
 
+class RunningWorker:
+    """A `celery worker` subprocess on the test database and the configured broker."""
+
+    def __init__(self, process: subprocess.Popen, node: str, log_path: Path):
+        self.process = process
+        self.node = node
+        self.log_path = log_path
+
+    def kill(self) -> None:
+        """SIGKILL: no warm shutdown, no acknowledgement, nothing flushed, as when a machine dies."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+
+def start_worker(
+    *,
+    env: dict[str, str] | None = None,
+    queue: str | None = None,
+    include: list[str] | None = None,
+    log_name: str = "celery-worker.log",
+) -> RunningWorker:
+    """Start a worker and wait until it answers a ping. `env` is added to (and overrides) the
+    environment; `queue` makes it consume only that queue; `include` imports more modules at start."""
+    from commissioning.celery import app
+
+    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    full_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "commissioning.settings.test",
+        "DATABASE_URL": _database_url_for_worker(),
+        "CELERY_BROKER_URL": settings.TEST_BROKER_URL,
+        **(env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "commissioning",
+        "worker",
+        "-P",
+        "solo",
+        "-n",
+        node,
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if queue:
+        command += ["-Q", queue]
+    if include:
+        command += ["--include", ",".join(include)]
+    log_path = ROOT / "test-artifacts" / log_name
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "a") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    worker = RunningWorker(process, node, log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(destination=[node], timeout=1.0):
+            return worker
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited early; see {log_path}")
+    worker.stop()
+    raise RuntimeError(f"Celery worker did not answer a ping within 60 s; see {log_path}")
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """Start a real `celery worker` process on the test database and the configured broker."""
     from commissioning.celery import app
 
-    with django_db_blocker.unblock():
-        database_url = _database_url_for_worker()
-    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "commissioning.settings.test",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": settings.TEST_BROKER_URL,
-    }
-    log_path = ROOT / "test-artifacts" / "celery-worker.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    (ROOT / "test-artifacts" / "celery-worker.log").unlink(missing_ok=True)
     app.control.purge()
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "commissioning",
-                "worker",
-                "-P",
-                "solo",
-                "-n",
-                node,
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    with django_db_blocker.unblock():
+        worker = start_worker()
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if app.control.ping(destination=[node], timeout=1.0):
-                break
-            if process.poll() is not None:
-                raise RuntimeError(f"Celery worker exited early; see {log_path}")
-        else:
-            raise RuntimeError(f"Celery worker did not answer a ping within 60 s; see {log_path}")
-        previous = app.conf.task_always_eager
-        app.conf.task_always_eager = False
-        yield process
-        app.conf.task_always_eager = previous
+        yield worker.process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        app.conf.task_always_eager = previous
+        worker.stop()
+
+
+@pytest.fixture
+def celery_workers(django_db_setup, django_db_blocker):
+    """Start workers of a test's own (`start(queue=..., env=...)`), e.g. with a different email backend,
+    and stop whatever is left of them at the end. Give each its own queue so that the session's
+    `celery_worker`, if running, never takes their tasks."""
+    from commissioning.celery import app
+
+    started: list[RunningWorker] = []
+
+    def start(**kwargs) -> RunningWorker:
+        with django_db_blocker.unblock():
+            worker = start_worker(log_name="celery-worker-own.log", **kwargs)
+        started.append(worker)
+        return worker
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield start
+    finally:
+        app.conf.task_always_eager = previous
+        for worker in started:
+            worker.stop()

@@ -222,3 +222,23 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "commissioning.views.auth.csrf_failure"
+
+# Reminders and generated documents (issue 8). A claim older than REMINDER_CLAIM_TIMEOUT that was never
+# marked sent belonged to a worker that died; the next sweep (or the retry pass) sends it again.
+# Keep it well above EMAIL_TIMEOUT so that a slow but live send is never taken over.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+REMINDER_CLAIM_TIMEOUT = timedelta(seconds=env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600))
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+DOCUMENT_MAX_RETRIES = env_int("DOCUMENT_MAX_RETRIES", 3)
+DOCUMENT_RETRY_DELAY_SECONDS = env_int("DOCUMENT_RETRY_DELAY_SECONDS", 30)
+CELERY_BEAT_SCHEDULE["send-reminders"] = {
+    "task": "commissioning.send_reminders",
+    "schedule": crontab(hour=REMINDER_SWEEP_TIME.hour, minute=REMINDER_SWEEP_TIME.minute),
+}
+# Between daily sweeps, pick up claims a stopped worker left unsent and failed sends (bounded).
+CELERY_BEAT_SCHEDULE["retry-unsent-reminders"] = {
+    "task": "commissioning.retry_reminders",
+    "schedule": crontab(minute="*/30"),
+}
+# WeasyPrint logs every layout step at INFO; keep its warnings only.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -26,17 +26,13 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     return render(request, "commissioning/officer_home.html")
 
 
-@permission_required("commissioning.evaluator_home")
-def evaluator_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "commissioning/evaluator_home.html")
-
-
-@permission_required("commissioning.provider_home")
-def provider_home(request: HttpRequest) -> HttpResponse:
-    supplier = request.user.supplier_membership.supplier
-    return render(request, "commissioning/provider_home.html", {"supplier": supplier})
-
-
 @permission_required("commissioning.partner_home", read_only=True)
 def partner_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "commissioning/partner_home.html", {"authority": request.user.authority})
+    # The home page composes the apps' pages, like urls.py; the import is kept local to this view.
+    from frameworks.partner_selectors import shared_frameworks
+
+    return render(
+        request,
+        "commissioning/partner_home.html",
+        {"authority": request.user.authority, "frameworks": shared_frameworks(request.user)},
+    )

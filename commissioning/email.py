@@ -1,0 +1,29 @@
+"""Sending portal email: a plain-text and an HTML part from one template pair, after the transaction
+commits so nothing is sent for work that was rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+def build_email(*, to: Iterable[str], subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+    """`template` names a pair: email/<template>.txt and email/<template>.html."""
+    full = {"portal_name": settings.PORTAL_NAME, "base_url": settings.PORTAL_BASE_URL, **context}
+    text = render_to_string(f"email/{template}.txt", full)
+    html = render_to_string(f"email/{template}.html", full)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=sorted(set(to)))
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_after_commit(*, to: Iterable[str], subject: str, template: str, context: dict) -> None:
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+    message = build_email(to=recipients, subject=subject, template=template, context=context)
+    transaction.on_commit(message.send)

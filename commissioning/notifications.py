@@ -1,0 +1,298 @@
+"""Reminders that are sent exactly once.
+
+Each app registers a *source*: a function that, given today's date, works out from the database
+what is due and yields `Due` items. The daily sweep asks every source, then for each item claims a
+`Notification` row under a unique key (recipient, kind, obligation, occasion) in its own short
+transaction *before* sending, sends the email and marks the row sent. A second sweep, a retried task
+or a second worker finds the row and skips it. A claim left unsent (the worker died between the claim
+and the mark) or a send that failed is picked up again by a later sweep, a bounded number of times.
+
+Nothing is scheduled far in the future: if an obligation changes or disappears, tomorrow's sweep
+simply no longer yields it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .audit import record
+from .models import Notification, ReminderRule, User
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TEMPLATE = "email/reminder"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder a source says is due today.
+
+    `template` names a pair of templates, `<template>.txt` and `<template>.html`; the default one
+    shows `context["message"]` (and optional `context["details"]`, a list of (label, value)) and a
+    link to `url`, which is a path inside the portal such as "/monitoring/returns/12/".
+    """
+
+    recipient: User
+    obligation: models.Model
+    occasion: str
+    subject: str
+    url: str
+    context: dict[str, Any] = field(default_factory=dict)
+    template: str = DEFAULT_TEMPLATE
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    func: Callable[[date], Iterable[Due]]
+    label: str
+    offsets: str
+    escalate_after_days: int | None
+    remind_when_overdue: bool
+
+
+_sources: dict[str, Source] = {}
+
+
+def register_source(
+    kind: str,
+    func: Callable[[date], Iterable[Due]],
+    *,
+    label: str = "",
+    offsets: str = "",
+    escalate_after_days: int | None = None,
+    remind_when_overdue: bool = True,
+) -> None:
+    """Add a reminder source. The keyword arguments are the defaults of its `ReminderRule`, created on
+    first use; after that officers own the rule in the admin."""
+    _sources[kind] = Source(
+        kind=kind,
+        func=func,
+        label=label or kind.replace("-", " ").capitalize(),
+        offsets=offsets,
+        escalate_after_days=escalate_after_days,
+        remind_when_overdue=remind_when_overdue,
+    )
+
+
+def unregister_source(kind: str) -> None:
+    _sources.pop(kind, None)
+
+
+def registered_sources() -> list[str]:
+    return sorted(_sources)
+
+
+def rule_for(kind: str) -> ReminderRule:
+    """The rule of a kind of reminder, created with the source's defaults the first time it is needed."""
+    source = _sources.get(kind)
+    defaults: dict[str, Any] = {"label": kind.replace("-", " ").capitalize()}
+    if source is not None:
+        defaults = {
+            "label": source.label,
+            "offsets": source.offsets,
+            "escalate_after_days": source.escalate_after_days,
+            "remind_when_overdue": source.remind_when_overdue,
+        }
+    rule, _ = ReminderRule.objects.get_or_create(kind=kind, defaults=defaults)
+    return rule
+
+
+def when_phrase(due: date, today: date) -> str:
+    """Plain words for how far away a date is: "in 7 days", "tomorrow", "today", "3 days ago"."""
+    days = (due - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    if days > 1:
+        return f"in {days} days"
+    return f"{-days} days ago"
+
+
+@dataclass
+class SweepResult:
+    today: date
+    counts: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"date": self.today.isoformat(), **dict(sorted(self.counts.items()))}
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in sorted(self.counts.items()))
+        return f"Reminder sweep for {self.today:%d %B %Y}: {parts or 'nothing due'}."
+
+
+def run_sweep(today: date | None = None) -> SweepResult:
+    """Retry what earlier runs left unsent, then send everything every enabled source says is due.
+
+    Must run outside a transaction (as Celery tasks and management commands do): each claim has to be
+    committed before its email leaves, or a crash could undo the claim of a message already sent.
+    """
+    result = SweepResult(today=today or timezone.localdate())
+    retry_unsent(counts=result.counts)
+    for kind in registered_sources():
+        source = _sources[kind]
+        rule = rule_for(kind)
+        if not rule.enabled:
+            result.counts["sources_disabled"] += 1
+            continue
+        try:
+            for due in source.func(result.today):
+                _deliver_new(kind=kind, due=due, counts=result.counts)
+        except Exception:
+            # One broken source must not stop the others; the log and the count say what happened.
+            logger.exception("Reminder source %s failed", kind)
+            result.counts["source_errors"] += 1
+    logger.info("%s", result)
+    return result
+
+
+def retry_unsent(*, counts: Counter | None = None) -> Counter:
+    """Send again what was claimed but never marked (stale) or failed, up to REMINDER_MAX_ATTEMPTS."""
+    counts = counts if counts is not None else Counter()
+    max_attempts = settings.REMINDER_MAX_ATTEMPTS
+    stale_before = timezone.now() - settings.REMINDER_CLAIM_TIMEOUT
+    stale = Q(status=Notification.Status.CLAIMED, claimed_at__lt=stale_before)
+    failed = Q(status=Notification.Status.FAILED)
+    gave_up = Notification.objects.filter(stale, attempts__gte=max_attempts).update(
+        status=Notification.Status.FAILED,
+        last_error=f"Gave up: the worker stopped during each of {max_attempts} attempts.",
+    )
+    if gave_up:
+        counts["given_up"] += gave_up
+    candidates = Notification.objects.filter(stale | failed, attempts__lt=max_attempts).order_by("pk")
+    for pk, status, attempts in candidates.values_list("pk", "status", "attempts"):
+        condition = stale if status == Notification.Status.CLAIMED else failed
+        # Take the row over only if nobody else has since: the attempts number is the claim token.
+        now = timezone.now()
+        taken = (
+            Notification.objects.filter(condition, pk=pk, attempts=attempts)
+            .update(status=Notification.Status.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
+        )
+        if not taken:
+            continue
+        counts["retried"] += 1
+        _send(Notification.objects.select_related("recipient").get(pk=pk), counts=counts)
+    return counts
+
+
+def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
+    obligation_type = ContentType.objects.get_for_model(due.obligation)
+    key = {
+        "recipient": due.recipient,
+        "kind": kind,
+        "obligation_type": obligation_type,
+        "obligation_id": str(due.obligation.pk),
+        "occasion": due.occasion,
+    }
+    counts["due"] += 1
+    if Notification.objects.filter(**key).exists():
+        counts["already_claimed"] += 1
+        return
+    if not (due.recipient.is_active and due.recipient.email):
+        counts["skipped_inactive"] += 1
+        return
+    try:
+        body_text, body_html = _render(due)
+    except Exception:
+        logger.exception("Could not render the %s reminder for %s", kind, due.recipient.email)
+        counts["render_errors"] += 1
+        return
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                **key,
+                subject=due.subject[:200],
+                body_text=body_text,
+                body_html=body_html,
+                url=due.url,
+                status=Notification.Status.CLAIMED,
+                attempts=1,
+                claimed_at=timezone.now(),
+            )
+    except IntegrityError:
+        counts["already_claimed"] += 1  # another sweep claimed it between our check and our insert
+        return
+    _send(notification, counts=counts)
+
+
+def _render(due: Due) -> tuple[str, str]:
+    context = {
+        **due.context,
+        "recipient": due.recipient,
+        "subject": due.subject,
+        "link": f"{settings.PORTAL_BASE_URL}{due.url}",
+        "portal_name": settings.PORTAL_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+    return (
+        render_to_string(f"{due.template}.txt", context),
+        render_to_string(f"{due.template}.html", context),
+    )
+
+
+def _send(notification: Notification, *, counts: Counter) -> None:
+    recipient = notification.recipient
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[recipient.email],
+        headers={"X-Portal-Notification": str(notification.pk)},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        logger.warning("Reminder %s to %s not sent: %s", notification.pk, recipient.email, exc)
+        Notification.objects.filter(
+            pk=notification.pk, status=Notification.Status.CLAIMED, attempts=notification.attempts
+        ).update(status=Notification.Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        counts["failed"] += 1
+        return
+    # Marked sent unconditionally: it was sent, whoever holds the claim now.
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    counts["sent"] += 1
+
+
+def save_rule(*, rule: ReminderRule, changed: list[str], by: User) -> ReminderRule:
+    """Officers change when reminders go out; the change is a decision, so it is audited."""
+    with transaction.atomic():
+        rule.full_clean()
+        rule.save()
+        record(
+            "reminders.rule_changed",
+            by=by,
+            obj=rule,
+            data={
+                "changed": changed,
+                "offsets": rule.offset_days,
+                "remind_when_overdue": rule.remind_when_overdue,
+                "escalate_after_days": rule.escalate_after_days,
+                "enabled": rule.enabled,
+            },
+        )
+    return rule
+
+
+def notifications_for(user: User) -> models.QuerySet[Notification]:
+    """A user's own notifications, newest first: nobody sees anyone else's."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

@@ -1,0 +1,195 @@
+"""Forms for the officers' lifecycle pages and the register filters (GOV.UK markup via crispy-forms-gds)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Layout
+from django import forms
+
+from commissioning.dates import financial_year_label
+from commissioning.forms import GDSFormMixin
+
+from .models import Contract, Variation
+
+MONEY_PATTERN = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+class MoneyField(forms.CharField):
+    """Pounds and pence, typed as 296973, 296,973.00 or £296,973; returns a Decimal."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        cleaned = value.replace("£", "").replace(",", "").replace(" ", "")
+        if not MONEY_PATTERN.match(cleaned):
+            raise forms.ValidationError(
+                "Enter an amount in pounds and pence, like 296973 or £296,973.00", code="invalid"
+            )
+        try:
+            return Decimal(cleaned).quantize(Decimal("0.01"))
+        except InvalidOperation as exc:
+            raise forms.ValidationError("Enter an amount in pounds and pence", code="invalid") from exc
+
+
+def gds_date(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> DateInputField:
+    field = DateInputField(label=label, help_text=help_text, required=required, require_all_fields=False)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()}, including a day, month and year"
+    for sub, part in zip(field.fields, ("day", "month", "year"), strict=True):
+        sub.error_messages["incomplete"] = f"The {label.lower()} must include a {part}"
+    return field
+
+
+class VariationForm(GDSFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What does the variation change?",
+        choices=Variation.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the variation changes"},
+    )
+    financial_year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
+    new_value = MoneyField(
+        label="New value for that year, in pounds (excluding VAT)",
+        required=False,
+        help_text="The whole year's value after the variation, for example £180,000.",
+    )
+    new_end = gds_date("New end date", required=False)
+    new_scope = forms.CharField(label="New scope of the service", widget=forms.Textarea, required=False)
+    reason = forms.CharField(
+        label="Reason for the variation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for the variation"},
+    )
+    approver = forms.CharField(
+        label="Who approved it",
+        max_length=200,
+        help_text="Name and role, for example the Police and Crime Commissioner (decision 2017/031).",
+        error_messages={"required": "Enter who approved the variation"},
+    )
+    approved_on = gds_date("Date approved")
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financial_year"].choices = [("", "Select a financial year")] + [
+            (year, financial_year_label(year)) for year in contract.financial_years
+        ]
+        self.fields["new_scope"].initial = contract.scope
+        labels = dict(Variation.Kind.choices)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            ConditionalRadios(
+                "kind",
+                ConditionalQuestion(
+                    labels[Variation.Kind.VALUE],
+                    Field.select("financial_year"),
+                    Field.text("new_value", field_width=10),
+                ),
+                ConditionalQuestion(labels[Variation.Kind.END_DATE], "new_end"),
+                ConditionalQuestion(labels[Variation.Kind.SCOPE], Field.textarea("new_scope", rows=5)),
+            ),
+            Field.textarea("reason", rows=4),
+            Field.text("approver"),
+            "approved_on",
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Variation.Kind.VALUE:
+            if not data.get("financial_year"):
+                self.add_error("financial_year", "Select the financial year whose value changes")
+            if data.get("new_value") is None and "new_value" not in self.errors:
+                self.add_error("new_value", "Enter the new value for the year")
+        elif kind == Variation.Kind.END_DATE:
+            if data.get("new_end") is None and "new_end" not in self.errors:
+                self.add_error("new_end", "Enter the new end date")
+        elif kind == Variation.Kind.SCOPE and not (data.get("new_scope") or "").strip():
+            self.add_error("new_scope", "Enter the new scope of the service")
+        return data
+
+
+class ExtensionForm(GDSFormMixin, forms.Form):
+    option = forms.IntegerField(widget=forms.HiddenInput)
+    decided_on = gds_date("Date of the decision")
+    reason = forms.CharField(
+        label="Why is the option being exercised?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, performance against the contract and value for money.",
+        error_messages={"required": "Enter why the extension is being exercised"},
+    )
+
+
+class TerminationForm(GDSFormMixin, forms.Form):
+    terminated_on = gds_date("Last day of service")
+    reason = forms.CharField(
+        label="Reason for terminating the contract",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for terminating the contract"},
+    )
+
+
+class ScopeForm(GDSFormMixin, forms.Form):
+    in_scope = forms.TypedChoiceField(
+        label="Is this service in scope for recommissioning?",
+        choices=[("yes", "Yes, it is in scope"), ("no", "No, it is commissioned separately")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the service is in scope for recommissioning"},
+    )
+    scope_note = forms.CharField(
+        label="If it is out of scope, why?",
+        max_length=250,
+        required=False,
+        help_text="For example: an internal Constabulary service, or commissioned by NHS England.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("in_scope") is False and not (data.get("scope_note") or "").strip():
+            self.add_error("scope_note", "Enter why the service is out of scope")
+        return data
+
+
+def _optional_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters, read from the query string; bad values are ignored."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    lot = forms.ChoiceField(label="Lot", required=False)
+    supplier = forms.ChoiceField(label="Provider", required=False)
+    authority = forms.ChoiceField(label="Buying authority", required=False)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status")] + list(Contract.Status.choices)
+        self.fields["lot"].choices = [("", "Any lot")] + choices["lots"]
+        self.fields["supplier"].choices = [("", "Any provider")] + choices["suppliers"]
+        self.fields["authority"].choices = [("", "Any authority")] + choices["authorities"]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data.get("status") or "",
+            "lot": _optional_int(data.get("lot")),
+            "supplier": _optional_int(data.get("supplier")),
+            "authority": _optional_int(data.get("authority")),
+        }

@@ -1,0 +1,613 @@
+"""The contracts register: contracts and grant agreements, their terms, extension options and
+exercised extensions, variations, annual values, funding, social value, meetings and the
+recommissioning milestones that follow them.
+
+Models hold fields, constraints and cheap derived values. Every write and state change is in
+`services.py`; the award stage (competitions, tenders, direct awards) will create contracts through
+`services.create_contract(..., origin=..., source=award)` and is not modelled here.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.models import Area, Authority, FundingStream
+from frameworks.models import Lot
+from suppliers.models import Supplier
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0.00")
+# A contract is "in its final six months" when its end falls before this many months from today.
+FINAL_PERIOD_MONTHS = 6
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a day the target month lacks rolls to the 1st of the next month.
+
+    29 Feb 2024 + 12 months is 1 Mar 2025, so a one-year term from 29 Feb 2024 ends on 28 Feb 2025.
+    """
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if day.day <= last:
+        return date(year, month, day.day)
+    return date(year, month, last) + timedelta(days=1)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier, clamped to the end of a shorter month."""
+    month_index = day.month - 1 - months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def term_end(start: date, months: int) -> date:
+    """The last day of a term of `months` starting on `start`: 1 Apr 2018 + 36 months -> 31 Mar 2021."""
+    return add_months(start, months) - timedelta(days=1)
+
+
+def extended_end(current_end: date, months: int) -> date:
+    """The end after extending by `months`: the extension starts the day after the current end."""
+    return term_end(current_end + timedelta(days=1), months)
+
+
+def long_date(day: date) -> str:
+    """1 April 2018, as GOV.UK writes dates."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def final_period_horizon(today: date) -> date:
+    """A contract whose (effective) end is before this date is in its final six months."""
+    return add_months(today, FINAL_PERIOD_MONTHS)
+
+
+class ContractQuerySet(models.QuerySet):
+    def with_effective_end(self):
+        return self.annotate(effective_end=Coalesce(F("terminated_on"), F("current_end_on")))
+
+    def with_status(self, status: str, today: date):
+        """Contracts whose derived status on `today` is `status`, decided in the database."""
+        qs = self.with_effective_end()
+        activated = Q(activated_at__isnull=False)
+        horizon = final_period_horizon(today)
+        if status == Contract.Status.DRAFT:
+            return qs.filter(activated_at__isnull=True)
+        if status == Contract.Status.TERMINATED:
+            return qs.filter(activated, terminated_on__isnull=False, terminated_on__lt=today)
+        if status == Contract.Status.ENDED:
+            return qs.filter(activated, terminated_on__isnull=True, current_end_on__lt=today)
+        if status == Contract.Status.FINAL_SIX_MONTHS:
+            return qs.filter(activated, effective_end__gte=today, effective_end__lt=horizon)
+        if status == Contract.Status.LIVE:
+            return qs.filter(activated, effective_end__gte=horizon)
+        raise ValueError(f"Unknown contract status {status!r}")
+
+    def in_force_on(self, day: date):
+        """Live (or in the final six months) on `day`: gone live, started, not yet ended."""
+        return self.with_effective_end().filter(
+            activated_at__isnull=False, start_on__lte=day, effective_end__gte=day
+        )
+
+    def in_force_during(self, first: date, last: date):
+        """Gone live and in force on at least one day between `first` and `last`."""
+        return self.with_effective_end().filter(
+            activated_at__isnull=False, start_on__lte=last, effective_end__gte=first
+        )
+
+    def with_values(self, financial_year: int):
+        """Annotate `total_value` (all years) and `year_value` (the given financial year)."""
+        totals = (
+            ContractYearValue.objects.filter(contract=OuterRef("pk"))
+            .order_by()
+            .values("contract")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        year = ContractYearValue.objects.filter(contract=OuterRef("pk"), financial_year=financial_year)
+        return self.annotate(
+            total_value=Coalesce(Subquery(totals), Value(ZERO), output_field=models.DecimalField(**MONEY)),
+            year_value=Subquery(year.values("amount")[:1], output_field=models.DecimalField(**MONEY)),
+        )
+
+    def for_supplier(self, supplier: Supplier):
+        return self.filter(supplier=supplier)
+
+
+class Contract(models.Model):
+    """A contract or grant agreement with a supplier (or the lead of a consortium)."""
+
+    class Kind(models.TextChoices):
+        CONTRACT = "contract", "Contract"
+        GRANT = "grant", "Grant agreement"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        FINAL_SIX_MONTHS = "final_six_months", "In its final six months"
+        ENDED = "ended", "Ended"
+        TERMINATED = "terminated", "Terminated"
+
+    class Origin(models.TextChoices):
+        ENTERED = "entered", "Entered by an officer"
+        IMPORTED = "imported", "Imported from an existing register"
+        AWARD = "award", "Created from a competition award"
+        DIRECT_AWARD = "direct_award", "Created from a direct award"
+
+    reference = models.CharField(max_length=50, unique=True)
+    title = models.CharField("service", max_length=250)
+    scope = models.TextField(
+        "scope of the service", blank=True, help_text="What the provider delivers. Changed by a variation."
+    )
+    kind = models.CharField("contract or grant", max_length=20, choices=Kind.choices, default=Kind.CONTRACT)
+    supplier = models.ForeignKey(
+        Supplier,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        help_text="The provider, or the lead provider of a consortium.",
+    )
+    consortium_members = models.ManyToManyField(
+        Supplier,
+        blank=True,
+        related_name="consortium_contracts",
+        help_text="Organisations delivering with the lead provider.",
+    )
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts")
+    areas = models.ManyToManyField(Area, blank=True, related_name="contracts")
+    buying_authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        help_text="The OPCC, or the partner authority calling off.",
+    )
+    start_on = models.DateField("start date")
+    initial_end_on = models.DateField("initial end date", help_text="The end of the initial term.")
+    current_end_on = models.DateField(
+        "current end date", help_text="Moved only by exercising an extension or by a variation."
+    )
+    extension_notice_months = models.PositiveSmallIntegerField(
+        "extension decision due (months before the end)",
+        default=6,
+        validators=[MaxValueValidator(24)],
+        help_text="How long before the current end date an extension must be decided.",
+    )
+    officer_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_contracts",
+        limit_choices_to={"role": "officer"},
+        verbose_name="contract manager (commissioner)",
+    )
+    supplier_manager_name = models.CharField("contract manager (provider)", max_length=150, blank=True)
+    supplier_manager_email = models.EmailField("provider contract manager's email", blank=True)
+    supplier_manager_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supplier_managed_contracts",
+        limit_choices_to={"role": "provider"},
+        verbose_name="provider contract manager's portal account",
+    )
+    in_recommissioning_scope = models.BooleanField(
+        "in scope for recommissioning",
+        default=True,
+        help_text="Out-of-scope services are funded from the same streams but commissioned separately.",
+    )
+    scope_note = models.CharField("why it is out of scope", max_length=250, blank=True)
+    activated_at = models.DateTimeField("went live at", null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    terminated_on = models.DateField("last day before termination", null=True, blank=True)
+    termination_reason = models.TextField(blank=True)
+    terminated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    terminated_at = models.DateTimeField(null=True, blank=True)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.ENTERED)
+    # Where the contract came from when an award or direct award created it (set by the award stage).
+    source_content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_content_type", "source_object_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[areas], excluded_fields=["updated_at"])
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initial_end_on__gt=F("start_on")), name="contract_initial_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(current_end_on__gt=F("start_on")), name="contract_current_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True)
+                | (Q(terminated_on__gte=F("start_on")) & Q(terminated_on__lte=F("current_end_on"))),
+                name="contract_terminated_within_term",
+            ),
+            models.UniqueConstraint(
+                fields=["source_content_type", "source_object_id"],
+                condition=Q(source_object_id__isnull=False),
+                name="one_contract_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_on and self.initial_end_on and self.initial_end_on <= self.start_on:
+            errors["initial_end_on"] = "The initial end date must be after the start date"
+        if errors:
+            raise ValidationError(errors)
+
+    # Derived values -----------------------------------------------------------------------------
+
+    @property
+    def effective_end_on(self) -> date:
+        return self.terminated_on or self.current_end_on
+
+    @property
+    def is_draft(self) -> bool:
+        return self.activated_at is None
+
+    def status_on(self, today: date) -> str:
+        """Draft, live, in its final six months, ended or terminated, from the dates and decisions."""
+        if self.activated_at is None:
+            return self.Status.DRAFT
+        if self.terminated_on is not None and self.terminated_on < today:
+            return self.Status.TERMINATED
+        if self.current_end_on < today:
+            return self.Status.ENDED
+        if self.effective_end_on < final_period_horizon(today):
+            return self.Status.FINAL_SIX_MONTHS
+        return self.Status.LIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def status_label_on(self, today: date) -> str:
+        return self.Status(self.status_on(today)).label
+
+    @property
+    def status_label(self) -> str:
+        return self.status_label_on(timezone.localdate())
+
+    @property
+    def initial_term_months(self) -> int | None:
+        """The initial term in whole months, or None when the dates are not a whole number of months."""
+        rough = (self.initial_end_on.year - self.start_on.year) * 12 + (
+            self.initial_end_on.month - self.start_on.month
+        )
+        for months in (rough, rough + 1, rough - 1):
+            if months > 0 and term_end(self.start_on, months) == self.initial_end_on:
+                return months
+        return None
+
+    @property
+    def term_description(self) -> str:
+        """For example "3 years + 1 year + 1 year" (uses the prefetched options)."""
+        months = self.initial_term_months
+        initial = (
+            ExtensionOption.describe_months(months)
+            if months
+            else f"{long_date(self.start_on)} to {long_date(self.initial_end_on)}"
+        )
+        options = [ExtensionOption.describe_months(o.months) for o in self.extension_options.all()]
+        return " + ".join([initial, *options])
+
+    @property
+    def financial_years(self) -> list[int]:
+        """Financial years (by starting calendar year) the current term touches."""
+        return list(range(financial_year_of(self.start_on), financial_year_of(self.effective_end_on) + 1))
+
+    @property
+    def needs_social_value(self) -> bool:
+        return self.total_value_now > settings.SOCIAL_VALUE_THRESHOLD
+
+    @property
+    def total_value_now(self) -> Decimal:
+        """The sum of every recorded year value (excluding VAT); uses the annotation when present."""
+        annotated = self.__dict__.get("total_value")
+        if annotated is not None:
+            return annotated
+        return self.year_values.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    def next_option(self) -> ExtensionOption | None:
+        """The lowest-numbered option not yet exercised (uses the prefetched options)."""
+        for option in self.extension_options.all():
+            if not hasattr(option, "exercised"):
+                return option
+        return None
+
+    def next_extension_decision_on(self) -> date | None:
+        """When the next option must be decided: the notice period before the current end."""
+        if self.terminated_on is not None or self.next_option() is None:
+            return None
+        return months_before(self.current_end_on, self.extension_notice_months)
+
+
+class ExtensionOption(models.Model):
+    """One option to extend: "3 years + 1 + 1" is an initial term and two options of 12 months."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extension_options")
+    sequence = models.PositiveSmallIntegerField(
+        "option number", validators=[MinValueValidator(1)], help_text="Options are exercised in order."
+    )
+    months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(120)])
+
+    class Meta:
+        ordering = ["contract", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "sequence"], name="one_option_per_sequence"),
+            models.CheckConstraint(condition=Q(months__gte=1), name="option_at_least_one_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Option {self.sequence}: {self.describe_months(self.months)}"
+
+    @property
+    def length_label(self) -> str:
+        return self.describe_months(self.months)
+
+    @staticmethod
+    def describe_months(months: int) -> str:
+        if months % 12 == 0:
+            years = months // 12
+            return f"{years} year{'s' if years != 1 else ''}"
+        return f"{months} month{'s' if months != 1 else ''}"
+
+
+class Extension(models.Model):
+    """An exercised extension option: who decided, when and why, and how it moved the end date."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="extensions")
+    option = models.OneToOneField(ExtensionOption, on_delete=models.PROTECT, related_name="exercised")
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    end_before = models.DateField()
+    end_after = models.DateField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contract", "option__sequence"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_after__gt=F("end_before")), name="extension_moves_end_later")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference} extended to {long_date(self.end_after)}"
+
+
+class Variation(models.Model):
+    """A change to value, end date or scope, with the reason, the approver and before/after values."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "Change to the value of a financial year"
+        END_DATE = "end_date", "Change to the end date"
+        SCOPE = "scope", "Change to the scope of the service"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="variations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField()
+    approver = models.CharField(
+        max_length=200, help_text="Who approved it, for example the Police and Crime Commissioner."
+    )
+    approved_on = models.DateField()
+    financial_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    value_before = models.DecimalField(**MONEY, null=True, blank=True)
+    value_after = models.DecimalField(**MONEY, null=True, blank=True)
+    end_before = models.DateField(null=True, blank=True)
+    end_after = models.DateField(null=True, blank=True)
+    scope_before = models.TextField(blank=True)
+    scope_after = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contract", "approved_on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: {self.get_kind_display()} ({long_date(self.approved_on)})"
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year) if self.financial_year is not None else ""
+
+
+class ContractYearValue(models.Model):
+    """The contract's value in one financial year, excluding VAT."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="year_values")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year the financial year starts in: 2025 means 2025/26."
+    )
+    amount = models.DecimalField(**MONEY, help_text="GBP, excluding VAT.")
+
+    class Meta:
+        ordering = ["contract", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "financial_year"], name="one_value_per_contract_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="year_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{financial_year_label(self.financial_year)}: £{self.amount:,}"
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+
+class ContractFunding(models.Model):
+    """How much of a financial year's value a funding stream pays for."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="funding")
+    stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="contract_funding")
+    financial_year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(**MONEY, help_text="GBP")
+
+    class Meta:
+        ordering = ["contract", "financial_year", "stream__name"]
+        verbose_name_plural = "contract funding"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "stream", "financial_year"], name="one_funding_row_per_stream_year"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} {financial_year_label(self.financial_year)}: £{self.amount:,}"
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+
+class SocialValueProposal(models.Model):
+    """The provider's Social Value Proposal; required (and accepted) over the threshold."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="social_value_proposal")
+    summary = models.TextField()
+    received_on = models.DateField(null=True, blank=True)
+    score = models.DecimalField(
+        "moderated score (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Social Value Proposal for {self.contract.reference}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class SocialValueCommitment(models.Model):
+    """A commitment the provider reports on in quarterly returns."""
+
+    class Theme(models.TextChoices):
+        JOBS = "jobs", "Jobs: local skills and employment"
+        GROWTH = "growth", "Growth: responsible local business"
+        SOCIAL = "social", "Social: healthier, safer and more resilient communities"
+        ENVIRONMENT = "environment", "Environment: protecting and improving it"
+        INNOVATION = "innovation", "Innovation: social innovation"
+
+    proposal = models.ForeignKey(SocialValueProposal, on_delete=models.CASCADE, related_name="commitments")
+    theme = models.CharField(max_length=20, choices=Theme.choices)
+    measure = models.CharField(max_length=250)
+    unit = models.CharField(max_length=50, help_text="For example: hours, people, £.")
+    target = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["proposal", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.target} {self.unit} by {long_date(self.due_on)}"
+
+
+class ContractMeeting(models.Model):
+    """A contract management meeting; quarterly ones are generated over the term."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField("date")
+    financial_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    attendees = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["contract", "held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "financial_year", "quarter"],
+                condition=Q(quarter__isnull=False),
+                name="one_quarterly_meeting_per_quarter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference} meeting on {long_date(self.held_on)}"
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter is None or self.financial_year is None:
+            return "Additional meeting"
+        return f"{financial_year_label(self.financial_year)} Q{self.quarter}"
+
+
+class MeetingAction(models.Model):
+    """An action agreed at a meeting; the provider may mark their contract's actions done."""
+
+    meeting = models.ForeignKey(ContractMeeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.CharField(max_length=150, help_text="Who will do it.")
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class Milestone(models.Model):
+    """A step on the recommissioning timeline of the service a contract delivers."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=200)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.due_on:%B %Y})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None

@@ -1,0 +1,411 @@
+"""Reads of the contracts register, each with a fixed number of queries and scoped to the user."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
+
+from .models import (
+    ZERO,
+    Contract,
+    ContractFunding,
+    ContractMeeting,
+    ExtensionOption,
+    MeetingAction,
+    Milestone,
+    Variation,
+    add_months,
+)
+
+PIPELINE_HORIZONS = (6, 12, 36)
+
+
+# The register -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    status: str = ""
+    lot: int | None = None
+    supplier: int | None = None
+    authority: int | None = None
+
+
+def register(filters: RegisterFilters, *, today: date) -> QuerySet[Contract]:
+    """The officers' register: every contract, filtered, with values for the current financial year.
+
+    Three queries however many contracts: contracts (with joins and value subqueries), extension
+    options with their exercised extensions, and areas.
+    """
+    qs = (
+        Contract.objects.select_related("supplier", "buying_authority", "lot__framework")
+        .with_values(financial_year_of(today))
+        .prefetch_related(
+            Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")),
+            "areas",
+        )
+        .order_by("current_end_on", "reference")
+    )
+    if filters.status:
+        qs = qs.with_status(filters.status, today)
+    if filters.lot:
+        qs = qs.filter(lot_id=filters.lot)
+    if filters.supplier:
+        qs = qs.filter(supplier_id=filters.supplier)
+    if filters.authority:
+        qs = qs.filter(buying_authority_id=filters.authority)
+    return qs
+
+
+def _detail_queryset() -> QuerySet[Contract]:
+    return (
+        Contract.objects.select_related(
+            "supplier",
+            "buying_authority",
+            "lot__framework",
+            "officer_manager",
+            "supplier_manager_user",
+            "activated_by",
+            "terminated_by",
+            "social_value_proposal__accepted_by",
+        )
+        .prefetch_related(
+            "social_value_proposal__commitments",
+            Prefetch(
+                "extension_options",
+                queryset=ExtensionOption.objects.select_related("exercised__decided_by"),
+            ),
+            Prefetch("variations", queryset=Variation.objects.select_related("recorded_by")),
+            "year_values",
+            Prefetch("funding", queryset=ContractFunding.objects.select_related("stream")),
+            "areas",
+            "consortium_members",
+            Prefetch(
+                "meetings",
+                queryset=ContractMeeting.objects.prefetch_related(
+                    Prefetch("actions", queryset=MeetingAction.objects.select_related("done_by"))
+                ),
+            ),
+            "milestones",
+        )
+    )
+
+
+def contract_for_officer(pk: int) -> Contract:
+    try:
+        contract = _detail_queryset().get(pk=pk)
+    except Contract.DoesNotExist as exc:
+        raise Http404("No such contract") from exc
+    _attach_social_value(contract)
+    return contract
+
+
+def _attach_social_value(contract: Contract) -> None:
+    """Set `contract.proposal` (or None) and `contract.commitments` for templates and views."""
+    try:
+        proposal = contract.social_value_proposal
+    except Contract.social_value_proposal.RelatedObjectDoesNotExist:
+        proposal = None
+    contract.proposal = proposal
+    contract.commitments = list(proposal.commitments.all()) if proposal is not None else []
+
+
+def audit_events_for(contract: Contract) -> QuerySet[AuditEvent]:
+    """The contract's audit trail, newest first."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Contract), object_id=str(contract.pk)
+    ).order_by("-occurred_at", "-id")
+
+
+def field_history(contract: Contract) -> list[dict]:
+    """django-simple-history's field changes, newest first: [{when, who, reason, changes}]."""
+    records = list(contract.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    rows = []
+    for newer, older in zip(records, records[1:], strict=False):
+        delta = newer.diff_against(older)
+        changes = [
+            {
+                "field": Contract._meta.get_field(change.field).verbose_name,
+                "old": change.old,
+                "new": change.new,
+            }
+            for change in delta.changes
+        ]
+        if changes:
+            rows.append(
+                {
+                    "when": newer.history_date,
+                    "who": newer.history_user,
+                    "reason": newer.history_change_reason or "",
+                    "changes": changes,
+                }
+            )
+    return rows
+
+
+# The provider's contracts -----------------------------------------------------------------------------
+
+
+def contracts_for_provider(user: User, *, today: date) -> QuerySet[Contract]:
+    """A provider user's own supplier's contracts, never anyone else's. Drafts are not shown."""
+    membership = getattr(user, "supplier_membership", None)
+    if membership is None:
+        return Contract.objects.none()
+    return (
+        Contract.objects.filter(supplier_id=membership.supplier_id, activated_at__isnull=False)
+        .select_related("buying_authority", "lot__framework")
+        .with_values(financial_year_of(today))
+        .prefetch_related(
+            Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised"))
+        )
+        .order_by("-current_end_on", "reference")
+    )
+
+
+def contract_for_provider(user: User, pk: int) -> Contract:
+    """One of the provider's contracts, or 404 (another supplier's contract does not exist for them)."""
+    membership = getattr(user, "supplier_membership", None)
+    if membership is None:
+        raise Http404("No such contract")
+    try:
+        contract = _detail_queryset().get(
+            pk=pk, supplier_id=membership.supplier_id, activated_at__isnull=False
+        )
+    except Contract.DoesNotExist as exc:
+        raise Http404("No such contract") from exc
+    _attach_social_value(contract)
+    return contract
+
+
+def action_for_user(user: User, pk: int) -> MeetingAction:
+    """A meeting action the user may complete, or 404."""
+    action = MeetingAction.objects.select_related("meeting__contract").filter(pk=pk).first()
+    if action is None or not user.has_perm("contracts.complete_action", action):
+        raise Http404("No such action")
+    if user.role == "provider" and action.meeting.contract.activated_at is None:
+        raise Http404("No such action")
+    return action
+
+
+# The funding envelope ---------------------------------------------------------------------------------
+
+
+@dataclass
+class EnvelopeStream:
+    stream: FundingStream
+    allocation: Decimal
+    in_scope: Decimal = ZERO
+    out_of_scope: Decimal = ZERO
+
+    @property
+    def committed(self) -> Decimal:
+        return self.in_scope + self.out_of_scope
+
+    @property
+    def headroom(self) -> Decimal:
+        return self.allocation - self.committed
+
+
+@dataclass
+class EnvelopeContract:
+    contract: Contract
+    funded: Decimal
+    year_value: Decimal | None
+
+
+@dataclass
+class Envelope:
+    financial_year: int
+    authority: Authority | None
+    streams: list[EnvelopeStream]
+    in_scope: list[EnvelopeContract] = field(default_factory=list)
+    out_of_scope: list[EnvelopeContract] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @property
+    def allocations(self) -> Decimal:
+        return sum((s.allocation for s in self.streams), ZERO)
+
+    @property
+    def committed_in_scope(self) -> Decimal:
+        return sum((c.funded for c in self.in_scope), ZERO)
+
+    @property
+    def committed_out_of_scope(self) -> Decimal:
+        return sum((c.funded for c in self.out_of_scope), ZERO)
+
+    @property
+    def committed(self) -> Decimal:
+        return self.committed_in_scope + self.committed_out_of_scope
+
+    @property
+    def headroom(self) -> Decimal:
+        return self.allocations - self.committed
+
+    @property
+    def recommissioning_budget(self) -> Decimal:
+        """Allocations minus what separately commissioned (out-of-scope) services take."""
+        return self.allocations - self.committed_out_of_scope
+
+
+def envelope(financial_year: int, *, authority: Authority | None = None) -> Envelope:
+    """Allocations per funding stream for one financial year, what contracts in force during the year
+    take from them, and the headroom, split into services in and out of scope for recommissioning.
+
+    With an authority, only its contracts count, and only the streams that fund its contracts.
+    """
+    first, last = date(financial_year, 4, 1), date(financial_year + 1, 3, 31)
+    contracts = Contract.objects.in_force_during(first, last).filter(funding__financial_year=financial_year)
+    if authority is not None:
+        contracts = contracts.filter(buying_authority=authority)
+    contracts = (
+        contracts.select_related("supplier")
+        .with_values(financial_year)
+        .annotate(funded=Sum("funding__amount", filter=Q(funding__financial_year=financial_year)))
+        .order_by("-funded", "reference")
+    )
+    contract_list = list(contracts)
+    funding_rows = ContractFunding.objects.filter(
+        financial_year=financial_year, contract__in=[c.pk for c in contract_list]
+    ).values("stream_id", "contract__in_recommissioning_scope").annotate(total=Sum("amount"))
+    allocations = FundingAllocation.objects.filter(financial_year=financial_year).select_related("stream")
+    if authority is not None:
+        allocations = allocations.filter(stream__contract_funding__contract__buying_authority=authority).distinct()
+    streams = {a.stream_id: EnvelopeStream(stream=a.stream, allocation=a.amount) for a in allocations}
+    missing = {row["stream_id"] for row in funding_rows} - set(streams)
+    for stream in FundingStream.objects.filter(pk__in=missing):
+        streams[stream.pk] = EnvelopeStream(stream=stream, allocation=ZERO)
+    for row in funding_rows:
+        target = streams[row["stream_id"]]
+        if row["contract__in_recommissioning_scope"]:
+            target.in_scope += row["total"]
+        else:
+            target.out_of_scope += row["total"]
+    result = Envelope(
+        financial_year=financial_year,
+        authority=authority,
+        streams=sorted(streams.values(), key=lambda s: (-s.allocation, s.stream.name)),
+    )
+    for contract in contract_list:
+        row = EnvelopeContract(contract=contract, funded=contract.funded or ZERO, year_value=contract.year_value)
+        (result.in_scope if contract.in_recommissioning_scope else result.out_of_scope).append(row)
+    return result
+
+
+def envelope_years() -> list[int]:
+    years = set(FundingAllocation.objects.values_list("financial_year", flat=True).distinct())
+    years |= set(ContractFunding.objects.values_list("financial_year", flat=True).distinct())
+    return sorted(years)
+
+
+# The pipeline -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PipelineEvent:
+    contract: Contract
+    kind: str  # "extension" or "end"
+    due_on: date
+    option: ExtensionOption | None = None
+
+    def overdue_on(self, today: date) -> bool:
+        return self.due_on < today
+
+    @property
+    def label(self) -> str:
+        if self.kind == "extension":
+            return f"Decide on extension option {self.option.sequence} ({self.option})"
+        if self.contract.next_option() is None:
+            return "Contract ends: no extension options left"
+        return "Contract ends unless extended"
+
+
+@dataclass
+class Pipeline:
+    today: date
+    horizons: list[tuple[int, date, list[PipelineEvent]]]
+    milestones: list[tuple[Contract, list[Milestone]]]
+
+
+def pipeline(*, today: date, authority: Authority | None = None) -> Pipeline:
+    """Contracts reaching an extension decision or their end within 6, 12 and 36 months of `today`,
+    each event in the first horizon it falls in, with the recommissioning milestones of each service."""
+    furthest = add_months(today, max(PIPELINE_HORIZONS))
+    contracts = (
+        Contract.objects.with_effective_end()
+        .filter(activated_at__isnull=False, effective_end__gte=today)
+        .filter(
+            Q(effective_end__lt=furthest)
+            | Q(extension_options__isnull=False, current_end_on__lt=add_months(furthest, 24))
+        )
+        .distinct()
+        .select_related("supplier", "buying_authority")
+        .prefetch_related(
+            Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
+        )
+        .order_by("current_end_on", "reference")
+    )
+    if authority is not None:
+        contracts = contracts.filter(buying_authority=authority)
+    events: list[PipelineEvent] = []
+    milestones: list[tuple[Contract, list[Milestone]]] = []
+    for contract in contracts:
+        decision = contract.next_extension_decision_on()
+        if decision is not None and decision < furthest:  # an undecided, overdue option shows too
+            events.append(PipelineEvent(contract, "extension", decision, contract.next_option()))
+        if contract.effective_end_on < furthest:
+            events.append(PipelineEvent(contract, "end", contract.effective_end_on))
+        if contract.milestones.all():
+            milestones.append((contract, list(contract.milestones.all())))
+    events.sort(key=lambda e: (e.due_on, e.contract.reference, e.kind))
+    horizons = []
+    start = None  # the first horizon also holds overdue extension decisions
+    for months in PIPELINE_HORIZONS:
+        until = add_months(today, months)
+        horizons.append(
+            (months, until, [e for e in events if (start is None or start <= e.due_on) and e.due_on < until])
+        )
+        start = until
+    shown = {e.contract.pk for e in events}
+    return Pipeline(
+        today=today,
+        horizons=horizons,
+        milestones=[(contract, items) for contract, items in milestones if contract.pk in shown],
+    )
+
+
+# Filter choices -----------------------------------------------------------------------------------------
+
+
+def filter_choices() -> dict[str, list[tuple[int, str]]]:
+    from frameworks.models import Lot
+    from suppliers.models import Supplier
+
+    lots = Lot.objects.filter(contracts__isnull=False).select_related("framework").distinct()
+    suppliers = Supplier.objects.filter(contracts__isnull=False).distinct().order_by("legal_name")
+    authorities = Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
+    return {
+        "lots": [(lot.pk, f"{lot.framework.reference} {lot}") for lot in lots],
+        "suppliers": [(s.pk, s.legal_name) for s in suppliers],
+        "authorities": [(a.pk, a.name) for a in authorities],
+    }
+
+
+def group_by_kind(contracts: list[Contract]) -> dict[str, list[Contract]]:
+    groups: dict[str, list[Contract]] = defaultdict(list)
+    for contract in contracts:
+        groups[contract.kind].append(contract)
+    return groups

@@ -1,0 +1,863 @@
+"""Every write to the contracts register.
+
+Each function is keyword-only, takes the acting user as `by=`, checks the rule, runs in a transaction,
+and writes an audit event against the contract. Illegal moves raise `ContractRuleError`, a
+`ValidationError` whose messages are keyed by the form field they concern (or `__all__`), so a view
+can show them next to the field and in the error summary.
+
+The award stage (built separately) creates a contract by calling `create_contract(...)` with
+`origin=Contract.Origin.AWARD` (or `DIRECT_AWARD`) and `source=<the award>`; a source can create only
+one contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from commissioning.audit import record
+from commissioning.dates import Quarter, financial_year_label, financial_year_of
+from commissioning.models import Area, Authority, FundingStream, User
+from frameworks.models import Lot
+from suppliers.models import Supplier
+
+from .models import (
+    ZERO,
+    Contract,
+    ContractFunding,
+    ContractMeeting,
+    ContractYearValue,
+    Extension,
+    ExtensionOption,
+    MeetingAction,
+    Milestone,
+    SocialValueCommitment,
+    SocialValueProposal,
+    Variation,
+    extended_end,
+    long_date,
+)
+
+PENNY = Decimal("0.01")
+
+
+class ContractRuleError(ValidationError):
+    """A contract rule refused the move. Messages are keyed by form field where one applies."""
+
+    def __init__(self, message: str, *, field: str = NON_FIELD_ERRORS):
+        super().__init__({field: [message]})
+        self.field = field
+        self.text = message
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _money(value: Any, *, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(PENNY, rounding=ROUND_HALF_UP)
+    except Exception as exc:  # noqa: BLE001 - any unparsable input is the same user error
+        raise ContractRuleError("Enter an amount in pounds, like 296973.00", field=field) from exc
+    if amount < 0:
+        raise ContractRuleError("The amount cannot be negative", field=field)
+    if amount >= Decimal("10000000000"):
+        raise ContractRuleError("The amount must be less than £10,000,000,000", field=field)
+    return amount
+
+
+def _locked(contract: Contract) -> Contract:
+    """Re-read the contract with a row lock so two officers cannot make conflicting moves."""
+    return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def _total_value(contract: Contract) -> Decimal:
+    return ContractYearValue.objects.filter(contract=contract).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def _has_accepted_social_value(contract: Contract) -> bool:
+    return SocialValueProposal.objects.filter(contract=contract, accepted_at__isnull=False).exists()
+
+
+def social_value_required(total_value: Decimal) -> bool:
+    """The threshold compares the total contract value (all financial years), excluding VAT."""
+    return total_value > settings.SOCIAL_VALUE_THRESHOLD
+
+
+def spread_annual_value(start: date, end: date, annual: Decimal) -> dict[int, Decimal]:
+    """Spread an annual value over the financial years a term touches, pro rata by day.
+
+    A whole financial year gets exactly the annual value; a part year gets its share of the days.
+    """
+    values: dict[int, Decimal] = {}
+    for year in range(financial_year_of(start), financial_year_of(end) + 1):
+        fy_start, fy_end = date(year, 4, 1), date(year + 1, 3, 31)
+        first, last = max(start, fy_start), min(end, fy_end)
+        covered = (last - first).days + 1
+        whole = (fy_end - fy_start).days + 1
+        share = annual if covered == whole else annual * covered / whole
+        values[year] = Decimal(share).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return values
+
+
+# Creating and editing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_contract(
+    *,
+    by: User | None,
+    reference: str,
+    title: str,
+    supplier: Supplier,
+    buying_authority: Authority,
+    start_on: date,
+    initial_end_on: date,
+    kind: str = Contract.Kind.CONTRACT,
+    scope: str = "",
+    lot: Lot | None = None,
+    areas: Iterable[Area] = (),
+    consortium_members: Iterable[Supplier] = (),
+    extension_months: Sequence[int] = (),
+    extension_notice_months: int = 6,
+    annual_value: Decimal | None = None,
+    year_values: Mapping[int, Decimal] | None = None,
+    officer_manager: User | None = None,
+    supplier_manager_name: str = "",
+    supplier_manager_email: str = "",
+    supplier_manager_user: User | None = None,
+    in_recommissioning_scope: bool = True,
+    scope_note: str = "",
+    origin: str = Contract.Origin.ENTERED,
+    source: models.Model | None = None,
+) -> Contract:
+    """Create a draft contract with its extension options and year values.
+
+    `annual_value` is spread over the financial years of the initial term (pro rata for part years);
+    `year_values` gives each financial year's value instead.
+    """
+    if initial_end_on <= start_on:
+        raise ContractRuleError("The initial end date must be after the start date", field="initial_end_on")
+    if Contract.objects.filter(reference=reference).exists():
+        raise ContractRuleError(f"A contract with reference {reference} already exists", field="reference")
+    if annual_value is not None and year_values is not None:
+        raise ContractRuleError("Give an annual value or values per financial year, not both")
+    if any(months < 1 for months in extension_months):
+        raise ContractRuleError("An extension option must be at least 1 month", field="extension_months")
+    source_type = ContentType.objects.get_for_model(source) if source is not None else None
+    if source is not None and Contract.objects.filter(
+        source_content_type=source_type, source_object_id=source.pk
+    ).exists():
+        raise ContractRuleError("A contract has already been created from this award")
+    contract = Contract.objects.create(
+        reference=reference,
+        title=title,
+        scope=scope,
+        kind=kind,
+        supplier=supplier,
+        lot=lot,
+        buying_authority=buying_authority,
+        start_on=start_on,
+        initial_end_on=initial_end_on,
+        current_end_on=initial_end_on,
+        extension_notice_months=extension_notice_months,
+        officer_manager=officer_manager,
+        supplier_manager_name=supplier_manager_name,
+        supplier_manager_email=supplier_manager_email,
+        supplier_manager_user=supplier_manager_user,
+        in_recommissioning_scope=in_recommissioning_scope,
+        scope_note=scope_note,
+        origin=origin,
+        source_content_type=source_type,
+        source_object_id=source.pk if source is not None else None,
+    )
+    contract.areas.set(list(areas))
+    contract.consortium_members.set(list(consortium_members))
+    for sequence, months in enumerate(extension_months, start=1):
+        ExtensionOption.objects.create(contract=contract, sequence=sequence, months=months)
+    if annual_value is not None:
+        year_values = spread_annual_value(
+            start_on, initial_end_on, _money(annual_value, field="annual_value")
+        )
+    for year, amount in (year_values or {}).items():
+        _check_year_in_term(contract, year, field="annual_value")
+        ContractYearValue.objects.create(
+            contract=contract, financial_year=year, amount=_money(amount, field="annual_value")
+        )
+    record(
+        "contracts.contract_created",
+        by=by,
+        obj=contract,
+        data={
+            "origin": origin,
+            "supplier": supplier.legal_name,
+            "buying_authority": buying_authority.name,
+            "start_on": start_on,
+            "initial_end_on": initial_end_on,
+            "extension_months": list(extension_months),
+            "total_value": _total_value(contract),
+        },
+    )
+    return contract
+
+
+# Fields an officer may edit at any time, and those fixed once the contract is live.
+ALWAYS_EDITABLE = {
+    "title",
+    "lot",
+    "officer_manager",
+    "supplier_manager_name",
+    "supplier_manager_email",
+    "supplier_manager_user",
+    "extension_notice_months",
+    "in_recommissioning_scope",
+    "scope_note",
+}
+DRAFT_ONLY = {"reference", "kind", "supplier", "buying_authority", "start_on", "initial_end_on", "scope"}
+M2M_FIELDS = {"areas", "consortium_members"}
+
+
+@transaction.atomic
+def update_contract(*, by: User | None, contract: Contract, **changes: Any) -> Contract:
+    """Change the contract's own details. Terms (dates, supplier, scope) are fixed once it is live:
+    they change only by a variation or an extension."""
+    contract = _locked(contract)
+    unknown = set(changes) - ALWAYS_EDITABLE - DRAFT_ONLY - M2M_FIELDS
+    if unknown:
+        raise ContractRuleError(f"These fields are changed by the lifecycle, not edited: {sorted(unknown)}")
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in M2M_FIELDS:
+            current = set(getattr(contract, name).all())
+            if current != set(value):
+                before[name] = sorted(str(v) for v in current)
+                after[name] = sorted(str(v) for v in value)
+            continue
+        old = getattr(contract, name)
+        if old == value:
+            continue
+        if name in DRAFT_ONLY and not contract.is_draft:
+            raise ContractRuleError(
+                "This contract is live: change its terms by recording a variation or exercising an extension",
+                field=name,
+            )
+        before[name], after[name] = _plain(old), _plain(value)
+    if "reference" in after and Contract.objects.filter(reference=changes["reference"]).exclude(
+        pk=contract.pk
+    ).exists():
+        raise ContractRuleError(f"A contract with reference {changes['reference']} already exists", field="reference")
+    for name in after:
+        if name in M2M_FIELDS:
+            getattr(contract, name).set(list(changes[name]))
+        else:
+            setattr(contract, name, changes[name])
+    if contract.initial_end_on <= contract.start_on:
+        raise ContractRuleError("The initial end date must be after the start date", field="initial_end_on")
+    if contract.is_draft:
+        contract.current_end_on = contract.initial_end_on
+    if after:
+        contract.save()
+        record("contracts.contract_updated", by=by, obj=contract, data={"before": before, "after": after})
+    return contract
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def _check_year_in_term(contract: Contract, year: int, *, field: str) -> None:
+    if year not in contract.financial_years:
+        raise ContractRuleError(
+            f"{financial_year_label(year)} is outside the contract's term "
+            f"({long_date(contract.start_on)} to {long_date(contract.effective_end_on)})",
+            field=field,
+        )
+
+
+@transaction.atomic
+def set_year_value(*, by: User | None, contract: Contract, financial_year: int, amount: Decimal) -> None:
+    """Set a draft contract's value for one financial year. A live contract's values change by variation."""
+    contract = _locked(contract)
+    if not contract.is_draft:
+        raise ContractRuleError("This contract is live: change a year's value by recording a variation")
+    _check_year_in_term(contract, financial_year, field="financial_year")
+    amount = _money(amount, field="amount")
+    row, created = ContractYearValue.objects.update_or_create(
+        contract=contract, financial_year=financial_year, defaults={"amount": amount}
+    )
+    record(
+        "contracts.year_value_set",
+        by=by,
+        obj=contract,
+        data={"financial_year": financial_year, "amount": amount, "created": created},
+    )
+
+
+@transaction.atomic
+def set_funding(
+    *, by: User | None, contract: Contract, stream: FundingStream, financial_year: int, amount: Decimal
+) -> ContractFunding:
+    """Record how much of a year's value a funding stream pays (0 removes the row)."""
+    _check_year_in_term(contract, financial_year, field="financial_year")
+    amount = _money(amount, field="amount")
+    if amount == 0:
+        ContractFunding.objects.filter(contract=contract, stream=stream, financial_year=financial_year).delete()
+        row = ContractFunding(contract=contract, stream=stream, financial_year=financial_year, amount=amount)
+    else:
+        row, _ = ContractFunding.objects.update_or_create(
+            contract=contract, stream=stream, financial_year=financial_year, defaults={"amount": amount}
+        )
+    record(
+        "contracts.funding_set",
+        by=by,
+        obj=contract,
+        data={"stream": stream.name, "financial_year": financial_year, "amount": amount},
+    )
+    return row
+
+
+# Parts edited in the admin's inlines go through here so that the same rules and audit apply.
+DRAFT_ONLY_PARTS = (ExtensionOption, ContractYearValue)
+
+
+@transaction.atomic
+def save_contract_part(*, by: User | None, contract: Contract, part: models.Model, delete: bool = False) -> None:
+    """Save or delete one part of a contract edited in the admin (options, values, funding,
+    social value commitments, meetings, actions, milestones)."""
+    contract = _locked(contract)
+    if isinstance(part, DRAFT_ONLY_PARTS) and not contract.is_draft:
+        raise ContractRuleError(
+            "This contract is live: its values and extension options change only by a variation or an extension"
+        )
+    if isinstance(part, ContractYearValue | ContractFunding) and not delete:
+        _check_year_in_term(contract, part.financial_year, field="financial_year")
+    if isinstance(part, SocialValueCommitment) and part.proposal.is_accepted and not contract.is_draft:
+        raise ContractRuleError("The accepted Social Value Proposal of a live contract cannot be changed")
+    label = part._meta.verbose_name
+    if delete:
+        data = {"part": label, "deleted": str(part)}
+        part.delete()
+    else:
+        created = part.pk is None
+        part.full_clean()
+        part.save()
+        data = {"part": label, "saved": str(part), "created": created}
+    record("contracts.contract_part_changed", by=by, obj=contract, data=data)
+
+
+# Lifecycle --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activate_contract(*, by: User | None, contract: Contract, today: date | None = None) -> Contract:
+    """Make a draft contract live. Over the social value threshold (total contract value, excluding
+    VAT) it needs an accepted Social Value Proposal first."""
+    contract = _locked(contract)
+    if not contract.is_draft:
+        raise ContractRuleError("This contract is already live")
+    total = _total_value(contract)
+    if social_value_required(total) and not _has_accepted_social_value(contract):
+        raise ContractRuleError(
+            f"The total contract value of £{total:,.2f} (excluding VAT) is over "
+            f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f}: accept a Social Value Proposal before it goes live"
+        )
+    contract.activated_at = timezone.now()
+    contract.activated_by = by
+    contract.save()
+    record(
+        "contracts.contract_went_live",
+        by=by,
+        obj=contract,
+        data={
+            "total_value": total,
+            "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
+            "status": contract.status_on(_today(today)),
+        },
+    )
+    return contract
+
+
+def _refuse_unless_in_force(contract: Contract, what: str) -> None:
+    if contract.is_draft:
+        raise ContractRuleError(f"A draft contract cannot {what}: edit its terms directly, or make it live first")
+    if contract.terminated_on is not None:
+        raise ContractRuleError(f"This contract was terminated on {long_date(contract.terminated_on)}")
+
+
+@transaction.atomic
+def exercise_extension(
+    *,
+    by: User,
+    contract: Contract,
+    reason: str,
+    decided_on: date | None = None,
+    option: ExtensionOption | None = None,
+    today: date | None = None,
+) -> Extension:
+    """Exercise the next extension option: moves the current end date and records who, when and why.
+
+    Refused for a draft or terminated contract, after the current end date, for an option already
+    exercised, and out of order (option 2 before option 1).
+    """
+    today = _today(today)
+    decided_on = decided_on or today
+    contract = _locked(contract)
+    _refuse_unless_in_force(contract, "be extended")
+    if not reason.strip():
+        raise ContractRuleError("Enter why the extension is being exercised", field="reason")
+    if decided_on > today:
+        raise ContractRuleError("The decision date must be today or in the past", field="decided_on")
+    if decided_on > contract.current_end_on or today > contract.current_end_on:
+        raise ContractRuleError(
+            f"An option cannot be exercised after the current end date, {long_date(contract.current_end_on)}",
+            field="decided_on",
+        )
+    options = list(contract.extension_options.select_related("exercised").order_by("sequence"))
+    pending = [o for o in options if not hasattr(o, "exercised")]
+    if option is not None:
+        option = next((o for o in options if o.pk == option.pk), None)
+        if option is None:
+            raise ContractRuleError("That extension option does not belong to this contract")
+        if hasattr(option, "exercised"):
+            raise ContractRuleError(
+                f"Option {option.sequence} was already exercised on {long_date(option.exercised.decided_on)}"
+            )
+        if pending and option != pending[0]:
+            raise ContractRuleError(
+                f"Options are exercised in order: exercise option {pending[0].sequence} before option "
+                f"{option.sequence}"
+            )
+    elif not pending:
+        raise ContractRuleError("This contract has no extension option left to exercise")
+    else:
+        option = pending[0]
+    end_before = contract.current_end_on
+    end_after = extended_end(end_before, option.months)
+    extension = Extension.objects.create(
+        contract=contract,
+        option=option,
+        decided_on=decided_on,
+        decided_by=by,
+        reason=reason.strip(),
+        end_before=end_before,
+        end_after=end_after,
+    )
+    contract.current_end_on = end_after
+    contract._change_reason = f"Extension option {option.sequence} exercised"
+    contract.save()
+    added = _extend_schedule(contract)
+    record(
+        "contracts.extension_exercised",
+        by=by,
+        obj=contract,
+        data={
+            "option": option.sequence,
+            "months": option.months,
+            "decided_on": decided_on,
+            "reason": extension.reason,
+            "end_before": end_before,
+            "end_after": end_after,
+            "meetings_added": added,
+        },
+    )
+    return extension
+
+
+@transaction.atomic
+def record_variation(
+    *,
+    by: User,
+    contract: Contract,
+    kind: str,
+    reason: str,
+    approver: str,
+    approved_on: date,
+    financial_year: int | None = None,
+    new_value: Decimal | None = None,
+    new_end: date | None = None,
+    new_scope: str = "",
+    today: date | None = None,
+) -> Variation:
+    """Record a variation to a financial year's value, the end date or the scope, keeping the values
+    before and after."""
+    today = _today(today)
+    contract = _locked(contract)
+    _refuse_unless_in_force(contract, "be varied")
+    if not reason.strip():
+        raise ContractRuleError("Enter the reason for the variation", field="reason")
+    if not approver.strip():
+        raise ContractRuleError("Enter who approved the variation", field="approver")
+    if approved_on > today:
+        raise ContractRuleError("The approval date must be today or in the past", field="approved_on")
+    if approved_on > contract.current_end_on:
+        raise ContractRuleError(
+            f"The contract ended on {long_date(contract.current_end_on)}: it cannot be varied after its end",
+            field="approved_on",
+        )
+    variation = Variation(
+        contract=contract,
+        kind=kind,
+        reason=reason.strip(),
+        approver=approver.strip(),
+        approved_on=approved_on,
+        recorded_by=by,
+    )
+    if kind == Variation.Kind.VALUE:
+        _vary_value(contract, variation, financial_year, new_value)
+    elif kind == Variation.Kind.END_DATE:
+        _vary_end(contract, variation, new_end, approved_on)
+    elif kind == Variation.Kind.SCOPE:
+        if not new_scope.strip():
+            raise ContractRuleError("Enter the new scope of the service", field="new_scope")
+        if new_scope.strip() == contract.scope.strip():
+            raise ContractRuleError("The new scope is the same as the current scope", field="new_scope")
+        variation.scope_before, variation.scope_after = contract.scope, new_scope.strip()
+        contract.scope = variation.scope_after
+    else:
+        raise ContractRuleError("Select what the variation changes", field="kind")
+    variation.save()
+    contract._change_reason = f"Variation: {variation.get_kind_display()}"
+    contract.save()
+    record(
+        "contracts.variation_recorded",
+        by=by,
+        obj=contract,
+        data={
+            "kind": kind,
+            "reason": variation.reason,
+            "approver": variation.approver,
+            "approved_on": approved_on,
+            "financial_year": variation.financial_year,
+            "value_before": variation.value_before,
+            "value_after": variation.value_after,
+            "end_before": variation.end_before,
+            "end_after": variation.end_after,
+            "scope_before": variation.scope_before,
+            "scope_after": variation.scope_after,
+        },
+    )
+    return variation
+
+
+def _vary_value(contract: Contract, variation: Variation, financial_year: int | None, new_value: Any) -> None:
+    if financial_year is None:
+        raise ContractRuleError("Select the financial year whose value changes", field="financial_year")
+    _check_year_in_term(contract, financial_year, field="financial_year")
+    if new_value is None or new_value == "":
+        raise ContractRuleError("Enter the new value for the year", field="new_value")
+    new_value = _money(new_value, field="new_value")
+    row = ContractYearValue.objects.filter(contract=contract, financial_year=financial_year).first()
+    before = row.amount if row else ZERO
+    if new_value == before:
+        raise ContractRuleError(
+            f"The value for {financial_year_label(financial_year)} is already £{before:,.2f}", field="new_value"
+        )
+    new_total = _total_value(contract) - before + new_value
+    if social_value_required(new_total) and not _has_accepted_social_value(contract):
+        raise ContractRuleError(
+            f"This would take the total contract value to £{new_total:,.2f} (excluding VAT), over "
+            f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f}: accept a Social Value Proposal first",
+            field="new_value",
+        )
+    ContractYearValue.objects.update_or_create(
+        contract=contract, financial_year=financial_year, defaults={"amount": new_value}
+    )
+    variation.financial_year = financial_year
+    variation.value_before, variation.value_after = before, new_value
+
+
+def _vary_end(contract: Contract, variation: Variation, new_end: date | None, approved_on: date) -> None:
+    if new_end is None:
+        raise ContractRuleError("Enter the new end date", field="new_end")
+    if new_end <= contract.start_on:
+        raise ContractRuleError("The new end date must be after the start date", field="new_end")
+    if new_end == contract.current_end_on:
+        raise ContractRuleError("The new end date is the same as the current end date", field="new_end")
+    if new_end < approved_on:
+        raise ContractRuleError("The new end date cannot be before the variation was approved", field="new_end")
+    variation.end_before, variation.end_after = contract.current_end_on, new_end
+    contract.current_end_on = new_end
+    if new_end < variation.end_before:
+        _trim_schedule(contract, after=new_end)
+    else:
+        _extend_schedule(contract)
+
+
+@transaction.atomic
+def terminate_contract(
+    *, by: User, contract: Contract, terminated_on: date, reason: str, today: date | None = None
+) -> Contract:
+    """End a live contract early. `terminated_on` is its last day of service."""
+    contract = _locked(contract)
+    _refuse_unless_in_force(contract, "be terminated")
+    if not reason.strip():
+        raise ContractRuleError("Enter the reason for terminating the contract", field="reason")
+    if terminated_on < contract.start_on or terminated_on > contract.current_end_on:
+        raise ContractRuleError(
+            f"The last day must be between the start date, {long_date(contract.start_on)}, and the current "
+            f"end date, {long_date(contract.current_end_on)}",
+            field="terminated_on",
+        )
+    contract.terminated_on = terminated_on
+    contract.termination_reason = reason.strip()
+    contract.terminated_by = by
+    contract.terminated_at = timezone.now()
+    contract._change_reason = "Terminated"
+    contract.save()
+    _trim_schedule(contract, after=terminated_on)
+    record(
+        "contracts.contract_terminated",
+        by=by,
+        obj=contract,
+        data={"terminated_on": terminated_on, "reason": contract.termination_reason},
+    )
+    return contract
+
+
+@transaction.atomic
+def set_recommissioning_scope(*, by: User, contract: Contract, in_scope: bool, note: str = "") -> Contract:
+    """Mark the service in or out of scope for recommissioning (out of scope needs a reason)."""
+    contract = _locked(contract)
+    if not in_scope and not note.strip():
+        raise ContractRuleError("Enter why the service is out of scope", field="scope_note")
+    before = {"in_scope": contract.in_recommissioning_scope, "note": contract.scope_note}
+    contract.in_recommissioning_scope = in_scope
+    contract.scope_note = "" if in_scope else note.strip()
+    contract.save()
+    record(
+        "contracts.recommissioning_scope_set",
+        by=by,
+        obj=contract,
+        data={"before": before, "after": {"in_scope": in_scope, "note": contract.scope_note}},
+    )
+    return contract
+
+
+# Social value -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_social_value_proposal(
+    *,
+    by: User | None,
+    contract: Contract,
+    summary: str,
+    received_on: date | None = None,
+    score: Decimal | None = None,
+    commitments: Iterable[Mapping[str, Any]] = (),
+) -> SocialValueProposal:
+    """Record (or replace, before acceptance) the provider's Social Value Proposal and commitments."""
+    contract = _locked(contract)
+    proposal = SocialValueProposal.objects.filter(contract=contract).first()
+    if proposal is not None and proposal.is_accepted:
+        raise ContractRuleError("The Social Value Proposal has been accepted and cannot be replaced")
+    if not summary.strip():
+        raise ContractRuleError("Enter a summary of the proposal", field="summary")
+    proposal, _ = SocialValueProposal.objects.update_or_create(
+        contract=contract, defaults={"summary": summary.strip(), "received_on": received_on, "score": score}
+    )
+    proposal.commitments.all().delete()
+    for spec in commitments:
+        commitment = SocialValueCommitment(proposal=proposal, **spec)
+        commitment.full_clean()
+        commitment.save()
+    record(
+        "contracts.social_value_proposal_recorded",
+        by=by,
+        obj=contract,
+        data={"score": score, "commitments": [str(c) for c in proposal.commitments.all()]},
+    )
+    return proposal
+
+
+@transaction.atomic
+def accept_social_value_proposal(*, by: User, proposal: SocialValueProposal) -> SocialValueProposal:
+    proposal = SocialValueProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.is_accepted:
+        raise ContractRuleError("The Social Value Proposal has already been accepted")
+    if not proposal.commitments.exists():
+        raise ContractRuleError("Add at least one commitment before accepting the proposal")
+    proposal.accepted_at = timezone.now()
+    proposal.accepted_by = by
+    proposal.save()
+    record("contracts.social_value_proposal_accepted", by=by, obj=proposal.contract, data={"score": proposal.score})
+    return proposal
+
+
+# Meetings and actions ---------------------------------------------------------------------------------
+
+
+def meeting_date_for(quarter: Quarter) -> date:
+    """Quarterly meetings fall on the 15th of the quarter's middle month (after the previous quarter's
+    return is due), moved to the Monday if that is a weekend."""
+    day = date(quarter.start.year, quarter.start.month, 1)
+    month = day.month + 1
+    day = date(day.year + (1 if month > 12 else 0), (month - 1) % 12 + 1, 15)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _extend_schedule(contract: Contract) -> int:
+    """Add quarterly meetings for the new part of the term, if the contract has a schedule."""
+    if not contract.meetings.filter(quarter__isnull=False).exists():
+        return 0
+    return len(_schedule(contract))
+
+
+def _schedule(contract: Contract) -> list[ContractMeeting]:
+    existing = set(
+        contract.meetings.filter(quarter__isnull=False).values_list("financial_year", "quarter")
+    )
+    created = []
+    quarter = Quarter.containing(contract.start_on)
+    last = Quarter.containing(contract.effective_end_on)
+    while quarter <= last:
+        held_on = meeting_date_for(quarter)
+        if (
+            contract.start_on <= held_on <= contract.effective_end_on
+            and (quarter.financial_year, quarter.number) not in existing
+        ):
+            created.append(
+                ContractMeeting.objects.create(
+                    contract=contract,
+                    held_on=held_on,
+                    financial_year=quarter.financial_year,
+                    quarter=quarter.number,
+                )
+            )
+        quarter = quarter.next()
+    return created
+
+
+def _trim_schedule(contract: Contract, *, after: date) -> int:
+    """Remove scheduled meetings after a new, earlier end that have no notes, attendees or actions."""
+    empty = contract.meetings.filter(
+        quarter__isnull=False, held_on__gt=after, notes="", attendees="", actions__isnull=True
+    )
+    count = empty.count()
+    ContractMeeting.objects.filter(pk__in=list(empty.values_list("pk", flat=True))).delete()
+    return count
+
+
+@transaction.atomic
+def schedule_meetings(*, by: User, contract: Contract) -> list[ContractMeeting]:
+    """Generate one contract meeting per financial quarter over the term. Safe to run again: it only
+    adds the quarters that have no meeting yet."""
+    contract = _locked(contract)
+    if contract.terminated_on is not None and contract.terminated_on < contract.start_on:
+        raise ContractRuleError("A contract terminated before it started has no meetings")
+    created = _schedule(contract)
+    record(
+        "contracts.meetings_scheduled",
+        by=by,
+        obj=contract,
+        data={"created": [m.held_on for m in created]},
+    )
+    return created
+
+
+@transaction.atomic
+def record_meeting(
+    *, by: User, meeting: ContractMeeting, attendees: str, notes: str, held_on: date | None = None
+) -> ContractMeeting:
+    meeting.attendees = attendees
+    meeting.notes = notes
+    if held_on is not None:
+        meeting.held_on = held_on
+    meeting.save()
+    record(
+        "contracts.meeting_recorded",
+        by=by,
+        obj=meeting.contract,
+        data={"meeting": meeting.pk, "held_on": meeting.held_on, "attendees": attendees},
+    )
+    return meeting
+
+
+@transaction.atomic
+def add_meeting_action(
+    *, by: User, meeting: ContractMeeting, description: str, owner: str, due_on: date | None = None
+) -> MeetingAction:
+    if not description.strip():
+        raise ContractRuleError("Enter the action", field="description")
+    if not owner.strip():
+        raise ContractRuleError("Enter who owns the action", field="owner")
+    action = MeetingAction.objects.create(
+        meeting=meeting, description=description.strip(), owner=owner.strip(), due_on=due_on
+    )
+    record(
+        "contracts.meeting_action_added",
+        by=by,
+        obj=meeting.contract,
+        data={"meeting": meeting.pk, "action": action.description, "owner": action.owner, "due_on": due_on},
+    )
+    return action
+
+
+@transaction.atomic
+def complete_action(*, by: User, action: MeetingAction) -> MeetingAction:
+    """Mark a meeting action done: an officer, or a user of the contract's supplier."""
+    action = MeetingAction.objects.select_for_update().select_related("meeting__contract").get(pk=action.pk)
+    contract = action.meeting.contract
+    if not by.has_perm("contracts.complete_action", action):
+        raise ContractRuleError("Only the commissioner or the contract's provider can complete this action")
+    if action.is_done:
+        raise ContractRuleError(f"This action was already marked done on {long_date(timezone.localdate(action.done_at))}")
+    action.done_at = timezone.now()
+    action.done_by = by
+    action.save()
+    record(
+        "contracts.meeting_action_done",
+        by=by,
+        obj=contract,
+        data={"meeting": action.meeting_id, "action": action.description},
+    )
+    return action
+
+
+# Recommissioning milestones ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_milestone(*, by: User | None, contract: Contract, name: str, due_on: date) -> Milestone:
+    if not name.strip():
+        raise ContractRuleError("Enter the milestone", field="name")
+    milestone = Milestone.objects.create(contract=contract, name=name.strip(), due_on=due_on)
+    record(
+        "contracts.milestone_added", by=by, obj=contract, data={"name": milestone.name, "due_on": due_on}
+    )
+    return milestone
+
+
+@transaction.atomic
+def complete_milestone(
+    *, by: User, milestone: Milestone, done_on: date | None = None, today: date | None = None
+) -> Milestone:
+    done_on = done_on or _today(today)
+    if milestone.is_done:
+        raise ContractRuleError("This milestone is already done")
+    milestone.done_on = done_on
+    milestone.save()
+    record(
+        "contracts.milestone_done",
+        by=by,
+        obj=milestone.contract,
+        data={"name": milestone.name, "done_on": done_on},
+    )
+    return milestone

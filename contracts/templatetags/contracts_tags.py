@@ -1,0 +1,55 @@
+"""Money, status tags and dates for the contracts pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from commissioning.dates import financial_year_label
+
+register = template.Library()
+
+STATUS_TAG_CLASSES = {
+    "draft": "govuk-tag--grey",
+    "live": "govuk-tag--green",
+    "final_six_months": "govuk-tag--yellow",
+    "ended": "govuk-tag--grey",
+    "terminated": "govuk-tag--red",
+}
+
+
+@register.filter
+def money(value) -> str:
+    """£1,351,368 for whole pounds, £1,351,368.50 otherwise; an em dash for no value."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{amount:,.0f}"
+    return f"{sign}£{amount:,.2f}"
+
+
+@register.filter
+def fy(value) -> str:
+    """2018 -> 2018/19."""
+    if value in (None, ""):
+        return ""
+    return financial_year_label(int(value))
+
+
+@register.simple_tag
+def status_tag(contract, today) -> str:
+    status = contract.status_on(today)
+    label = contract.Status(status).label
+    return format_html('<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_CLASSES[status], label)
+
+
+@register.filter
+def long_date(value) -> str:
+    if not value:
+        return ""
+    return f"{value.day} {value:%B %Y}"

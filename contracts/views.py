@@ -1,0 +1,355 @@
+"""Officer and provider pages of the contracts register. Thin: check access, validate, call one
+service, redirect. Every view declares its access policy (commissioning.access)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from commissioning.access import permission_required
+from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.models import Authority
+
+from . import reports, selectors, services
+from .forms import ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
+from .models import extended_end, long_date
+from .services import ContractRuleError
+
+REGISTER_PAGE_SIZE = 50
+
+
+def _as_of(request: HttpRequest) -> date:
+    """`?as_of=2018-09-14` views the pipeline or report as on another day; today otherwise."""
+    try:
+        return date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _authority(request: HttpRequest) -> Authority | None:
+    value = request.GET.get("authority", "")
+    return Authority.objects.filter(pk=value).first() if value.isdigit() else None
+
+
+def _form_error(form, error: ContractRuleError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.text)
+
+
+# Officer pages ------------------------------------------------------------------------------------------
+
+
+@permission_required("contracts.view_register", read_only=True)
+def officer_register(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices())
+    filters = selectors.RegisterFilters(**form.filters()) if request.GET else selectors.RegisterFilters()
+    page = Paginator(selectors.register(filters, today=today), REGISTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "contracts/officer/register.html",
+        {
+            "form": form,
+            "page": page,
+            "contracts": page.object_list,
+            "today": today,
+            "year_label": financial_year_label(financial_year_of(today)),
+            "query": query.urlencode(),
+            "filtered": any(filters.__dict__.values()),
+        },
+    )
+
+
+@permission_required("contracts.view_register", read_only=True)
+def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_officer(pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "contracts/officer/contract.html",
+        {
+            "contract": contract,
+            "today": today,
+            "next_option": contract.next_option(),
+            "history": selectors.field_history(contract),
+            "events": selectors.audit_events_for(contract)[:100],
+            "complete_action_url": "contracts:complete_action",
+            "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
+        },
+    )
+
+
+@permission_required("contracts.manage_lifecycle")
+def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_officer(pk)
+    form = VariationForm(request.POST or None, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            variation = services.record_variation(
+                by=request.user,
+                contract=contract,
+                kind=data["kind"],
+                reason=data["reason"],
+                approver=data["approver"],
+                approved_on=data["approved_on"],
+                financial_year=data.get("financial_year"),
+                new_value=data.get("new_value"),
+                new_end=data.get("new_end"),
+                new_scope=data.get("new_scope") or "",
+            )
+        except ContractRuleError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Variation recorded: {variation.get_kind_display().lower()}")
+            return redirect("contracts:officer_contract", pk=contract.pk)
+    return render(request, "contracts/officer/variation_form.html", {"form": form, "contract": contract})
+
+
+@permission_required("contracts.manage_lifecycle")
+def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_officer(pk)
+    option = contract.next_option()
+    form = ExtensionForm(
+        request.POST or None, initial={"option": option.pk if option else None, "decided_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = contract.extension_options.filter(pk=data["option"]).first()
+        try:
+            if chosen is None:
+                raise ContractRuleError("That extension option does not belong to this contract")
+            extension = services.exercise_extension(
+                by=request.user,
+                contract=contract,
+                option=chosen,
+                decided_on=data["decided_on"],
+                reason=data["reason"],
+            )
+        except ContractRuleError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Option {extension.option.sequence} exercised: the contract now ends on "
+                f"{long_date(extension.end_after)}",
+            )
+            return redirect("contracts:officer_contract", pk=contract.pk)
+    return render(
+        request,
+        "contracts/officer/extension_form.html",
+        {
+            "form": form,
+            "contract": contract,
+            "option": option,
+            "new_end": extended_end(contract.current_end_on, option.months) if option else None,
+        },
+    )
+
+
+@permission_required("contracts.manage_lifecycle")
+def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_officer(pk)
+    form = TerminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.terminate_contract(
+                by=request.user,
+                contract=contract,
+                terminated_on=form.cleaned_data["terminated_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ContractRuleError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "The termination has been recorded")
+            return redirect("contracts:officer_contract", pk=contract.pk)
+    return render(request, "contracts/officer/terminate_form.html", {"form": form, "contract": contract})
+
+
+@permission_required("contracts.manage_lifecycle")
+def go_live(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_officer(pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.activate_contract(by=request.user, contract=contract)
+        except ContractRuleError as exc:
+            error = exc.text
+        else:
+            messages.success(request, "The contract is live")
+            return redirect("contracts:officer_contract", pk=contract.pk)
+    total = contract.total_value_now
+    return render(
+        request,
+        "contracts/officer/go_live.html",
+        {
+            "contract": contract,
+            "error": error,
+            "total": total,
+            "needs_social_value": services.social_value_required(total),
+        },
+    )
+
+
+@permission_required("contracts.manage_lifecycle")
+def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_officer(pk)
+    initial = {"in_scope": "yes" if contract.in_recommissioning_scope else "no", "scope_note": contract.scope_note}
+    form = ScopeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_recommissioning_scope(
+                by=request.user,
+                contract=contract,
+                in_scope=form.cleaned_data["in_scope"],
+                note=form.cleaned_data["scope_note"],
+            )
+        except ContractRuleError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Recommissioning scope updated")
+            return redirect("contracts:officer_contract", pk=contract.pk)
+    return render(request, "contracts/officer/scope_form.html", {"form": form, "contract": contract})
+
+
+@permission_required("contracts.manage_lifecycle")
+@require_POST
+def schedule_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_officer(pk)
+    try:
+        created = services.schedule_meetings(by=request.user, contract=contract)
+    except ContractRuleError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, f"{len(created)} quarterly meetings added to the schedule")
+    return redirect(reverse("contracts:officer_contract", args=[contract.pk]) + "#meetings")
+
+
+@permission_required("contracts.view_register", read_only=True)
+def funding_envelope(request: HttpRequest) -> HttpResponse:
+    years = selectors.envelope_years()
+    current = financial_year_of(timezone.localdate())
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = current if current in years or not years else years[-1]
+    authority = _authority(request)
+    result = selectors.envelope(year, authority=authority)
+    return render(
+        request,
+        "contracts/officer/envelope.html",
+        {
+            "envelope": result,
+            "years": [(y, financial_year_label(y)) for y in sorted(set(years) | {year})],
+            "authorities": Authority.objects.filter(contracts__isnull=False).distinct().order_by("name"),
+            "authority": authority,
+        },
+    )
+
+
+@permission_required("contracts.view_register", read_only=True)
+def pipeline(request: HttpRequest) -> HttpResponse:
+    today = _as_of(request)
+    authority = _authority(request)
+    return render(
+        request,
+        "contracts/officer/pipeline.html",
+        {
+            "pipeline": selectors.pipeline(today=today, authority=authority),
+            "authorities": Authority.objects.filter(contracts__isnull=False).distinct().order_by("name"),
+            "authority": authority,
+            "as_of": today,
+        },
+    )
+
+
+@permission_required("contracts.view_register", read_only=True)
+def panel_report(request: HttpRequest) -> HttpResponse:
+    """The Police and Crime Panel report as a web page, with a button to produce the PDF."""
+    today = _as_of(request)
+    authority = _authority(request)
+    context = reports.panel_report_context(authority=authority, as_of=today)
+    return render(
+        request,
+        "contracts/officer/panel_report.html",
+        {
+            **context,
+            "authorities": Authority.objects.filter(contracts__isnull=False).distinct().order_by("name"),
+            "pdf_available": reports.PDF_AVAILABLE,
+        },
+    )
+
+
+@permission_required("contracts.view_register")
+@require_POST
+def request_panel_report(request: HttpRequest) -> HttpResponse:
+    """Queue the PDF of the Panel report (produced in the background)."""
+    if not reports.PDF_AVAILABLE:
+        messages.error(request, "PDF reports cannot be produced yet. Use this page, or print it")
+        return redirect("contracts:panel_report")
+    authority = Authority.objects.filter(pk=request.POST.get("authority") or 0).first()
+    try:
+        as_of = date.fromisoformat(request.POST.get("as_of", ""))
+    except ValueError:
+        as_of = timezone.localdate()
+    document = reports.request_panel_report(by=request.user, authority=authority, as_of=as_of)
+    messages.success(request, "The report is being produced. It will be ready to download in a few moments")
+    return redirect(reports.document_url(document))
+
+
+# Provider pages -----------------------------------------------------------------------------------------
+
+
+@permission_required("contracts.view_own_contracts", read_only=True)
+def provider_contracts(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    contracts = selectors.contracts_for_provider(request.user, today=today)
+    return render(
+        request,
+        "contracts/provider/contracts.html",
+        {"contracts": contracts, "today": today, "supplier": request.user.supplier_membership.supplier},
+    )
+
+
+@permission_required("contracts.view_own_contracts", read_only=True)
+def provider_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_provider(request.user, pk)
+    return render(
+        request,
+        "contracts/provider/contract.html",
+        {
+            "contract": contract,
+            "today": timezone.localdate(),
+            "complete_action_url": "contracts:complete_action",
+            "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
+        },
+    )
+
+
+@permission_required("contracts.mark_actions_done")
+@require_POST
+def complete_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a meeting action done: the provider's one write, and the officer's too."""
+    action = selectors.action_for_user(request.user, pk)
+    try:
+        services.complete_action(by=request.user, action=action)
+    except ContractRuleError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, f"Action marked as done: {action.description}")
+    contract_pk = action.meeting.contract_id
+    name = "contracts:provider_contract" if request.user.role == "provider" else "contracts:officer_contract"
+    return redirect(reverse(name, args=[contract_pk]) + f"#meeting-{action.meeting_id}")

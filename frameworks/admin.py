@@ -1,0 +1,192 @@
+"""The officers' workplace for frameworks: set-up, selection records and the approved list."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Application,
+    ApplicationLot,
+    ApplicationWindow,
+    Appointment,
+    Clarification,
+    EvaluationAssignment,
+    Framework,
+    Lot,
+    SelectionQuestion,
+)
+from .resources import AppointmentResource
+
+
+class LotInline(admin.StackedInline):
+    model = Lot
+    extra = 0
+    fields = [("number", "title"), "description", "specification", ("min_value", "max_value", "minimum_score")]
+
+
+class WindowInline(admin.TabularInline):
+    model = ApplicationWindow
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "lead_authority", "term_start", "term_end", "is_light_touch", "staff_links"]
+    list_filter = ["is_light_touch", "legal_regime", "lead_authority"]
+    search_fields = ["reference", "title"]
+    filter_horizontal = ["partner_authorities"]
+    inlines = [LotInline, WindowInline]
+    date_hierarchy = "term_start"
+
+    @admin.display(description="Selection")
+    def staff_links(self, obj):
+        return format_html(
+            '<a href="{}">Applications</a> · <a href="{}">Approved list</a>',
+            reverse("frameworks:officer_applications", args=[obj.pk]),
+            reverse("frameworks:approved_list", args=[obj.pk]),
+        )
+
+
+class QuestionInline(admin.StackedInline):
+    model = SelectionQuestion
+    extra = 0
+    fk_name = "lot"
+    fields = [
+        ("section", "order"),
+        "text",
+        ("kind", "weight", "max_score", "word_limit"),
+        "guidance",
+        "evaluator_guidance",
+        "scale_descriptors",
+        ("requires_upload", "required_accreditation"),
+        "framework",
+    ]
+
+
+@admin.register(Lot)
+class LotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "framework", "minimum_score", "min_value", "max_value"]
+    list_filter = ["framework"]
+    search_fields = ["title", "framework__reference"]
+    inlines = [QuestionInline]
+
+
+@admin.register(SelectionQuestion)
+class SelectionQuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "framework", "lot", "kind", "weight", "requires_upload", "required_accreditation"]
+    list_filter = ["framework", "lot", "kind", "requires_upload"]
+    search_fields = ["text", "section"]
+
+
+@admin.register(ApplicationWindow)
+class ApplicationWindowAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "opens_at", "closes_at", "state"]
+    list_filter = ["framework"]
+    date_hierarchy = "closes_at"
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return obj.state()
+
+
+class ApplicationLotInline(admin.TabularInline):
+    model = ApplicationLot
+    extra = 0
+    fields = ["lot", "outcome", "decision_reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = EvaluationAssignment
+    extra = 0
+    fields = ["evaluator", "assigned_by", "has_conflict", "conflict_details", "declared_at", "submitted_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only here: every move is a service call from the staff pages (linked)."""
+
+    list_display = ["supplier", "window", "status", "submitted_at", "staff_page"]
+    list_filter = ["status", "window__framework", "window"]
+    search_fields = ["supplier__legal_name"]
+    date_hierarchy = "submitted_at"
+    inlines = [ApplicationLotInline, AssignmentInline]
+    readonly_fields = [
+        "supplier",
+        "window",
+        "status",
+        "is_consortium",
+        "consent_share_with_partners",
+        "consent_publish",
+        "created_by",
+        "submitted_at",
+        "submitted_by",
+        "receipt",
+        "withdrawn_at",
+    ]
+    exclude = []
+
+    def get_queryset(self, request):
+        # Drafts belong to the provider until submitted.
+        return super().get_queryset(request).exclude(status=Application.Status.DRAFT)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Evaluate and decide")
+    def staff_page(self, obj):
+        return format_html('<a href="{}">Open</a>', reverse("frameworks:officer_application", args=[obj.pk]))
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """The approved list. Status changes go through the staff page so a reason is always recorded."""
+
+    resource_classes = [AppointmentResource]
+    list_display = [
+        "supplier",
+        "lot",
+        "status",
+        "starts_on",
+        "ends_on",
+        "consent_share_with_partners",
+        "consent_publish",
+        "change_status",
+    ]
+    list_filter = ["status", "lot__framework", "lot", "consent_share_with_partners", "areas"]
+    search_fields = ["supplier__legal_name"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["status", "status_reason", "application"]
+    filter_horizontal = ["areas"]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {"user": request.user}
+
+    @admin.display(description="Suspend or remove")
+    def change_status(self, obj):
+        if obj.status == Appointment.Status.REMOVED:
+            return "–"
+        return format_html('<a href="{}">Change status</a>', reverse("frameworks:appointment_status", args=[obj.pk]))
+
+
+@admin.register(Clarification)
+class ClarificationAdmin(admin.ModelAdmin):
+    list_display = ["application", "asked_by", "asked_at", "responded_at"]
+    readonly_fields = ["application", "question", "asked_by", "response", "responded_by", "responded_at"]
+
+    def has_add_permission(self, request):
+        return False

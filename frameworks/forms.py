@@ -1,0 +1,331 @@
+"""Forms of the selection stage. Each keeps what the user typed when it is re-shown with errors."""
+
+from __future__ import annotations
+
+from django import forms
+
+from commissioning.forms import GDSFormMixin
+from commissioning.models import Area, User
+from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
+
+from .models import Application, ApplicationLot, Appointment, Lot, SelectionQuestion
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no_field(label: str, required_message: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+        error_messages={"required": required_message},
+    )
+
+
+def as_yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+class LotsForm(forms.Form):
+    """A checkbox per lot, and for each lot the areas covered. Rendered by its own template."""
+
+    def __init__(self, *args, lots: list[Lot], areas: list[Area], initial_choices: dict[int, list[int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lots = lots
+        area_choices = [(area.pk, area.name) for area in areas]
+        self.area_lookup = {area.pk: area for area in areas}
+        for lot in lots:
+            self.fields[f"lot_{lot.number}"] = forms.BooleanField(
+                label=f"Lot {lot.number}: {lot.title}",
+                required=False,
+                initial=lot.pk in initial_choices,
+            )
+            self.fields[f"areas_{lot.number}"] = forms.TypedMultipleChoiceField(
+                label=f"Areas you will cover for lot {lot.number}",
+                choices=area_choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=initial_choices.get(lot.pk, []),
+            )
+
+    def clean(self):
+        data = super().clean()
+        chosen = [lot for lot in self.lots if data.get(f"lot_{lot.number}")]
+        if not chosen:
+            self.add_error(f"lot_{self.lots[0].number}", "Select at least one lot")
+        for lot in self.lots:
+            areas = data.get(f"areas_{lot.number}") or []
+            if lot in chosen and not areas:
+                self.add_error(f"areas_{lot.number}", f"Select at least one area for lot {lot.number}")
+            if lot not in chosen and areas:
+                self.add_error(
+                    f"lot_{lot.number}", f"Select lot {lot.number} if you will cover those areas, or clear its areas"
+                )
+        return data
+
+    def choices(self) -> dict[Lot, list[Area]]:
+        return {
+            lot: [self.area_lookup[pk] for pk in self.cleaned_data.get(f"areas_{lot.number}", [])]
+            for lot in self.lots
+            if self.cleaned_data.get(f"lot_{lot.number}")
+        }
+
+    def rows(self):
+        return [(lot, self[f"lot_{lot.number}"], self[f"areas_{lot.number}"]) for lot in self.lots]
+
+
+class ConsortiumForm(GDSFormMixin, forms.Form):
+    is_consortium = yes_no_field(
+        "Are you applying as the lead of a consortium?",
+        "Select yes if you are applying as a consortium lead",
+        help_text="A consortium is a group of organisations delivering together, led by one of them.",
+    )
+
+
+class ConsortiumMemberForm(GDSFormMixin, forms.Form):
+    name = forms.CharField(label="Organisation name", required=False)
+    registration_number = forms.CharField(label="Charity or company number", required=False)
+    role = forms.CharField(label="What they will deliver", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("role"):
+            self.add_error("role", "Enter what this member will deliver")
+        if data.get("role") and not data.get("name"):
+            self.add_error("name", "Enter the member's organisation name")
+        return data
+
+
+ConsortiumMemberFormSet = forms.formset_factory(ConsortiumMemberForm, extra=0, max_num=10)
+
+
+class ConsentForm(GDSFormMixin, forms.Form):
+    share_with_partners = yes_no_field(
+        "Do you agree to share your organisation's details with the partner authorities named above?",
+        "Select yes if you agree to share your details with the partner authorities",
+        help_text="If you say no, partner authorities will not see your organisation on the approved list.",
+    )
+    publish = yes_no_field(
+        "Do you agree to your organisation's name and areas being published on the public list of appointed suppliers?",
+        "Select yes if you agree to be published on the public list",
+    )
+
+
+class SectionForm(GDSFormMixin, forms.Form):
+    """One text answer per question, plus an upload where the question asks for one."""
+
+    def __init__(self, *args, questions: list[SelectionQuestion], answers: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            answer = answers.get(question.pk)
+            help_parts = [question.guidance] if question.guidance else []
+            if question.word_limit:
+                help_parts.append(f"Up to {question.word_limit} words.")
+            self.fields[f"q_{question.pk}"] = forms.CharField(
+                label=question.text,
+                required=False,
+                help_text=" ".join(help_parts),
+                widget=forms.Textarea(attrs={"rows": 8, "class": "govuk-textarea"}),
+                initial=answer.text if answer else "",
+            )
+            if question.requires_upload:
+                current = f" Uploaded: {answer.upload_name}." if answer and answer.upload else ""
+                self.fields[f"file_{question.pk}"] = forms.FileField(
+                    label=f"Supporting document for: {question.text[:80]}",
+                    required=False,
+                    help_text=f"PDF, DOCX, XLSX, ODT or CSV, up to 25MB.{current}",
+                    widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+                )
+
+    def clean(self):
+        data = super().clean()
+        for question in self.questions:
+            text = data.get(f"q_{question.pk}", "")
+            if question.word_limit and len(text.split()) > question.word_limit:
+                over = len(text.split()) - question.word_limit
+                self.add_error(
+                    f"q_{question.pk}", f"Your answer must be {question.word_limit} words or fewer (it is {over} over)"
+                )
+            upload = data.get(f"file_{question.pk}")
+            if upload:
+                try:
+                    validate_upload(upload)
+                except forms.ValidationError as error:
+                    self.add_error(f"file_{question.pk}", error)
+        return data
+
+    def texts(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"q_{q.pk}", "") for q in self.questions}
+
+    def uploads(self) -> dict:
+        return {
+            q.pk: self.cleaned_data[f"file_{q.pk}"] for q in self.questions if self.cleaned_data.get(f"file_{q.pk}")
+        }
+
+
+class ClarificationResponseForm(GDSFormMixin, forms.Form):
+    response = forms.CharField(
+        label="Your response",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter your response"},
+    )
+
+
+class WithdrawForm(GDSFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConflictForm(GDSFormMixin, forms.Form):
+    has_conflict = yes_no_field(
+        "Do you have a conflict of interest with this applicant or any member of its consortium?",
+        "Select yes if you have a conflict of interest",
+        help_text="For example: you work or have worked for them, sit on their board, or a close relative does.",
+    )
+    details = forms.CharField(
+        label="If yes, describe the conflict", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_conflict") and not data.get("details", "").strip():
+            self.add_error("details", "Describe the conflict of interest")
+        return data
+
+
+class ScoringForm(GDSFormMixin, forms.Form):
+    def __init__(self, *args, questions: list[SelectionQuestion], scores: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            score = scores.get(question.pk)
+            if question.is_scored:
+                self.fields[f"score_{question.pk}"] = forms.TypedChoiceField(
+                    label=f"Score (0 to {question.max_score})",
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", "Not scored")] + [(i, str(i)) for i in range(question.max_score + 1)],
+                    initial=score.score if score else None,
+                )
+            else:
+                self.fields[f"passed_{question.pk}"] = forms.TypedChoiceField(
+                    label="Pass or fail",
+                    required=False,
+                    widget=forms.RadioSelect,
+                    choices=[("pass", "Pass"), ("fail", "Fail")],
+                    coerce=lambda v: v == "pass",
+                    empty_value=None,
+                    initial=None if not score or score.passed is None else ("pass" if score.passed else "fail"),
+                )
+            self.fields[f"comment_{question.pk}"] = forms.CharField(
+                label="Comment",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=score.comment if score else "",
+            )
+
+    def marks(self) -> dict[int, dict]:
+        result = {}
+        for q in self.questions:
+            mark = {"comment": self.cleaned_data.get(f"comment_{q.pk}", "")}
+            if q.is_scored:
+                mark["score"] = self.cleaned_data.get(f"score_{q.pk}")
+            else:
+                mark["passed"] = self.cleaned_data.get(f"passed_{q.pk}")
+            result[q.pk] = mark
+        return result
+
+    def fields_for(self, question):
+        key = f"score_{question.pk}" if question.is_scored else f"passed_{question.pk}"
+        return self[key], self[f"comment_{question.pk}"]
+
+
+class AssignEvaluatorsForm(GDSFormMixin, forms.Form):
+    evaluators = forms.ModelMultipleChoiceField(
+        label="Evaluators",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Assign at least two. Each declares conflicts of interest before seeing the application.",
+        error_messages={"required": "Select at least one evaluator"},
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        assigned = application.assignments.values_list("evaluator_id", flat=True)
+        self.fields["evaluators"].queryset = (
+            User.objects.filter(role__in=[User.Role.EVALUATOR, User.Role.OFFICER], is_active=True)
+            .exclude(pk__in=assigned)
+            .order_by("full_name")
+        )
+
+
+class ClarificationRequestForm(GDSFormMixin, forms.Form):
+    question = forms.CharField(
+        label="Your question to the applicant",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter your question to the applicant"},
+    )
+
+
+class ModerationForm(GDSFormMixin, forms.Form):
+    def __init__(self, *args, question: SelectionQuestion, initial_mark=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question.is_scored:
+            self.fields["score"] = forms.TypedChoiceField(
+                label=f"Agreed score (0 to {question.max_score})",
+                coerce=int,
+                choices=[("", "Select a score")] + [(i, str(i)) for i in range(question.max_score + 1)],
+                error_messages={"required": "Select the agreed score"},
+                initial=initial_mark.score if initial_mark else None,
+            )
+        else:
+            self.fields["passed"] = forms.TypedChoiceField(
+                label="Agreed result",
+                widget=forms.RadioSelect,
+                choices=[("pass", "Pass"), ("fail", "Fail")],
+                coerce=lambda v: v == "pass",
+                error_messages={"required": "Select pass or fail"},
+                initial=None if not initial_mark else ("pass" if initial_mark.passed else "fail"),
+            )
+        self.fields["reason"] = forms.CharField(
+            label="Reason for the agreed mark",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": "Give the reason for the agreed mark"},
+            initial=initial_mark.reason if initial_mark else "",
+        )
+
+
+class DecisionForm(GDSFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[
+            (ApplicationLot.Outcome.APPOINTED, "Appoint to the approved list"),
+            (ApplicationLot.Outcome.UNSUCCESSFUL, "Unsuccessful"),
+        ],
+        error_messages={"required": "Select appoint or unsuccessful"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the decision"},
+    )
+
+
+class AppointmentStatusForm(GDSFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label="Change to",
+        widget=forms.RadioSelect,
+        choices=Appointment.Status.choices,
+        error_messages={"required": "Select the new status"},
+    )
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reason"}
+    )

@@ -1,0 +1,316 @@
+"""Reads of the approved list for people outside the lead authority's team: partner commissioners
+(frameworks shared with their authority, suppliers who consented to sharing) and the public
+(suppliers who consented to publication); plus the officer's whole list and appointment history.
+
+Every list is built with a fixed number of queries (select_related/prefetch_related), so the number
+of queries a page makes does not grow with the number of suppliers.
+
+Which appointments are listed
+-----------------------------
+Only *active* appointments that have not ended (`ends_on` empty or today or later) are listed to
+partners, on the coverage matrix and on the public pages. Suspended appointments are left out on
+purpose: a supplier is suspended while the lead authority looks into a concern (safeguarding,
+performance, a lapsed accreditation or insurance), and must not be called off from in that time.
+Showing them to a partner would invite a call-off the lead authority has paused, and the reason for
+a suspension is the lead authority's to share, not the list's. Removed appointments are never
+listed. Officers see every status on their own list, with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from commissioning.models import Area, Authority, User
+from suppliers.models import Accreditation, AccreditationScheme
+
+from .models import ApplicationWindow, Appointment, ConsortiumMember, Framework, Lot
+
+SORTS = {
+    "supplier": ("supplier__legal_name", "lot__number"),
+    "newest": ("-starts_on", "supplier__legal_name", "lot__number"),
+    "oldest": ("starts_on", "supplier__legal_name", "lot__number"),
+}
+DEFAULT_SORT = "supplier"
+
+
+@dataclass(frozen=True)
+class ApprovedListFilters:
+    """What the list is narrowed to. Empty values mean "any"."""
+
+    lot: Lot | None = None
+    area: Area | None = None
+    scheme: str = ""
+    vcse_only: bool = False
+    sort: str = DEFAULT_SORT
+    status: str = ""  # officers only; partners always see active appointments
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.lot or self.area or self.scheme or self.vcse_only or self.status)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def current_appointments(today: date | None = None) -> QuerySet[Appointment]:
+    """Active appointments that have not ended: the suppliers a commissioner may call off from."""
+    today = today or _today()
+    return Appointment.objects.active().filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def shared_appointments(authority: Authority | int, today: date | None = None) -> QuerySet[Appointment]:
+    """Current appointments a partner authority may see: consented, on a framework shared with it."""
+    return current_appointments(today).shared_with(authority)
+
+
+def published_appointments(today: date | None = None) -> QuerySet[Appointment]:
+    """Current appointments whose supplier agreed to be named on the public pages."""
+    return current_appointments(today).filter(consent_publish=True)
+
+
+# Frameworks ----------------------------------------------------------------------------------------
+
+
+def frameworks_shared_with(user: User) -> QuerySet[Framework]:
+    """Frameworks whose partner authorities name the partner's authority (none for anyone else)."""
+    if not (user.is_authenticated and user.role == User.Role.PARTNER and user.authority_id):
+        return Framework.objects.none()
+    return Framework.objects.filter(partner_authorities=user.authority_id).select_related("lead_authority")
+
+
+def shared_frameworks(user: User, today: date | None = None) -> QuerySet[Framework]:
+    """Frameworks shared with the partner's authority, each with how many suppliers they may see."""
+    today = today or _today()
+    visible = Q(
+        lots__appointments__in=shared_appointments(user.authority_id, today).values("pk"),
+    )
+    return (
+        frameworks_shared_with(user)
+        .prefetch_related(Prefetch("lots", queryset=Lot.objects.order_by("number")))
+        .annotate(shared_supplier_count=Count("lots__appointments__supplier", filter=visible, distinct=True))
+        .order_by("title")
+    )
+
+
+def officer_frameworks(user: User) -> QuerySet[Framework]:
+    """Frameworks an officer runs: those their authority leads (administrators see all)."""
+    if not (user.is_authenticated and user.role == User.Role.OFFICER):
+        return Framework.objects.none()
+    qs = Framework.objects.select_related("lead_authority").order_by("title")
+    return qs if user.is_superuser else qs.filter(lead_authority=user.authority_id)
+
+
+def coverage_frameworks(user: User) -> QuerySet[Framework]:
+    """Frameworks whose coverage the user may read: officers their own, partners those shared."""
+    if user.is_authenticated and user.role == User.Role.PARTNER:
+        return frameworks_shared_with(user).order_by("title")
+    return officer_frameworks(user)
+
+
+# The approved list ---------------------------------------------------------------------------------
+
+
+def _with_details(qs: QuerySet[Appointment], today: date) -> QuerySet[Appointment]:
+    """Everything a row of the list shows, in four queries whatever the number of rows."""
+    accreditations = Accreditation.objects.annotate(
+        is_expired=ExpressionWrapper(Q(expires_on__isnull=False) & Q(expires_on__lt=today), output_field=BooleanField())
+    ).order_by("scheme", "-expires_on", "pk")
+    return qs.select_related("supplier", "lot", "lot__framework", "application").prefetch_related(
+        Prefetch("areas", queryset=Area.objects.order_by("name")),
+        Prefetch("supplier__accreditations", queryset=accreditations),
+        Prefetch("application__consortium_members", queryset=ConsortiumMember.objects.order_by("pk")),
+    )
+
+
+def _filtered(qs: QuerySet[Appointment], filters: ApprovedListFilters, today: date) -> QuerySet:
+    if filters.lot is not None:
+        qs = qs.filter(lot=filters.lot)
+    if filters.area is not None:
+        qs = qs.filter(areas=filters.area)
+    if filters.scheme:
+        current = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+        satisfies = Q(scheme=filters.scheme) | Q(scheme=AccreditationScheme.EQUIVALENT, equivalent_to=filters.scheme)
+        qs = qs.filter(Exists(Accreditation.objects.filter(current, satisfies, supplier=OuterRef("supplier_id"))))
+    if filters.vcse_only:
+        qs = qs.filter(supplier__is_vcse=True)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def shared_approved_list(
+    framework: Framework,
+    authority: Authority | int,
+    filters: ApprovedListFilters | None = None,
+    *,
+    today: date | None = None,
+) -> list[Appointment]:
+    """The partner's list: one row per supplier per lot, consented and current, filtered and sorted.
+
+    The page and both exports call this with the same filters, so an export holds exactly the rows
+    on screen.
+    """
+    today = today or _today()
+    qs = shared_appointments(authority, today).filter(lot__framework=framework)
+    return list(_with_details(_filtered(qs, filters or ApprovedListFilters(), today), today))
+
+
+def officer_approved_list(
+    framework: Framework, filters: ApprovedListFilters | None = None, *, today: date | None = None
+) -> list[Appointment]:
+    """The officer's whole list: every appointment on the framework, whatever its status or consent."""
+    today = today or _today()
+    qs = Appointment.objects.filter(lot__framework=framework)
+    return list(_with_details(_filtered(qs, filters or ApprovedListFilters(), today), today))
+
+
+def lots_of(framework: Framework) -> QuerySet[Lot]:
+    return Lot.objects.filter(framework=framework).order_by("number")
+
+
+# Appointment history -------------------------------------------------------------------------------
+
+TRACKED_FIELDS = {
+    "status": "Status",
+    "status_reason": "Reason",
+    "starts_on": "Appointed from",
+    "ends_on": "Appointed until",
+    "consent_share_with_partners": "Consent to share with partners",
+    "consent_publish": "Consent to publish",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: object
+    event: str
+    by: str
+    why: str
+    changes: list[tuple[str, str, str]]
+    areas: list[str]
+
+
+def _display(record, field: str) -> str:
+    value = getattr(record, field)
+    if field == "status":
+        return Appointment.Status(value).label if value else ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or value == "":
+        return "Not set"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def _event_name(record, previous) -> str:
+    if record.history_type == "+":
+        return "Appointed" if record.status == Appointment.Status.ACTIVE else "Created"
+    if record.history_type == "-":
+        return "Deleted"
+    if previous is not None and record.status != previous.status:
+        return {
+            Appointment.Status.ACTIVE: "Reinstated",
+            Appointment.Status.SUSPENDED: "Suspended",
+            Appointment.Status.REMOVED: "Removed",
+        }.get(record.status, "Status changed")
+    return "Changed"
+
+
+def _historical_areas(records) -> dict[int, list[str]]:
+    """The areas covered at each historical record, read in one query."""
+    through = Appointment.history.model._meta.get_field("historicalappointment_areas").related_model
+    areas: dict[int, list[str]] = {record.history_id: [] for record in records}
+    rows = through.objects.filter(history__in=[r.history_id for r in records]).select_related("area")
+    for row in rows:
+        if row.area is not None:
+            areas[row.history_id].append(row.area.name)
+    return {history_id: sorted(names) for history_id, names in areas.items()}
+
+
+def appointment_history(appointment: Appointment) -> list[HistoryEntry]:
+    """When the appointment was made, suspended, reinstated or removed, by whom and why; newest first.
+
+    Reads `Appointment.history` (django-simple-history) in two queries: the records with their
+    users, and the areas covered at each point.
+    """
+    records = list(appointment.history.select_related("history_user").order_by("history_date", "history_id"))
+    areas_at = _historical_areas(records)
+    entries = []
+    previous = None
+    for record in records:
+        areas = areas_at[record.history_id]
+        changes = []
+        if previous is not None:
+            for field, label in TRACKED_FIELDS.items():
+                if getattr(record, field) != getattr(previous, field):
+                    changes.append((label, _display(previous, field), _display(record, field)))
+            previous_areas = areas_at[previous.history_id]
+            if areas != previous_areas:
+                changes.append(("Areas", ", ".join(previous_areas) or "None", ", ".join(areas) or "None"))
+        user = record.history_user
+        status_moved = previous is None or record.status != previous.status
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                event=_event_name(record, previous),
+                by=(user.full_name or user.email) if user else "System or data import",
+                # The status reason explains a status move; other changes carry only their own reason.
+                why=record.history_change_reason or (record.status_reason if status_moved else ""),
+                changes=changes,
+                areas=areas,
+            )
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+# Public reads --------------------------------------------------------------------------------------
+
+
+def open_opportunities(now=None) -> QuerySet[ApplicationWindow]:
+    """Application windows open now, soonest closing first, with their framework's lots."""
+    return (
+        ApplicationWindow.objects.open_at(now or timezone.now())
+        .select_related("framework")
+        .prefetch_related(Prefetch("framework__lots", queryset=Lot.objects.order_by("number")))
+        .order_by("closes_at", "framework__title")
+    )
+
+
+def public_frameworks() -> QuerySet[Framework]:
+    return Framework.objects.select_related("lead_authority").order_by("title")
+
+
+def published_lots(framework: Framework, today: date | None = None) -> list[Lot]:
+    """The framework's lots, each with the suppliers who consented to publication and their areas.
+
+    Only names and areas are read for the public: nothing else of the supplier is loaded.
+    """
+    appointments = (
+        published_appointments(today)
+        .select_related("supplier")
+        .only("pk", "lot_id", "starts_on", "supplier__legal_name", "supplier__trading_name")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
+        .order_by("supplier__legal_name")
+    )
+    return list(
+        Lot.objects.filter(framework=framework)
+        .order_by("number")
+        .prefetch_related(Prefetch("appointments", queryset=appointments, to_attr="published"))
+    )

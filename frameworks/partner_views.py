@@ -1,0 +1,196 @@
+"""The shared approved list: partner commissioners' pages and exports, and the officer's export of the
+whole list with each appointment's history.
+
+Partners are read-only: their unsafe requests are refused by `ReadOnlyPartnerMiddleware` and by
+`permission_required(..., read_only=True)`. A framework that is not shared with the partner's
+authority answers 404 on every URL, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+
+from commissioning.access import permission_required
+from commissioning.models import Area
+from suppliers.models import AccreditationScheme
+
+from . import partner_selectors as selectors
+from .models import Appointment, Framework
+from .partner_rules import can_manage_approved_list, can_view_shared_framework
+from .resources_partner import OfficerApprovedListResource, PartnerApprovedListResource, export_response
+
+SORT_CHOICES = [
+    ("supplier", "Supplier name (A to Z)"),
+    ("newest", "Appointment date (newest first)"),
+    ("oldest", "Appointment date (oldest first)"),
+]
+
+
+class ApprovedListFilterForm(forms.Form):
+    """The GET form above the list. Invalid values are reported and ignored; valid ones still apply."""
+
+    lot = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="number",
+        required=False,
+        empty_label="All lots",
+        error_messages={"invalid_choice": "Select a lot from the list"},
+    )
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label="All areas",
+        label="Area covered",
+        error_messages={"invalid_choice": "Select an area from the list"},
+    )
+    scheme = forms.ChoiceField(
+        label="Accreditation",
+        help_text="A current accreditation, or an accepted equivalent",
+        choices=[("", "Any or none")]
+        + [c for c in AccreditationScheme.choices if c[0] != AccreditationScheme.EQUIVALENT],
+        required=False,
+        error_messages={"invalid_choice": "Select an accreditation from the list"},
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Select how to sort the list"},
+    )
+    vcse = forms.BooleanField(
+        label="Only voluntary, community and social enterprises (VCSE)",
+        required=False,
+    )
+
+    def __init__(self, data, *, framework: Framework):
+        super().__init__(data)
+        self.fields["lot"].queryset = selectors.lots_of(framework)
+        self.fields["lot"].label_from_instance = lambda lot: f"Lot {lot.number}: {lot.title}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def filters(self) -> selectors.ApprovedListFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        return selectors.ApprovedListFilters(
+            lot=data.get("lot"),
+            area=data.get("area"),
+            scheme=data.get("scheme") or "",
+            vcse_only=bool(data.get("vcse")),
+            sort=data.get("sort") or selectors.DEFAULT_SORT,
+            status=data.get("status") or "",
+        )
+
+
+class OfficerApprovedListFilterForm(ApprovedListFilterForm):
+    status = forms.ChoiceField(
+        choices=[("", "Any status")] + list(Appointment.Status.choices),
+        required=False,
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
+
+
+# Partner commissioners -----------------------------------------------------------------------------
+
+
+def _shared_framework(request: HttpRequest, reference: str) -> Framework:
+    framework = get_object_or_404(selectors.frameworks_shared_with(request.user), reference=reference)
+    if not can_view_shared_framework(request.user, framework):
+        raise Http404
+    return framework
+
+
+@permission_required("frameworks.view_shared_frameworks", read_only=True)
+def shared_frameworks(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "frameworks/partner/framework_list.html",
+        {"frameworks": selectors.shared_frameworks(request.user), "authority": request.user.authority},
+    )
+
+
+@permission_required("frameworks.view_shared_frameworks", read_only=True)
+def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
+    framework = _shared_framework(request, reference)
+    form = ApprovedListFilterForm(request.GET, framework=framework)
+    filters = form.filters()
+    appointments = selectors.shared_approved_list(framework, request.user.authority_id, filters)
+    return render(
+        request,
+        "frameworks/partner/approved_list.html",
+        {
+            "framework": framework,
+            "form": form,
+            "filters": filters,
+            "appointments": appointments,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@permission_required("frameworks.view_shared_frameworks", read_only=True)
+def shared_list_export(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
+    framework = _shared_framework(request, reference)
+    filters = ApprovedListFilterForm(request.GET, framework=framework).filters()
+    appointments = selectors.shared_approved_list(framework, request.user.authority_id, filters)
+    filename = f"approved-suppliers-{slugify(framework.reference)}"
+    return export_response(PartnerApprovedListResource(), appointments, fmt, filename)
+
+
+# Officers ------------------------------------------------------------------------------------------
+
+
+def _officer_framework(request: HttpRequest, reference: str) -> Framework:
+    framework = get_object_or_404(selectors.officer_frameworks(request.user), reference=reference)
+    if not can_manage_approved_list(request.user, framework):
+        raise Http404
+    return framework
+
+
+@permission_required("frameworks.export_approved_list", read_only=True)
+def officer_list(request: HttpRequest, reference: str) -> HttpResponse:
+    framework = _officer_framework(request, reference)
+    form = OfficerApprovedListFilterForm(request.GET, framework=framework)
+    filters = form.filters()
+    return render(
+        request,
+        "frameworks/partner/officer_list.html",
+        {
+            "framework": framework,
+            "form": form,
+            "filters": filters,
+            "appointments": selectors.officer_approved_list(framework, filters),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@permission_required("frameworks.export_approved_list", read_only=True)
+def officer_list_export(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
+    framework = _officer_framework(request, reference)
+    filters = OfficerApprovedListFilterForm(request.GET, framework=framework).filters()
+    appointments = selectors.officer_approved_list(framework, filters)
+    filename = f"approved-list-{slugify(framework.reference)}"
+    return export_response(OfficerApprovedListResource(), appointments, fmt, filename)
+
+
+@permission_required("frameworks.view_appointment_history", read_only=True)
+def appointment_history(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_object_or_404(Appointment.objects.select_related("supplier", "lot__framework"), pk=pk)
+    if not can_manage_approved_list(request.user, appointment.lot.framework):
+        raise Http404
+    return render(
+        request,
+        "frameworks/partner/appointment_history.html",
+        {
+            "appointment": appointment,
+            "framework": appointment.lot.framework,
+            "entries": selectors.appointment_history(appointment),
+        },
+    )

@@ -1,0 +1,186 @@
+"""Reads for frameworks and applications, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from commissioning.models import User
+
+from .models import (
+    Application,
+    ApplicationLot,
+    ApplicationWindow,
+    Appointment,
+    EvaluationAssignment,
+    Lot,
+    ModeratedScore,
+    Score,
+    SelectionQuestion,
+)
+
+
+def applications_for_provider(user: User) -> QuerySet[Application]:
+    return Application.objects.filter(supplier=user.supplier_membership.supplier).select_related(
+        "window__framework", "supplier"
+    )
+
+
+def applications_for_officer(user: User) -> QuerySet[Application]:
+    """Officers see applications to frameworks their authority leads (administrators see all)."""
+    qs = Application.objects.exclude(status=Application.Status.DRAFT).select_related("window__framework", "supplier")
+    if user.is_superuser:
+        return qs
+    return qs.filter(window__framework__lead_authority=user.authority_id)
+
+
+def assignments_for_evaluator(user: User) -> QuerySet[EvaluationAssignment]:
+    return (
+        EvaluationAssignment.objects.filter(evaluator=user)
+        .exclude(application__status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        .select_related("application__supplier", "application__window__framework")
+    )
+
+
+def open_windows(now=None) -> QuerySet[ApplicationWindow]:
+    return (
+        ApplicationWindow.objects.open_at(now or timezone.now())
+        .select_related("framework")
+        .prefetch_related(Prefetch("framework__lots", queryset=Lot.objects.order_by("number")))
+    )
+
+
+def application_list_for_officer(user: User, framework=None) -> QuerySet[Application]:
+    qs = (
+        applications_for_officer(user)
+        .annotate(
+            evaluators=Count("assignments", distinct=True),
+            submitted_scores=Count("assignments", filter=Q(assignments__submitted_at__isnull=False), distinct=True),
+        )
+        .prefetch_related(Prefetch("lot_choices", queryset=ApplicationLot.objects.select_related("lot")))
+    )
+    if framework is not None:
+        qs = qs.filter(window__framework=framework)
+    return qs.order_by("-submitted_at")
+
+
+def approved_list(framework) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(lot__framework=framework)
+        .select_related("supplier", "lot")
+        .prefetch_related("areas")
+        .order_by("lot__number", "supplier__legal_name")
+    )
+
+
+def questions_for(application: Application) -> list[SelectionQuestion]:
+    lot_ids = [choice.lot_id for choice in application.lot_choices.all()]
+    return list(
+        SelectionQuestion.objects.filter(framework=application.window.framework_id)
+        .filter(Q(lot__isnull=True) | Q(lot_id__in=lot_ids))
+        .select_related("lot")
+        .order_by("lot__number", "order", "pk")
+    )
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    lot: Lot | None
+    questions: list[SelectionQuestion] = field(default_factory=list)
+    status: str = "not started"
+
+
+def question_sections(application: Application, answers: dict[int, object] | None = None) -> list[Section]:
+    """Questions grouped into task-list sections, framework-wide first then per lot, with their status."""
+    if answers is None:
+        answers = {answer.question_id: answer for answer in application.answers.all()}
+    sections: dict[str, Section] = {}
+    for question in questions_for(application):
+        prefix = f"lot-{question.lot.number}-" if question.lot_id else ""
+        slug = prefix + slugify(question.section)
+        title = f"{question.lot}: {question.section}" if question.lot_id else question.section
+        sections.setdefault(slug, Section(slug=slug, title=title, lot=question.lot)).questions.append(question)
+    for section in sections.values():
+        done = [answer_is_complete(q, answers.get(q.pk)) for q in section.questions]
+        started = [bool(answers.get(q.pk) and (answers[q.pk].text or answers[q.pk].upload)) for q in section.questions]
+        section.status = "completed" if all(done) else ("in progress" if any(started) else "not started")
+    return list(sections.values())
+
+
+def answer_is_complete(question: SelectionQuestion, answer) -> bool:
+    if answer is None or not answer.text.strip():
+        return False
+    return not question.requires_upload or bool(answer.upload)
+
+
+def setup_statuses(application: Application) -> dict[str, str]:
+    choices = list(application.lot_choices.all())
+    lots = "not started"
+    if choices:
+        lots = "completed" if all(choice.areas.exists() for choice in choices) else "in progress"
+    consortium = "not started"
+    if application.is_consortium is False:
+        consortium = "completed"
+    elif application.is_consortium:
+        consortium = "completed" if application.consortium_members.exists() else "in progress"
+    sharing = "not started"
+    if application.consent_share_with_partners is not None and application.consent_publish is not None:
+        sharing = "completed"
+    return {"lots": lots, "consortium": consortium, "sharing": sharing}
+
+
+def visible_scores_for(assignment: EvaluationAssignment) -> list[Score]:
+    """Other evaluators' scores stay hidden until this evaluator has submitted their own."""
+    if assignment.submitted_at is None:
+        return []
+    return list(
+        Score.objects.filter(assignment__application=assignment.application, assignment__submitted_at__isnull=False)
+        .exclude(assignment=assignment)
+        .select_related("assignment__evaluator", "question")
+    )
+
+
+@dataclass
+class LotResult:
+    lot: Lot
+    percentage: Decimal | None
+    failed_pass_fail: list[SelectionQuestion]
+    complete: bool
+
+    @property
+    def passes(self) -> bool:
+        return (
+            self.complete
+            and not self.failed_pass_fail
+            and self.percentage is not None
+            and (self.percentage >= self.lot.minimum_score)
+        )
+
+
+def lot_results(application: Application) -> list[LotResult]:
+    """Weighted moderated score per lot, as a percentage of the marks available, and any failed pass/fail."""
+    moderated = {m.question_id: m for m in ModeratedScore.objects.filter(application=application)}
+    questions = questions_for(application)
+    results = []
+    for choice in application.lot_choices.select_related("lot"):
+        relevant = [q for q in questions if q.lot_id in (None, choice.lot_id)]
+        complete = all(q.pk in moderated for q in relevant)
+        failed = [q for q in relevant if not q.is_scored and q.pk in moderated and moderated[q.pk].passed is False]
+        scored = [q for q in relevant if q.is_scored and q.weight]
+        available = sum(Decimal(q.weight) for q in scored)
+        percentage = None
+        if complete and available:
+            achieved = sum(
+                Decimal(q.weight) * Decimal(moderated[q.pk].score or 0) / Decimal(q.max_score) for q in scored
+            )
+            percentage = (achieved / available * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        elif complete:
+            percentage = Decimal("100.00")
+        results.append(LotResult(lot=choice.lot, percentage=percentage, failed_pass_fail=failed, complete=complete))
+    return results

@@ -1,0 +1,636 @@
+"""Every write and state change in selection: applications, evaluation, moderation, decisions and
+appointments. Each function takes the acting user, checks the rule, runs in a transaction and
+writes the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from commissioning.audit import record
+from commissioning.email import send_after_commit
+from commissioning.models import Area, User
+from commissioning.templatetags.portal import deadline
+from commissioning.uploads import sha256_of, validate_upload
+from suppliers.models import Accreditation
+
+from . import selectors
+from .models import (
+    Answer,
+    Application,
+    ApplicationLot,
+    ApplicationWindow,
+    Appointment,
+    Clarification,
+    ConsortiumMember,
+    EvaluationAssignment,
+    Lot,
+    ModeratedScore,
+    Score,
+    SelectionQuestion,
+)
+
+Status = Application.Status
+
+
+class SelectionRuleError(ValidationError):
+    """A move the selection rules do not allow; the message is shown to the user as it is."""
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update().select_related("window__framework", "supplier").get(pk=application.pk)
+    )
+
+
+def _require_provider_of(application: Application, user: User) -> None:
+    membership = getattr(user, "supplier_membership", None)
+    if membership is None or membership.supplier_id != application.supplier_id:
+        raise PermissionDenied("You do not act for this applicant.")
+
+
+def _require_officer_of(application: Application, user: User) -> None:
+    if not (
+        user.is_superuser or (user.is_officer and application.window.framework.lead_authority_id == user.authority_id)
+    ):
+        raise PermissionDenied("Only officers of the lead authority may do this.")
+
+
+def _closing_text(window: ApplicationWindow) -> str:
+    return deadline(window.closes_at)
+
+
+def _require_editable(application: Application, now: datetime) -> None:
+    if application.status != Status.DRAFT:
+        raise SelectionRuleError("This application has been submitted and can no longer be changed.")
+    if not application.window.is_open(now):
+        raise SelectionRuleError(
+            f"The application window closed at {_closing_text(application.window)}. "
+            "Your saved answers are kept but can no longer be changed."
+        )
+
+
+def _applicant_emails(application: Application) -> list[str]:
+    return list(application.supplier.memberships.values_list("user__email", flat=True))
+
+
+def _officer_emails(application: Application) -> list[str]:
+    return list(
+        User.objects.filter(
+            role=User.Role.OFFICER, is_active=True, authority=application.window.framework.lead_authority_id
+        ).values_list("email", flat=True)
+    )
+
+
+# --- Provider: preparing and submitting an application ---------------------------------------
+
+
+@transaction.atomic
+def start_application(*, window: ApplicationWindow, by: User, now: datetime | None = None) -> Application:
+    """One application per supplier per window; starting twice returns the existing draft."""
+    now = now or timezone.now()
+    supplier = by.supplier_membership.supplier
+    existing = Application.objects.filter(supplier=supplier, window=window).first()
+    if existing is not None:
+        return existing
+    if not window.is_open(now):
+        raise SelectionRuleError("This application window is not open.")
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(supplier=supplier, window=window, created_by=by)
+    except IntegrityError:
+        return Application.objects.get(supplier=supplier, window=window)
+    record("application.started", by=by, obj=application, data={"window": window.pk})
+    return application
+
+
+@transaction.atomic
+def save_lots(
+    *, application: Application, choices: dict[Lot, list[Area]], by: User, now: datetime | None = None
+) -> None:
+    application = _lock(application)
+    _require_provider_of(application, by)
+    _require_editable(application, now or timezone.now())
+    if not choices:
+        raise SelectionRuleError("Select at least one lot")
+    for lot, areas in choices.items():
+        if lot.framework_id != application.window.framework_id:
+            raise SelectionRuleError("That lot is not part of this framework.")
+        if not areas:
+            raise SelectionRuleError(f"Select at least one area for {lot}")
+    application.lot_choices.exclude(lot__in=list(choices)).delete()
+    for lot, areas in choices.items():
+        choice, _ = ApplicationLot.objects.get_or_create(application=application, lot=lot)
+        choice.areas.set(areas)
+    application.save(update_fields=["updated_at"])
+    record(
+        "application.lots_saved",
+        by=by,
+        obj=application,
+        data={"lots": {lot.number: sorted(area.name for area in areas) for lot, areas in choices.items()}},
+    )
+
+
+@transaction.atomic
+def save_consortium(
+    *,
+    application: Application,
+    is_consortium: bool,
+    members: list[dict],
+    by: User,
+    now: datetime | None = None,
+) -> None:
+    application = _lock(application)
+    _require_provider_of(application, by)
+    _require_editable(application, now or timezone.now())
+    if is_consortium and not members:
+        raise SelectionRuleError("Name at least one member of the consortium")
+    application.is_consortium = is_consortium
+    application.save(update_fields=["is_consortium", "updated_at"])
+    application.consortium_members.all().delete()
+    if is_consortium:
+        ConsortiumMember.objects.bulk_create(ConsortiumMember(application=application, **m) for m in members)
+    record(
+        "application.consortium_saved",
+        by=by,
+        obj=application,
+        data={"is_consortium": is_consortium, "members": [m["name"] for m in members]},
+    )
+
+
+@transaction.atomic
+def save_consent(
+    *,
+    application: Application,
+    share_with_partners: bool,
+    publish: bool,
+    by: User,
+    now: datetime | None = None,
+) -> None:
+    application = _lock(application)
+    _require_provider_of(application, by)
+    _require_editable(application, now or timezone.now())
+    application.consent_share_with_partners = share_with_partners
+    application.consent_publish = publish
+    application.save(update_fields=["consent_share_with_partners", "consent_publish", "updated_at"])
+    record(
+        "application.consent_saved",
+        by=by,
+        obj=application,
+        data={"share_with_partners": share_with_partners, "publish": publish},
+    )
+
+
+@transaction.atomic
+def save_answers(
+    *,
+    application: Application,
+    texts: dict[int, str],
+    uploads: dict[int, UploadedFile] | None = None,
+    by: User,
+    now: datetime | None = None,
+    autosave: bool = False,
+) -> list[Answer]:
+    """Drafts are kept on the server; an autosave writes text only and is not audited row by row."""
+    application = _lock(application)
+    _require_provider_of(application, by)
+    _require_editable(application, now or timezone.now())
+    allowed = {q.pk: q for q in selectors.questions_for(application)}
+    saved = []
+    for question_id, text in texts.items():
+        if question_id not in allowed:
+            raise SelectionRuleError("That question is not part of this application.")
+        answer, _ = Answer.objects.get_or_create(application=application, question_id=question_id)
+        answer.text = text
+        upload = (uploads or {}).get(question_id)
+        if upload is not None:
+            validate_upload(upload)
+            answer.upload_sha256 = sha256_of(upload)
+            answer.upload_name = upload.name
+            answer.upload = upload
+        answer.save()
+        saved.append(answer)
+    application.save(update_fields=["updated_at"])
+    if not autosave:
+        record("application.answers_saved", by=by, obj=application, data={"questions": sorted(texts)})
+    return saved
+
+
+def accreditation_gaps(application: Application, on: date) -> list[SelectionQuestion]:
+    """Questions whose required accreditation the supplier does not hold, current, on that day."""
+    held = {
+        accreditation.satisfies
+        for accreditation in Accreditation.objects.filter(supplier=application.supplier_id)
+        if accreditation.is_current(on)
+    }
+    return [
+        q
+        for q in selectors.questions_for(application)
+        if q.required_accreditation and q.required_accreditation not in held
+    ]
+
+
+def submission_problems(application: Application, on: date) -> list[str]:
+    problems = []
+    statuses = selectors.setup_statuses(application)
+    names = {"lots": "Lots and areas", "consortium": "Consortium", "sharing": "Sharing your details"}
+    for key, status in statuses.items():
+        if status != "completed":
+            problems.append(f"Complete the section ‘{names[key]}’")
+    for section in selectors.question_sections(application):
+        if section.status != "completed":
+            problems.append(f"Complete the section ‘{section.title}’")
+    for question in accreditation_gaps(application, on):
+        scheme = question.get_required_accreditation_display()
+        problems.append(f"Add a current {scheme} accreditation (or an equivalent) to your organisation")
+    return problems
+
+
+@transaction.atomic
+def submit_application(*, application: Application, by: User, now: datetime | None = None) -> Application:
+    """Refused at or after the closing time; the row lock makes a double submission impossible."""
+    now = now or timezone.now()
+    application = _lock(application)
+    _require_provider_of(application, by)
+    if application.status == Status.SUBMITTED:
+        return application  # a repeated click: already done, nothing more to do
+    _require_editable(application, now)
+    problems = submission_problems(application, timezone.localdate(now))
+    if problems:
+        raise SelectionRuleError(problems)
+    files = [
+        {"question": a.question_id, "name": a.upload_name, "sha256": a.upload_sha256}
+        for a in application.answers.exclude(upload="").order_by("question_id")
+    ]
+    application.status = Status.SUBMITTED
+    application.submitted_at = now
+    application.submitted_by = by
+    application.receipt = {
+        "reference": f"APP-{application.pk:06d}",
+        "submitted_at": now.isoformat(),
+        "submitted_by": by.email,
+        "files": files,
+    }
+    application.save(update_fields=["status", "submitted_at", "submitted_by", "receipt", "updated_at"])
+    record("application.submitted", by=by, obj=application, data=application.receipt)
+    send_after_commit(
+        to=_applicant_emails(application),
+        subject=f"Application received: {application.window.framework.title}",
+        template="application_receipt",
+        context={
+            "application": application,
+            "receipt": application.receipt,
+            "url": reverse("frameworks:application_receipt", args=[application.pk]),
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, by: User, reason: str = "") -> Application:
+    application = _lock(application)
+    _require_provider_of(application, by)
+    if application.status in {Status.DECIDED, Status.WITHDRAWN}:
+        raise SelectionRuleError("A decided or withdrawn application cannot be withdrawn.")
+    application.status = Status.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    record("application.withdrawn", by=by, obj=application, data={"reason": reason})
+    return application
+
+
+# --- Officer: clarification, evaluators, moderation, decisions --------------------------------
+
+
+@transaction.atomic
+def request_clarification(*, application: Application, question: str, by: User) -> Clarification:
+    application = _lock(application)
+    _require_officer_of(application, by)
+    if application.status not in {Status.SUBMITTED, Status.CLARIFICATION}:
+        raise SelectionRuleError("Clarification can only be requested on a submitted application.")
+    clarification = Clarification.objects.create(application=application, question=question, asked_by=by)
+    application.status = Status.CLARIFICATION
+    application.save(update_fields=["status", "updated_at"])
+    record("application.clarification_requested", by=by, obj=application, data={"question": question})
+    send_after_commit(
+        to=_applicant_emails(application),
+        subject=f"Clarification requested: {application.window.framework.title}",
+        template="clarification_requested",
+        context={
+            "application": application,
+            "question": question,
+            "url": reverse("frameworks:clarification_respond", args=[application.pk, clarification.pk]),
+        },
+    )
+    return clarification
+
+
+@transaction.atomic
+def respond_to_clarification(*, clarification: Clarification, response: str, by: User) -> Clarification:
+    application = _lock(clarification.application)
+    _require_provider_of(application, by)
+    if clarification.responded_at is not None:
+        raise SelectionRuleError("This clarification has already been answered.")
+    if not response.strip():
+        raise SelectionRuleError("Enter your response")
+    clarification.response = response
+    clarification.responded_by = by
+    clarification.responded_at = timezone.now()
+    clarification.save(update_fields=["response", "responded_by", "responded_at"])
+    if not application.clarifications.filter(responded_at__isnull=True).exists():
+        application.status = Status.SUBMITTED
+        application.save(update_fields=["status", "updated_at"])
+    record("application.clarification_answered", by=by, obj=application, data={"clarification": clarification.pk})
+    return clarification
+
+
+@transaction.atomic
+def assign_evaluators(*, application: Application, evaluators: list[User], by: User) -> list[EvaluationAssignment]:
+    application = _lock(application)
+    _require_officer_of(application, by)
+    if application.status in {Status.DRAFT, Status.WITHDRAWN, Status.DECIDED}:
+        raise SelectionRuleError("Evaluators can only be assigned to a submitted application.")
+    for evaluator in evaluators:
+        if evaluator.role not in {User.Role.EVALUATOR, User.Role.OFFICER} or not evaluator.is_active:
+            raise SelectionRuleError(f"{evaluator.full_name} cannot evaluate.")
+    existing = set(application.assignments.values_list("evaluator_id", flat=True))
+    if len(existing | {e.pk for e in evaluators}) < 2:
+        raise SelectionRuleError("Assign at least two evaluators")
+    created = [
+        EvaluationAssignment.objects.create(application=application, evaluator=e, assigned_by=by)
+        for e in evaluators
+        if e.pk not in existing
+    ]
+    record(
+        "application.evaluators_assigned",
+        by=by,
+        obj=application,
+        data={"evaluators": [a.evaluator.email for a in created]},
+    )
+    for assignment in created:
+        send_after_commit(
+            to=[assignment.evaluator.email],
+            subject="An application has been assigned to you",
+            template="evaluation_assigned",
+            context={"assignment": assignment, "url": reverse("frameworks:evaluate", args=[assignment.pk])},
+        )
+    return created
+
+
+@transaction.atomic
+def declare_conflict(
+    *, assignment: EvaluationAssignment, has_conflict: bool, details: str, by: User
+) -> EvaluationAssignment:
+    assignment = (
+        EvaluationAssignment.objects.select_for_update()
+        .select_related("application__window__framework")
+        .get(pk=assignment.pk)
+    )
+    if assignment.evaluator_id != by.pk:
+        raise PermissionDenied("This assignment is not yours.")
+    if assignment.has_conflict is not None:
+        raise SelectionRuleError("You have already made your declaration.")
+    if has_conflict and not details.strip():
+        raise SelectionRuleError("Describe the conflict of interest")
+    assignment.has_conflict = has_conflict
+    assignment.conflict_details = details
+    assignment.declared_at = timezone.now()
+    assignment.save(update_fields=["has_conflict", "conflict_details", "declared_at"])
+    record(
+        "evaluation.conflict_declared",
+        by=by,
+        obj=assignment.application,
+        data={"has_conflict": has_conflict, "details": details},
+    )
+    if has_conflict:
+        send_after_commit(
+            to=_officer_emails(assignment.application),
+            subject=f"Conflict of interest declared on {assignment.application.supplier}",
+            template="conflict_declared",
+            context={
+                "assignment": assignment,
+                "url": reverse("frameworks:officer_application", args=[assignment.application_id]),
+            },
+        )
+    return assignment
+
+
+@transaction.atomic
+def save_scores(
+    *, assignment: EvaluationAssignment, marks: dict[int, dict], submit: bool, by: User
+) -> EvaluationAssignment:
+    """Individual marks; submitting requires every question marked with a comment, and is final."""
+    assignment = EvaluationAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    if assignment.evaluator_id != by.pk:
+        raise PermissionDenied("This assignment is not yours.")
+    if assignment.has_conflict is not False:
+        raise SelectionRuleError("Declare that you have no conflict of interest before scoring.")
+    if assignment.submitted_at is not None:
+        raise SelectionRuleError("You have submitted your scores; they can no longer be changed.")
+    if assignment.application.status not in {Status.SUBMITTED, Status.CLARIFICATION}:
+        raise SelectionRuleError("This application is not open for evaluation.")
+    questions = {q.pk: q for q in selectors.questions_for(assignment.application)}
+    for question_id, mark in marks.items():
+        question = questions.get(question_id)
+        if question is None:
+            raise SelectionRuleError("That question is not part of this application.")
+        score = mark.get("score")
+        if question.is_scored and score is not None and not 0 <= score <= question.max_score:
+            raise SelectionRuleError(f"Scores for this question are 0 to {question.max_score}")
+        Score.objects.update_or_create(
+            assignment=assignment,
+            question=question,
+            defaults={
+                "score": score if question.is_scored else None,
+                "passed": None if question.is_scored else mark.get("passed"),
+                "comment": mark.get("comment", ""),
+            },
+        )
+    if submit:
+        stored = {s.question_id: s for s in assignment.scores.all()}
+        missing = [
+            q
+            for q in questions.values()
+            if q.pk not in stored
+            or (q.is_scored and stored[q.pk].score is None)
+            or (not q.is_scored and stored[q.pk].passed is None)
+            or not stored[q.pk].comment.strip()
+        ]
+        if missing:
+            raise SelectionRuleError(f"Give a mark and a comment for every question ({len(missing)} left)")
+        assignment.submitted_at = timezone.now()
+        assignment.save(update_fields=["submitted_at"])
+        record(
+            "evaluation.scores_submitted",
+            by=by,
+            obj=assignment.application,
+            data={q: {"score": s.score, "passed": s.passed} for q, s in stored.items()},
+        )
+    return assignment
+
+
+@transaction.atomic
+def moderate(
+    *,
+    application: Application,
+    question: SelectionQuestion,
+    score: int | None,
+    passed: bool | None,
+    reason: str,
+    by: User,
+) -> ModeratedScore:
+    """The agreed mark and why; every individual score is kept as it was."""
+    application = _lock(application)
+    _require_officer_of(application, by)
+    if application.status not in {Status.SUBMITTED, Status.CLARIFICATION, Status.EVALUATED}:
+        raise SelectionRuleError("Only a submitted application can be moderated.")
+    if not application.assignments.filter(has_conflict=False, submitted_at__isnull=False).exists():
+        raise SelectionRuleError("Moderate once the evaluators have submitted their scores.")
+    if (
+        application.assignments.filter(has_conflict=False, submitted_at__isnull=True).exists()
+        or application.assignments.filter(has_conflict__isnull=True).exists()
+    ):
+        raise SelectionRuleError("Every evaluator without a conflict must submit their scores first.")
+    if not reason.strip():
+        raise SelectionRuleError("Give the reason for the agreed mark")
+    if question.is_scored and (score is None or not 0 <= score <= question.max_score):
+        raise SelectionRuleError(f"Enter an agreed score from 0 to {question.max_score}")
+    if not question.is_scored and passed is None:
+        raise SelectionRuleError("Select pass or fail")
+    moderated, _ = ModeratedScore.objects.update_or_create(
+        application=application,
+        question=question,
+        defaults={
+            "score": score if question.is_scored else None,
+            "passed": None if question.is_scored else passed,
+            "reason": reason,
+            "moderated_by": by,
+        },
+    )
+    record(
+        "evaluation.moderated",
+        by=by,
+        obj=application,
+        data={"question": question.pk, "score": score, "passed": passed, "reason": reason},
+    )
+    if all(result.complete for result in selectors.lot_results(application)):
+        application.status = Status.EVALUATED
+        application.save(update_fields=["status", "updated_at"])
+        record("application.evaluated", by=by, obj=application)
+    return moderated
+
+
+@transaction.atomic
+def decide_lot(
+    *, choice: ApplicationLot, outcome: str, reason: str, by: User, starts_on: date | None = None
+) -> ApplicationLot:
+    application = _lock(choice.application)
+    _require_officer_of(application, by)
+    choice = ApplicationLot.objects.select_for_update().get(pk=choice.pk)
+    if application.status != Status.EVALUATED:
+        raise SelectionRuleError("Decide once the application has been evaluated and moderated.")
+    if choice.outcome != ApplicationLot.Outcome.PENDING:
+        raise SelectionRuleError("This lot has already been decided.")
+    if outcome not in {ApplicationLot.Outcome.APPOINTED, ApplicationLot.Outcome.UNSUCCESSFUL}:
+        raise SelectionRuleError("Choose appoint or unsuccessful")
+    if not reason.strip():
+        raise SelectionRuleError("Give the reason for the decision")
+    result = next(r for r in selectors.lot_results(application) if r.lot.pk == choice.lot_id)
+    if outcome == ApplicationLot.Outcome.APPOINTED and result.failed_pass_fail:
+        raise SelectionRuleError("A failed pass/fail question makes this lot unsuccessful, whatever the scores.")
+    choice.outcome = outcome
+    choice.decision_reason = reason
+    choice.decided_by = by
+    choice.decided_at = timezone.now()
+    choice.save(update_fields=["outcome", "decision_reason", "decided_by", "decided_at"])
+    record(
+        "application.lot_decided",
+        by=by,
+        obj=application,
+        data={
+            "lot": choice.lot.number,
+            "outcome": outcome,
+            "reason": reason,
+            "score": result.percentage,
+            "minimum": choice.lot.minimum_score,
+        },
+    )
+    if outcome == ApplicationLot.Outcome.APPOINTED:
+        appoint(choice=choice, by=by, starts_on=starts_on or timezone.localdate())
+    if not application.lot_choices.filter(outcome=ApplicationLot.Outcome.PENDING).exists():
+        application.status = Status.DECIDED
+        application.save(update_fields=["status", "updated_at"])
+        record("application.decided", by=by, obj=application)
+        send_after_commit(
+            to=_applicant_emails(application),
+            subject=f"Outcome of your application: {application.window.framework.title}",
+            template="application_outcome",
+            context={
+                "application": application,
+                "choices": list(application.lot_choices.select_related("lot")),
+                "url": reverse("frameworks:provider_application", args=[application.pk]),
+            },
+        )
+    return choice
+
+
+def appoint(*, choice: ApplicationLot, by: User, starts_on: date) -> Appointment:
+    """Put the supplier on the approved list for the lot; an earlier appointee keeps its record and history."""
+    application = choice.application
+    appointment = Appointment.objects.filter(supplier=application.supplier_id, lot=choice.lot_id).first()
+    if appointment is None:
+        appointment = Appointment(supplier_id=application.supplier_id, lot_id=choice.lot_id, starts_on=starts_on)
+    appointment.application = application
+    appointment.status = Appointment.Status.ACTIVE
+    appointment.status_reason = choice.decision_reason
+    appointment.consent_share_with_partners = bool(application.consent_share_with_partners)
+    appointment.consent_publish = bool(application.consent_publish)
+    appointment._change_reason = f"Appointed: {choice.decision_reason}"[:100]
+    appointment._history_user = by
+    appointment.save()
+    appointment.areas.set(choice.areas.all())
+    record(
+        "appointment.appointed",
+        by=by,
+        obj=appointment,
+        data={"lot": choice.lot.number, "areas": sorted(choice.areas.values_list("name", flat=True))},
+    )
+    return appointment
+
+
+@transaction.atomic
+def change_appointment_status(*, appointment: Appointment, status: str, reason: str, by: User) -> Appointment:
+    appointment = Appointment.objects.select_for_update().select_related("lot__framework").get(pk=appointment.pk)
+    if not (by.is_superuser or (by.is_officer and appointment.lot.framework.lead_authority_id == by.authority_id)):
+        raise PermissionDenied("Only officers of the lead authority may do this.")
+    allowed = {
+        Appointment.Status.ACTIVE: {Appointment.Status.SUSPENDED, Appointment.Status.REMOVED},
+        Appointment.Status.SUSPENDED: {Appointment.Status.ACTIVE, Appointment.Status.REMOVED},
+        Appointment.Status.REMOVED: set(),
+    }
+    if status not in allowed[appointment.status]:
+        raise SelectionRuleError(
+            f"An appointment that is {appointment.get_status_display().lower()} cannot become {status}."
+        )
+    if not reason.strip():
+        raise SelectionRuleError("Give the reason")
+    previous = appointment.status
+    appointment.status = status
+    appointment.status_reason = reason
+    if status == Appointment.Status.REMOVED:
+        appointment.ends_on = timezone.localdate()
+    appointment._change_reason = reason[:100]
+    appointment._history_user = by
+    appointment.save()
+    record(f"appointment.{status}", by=by, obj=appointment, data={"from": previous, "reason": reason})
+    return appointment
+
+
+def portal_url(path: str) -> str:
+    return settings.PORTAL_BASE_URL + path
