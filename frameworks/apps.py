@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class FrameworksConfig(AppConfig):
     name = "frameworks"
     verbose_name = "Frameworks and selection"
+
+    def ready(self) -> None:
+        from . import reports  # noqa: F401  (registers the selection-stage PDFs)

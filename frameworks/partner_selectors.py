@@ -126,8 +126,9 @@ def coverage_frameworks(user: User) -> QuerySet[Framework]:
 
 def _with_details(qs: QuerySet[Appointment], today: date) -> QuerySet[Appointment]:
     """Everything a row of the list shows, in four queries whatever the number of rows."""
+    expired = Q(expires_on__isnull=False) & Q(expires_on__lt=today)
     accreditations = Accreditation.objects.annotate(
-        is_expired=ExpressionWrapper(Q(expires_on__isnull=False) & Q(expires_on__lt=today), output_field=BooleanField())
+        is_expired=ExpressionWrapper(expired, output_field=BooleanField())
     ).order_by("scheme", "-expires_on", "pk")
     return qs.select_related("supplier", "lot", "lot__framework", "application").prefetch_related(
         Prefetch("areas", queryset=Area.objects.order_by("name")),
@@ -143,8 +144,10 @@ def _filtered(qs: QuerySet[Appointment], filters: ApprovedListFilters, today: da
         qs = qs.filter(areas=filters.area)
     if filters.scheme:
         current = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-        satisfies = Q(scheme=filters.scheme) | Q(scheme=AccreditationScheme.EQUIVALENT, equivalent_to=filters.scheme)
-        qs = qs.filter(Exists(Accreditation.objects.filter(current, satisfies, supplier=OuterRef("supplier_id"))))
+        equivalent = Q(scheme=AccreditationScheme.EQUIVALENT, equivalent_to=filters.scheme)
+        satisfies = Q(scheme=filters.scheme) | equivalent
+        held = Accreditation.objects.filter(current, satisfies, supplier=OuterRef("supplier_id"))
+        qs = qs.filter(Exists(held))
     if filters.vcse_only:
         qs = qs.filter(supplier__is_vcse=True)
     if filters.status:

@@ -24,9 +24,9 @@ from .partner_rules import can_manage_approved_list, can_view_shared_framework
 from .resources_partner import OfficerApprovedListResource, PartnerApprovedListResource, export_response
 
 SORT_CHOICES = [
-    ("supplier", "Supplier name (A to Z)"),
-    ("newest", "Appointment date (newest first)"),
-    ("oldest", "Appointment date (oldest first)"),
+    ("supplier", "Supplier name"),
+    ("newest", "Newest appointment"),
+    ("oldest", "Oldest appointment"),
 ]
 
 

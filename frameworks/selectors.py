@@ -184,3 +184,14 @@ def lot_results(application: Application) -> list[LotResult]:
             percentage = Decimal("100.00")
         results.append(LotResult(lot=choice.lot, percentage=percentage, failed_pass_fail=failed, complete=complete))
     return results
+
+
+def letters_for(application: Application):
+    """Outcome letters produced for this application, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from commissioning.models import GeneratedDocument
+
+    return GeneratedDocument.objects.filter(
+        kind="outcome-letter", target_type=ContentType.objects.get_for_model(Application), target_id=str(application.pk)
+    ).order_by("-requested_at")

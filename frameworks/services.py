@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.documents import request_document
 from commissioning.email import send_after_commit
 from commissioning.models import Area, User
 from commissioning.templatetags.portal import deadline
@@ -21,6 +22,7 @@ from commissioning.uploads import sha256_of, validate_upload
 from suppliers.models import Accreditation
 
 from . import selectors
+from .reports import OUTCOME_LETTER
 from .models import (
     Answer,
     Application,
@@ -567,6 +569,7 @@ def decide_lot(
         application.status = Status.DECIDED
         application.save(update_fields=["status", "updated_at"])
         record("application.decided", by=by, obj=application)
+        letter = request_document(kind=OUTCOME_LETTER, target=application, by=by)
         send_after_commit(
             to=_applicant_emails(application),
             subject=f"Outcome of your application: {application.window.framework.title}",
