@@ -22,7 +22,6 @@ from commissioning.uploads import sha256_of, validate_upload
 from suppliers.models import Accreditation
 
 from . import selectors
-from .reports import OUTCOME_LETTER
 from .models import (
     Answer,
     Application,
@@ -37,6 +36,7 @@ from .models import (
     Score,
     SelectionQuestion,
 )
+from .reports import OUTCOME_LETTER
 
 Status = Application.Status
 
@@ -577,6 +577,7 @@ def decide_lot(
             context={
                 "application": application,
                 "choices": list(application.lot_choices.select_related("lot")),
+                "letter": letter,
                 "url": reverse("frameworks:provider_application", args=[application.pk]),
             },
         )

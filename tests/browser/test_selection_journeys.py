@@ -218,7 +218,6 @@ def test_evaluator_scores_then_officer_moderates_and_appoints(page, framework_se
     )
     services.submit_application(application=application, by=provider)
     officer = User.objects.get(email="officer@demo.test")
-    evaluator = User.objects.get(email="evaluator@demo.test")
 
     sign_in(page, "officer@demo.test")
     page.goto(f"/officer/applications/{application.pk}/")
