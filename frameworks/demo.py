@@ -91,7 +91,7 @@ GENERAL_QUESTIONS = [
 ]
 
 DEMO_SUPPLIERS = [
-    # legal name, kind, number, town, VCSE, SME, {lot: [areas]}, consortium members, scores (service, outcomes, partnership)
+    # name, kind, number, town, VCSE, SME, {lot: [areas]}, consortium members, scores (service, outcomes, partnership)
     (
         "Brindley Domestic Abuse Support",
         "charity",
