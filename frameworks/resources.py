@@ -84,21 +84,16 @@ class AppointmentResource(resources.ModelResource):
             raise ValueError(f"No lot {number} on framework {reference}") from exc
         supplier = Supplier.objects.filter(legal_name__iexact=name).first()
         if supplier is None:
-            supplier = Supplier(legal_name=name, kind=Supplier.Kind.OTHER)
-            if not self._is_dry_run:
-                supplier.save()
+            # A dry run happens inside a transaction that is rolled back, so this is undone too.
+            supplier = Supplier.objects.create(legal_name=name, kind=Supplier.Kind.OTHER)
         return lot, supplier
 
     def before_import(self, dataset, **kwargs):
-        self._is_dry_run = kwargs.get("dry_run", False)
         missing = {"framework_reference", "lot_number", "supplier", "areas", "starts_on"} - set(dataset.headers or [])
         if missing:
             raise ValueError(f"The file is missing the column(s): {', '.join(sorted(missing))}")
 
     def before_save_instance(self, instance, row, **kwargs):
-        if instance.supplier_id is None:
-            instance.supplier.save()
-            instance.supplier = instance.supplier
         instance._change_reason = "Imported from an existing approved list"
         instance._history_user = self.user
 
