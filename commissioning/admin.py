@@ -15,9 +15,6 @@ from .models import (
 )
 from .notifications import save_rule
 
-admin.site.site_header = "Commissioning portal administration"
-admin.site.site_title = "Commissioning portal"
-admin.site.index_title = "Commissioning cycle"
 
 
 @admin.register(Authority)

@@ -7,3 +7,4 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+

@@ -22,7 +22,7 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "commissioning@opcc.example")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "commissioning.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -135,3 +135,12 @@ def test_public_pages_have_one_h1_a_title_and_breadcrumbs(client, path):
     assert html.count("<h1") == 1
     assert "<title>" in html
     assert 'class="govuk-breadcrumbs"' in html or 'class="govuk-back-link"' in html
+
+
+def test_the_admin_index_is_grouped_by_the_commissioning_cycle(client, officer):
+    client.force_login(officer)
+    html = client.get("/admin/").content.decode()
+    stages = ("Set-up", "Suppliers", "Selection", "Records and background work")
+    positions = [html.find(f">{stage}</a>") for stage in stages]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "Audit events" in html
