@@ -19,7 +19,6 @@ urlpatterns = [
     ),
     path("password-reset/complete/", auth.password_reset_complete, name="password_reset_complete"),
     path("officer/", home.officer_home, name="officer_home"),
-    path("partner/", home.partner_home, name="partner_home"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("documents/", documents.document_list, name="documents"),
     path("documents/<int:pk>/", documents.document_detail, name="document_detail"),

@@ -131,18 +131,18 @@ def coverage_matrix(
     lots = list(Lot.objects.filter(framework=framework).order_by("number"))
     areas = list(Area.objects.order_by("name"))
 
+    appointments = _appointments(framework, for_authority, today).values("pk")
     appointees = {
         (row["appointment__lot_id"], row["area_id"]): row["n"]
-        for row in Appointment.areas.through.objects.filter(
-            appointment__in=_appointments(framework, for_authority, today).values("pk")
-        )
+        for row in Appointment.areas.through.objects.filter(appointment__in=appointments)
         .values("appointment__lot_id", "area_id")
         .annotate(n=Count("appointment__supplier_id", distinct=True))
         .order_by()
     }
+    live = _live_contracts(framework, today).values("pk")
     contracts = {
         (row["contract__lot_id"], row["area_id"]): row["n"]
-        for row in Contract.areas.through.objects.filter(contract__in=_live_contracts(framework, today).values("pk"))
+        for row in Contract.areas.through.objects.filter(contract__in=live)
         .values("contract__lot_id", "area_id")
         .annotate(n=Count("contract_id", distinct=True))
         .order_by()
@@ -162,7 +162,7 @@ def coverage_matrix(
         )
         for lot in lots
     ]
-    return CoverageMatrix(framework=framework, areas=areas, rows=rows, for_authority=for_authority, today=today)
+    return CoverageMatrix(framework, areas, rows, for_authority, today)
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,11 @@ class AppointmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def change_status(self, obj):
         if obj.status == Appointment.Status.REMOVED:
             return "–"
-        return format_html('<a href="{}">Change status</a>', reverse("frameworks:appointment_status", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">Change status</a> · <a href="{}">History</a>',
+            reverse("frameworks:appointment_status", args=[obj.pk]),
+            reverse("approved_list:appointment_history", args=[obj.pk]),
+        )
 
 
 @admin.register(Clarification)

@@ -435,9 +435,7 @@ def load(ctx: dict) -> None:
         framework=framework,
         title="Annual reopening for new suppliers",
         opens_at=now - timedelta(days=14),
-        closes_at=datetime.combine(
-            _next_friday(timezone.localdate() + timedelta(days=24)), time(17, 0), tzinfo=LONDON
-        ),
+        closes_at=datetime.combine(_next_friday(timezone.localdate() + timedelta(days=24)), time(17, 0), tzinfo=LONDON),
     )
     provider = users["provider@demo.test"]
     draft = services.start_application(window=reopening, by=provider)

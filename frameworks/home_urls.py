@@ -7,4 +7,5 @@ from . import views
 urlpatterns = [
     path("provider/", views.provider_home, name="provider_home"),
     path("evaluator/", views.evaluator_home, name="evaluator_home"),
+    path("partner/", views.partner_home, name="partner_home"),
 ]

@@ -46,6 +46,7 @@ from .models import (
     Score,
     SelectionQuestion,
 )
+from .partner_selectors import shared_frameworks
 
 APPLY = "frameworks.apply"
 EVALUATE = "frameworks.evaluate"
@@ -400,6 +401,18 @@ def provider_answer_file(request, pk, answer_pk):
 
 
 # --- Evaluator -----------------------------------------------------------------------------------
+
+
+@permission_required("commissioning.partner_home", read_only=True)
+def partner_home(request):
+    return render(
+        request,
+        "frameworks/partner_home.html",
+        {
+            "authority": request.user.authority,
+            "frameworks": shared_frameworks(request.user),
+        },
+    )
 
 
 @permission_required("frameworks.evaluator_home")

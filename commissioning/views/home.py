@@ -24,15 +24,3 @@ def home(request: HttpRequest) -> HttpResponse:
 @permission_required("commissioning.officer_home")
 def officer_home(request: HttpRequest) -> HttpResponse:
     return render(request, "commissioning/officer_home.html")
-
-
-@permission_required("commissioning.partner_home", read_only=True)
-def partner_home(request: HttpRequest) -> HttpResponse:
-    # The home page composes the apps' pages, like urls.py; the import is kept local to this view.
-    from frameworks.partner_selectors import shared_frameworks
-
-    return render(
-        request,
-        "commissioning/partner_home.html",
-        {"authority": request.user.authority, "frameworks": shared_frameworks(request.user)},
-    )

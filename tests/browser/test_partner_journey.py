@@ -61,7 +61,9 @@ def shared_framework(demo):
 def test_partner_filters_exports_and_reads_coverage(page, shared_framework, tmp_path):
     sign_in(page, "partner@demo.test")
     expect(page.locator("h1")).to_have_text("Partner commissioner home")
-    expect(page.get_by_role("link", name=re.compile("Victim Services Approved Provider Framework.*approved supplier list"))).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("Victim Services Approved Provider Framework.*approved supplier list"))
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Shared frameworks").click()
@@ -69,7 +71,9 @@ def test_partner_filters_exports_and_reads_coverage(page, shared_framework, tmp_
     assert_page_structure(page)
     assert_accessible(page)
 
-    page.get_by_role("link", name=re.compile("Victim Services Approved Provider Framework.*approved supplier list")).click()
+    page.get_by_role(
+        "link", name=re.compile("Victim Services Approved Provider Framework.*approved supplier list")
+    ).click()
     expect(page.locator("h1")).to_have_text("Approved suppliers")
     assert_page_structure(page)
     table = page.locator("#approved-list")
@@ -79,7 +83,7 @@ def test_partner_filters_exports_and_reads_coverage(page, shared_framework, tmp_
     assert_accessible(page)
 
     page.get_by_label("Area covered").select_option(label="Coventry")
-    page.get_by_label("Sort by").select_option(label="Appointment date (newest first)")
+    page.get_by_label("Sort by").select_option(label="Newest appointment")
     page.get_by_role("button", name="Apply filters").click()
     expect(table.locator("tbody tr")).to_have_count(2)
     expect(table.locator("tbody tr").first).to_contain_text("Arden Sexual Violence Advocacy CIC")
