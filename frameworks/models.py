@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from commissioning.models import Area, Authority
 from suppliers.models import AccreditationScheme, Supplier
 
+from .evaluation import EvaluationAssignmentBase, ModeratedScoreBase, ScoreBase
+
 
 class Framework(models.Model):
     class LegalRegime(models.TextChoices):
@@ -283,17 +285,10 @@ class Clarification(models.Model):
         return f"Clarification on {self.application}"
 
 
-class EvaluationAssignment(models.Model):
+class EvaluationAssignment(EvaluationAssignmentBase):
     """An evaluator assigned to an application. No content is shown until they declare no conflict."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
-    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(auto_now_add=True)
-    has_conflict = models.BooleanField(null=True, help_text="Empty until the evaluator declares.")
-    conflict_details = models.TextField(blank=True)
-    declared_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["assigned_at"]
@@ -304,25 +299,12 @@ class EvaluationAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.evaluator} on {self.application}"
 
-    @property
-    def state(self) -> str:
-        if self.has_conflict is None:
-            return "declare"
-        if self.has_conflict:
-            return "conflicted"
-        if self.submitted_at is None:
-            return "scoring"
-        return "submitted"
 
-
-class Score(models.Model):
+class Score(ScoreBase):
     """One evaluator's individual mark for one question; kept after moderation."""
 
     assignment = models.ForeignKey(EvaluationAssignment, on_delete=models.CASCADE, related_name="scores")
     question = models.ForeignKey(SelectionQuestion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(null=True, blank=True)
-    passed = models.BooleanField(null=True, blank=True)
-    comment = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assignment", "question"], name="one_score_per_question")]
@@ -331,16 +313,11 @@ class Score(models.Model):
         return f"{self.assignment} Q{self.question_id}: {self.score if self.score is not None else self.passed}"
 
 
-class ModeratedScore(models.Model):
+class ModeratedScore(ModeratedScoreBase):
     """The agreed mark for a question, with the reason; individual scores stay as they were."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="moderated_scores")
     question = models.ForeignKey(SelectionQuestion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(null=True, blank=True)
-    passed = models.BooleanField(null=True, blank=True)
-    reason = models.TextField()
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    moderated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_moderation_per_question")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -21,7 +21,7 @@ from commissioning.templatetags.portal import deadline
 from commissioning.uploads import sha256_of, validate_upload
 from suppliers.models import Accreditation
 
-from . import selectors
+from . import evaluation, selectors
 from .models import (
     Answer,
     Application,
@@ -41,8 +41,8 @@ from .reports import OUTCOME_LETTER
 Status = Application.Status
 
 
-class SelectionRuleError(ValidationError):
-    """A move the selection rules do not allow; the message is shown to the user as it is."""
+# A move the selection or evaluation rules do not allow; the message is shown to the user as it is.
+SelectionRuleError = evaluation.EvaluationRuleError
 
 
 def _lock(application: Application) -> Application:
@@ -394,16 +394,7 @@ def declare_conflict(
         .select_related("application__window__framework")
         .get(pk=assignment.pk)
     )
-    if assignment.evaluator_id != by.pk:
-        raise PermissionDenied("This assignment is not yours.")
-    if assignment.has_conflict is not None:
-        raise SelectionRuleError("You have already made your declaration.")
-    if has_conflict and not details.strip():
-        raise SelectionRuleError("Describe the conflict of interest")
-    assignment.has_conflict = has_conflict
-    assignment.conflict_details = details
-    assignment.declared_at = timezone.now()
-    assignment.save(update_fields=["has_conflict", "conflict_details", "declared_at"])
+    evaluation.declare(assignment, has_conflict=has_conflict, details=details, by=by)
     record(
         "evaluation.conflict_declared",
         by=by,
@@ -429,45 +420,13 @@ def save_scores(
 ) -> EvaluationAssignment:
     """Individual marks; submitting requires every question marked with a comment, and is final."""
     assignment = EvaluationAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
-    if assignment.evaluator_id != by.pk:
-        raise PermissionDenied("This assignment is not yours.")
-    if assignment.has_conflict is not False:
-        raise SelectionRuleError("Declare that you have no conflict of interest before scoring.")
-    if assignment.submitted_at is not None:
-        raise SelectionRuleError("You have submitted your scores; they can no longer be changed.")
     if assignment.application.status not in {Status.SUBMITTED, Status.CLARIFICATION}:
         raise SelectionRuleError("This application is not open for evaluation.")
     questions = {q.pk: q for q in selectors.questions_for(assignment.application)}
-    for question_id, mark in marks.items():
-        question = questions.get(question_id)
-        if question is None:
-            raise SelectionRuleError("That question is not part of this application.")
-        score = mark.get("score")
-        if question.is_scored and score is not None and not 0 <= score <= question.max_score:
-            raise SelectionRuleError(f"Scores for this question are 0 to {question.max_score}")
-        Score.objects.update_or_create(
-            assignment=assignment,
-            question=question,
-            defaults={
-                "score": score if question.is_scored else None,
-                "passed": None if question.is_scored else mark.get("passed"),
-                "comment": mark.get("comment", ""),
-            },
-        )
+    stored = evaluation.record_marks(
+        assignment, criteria=questions, marks=marks, submit=submit, by=by, score_model=Score, criterion_field="question"
+    )
     if submit:
-        stored = {s.question_id: s for s in assignment.scores.all()}
-        missing = [
-            q
-            for q in questions.values()
-            if q.pk not in stored
-            or (q.is_scored and stored[q.pk].score is None)
-            or (not q.is_scored and stored[q.pk].passed is None)
-            or not stored[q.pk].comment.strip()
-        ]
-        if missing:
-            raise SelectionRuleError(f"Give a mark and a comment for every question ({len(missing)} left)")
-        assignment.submitted_at = timezone.now()
-        assignment.save(update_fields=["submitted_at"])
         record(
             "evaluation.scores_submitted",
             by=by,
@@ -492,19 +451,8 @@ def moderate(
     _require_officer_of(application, by)
     if application.status not in {Status.SUBMITTED, Status.CLARIFICATION, Status.EVALUATED}:
         raise SelectionRuleError("Only a submitted application can be moderated.")
-    if not application.assignments.filter(has_conflict=False, submitted_at__isnull=False).exists():
-        raise SelectionRuleError("Moderate once the evaluators have submitted their scores.")
-    if (
-        application.assignments.filter(has_conflict=False, submitted_at__isnull=True).exists()
-        or application.assignments.filter(has_conflict__isnull=True).exists()
-    ):
-        raise SelectionRuleError("Every evaluator without a conflict must submit their scores first.")
-    if not reason.strip():
-        raise SelectionRuleError("Give the reason for the agreed mark")
-    if question.is_scored and (score is None or not 0 <= score <= question.max_score):
-        raise SelectionRuleError(f"Enter an agreed score from 0 to {question.max_score}")
-    if not question.is_scored and passed is None:
-        raise SelectionRuleError("Select pass or fail")
+    evaluation.require_all_marks_in(application.assignments.all())
+    evaluation.check_agreed_mark(question, score=score, passed=passed, reason=reason)
     moderated, _ = ModeratedScore.objects.update_or_create(
         application=application,
         question=question,
