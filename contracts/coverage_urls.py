@@ -15,4 +15,5 @@ urlpatterns = [
         name="cell",
     ),
     path("coverage/<str:reference>/export/<str:fmt>/", views.export, name="export"),
+    path("coverage/<str:reference>/report/", views.request_framework_report, name="report"),
 ]

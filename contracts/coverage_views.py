@@ -8,10 +8,12 @@ suppliers who consented to share their details; nobody sees contract values here
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
+from commissioning.documents import request_document
 from commissioning.models import Area
 from frameworks.models import Framework, Lot
 from frameworks.partner_rules import can_view_coverage
@@ -19,6 +21,7 @@ from frameworks.partner_selectors import coverage_frameworks
 from frameworks.resources_partner import export_response
 
 from .coverage import CoverageResource, coverage_cell, coverage_matrix
+from .framework_report import FRAMEWORK_REPORT
 
 
 def _framework(request: HttpRequest, reference: str) -> Framework:
@@ -73,3 +76,12 @@ def export(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
     framework = _framework(request, reference)
     cells = list(coverage_matrix(framework).cells())
     return export_response(CoverageResource(), cells, fmt, f"coverage-{slugify(framework.reference)}")
+
+
+@permission_required("frameworks.export_coverage")
+@require_POST
+def request_framework_report(request: HttpRequest, reference: str) -> HttpResponse:
+    """Queue the framework report (approved list and coverage) as a PDF, generated in the background."""
+    framework = _framework(request, reference)
+    document = request_document(kind=FRAMEWORK_REPORT, target=framework, by=request.user)
+    return redirect("document_detail", document.pk)
