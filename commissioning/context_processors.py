@@ -6,6 +6,8 @@ NAVIGATION = {
         ("Home", "officer_home"),
         ("Frameworks", "frameworks:officer_frameworks"),
         ("Coverage", "coverage:index"),
+        ("Contracts", "contracts:officer_register"),
+        ("Returns", "monitoring:dashboard"),
         ("Admin", "admin:index"),
     ],
     "evaluator": [("Home", "evaluator_home")],
@@ -13,6 +15,8 @@ NAVIGATION = {
         ("Home", "provider_home"),
         ("Apply", "frameworks:opportunities"),
         ("Your organisation", "suppliers:organisation"),
+        ("Your contracts", "contracts:provider_contracts"),
+        ("Returns", "monitoring:provider_returns"),
     ],
     "partner": [
         ("Home", "partner_home"),

@@ -6,6 +6,7 @@ class ContractsConfig(AppConfig):
     verbose_name = "Awards and contracts"
 
     def ready(self) -> None:
-        from . import reports
+        from . import framework_report, reports
 
         reports.register()
+        framework_report.register()

@@ -100,9 +100,7 @@ class ContractQuerySet(models.QuerySet):
 
     def in_force_on(self, day: date):
         """Live (or in the final six months) on `day`: gone live, started, not yet ended."""
-        return self.with_effective_end().filter(
-            activated_at__isnull=False, start_on__lte=day, effective_end__gte=day
-        )
+        return self.with_effective_end().filter(activated_at__isnull=False, start_on__lte=day, effective_end__gte=day)
 
     def in_force_during(self, first: date, last: date):
         """Gone live and in force on at least one day between `first` and `last`."""
@@ -302,9 +300,7 @@ class Contract(models.Model):
     @property
     def initial_term_months(self) -> int | None:
         """The initial term in whole months, or None when the dates are not a whole number of months."""
-        rough = (self.initial_end_on.year - self.start_on.year) * 12 + (
-            self.initial_end_on.month - self.start_on.month
-        )
+        rough = (self.initial_end_on.year - self.start_on.year) * 12 + (self.initial_end_on.month - self.start_on.month)
         for months in (rough, rough + 1, rough - 1):
             if months > 0 and term_end(self.start_on, months) == self.initial_end_on:
                 return months
@@ -328,16 +324,28 @@ class Contract(models.Model):
         return list(range(financial_year_of(self.start_on), financial_year_of(self.effective_end_on) + 1))
 
     @property
-    def needs_social_value(self) -> bool:
-        return self.total_value_now > settings.SOCIAL_VALUE_THRESHOLD
+    def furthest_end_on(self) -> date:
+        """The end if every option not yet exercised were exercised (uses the prefetched options)."""
+        if self.terminated_on is not None:
+            return self.terminated_on
+        end = self.current_end_on
+        for option in self.extension_options.all():
+            if not hasattr(option, "exercised"):
+                end = extended_end(end, option.months)
+        return end
+
+    @property
+    def potential_financial_years(self) -> list[int]:
+        """Financial years of the term including every remaining extension option."""
+        return list(range(financial_year_of(self.start_on), financial_year_of(self.furthest_end_on) + 1))
 
     @property
     def total_value_now(self) -> Decimal:
         """The sum of every recorded year value (excluding VAT); uses the annotation when present."""
         annotated = self.__dict__.get("total_value")
-        if annotated is not None:
-            return annotated
-        return self.year_values.aggregate(total=Sum("amount"))["total"] or ZERO
+        if annotated is None:
+            annotated = self.year_values.aggregate(total=Sum("amount"))["total"] or ZERO
+        return Decimal(annotated).quantize(Decimal("0.01"))
 
     def next_option(self) -> ExtensionOption | None:
         """The lowest-numbered option not yet exercised (uses the prefetched options)."""
@@ -499,7 +507,11 @@ class SocialValueProposal(models.Model):
     summary = models.TextField()
     received_on = models.DateField(null=True, blank=True)
     score = models.DecimalField(
-        "moderated score (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        "moderated score (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -125,9 +125,7 @@ class ContractResource(resources.ModelResource):
         widget=NamedWidget(Authority, "name", "buying authority", "add the authority first"),
     )
     start_on = fields.Field(attribute="start_on", column_name="start_date", widget=LondonDateWidget())
-    initial_end_on = fields.Field(
-        attribute="initial_end_on", column_name="initial_end_date", widget=LondonDateWidget()
-    )
+    initial_end_on = fields.Field(attribute="initial_end_on", column_name="initial_end_date", widget=LondonDateWidget())
     extension_months = fields.Field(
         attribute="extension_months", column_name="extension_options_months", widget=OptionsWidget()
     )

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
@@ -67,36 +67,33 @@ def register(filters: RegisterFilters, *, today: date) -> QuerySet[Contract]:
 
 
 def _detail_queryset() -> QuerySet[Contract]:
-    return (
-        Contract.objects.select_related(
-            "supplier",
-            "buying_authority",
-            "lot__framework",
-            "officer_manager",
-            "supplier_manager_user",
-            "activated_by",
-            "terminated_by",
-            "social_value_proposal__accepted_by",
-        )
-        .prefetch_related(
-            "social_value_proposal__commitments",
-            Prefetch(
-                "extension_options",
-                queryset=ExtensionOption.objects.select_related("exercised__decided_by"),
+    return Contract.objects.select_related(
+        "supplier",
+        "buying_authority",
+        "lot__framework",
+        "officer_manager",
+        "supplier_manager_user",
+        "activated_by",
+        "terminated_by",
+        "social_value_proposal__accepted_by",
+    ).prefetch_related(
+        "social_value_proposal__commitments",
+        Prefetch(
+            "extension_options",
+            queryset=ExtensionOption.objects.select_related("exercised__decided_by"),
+        ),
+        Prefetch("variations", queryset=Variation.objects.select_related("recorded_by")),
+        "year_values",
+        Prefetch("funding", queryset=ContractFunding.objects.select_related("stream")),
+        "areas",
+        "consortium_members",
+        Prefetch(
+            "meetings",
+            queryset=ContractMeeting.objects.prefetch_related(
+                Prefetch("actions", queryset=MeetingAction.objects.select_related("done_by"))
             ),
-            Prefetch("variations", queryset=Variation.objects.select_related("recorded_by")),
-            "year_values",
-            Prefetch("funding", queryset=ContractFunding.objects.select_related("stream")),
-            "areas",
-            "consortium_members",
-            Prefetch(
-                "meetings",
-                queryset=ContractMeeting.objects.prefetch_related(
-                    Prefetch("actions", queryset=MeetingAction.objects.select_related("done_by"))
-                ),
-            ),
-            "milestones",
-        )
+        ),
+        "milestones",
     )
 
 
@@ -164,9 +161,7 @@ def contracts_for_provider(user: User, *, today: date) -> QuerySet[Contract]:
         Contract.objects.filter(supplier_id=membership.supplier_id, activated_at__isnull=False)
         .select_related("buying_authority", "lot__framework")
         .with_values(financial_year_of(today))
-        .prefetch_related(
-            Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised"))
-        )
+        .prefetch_related(Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")))
         .order_by("-current_end_on", "reference")
     )
 
@@ -177,9 +172,7 @@ def contract_for_provider(user: User, pk: int) -> Contract:
     if membership is None:
         raise Http404("No such contract")
     try:
-        contract = _detail_queryset().get(
-            pk=pk, supplier_id=membership.supplier_id, activated_at__isnull=False
-        )
+        contract = _detail_queryset().get(pk=pk, supplier_id=membership.supplier_id, activated_at__isnull=False)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
     _attach_social_value(contract)
@@ -277,9 +270,11 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
         .order_by("-funded", "reference")
     )
     contract_list = list(contracts)
-    funding_rows = ContractFunding.objects.filter(
-        financial_year=financial_year, contract__in=[c.pk for c in contract_list]
-    ).values("stream_id", "contract__in_recommissioning_scope").annotate(total=Sum("amount"))
+    funding_rows = (
+        ContractFunding.objects.filter(financial_year=financial_year, contract__in=[c.pk for c in contract_list])
+        .values("stream_id", "contract__in_recommissioning_scope")
+        .annotate(total=Sum("amount"))
+    )
     allocations = FundingAllocation.objects.filter(financial_year=financial_year).select_related("stream")
     if authority is not None:
         allocations = allocations.filter(stream__contract_funding__contract__buying_authority=authority).distinct()

@@ -84,16 +84,25 @@ def _locked(contract: Contract) -> Contract:
 
 
 def _total_value(contract: Contract) -> Decimal:
-    return ContractYearValue.objects.filter(contract=contract).aggregate(total=Sum("amount"))["total"] or ZERO
+    total = ContractYearValue.objects.filter(contract=contract).aggregate(total=Sum("amount"))["total"] or ZERO
+    return Decimal(total).quantize(PENNY)
 
 
 def _has_accepted_social_value(contract: Contract) -> bool:
     return SocialValueProposal.objects.filter(contract=contract, accepted_at__isnull=False).exists()
 
 
-def social_value_required(total_value: Decimal) -> bool:
-    """The threshold compares the total contract value (all financial years), excluding VAT."""
-    return total_value > settings.SOCIAL_VALUE_THRESHOLD
+def social_value_required(kind: str, total_value: Decimal) -> bool:
+    """A contract (not a grant agreement) whose total value is over the threshold needs an accepted
+    Social Value Proposal.
+
+    The threshold compares the total contract value, the sum of every financial year's value,
+    excluding VAT: seed 000 requires a proposal for "any contract awarded over £100,000.00", which is
+    the value awarded, not a year's share of it (comparing a year's value would let a three-year
+    £60,000-a-year contract, £180,000 in all, escape). Grant agreements are not procurement awards,
+    where social value is scored and moderated, so the rule does not apply to them.
+    """
+    return kind == Contract.Kind.CONTRACT and total_value > settings.SOCIAL_VALUE_THRESHOLD
 
 
 def spread_annual_value(start: date, end: date, annual: Decimal) -> dict[int, Decimal]:
@@ -157,9 +166,10 @@ def create_contract(
     if any(months < 1 for months in extension_months):
         raise ContractRuleError("An extension option must be at least 1 month", field="extension_months")
     source_type = ContentType.objects.get_for_model(source) if source is not None else None
-    if source is not None and Contract.objects.filter(
-        source_content_type=source_type, source_object_id=source.pk
-    ).exists():
+    if (
+        source is not None
+        and Contract.objects.filter(source_content_type=source_type, source_object_id=source.pk).exists()
+    ):
         raise ContractRuleError("A contract has already been created from this award")
     contract = Contract.objects.create(
         reference=reference,
@@ -188,9 +198,7 @@ def create_contract(
     for sequence, months in enumerate(extension_months, start=1):
         ExtensionOption.objects.create(contract=contract, sequence=sequence, months=months)
     if annual_value is not None:
-        year_values = spread_annual_value(
-            start_on, initial_end_on, _money(annual_value, field="annual_value")
-        )
+        year_values = spread_annual_value(start_on, initial_end_on, _money(annual_value, field="annual_value"))
     for year, amount in (year_values or {}).items():
         _check_year_in_term(contract, year, field="annual_value")
         ContractYearValue.objects.create(
@@ -255,9 +263,10 @@ def update_contract(*, by: User | None, contract: Contract, **changes: Any) -> C
                 field=name,
             )
         before[name], after[name] = _plain(old), _plain(value)
-    if "reference" in after and Contract.objects.filter(reference=changes["reference"]).exclude(
-        pk=contract.pk
-    ).exists():
+    if (
+        "reference" in after
+        and Contract.objects.filter(reference=changes["reference"]).exclude(pk=contract.pk).exists()
+    ):
         raise ContractRuleError(f"A contract with reference {changes['reference']} already exists", field="reference")
     for name in after:
         if name in M2M_FIELDS:
@@ -281,10 +290,11 @@ def _plain(value: Any) -> Any:
 
 
 def _check_year_in_term(contract: Contract, year: int, *, field: str) -> None:
-    if year not in contract.financial_years:
+    """A value or funding row must fall in the term, counting the extension options not yet used."""
+    if year not in contract.potential_financial_years:
         raise ContractRuleError(
-            f"{financial_year_label(year)} is outside the contract's term "
-            f"({long_date(contract.start_on)} to {long_date(contract.effective_end_on)})",
+            f"{financial_year_label(year)} is outside the contract's term, including its extension options "
+            f"({long_date(contract.start_on)} to {long_date(contract.furthest_end_on)})",
             field=field,
         )
 
@@ -371,7 +381,7 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
     if not contract.is_draft:
         raise ContractRuleError("This contract is already live")
     total = _total_value(contract)
-    if social_value_required(total) and not _has_accepted_social_value(contract):
+    if social_value_required(contract.kind, total) and not _has_accepted_social_value(contract):
         raise ContractRuleError(
             f"The total contract value of £{total:,.2f} (excluding VAT) is over "
             f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f}: accept a Social Value Proposal before it goes live"
@@ -439,8 +449,7 @@ def exercise_extension(
             )
         if pending and option != pending[0]:
             raise ContractRuleError(
-                f"Options are exercised in order: exercise option {pending[0].sequence} before option "
-                f"{option.sequence}"
+                f"Options are exercised in order: exercise option {pending[0].sequence} before option {option.sequence}"
             )
     elif not pending:
         raise ContractRuleError("This contract has no extension option left to exercise")
@@ -568,7 +577,7 @@ def _vary_value(contract: Contract, variation: Variation, financial_year: int | 
             f"The value for {financial_year_label(financial_year)} is already £{before:,.2f}", field="new_value"
         )
     new_total = _total_value(contract) - before + new_value
-    if social_value_required(new_total) and not _has_accepted_social_value(contract):
+    if social_value_required(contract.kind, new_total) and not _has_accepted_social_value(contract):
         raise ContractRuleError(
             f"This would take the total contract value to £{new_total:,.2f} (excluding VAT), over "
             f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f}: accept a Social Value Proposal first",
@@ -721,9 +730,7 @@ def _extend_schedule(contract: Contract) -> int:
 
 
 def _schedule(contract: Contract) -> list[ContractMeeting]:
-    existing = set(
-        contract.meetings.filter(quarter__isnull=False).values_list("financial_year", "quarter")
-    )
+    existing = set(contract.meetings.filter(quarter__isnull=False).values_list("financial_year", "quarter"))
     created = []
     quarter = Quarter.containing(contract.start_on)
     last = Quarter.containing(contract.effective_end_on)
@@ -818,7 +825,9 @@ def complete_action(*, by: User, action: MeetingAction) -> MeetingAction:
     if not by.has_perm("contracts.complete_action", action):
         raise ContractRuleError("Only the commissioner or the contract's provider can complete this action")
     if action.is_done:
-        raise ContractRuleError(f"This action was already marked done on {long_date(timezone.localdate(action.done_at))}")
+        raise ContractRuleError(
+            f"This action was already marked done on {long_date(timezone.localdate(action.done_at))}"
+        )
     action.done_at = timezone.now()
     action.done_by = by
     action.save()
@@ -839,9 +848,7 @@ def add_milestone(*, by: User | None, contract: Contract, name: str, due_on: dat
     if not name.strip():
         raise ContractRuleError("Enter the milestone", field="name")
     milestone = Milestone.objects.create(contract=contract, name=name.strip(), due_on=due_on)
-    record(
-        "contracts.milestone_added", by=by, obj=contract, data={"name": milestone.name, "due_on": due_on}
-    )
+    record("contracts.milestone_added", by=by, obj=contract, data={"name": milestone.name, "due_on": due_on})
     return milestone
 
 

@@ -52,9 +52,7 @@ def officer_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices())
     filters = selectors.RegisterFilters(**form.filters()) if request.GET else selectors.RegisterFilters()
-    page = Paginator(selectors.register(filters, today=today), REGISTER_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.register(filters, today=today), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -199,7 +197,7 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "error": error,
             "total": total,
-            "needs_social_value": services.social_value_required(total),
+            "needs_social_value": services.social_value_required(contract.kind, total),
         },
     )
 
