@@ -10,7 +10,7 @@ ASSETS := static/dist/portal.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets lint migrate demo worker beat check-deploy clean
+.PHONY: run test install assets lint migrate demo worker beat check-deploy clean bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,6 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles test-artifacts db.sqlite3
+
+bench: install assets
+	DJANGO_SETTINGS_MODULE=commissioning.settings.bench $(BIN)/python -u -m bench.run

@@ -32,14 +32,16 @@ urlpatterns = [
     ),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("privacy/", pages.privacy, name="privacy"),
+    path("healthz/", pages.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("frameworks.home_urls")),
     path("", include("suppliers.urls")),
     path("", include("frameworks.urls")),
     path("", include("frameworks.partner_urls")),
-    path("", include("frameworks.public_urls")),
+    path("", include("contracts.public_urls")),
     path("", include("contracts.coverage_urls")),
     path("", include("contracts.urls")),
+    path("", include("contracts.award_urls")),
     path("", include("monitoring.urls")),
 ]
 

@@ -13,3 +13,11 @@ def accessibility(request):
 @public
 def privacy(request):
     return render(request, "pages/privacy.html")
+
+
+@public
+def healthz(request):
+    """For load balancers and the benchmark's baseline: no database, no template."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

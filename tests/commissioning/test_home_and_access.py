@@ -144,3 +144,9 @@ def test_the_admin_index_is_grouped_by_the_commissioning_cycle(client, officer):
     positions = [html.find(f">{stage}</a>") for stage in stages]
     assert -1 not in positions and positions == sorted(positions)
     assert "Audit events" in html
+
+
+def test_the_health_check_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"

@@ -1,0 +1,232 @@
+"""Builds the benchmark's realistic data set with bulk inserts: 300 suppliers, 4 frameworks with 16
+lots, 2,000 applications, 1,000 contracts, 40,000 quarterly returns and 200,000 audit events."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from commissioning.demo import WEST_MIDLANDS_AREAS
+from commissioning.models import Area, AuditChainHead, AuditEvent, Authority, User
+from contracts.models import Contract, ContractYearValue
+from frameworks.models import Application, ApplicationLot, ApplicationWindow, Appointment, Framework, Lot
+from monitoring.models import QuarterlyReturn, ReturnPeriod
+from suppliers.models import Supplier, SupplierMembership
+
+PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway database
+SUPPLIERS, FRAMEWORKS, LOTS_PER_FRAMEWORK = 300, 4, 4
+APPLICATIONS, CONTRACTS, RETURNS, AUDIT_EVENTS = 2_000, 1_000, 40_000, 200_000
+
+
+def _reset() -> None:
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+
+@transaction.atomic
+def build(seed: int = 2026) -> dict:
+    rng = random.Random(seed)
+    _reset()
+    areas = [Area.objects.create(name=n, code=n.lower(), region="West Midlands") for n in WEST_MIDLANDS_AREAS]
+    lead = Authority.objects.create(name="West Midlands OPCC (bench)", kind="opcc", is_lead_commissioner=True)
+    partner = Authority.objects.create(name="Coventry City Council (bench)", kind="local_authority")
+    password = make_password(PASSWORD)
+    officer = User.objects.create(
+        email="officer@bench.test",
+        full_name="Bench Officer",
+        role="officer",
+        authority=lead,
+        is_staff=True,
+        password=password,
+    )
+    partner_user = User.objects.create(
+        email="partner@bench.test", full_name="Bench Partner", role="partner", authority=partner, password=password
+    )
+
+    suppliers = Supplier.objects.bulk_create(
+        Supplier(
+            legal_name=f"Bench Support Services {i:03d}",
+            kind="charity",
+            charity_number=f"11{i:05d}",
+            town=rng.choice(WEST_MIDLANDS_AREAS),
+            is_vcse=i % 3 != 0,
+            is_sme=True,
+            contact_name="Manager",
+            contact_email=f"contact{i}@bench.test",
+        )
+        for i in range(SUPPLIERS)
+    )
+    providers = User.objects.bulk_create(
+        User(email=f"provider{i:03d}@bench.test", full_name=f"Provider {i}", role="provider", password=password)
+        for i in range(SUPPLIERS)
+    )
+    SupplierMembership.objects.bulk_create(
+        SupplierMembership(user=u, supplier=s, is_admin=True) for u, s in zip(providers, suppliers, strict=True)
+    )
+
+    frameworks, lots, windows = [], [], []
+    for f in range(FRAMEWORKS):
+        framework = Framework.objects.create(
+            title=f"Victim Services Framework {f + 1}",
+            reference=f"BENCH-FW-{f + 1}",
+            lead_authority=lead,
+            term_start=date(2024, 4, 1),
+            term_end=date(2030, 3, 31),
+        )
+        framework.partner_authorities.add(partner)
+        frameworks.append(framework)
+        for n in range(1, LOTS_PER_FRAMEWORK + 1):
+            lots.append(Lot.objects.create(framework=framework, number=n, title=f"Lot {n} services"))
+        for w, year in enumerate((2024, 2025)):
+            windows.append(
+                ApplicationWindow.objects.create(
+                    framework=framework,
+                    title=f"Window {year}",
+                    opens_at=datetime(year, 5, 1, 9, tzinfo=UTC),
+                    closes_at=datetime(year, 6, 13, 16, tzinfo=UTC),
+                )
+            )
+
+    pairs = rng.sample([(s, w) for s in suppliers for w in windows], APPLICATIONS)
+    now = timezone.now()
+    applications = Application.objects.bulk_create(
+        Application(
+            supplier=s,
+            window=w,
+            status="submitted",
+            created_by=officer,
+            submitted_at=now,
+            consent_share_with_partners=True,
+            consent_publish=True,
+            is_consortium=False,
+            receipt={"reference": "bench"},
+        )
+        for s, w in pairs
+    )
+    windows_lots = {w.pk: [lot for lot in lots if lot.framework_id == w.framework_id] for w in windows}
+    choices = ApplicationLot.objects.bulk_create(
+        ApplicationLot(application=a, lot=lot) for a in applications for lot in rng.sample(windows_lots[a.window_id], 2)
+    )
+    through = ApplicationLot.areas.through
+    through.objects.bulk_create(
+        through(applicationlot_id=c.pk, area_id=area.pk) for c in choices for area in rng.sample(areas, 3)
+    )
+
+    appointment_pairs = {(c.application.supplier_id, c.lot_id) for c in choices}
+    appointments = Appointment.objects.bulk_create(
+        Appointment(
+            supplier_id=s,
+            lot_id=lot,
+            starts_on=date(2024, 7, 1),
+            status="active",
+            consent_share_with_partners=rng.random() < 0.8,
+            consent_publish=True,
+        )
+        for s, lot in sorted(appointment_pairs)
+    )
+    a_through = Appointment.areas.through
+    a_through.objects.bulk_create(
+        a_through(appointment_id=a.pk, area_id=area.pk) for a in appointments for area in rng.sample(areas, 3)
+    )
+
+    contracts = Contract.objects.bulk_create(
+        Contract(
+            reference=f"BENCH-C-{i:04d}",
+            title=f"Support service {i}",
+            supplier=rng.choice(suppliers),
+            lot=rng.choice(lots),
+            buying_authority=lead,
+            start_on=date(2023, 4, 1),
+            initial_end_on=date(2027, 3, 31),
+            current_end_on=date(2027, 3, 31),
+            activated_at=now,
+            activated_by=officer,
+        )
+        for i in range(CONTRACTS)
+    )
+    c_through = Contract.areas.through
+    c_through.objects.bulk_create(
+        c_through(contract_id=c.pk, area_id=area.pk) for c in contracts for area in rng.sample(areas, 2)
+    )
+    ContractYearValue.objects.bulk_create(
+        ContractYearValue(contract=c, financial_year=year, amount=Decimal(rng.randrange(40_000, 400_000)))
+        for c in contracts
+        for year in (2023, 2024, 2025, 2026)
+    )
+
+    periods = []
+    from commissioning.dates import Quarter
+
+    quarter = Quarter(2016, 4)
+    for _ in range(RETURNS // CONTRACTS):
+        quarter = quarter.next()
+        periods.append(ReturnPeriod.for_quarter(quarter))
+    statuses = ["accepted"] * 8 + ["submitted", "draft"]
+    QuarterlyReturn.objects.bulk_create(
+        QuarterlyReturn(
+            contract=c,
+            period=p,
+            status=(status := rng.choice(statuses)),
+            due_on=p.due_on,
+            created_by=officer,
+            submitted_at=None if status == "draft" else now,
+            accepted_at=now if status == "accepted" else None,
+        )
+        for c in contracts
+        for p in periods
+    )
+
+    _audit_events(officer, rng)
+    return {
+        "suppliers": len(suppliers),
+        "frameworks": len(frameworks),
+        "lots": len(lots),
+        "applications": len(applications),
+        "appointments": len(appointments),
+        "contracts": len(contracts),
+        "returns": QuarterlyReturn.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+        "officer": officer.email,
+        "partner": partner_user.email,
+        "provider": providers[0].email,
+        "framework": frameworks[0],
+        "lot": lots[0],
+        "contract": contracts[0],
+        "application": applications[0],
+        "supplier": suppliers[0],
+    }
+
+
+def _audit_events(actor: User, rng: random.Random) -> None:
+    """A valid hash chain, built in Python and inserted in batches."""
+    previous = "0" * 64
+    start = timezone.now() - timedelta(days=700)
+    batch: list[AuditEvent] = []
+    actions = ["application.submitted", "evaluation.moderated", "contracts.variation_recorded", "auth.signed_in"]
+    for i in range(AUDIT_EVENTS):
+        event = AuditEvent(
+            occurred_at=start + timedelta(seconds=i * 300),
+            actor=actor,
+            actor_email=actor.email,
+            organisation="West Midlands OPCC (bench)",
+            action=rng.choice(actions),
+            object_id=str(i),
+            object_repr=f"Bench object {i}",
+            data={"i": i},
+            prev_hash=previous,
+        )
+        event.hash = event.compute_hash()
+        previous = event.hash
+        batch.append(event)
+        if len(batch) == 5_000:
+            AuditEvent.objects.bulk_create(batch)
+            batch = []
+    AuditEvent.objects.bulk_create(batch)
+    last = AuditEvent.objects.order_by("-pk").first()
+    AuditChainHead.objects.update_or_create(pk=1, defaults={"last_hash": last.hash, "last_event_id": last.pk})

@@ -1,0 +1,294 @@
+"""`make bench`: build the data set, then measure in one process.
+
+Each key page is requested for its role, interleaved with a trivial view (/healthz/) so the ratio
+between them survives a noisy machine. Prints a table and writes bench/results.json. Nothing here
+is asserted: the figures are for reading, and for the closing note of a change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings.bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+REPEATS = int(os.environ.get("BENCH_REPEATS", "25"))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
+    return ordered[index]
+
+
+def timed_get(client: Client, url: str) -> tuple[float, int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        elapsed = time.perf_counter() - start
+    return elapsed, len(queries.captured_queries), response.status_code
+
+
+def measure_pages(world: dict) -> list[dict]:
+    from commissioning.models import User
+
+    clients = {}
+    for role in ("officer", "partner", "provider"):
+        client = Client()
+        client.force_login(User.objects.get(email=world[role]))
+        clients[role] = client
+    framework, contract = world["framework"], world["contract"]
+    pages = [
+        ("Application list", "officer", ("frameworks:officer_applications", [framework.pk])),
+        ("Approved list", "officer", ("approved_list:officer_list", [framework.reference])),
+        ("Coverage matrix", "officer", ("coverage:matrix", [framework.reference])),
+        ("Competition list", "officer", ("contracts:competitions", [])),
+        ("Contract register", "officer", ("contracts:officer_register", [])),
+        ("Contract detail", "officer", ("contracts:officer_contract", [contract.pk])),
+        ("Returns dashboard", "officer", ("monitoring:dashboard", [])),
+        ("Provider home", "provider", ("provider_home", [])),
+        ("Partner approved list", "partner", ("approved_list:shared_list", [framework.reference])),
+    ]
+    trivial_client = Client()
+    rows = []
+    for label, role, (name, args) in pages:
+        try:
+            url = reverse(name, args=args)
+        except NoReverseMatch:
+            rows.append({"page": label, "url": None, "note": f"not built ({name} does not exist)"})
+            continue
+        client = clients[role]
+        for _ in range(3):  # warm caches and template loading
+            timed_get(client, url)
+            timed_get(trivial_client, "/healthz/")
+        page_times, trivial_times, counts, statuses = [], [], set(), set()
+        for _ in range(REPEATS):
+            elapsed, _, _ = timed_get(trivial_client, "/healthz/")
+            trivial_times.append(elapsed)
+            elapsed, queries, status = timed_get(client, url)
+            page_times.append(elapsed)
+            counts.add(queries)
+            statuses.add(status)
+        median, trivial = statistics.median(page_times), statistics.median(trivial_times)
+        rows.append(
+            {
+                "page": label,
+                "role": role,
+                "url": url,
+                "status": sorted(statuses),
+                "median_ms": round(median * 1000, 2),
+                "p95_ms": round(percentile(page_times, 0.95) * 1000, 2),
+                "trivial_median_ms": round(trivial * 1000, 3),
+                "ratio_to_trivial": round(median / trivial, 1),
+                "queries": sorted(counts),
+            }
+        )
+    return rows
+
+
+def measure_pdfs(world: dict) -> list[dict]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commissioning import documents, reports
+    from commissioning.models import User
+
+    officer = User.objects.get(email=world["officer"])
+    today = timezone.localdate()
+    requests = {
+        "audit-trail-extract": {
+            "params": {"date_from": (today - timedelta(days=20)).isoformat(), "date_to": today.isoformat()}
+        },
+        "outcome-letter": {"target": world["application"]},
+        "framework-report": {"target": world["framework"]},
+        "panel_report": {"params": {"authority": None, "as_of": today.isoformat()}},
+        "contract-performance-report": {
+            "target": world["contract"],
+            "params": {"financial_year": 2025, "quarter": None},
+        },
+        "lot-quarterly-summary": {"target": world["lot"], "params": {"financial_year": 2025, "quarter": 2}},
+    }
+    rows = []
+    for kind in reports.registered_reports():
+        spec = requests.get(kind)
+        if spec is None:
+            rows.append({"report": kind, "note": "no benchmark request defined"})
+            continue
+        start = time.perf_counter()
+        document = documents.request_document(kind=kind, by=officer, **spec)
+        document.refresh_from_db()
+        elapsed = time.perf_counter() - start
+        pages = document.page_count or 0
+        rows.append(
+            {
+                "report": kind,
+                "status": document.status,
+                "pages": pages,
+                "seconds": round(elapsed, 3),
+                "seconds_per_page": round(elapsed / pages, 3) if pages else None,
+                "failure": document.failure_reason or "",
+            }
+        )
+    return rows
+
+
+def measure_imports(world: dict) -> list[dict]:
+    import tablib
+
+    from commissioning.models import Authority, User
+    from contracts.resources import ContractResource
+    from frameworks.resources import AppointmentResource
+
+    officer = User.objects.get(email=world["officer"])
+    framework = world["framework"]
+    rows = []
+    appointments = tablib.Dataset(
+        headers=[
+            "framework_reference",
+            "lot_number",
+            "supplier",
+            "areas",
+            "starts_on",
+            "share_with_partners",
+            "publish",
+        ]
+    )
+    for i in range(10_000):
+        appointments.append(
+            (
+                framework.reference,
+                i % 4 + 1,
+                f"Imported Provider {i // 4:05d}",
+                "Birmingham; Coventry",
+                "2024-07-01",
+                "1",
+                "1",
+            )
+        )
+    start = time.perf_counter()
+    result = AppointmentResource(user=officer).import_data(appointments, dry_run=False)
+    rows.append(
+        {
+            "import": "approved list",
+            "rows": len(appointments),
+            "seconds": round(time.perf_counter() - start, 2),
+            "errors": len(result.row_errors()) + len(result.invalid_rows),
+        }
+    )
+
+    authority = Authority.objects.filter(is_lead_commissioner=True).first()
+    supplier = world["supplier"]
+    register = tablib.Dataset(
+        headers=[
+            "reference",
+            "service",
+            "contract_or_grant",
+            "provider",
+            "buying_authority",
+            "start_date",
+            "initial_end_date",
+            "extension_options_months",
+            "annual_value",
+        ]
+    )
+    for i in range(10_000):
+        register.append(
+            (
+                f"IMP-{i:05d}",
+                f"Imported service {i}",
+                "contract",
+                supplier.legal_name,
+                authority.name,
+                "01/04/2025",
+                "31/03/2028",
+                "12+12",
+                "125000.00",
+            )
+        )
+    start = time.perf_counter()
+    result = ContractResource().import_data(register, dry_run=False, user=officer)
+    rows.append(
+        {
+            "import": "contract register",
+            "rows": len(register),
+            "seconds": round(time.perf_counter() - start, 2),
+            "errors": len(result.row_errors()) + len(result.invalid_rows),
+        }
+    )
+    return rows
+
+
+def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
+    print(f"\n{title}")
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def main() -> int:
+    from bench.build import build
+
+    print(f"Database: {settings.DATABASES['default']['ENGINE']} {settings.DATABASES['default']['NAME']}")
+    call_command("migrate", verbosity=0, interactive=False)
+    start = time.perf_counter()
+    world = build()
+    built_in = time.perf_counter() - start
+    counts = {k: v for k, v in world.items() if isinstance(v, int)}
+    print(f"Built the data set in {built_in:.1f} s: {counts}")
+    pages = measure_pages(world)
+    print_table(
+        "Key pages (server time in-process, interleaved with /healthz/)",
+        pages,
+        ["page", "role", "median_ms", "p95_ms", "ratio_to_trivial", "queries", "note"],
+    )
+    pdfs = measure_pdfs(world)
+    print_table("PDF reports", pdfs, ["report", "status", "pages", "seconds", "seconds_per_page", "failure", "note"])
+    imports = measure_imports(world)
+    print_table("Imports", imports, ["import", "rows", "seconds", "errors"])
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                    "cpus": os.cpu_count(),
+                },
+                "database": settings.DATABASES["default"]["ENGINE"],
+                "repeats": REPEATS,
+                "data": counts,
+                "build_seconds": round(built_in, 1),
+                "pages": pages,
+                "pdfs": pdfs,
+                "imports": imports,
+            },
+            indent=2,
+            default=str,
+        )
+    )
+    print(f"\nWrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
