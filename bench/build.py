@@ -83,7 +83,7 @@ def build(seed: int = 2026) -> dict:
         frameworks.append(framework)
         for n in range(1, LOTS_PER_FRAMEWORK + 1):
             lots.append(Lot.objects.create(framework=framework, number=n, title=f"Lot {n} services"))
-        for w, year in enumerate((2024, 2025)):
+        for year in (2024, 2025):
             windows.append(
                 ApplicationWindow.objects.create(
                     framework=framework,

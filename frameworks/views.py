@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.models import Area
+from commissioning.pagination import paginate
 
 from . import selectors, services
 from .forms import (
@@ -527,7 +528,10 @@ def officer_applications(request, pk):
         "frameworks/officer/applications.html",
         {
             "framework": framework,
-            "applications": selectors.application_list_for_officer(request.user, framework),
+            "applications": (
+                page := paginate(request, selectors.application_list_for_officer(request.user, framework))
+            ).object_list,
+            "page": page,
         },
     )
 
@@ -646,7 +650,8 @@ def approved_list(request, pk):
         "frameworks/officer/approved_list.html",
         {
             "framework": framework,
-            "appointments": selectors.approved_list(framework),
+            "appointments": (page := paginate(request, selectors.approved_list(framework))).object_list,
+            "page": page,
         },
     )
 

@@ -291,3 +291,17 @@ def test_application_list_and_approved_list_query_counts_do_not_grow(client, sel
     print(f"queries with 5 rows: {small}, with 25 rows: {large}")  # noqa: T201
     assert small == large
     assert max(large) <= 12
+
+
+def test_the_approved_list_is_paginated_and_keeps_its_query_count(client, selection):
+    from tests.factories import make_supplier
+
+    for _ in range(55):
+        make_appointment(selection.lot1, make_supplier(), areas=selection.areas[:1])
+    client.force_login(selection.officer)
+    url = reverse("frameworks:approved_list", args=[selection.framework.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    assert "Page 1 of 2 (55 in all)" in first and "Page 2 of 2 (55 in all)" in second
+    assert first.count("Change status<span") == 50 and second.count("Change status<span") == 5
+    assert client.get(url + "?page=99").status_code == 200

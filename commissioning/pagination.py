@@ -1,0 +1,25 @@
+"""Long lists are shown a page at a time, so a page costs the same with 50 rows or 50,000."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import HttpRequest
+
+PER_PAGE = 50
+
+
+def paginate(request: HttpRequest, items, per_page: int = PER_PAGE) -> Page:
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def page_query(request: HttpRequest, number: int) -> str:
+    """The current query string with another page number, keeping filters."""
+    query = request.GET.copy()
+    query["page"] = number
+    return query.urlencode()
