@@ -16,7 +16,6 @@ from .models import (
 from .notifications import save_rule
 
 
-
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_lead_commissioner", "email"]

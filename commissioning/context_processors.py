@@ -5,15 +5,17 @@ NAVIGATION = {
     "officer": [
         ("Home", "officer_home"),
         ("Frameworks", "frameworks:officer_frameworks"),
+        ("Competitions", "awards:officer_competitions"),
         ("Coverage", "coverage:index"),
         ("Contracts", "contracts:officer_register"),
         ("Returns", "monitoring:dashboard"),
         ("Admin", "admin:index"),
     ],
-    "evaluator": [("Home", "evaluator_home")],
+    "evaluator": [("Home", "evaluator_home"), ("Award evaluations", "awards:evaluator_assignments")],
     "provider": [
         ("Home", "provider_home"),
         ("Apply", "frameworks:opportunities"),
+        ("Competitions", "awards:provider_competitions"),
         ("Your organisation", "suppliers:organisation"),
         ("Your contracts", "contracts:provider_contracts"),
         ("Returns", "monitoring:provider_returns"),

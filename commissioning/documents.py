@@ -23,6 +23,7 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from kombu.exceptions import OperationalError as BrokerError
 
 from . import reports
 from .audit import record
@@ -119,9 +120,7 @@ def retry_document(*, document: GeneratedDocument, by: User) -> GeneratedDocumen
             raise DocumentStateError("Only a document that failed can be tried again.")
         raise PermissionDenied("You cannot request this document.")
     with transaction.atomic():
-        updated = GeneratedDocument.objects.filter(
-            pk=document.pk, status=GeneratedDocument.Status.FAILED
-        ).update(
+        updated = GeneratedDocument.objects.filter(pk=document.pk, status=GeneratedDocument.Status.FAILED).update(
             status=GeneratedDocument.Status.QUEUED,
             failure_reason="",
             error_detail="",
@@ -145,9 +144,10 @@ def record_download(*, document: GeneratedDocument, by: User) -> None:
 def _queue(document_id: int) -> None:
     from .tasks import generate_document
 
+    options = {"queue": settings.DOCUMENT_QUEUE} if settings.DOCUMENT_QUEUE else {}
     try:
-        generate_document.delay(document_id)
-    except Exception as exc:
+        generate_document.apply_async(args=[document_id], **options)
+    except (BrokerError, OSError) as exc:
         # The broker refused it: say so on the document rather than leave it queued for ever.
         logger.exception("Could not queue document %s", document_id)
         GeneratedDocument.objects.filter(pk=document_id).update(
@@ -194,9 +194,7 @@ def generate(*, document_id: int) -> GeneratedDocument:
             "finished_at",
         ]
     )
-    logger.info(
-        "Document %s (%s): %s pages in %.2f s", document.pk, document.kind, pages, document.seconds_taken
-    )
+    logger.info("Document %s (%s): %s pages in %.2f s", document.pk, document.kind, pages, document.seconds_taken)
     return document
 
 
@@ -235,9 +233,10 @@ def record_failure(*, document_id: int, error: BaseException, final: bool, retry
             finished_at=timezone.now(),
         )
     else:
+        again = f"in {retry_in} seconds" if retry_in else "now"
         GeneratedDocument.objects.filter(pk=document_id).update(
             status=GeneratedDocument.Status.QUEUED,
-            failure_reason=f"{reason} Trying again in {retry_in} seconds.",
+            failure_reason=f"{reason} Trying again {again}.",
             error_detail=detail,
         )
 

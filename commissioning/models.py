@@ -97,9 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     job_title = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(
-        default=False, help_text="May sign in to the admin (commissioning officers only)."
-    )
+    is_staff = models.BooleanField(default=False, help_text="May sign in to the admin (commissioning officers only).")
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -177,9 +175,7 @@ class AuditEvent(models.Model):
     actor_email = models.CharField(max_length=254, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100, db_index=True)
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -226,9 +222,7 @@ class FundingStream(models.Model):
     """A source of money for services, e.g. the MoJ core victims grant or an NHS England contribution."""
 
     name = models.CharField(max_length=200, unique=True)
-    funder = models.CharField(
-        max_length=200, blank=True, help_text="Who provides it, e.g. Ministry of Justice."
-    )
+    funder = models.CharField(max_length=200, blank=True, help_text="Who provides it, e.g. Ministry of Justice.")
     is_ring_fenced = models.BooleanField(default=False, help_text="May only be spent on a named purpose.")
     ring_fence_purpose = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
@@ -252,9 +246,7 @@ class FundingAllocation(models.Model):
     class Meta:
         ordering = ["stream__name", "financial_year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["stream", "financial_year"], name="one_allocation_per_stream_year"
-            ),
+            models.UniqueConstraint(fields=["stream", "financial_year"], name="one_allocation_per_stream_year"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="allocation_not_negative"),
         ]
 
@@ -269,9 +261,7 @@ def validate_offsets(value: str) -> None:
     for part in value.split(","):
         part = part.strip()
         if part and (not part.isdigit() or int(part) > 366):
-            raise ValidationError(
-                "Enter whole numbers of days from 0 to 366, separated by commas, for example 14,7,1"
-            )
+            raise ValidationError("Enter whole numbers of days from 0 to 366, separated by commas, for example 14,7,1")
 
 
 class ReminderRule(models.Model):
@@ -328,11 +318,7 @@ class ReminderRule(models.Model):
         return f"due-in-{min(reached)}-days" if reached else None
 
     def escalation_due(self, due: date, today: date) -> bool:
-        return (
-            self.enabled
-            and self.escalate_after_days is not None
-            and (today - due).days >= self.escalate_after_days
-        )
+        return self.enabled and self.escalate_after_days is not None and (today - due).days >= self.escalate_after_days
 
 
 class Notification(models.Model):
@@ -346,9 +332,7 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Not sent"
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.SlugField(max_length=80)
     obligation_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     obligation_id = models.CharField(max_length=64)
@@ -398,9 +382,7 @@ class GeneratedDocument(models.Model):
 
     kind = models.SlugField(max_length=80, db_index=True)
     title = models.CharField(max_length=300)
-    target_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     target_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -408,9 +390,7 @@ class GeneratedDocument(models.Model):
     file = models.FileField(upload_to=document_upload_to, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
-    failure_reason = models.TextField(
-        blank=True, help_text="Why it failed, in words the requester can act on."
-    )
+    failure_reason = models.TextField(blank=True, help_text="Why it failed, in words the requester can act on.")
     error_detail = models.TextField(blank=True, help_text="The technical error, for the support team.")
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(

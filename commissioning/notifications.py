@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
@@ -155,6 +156,8 @@ def run_sweep(today: date | None = None) -> SweepResult:
         try:
             for due in source.func(result.today):
                 _deliver_new(kind=kind, due=due, counts=result.counts)
+        except SoftTimeLimitExceeded:
+            raise  # out of time: stop here; what is claimed and unsent is retried by the next run
         except Exception:
             # One broken source must not stop the others; the log and the count say what happened.
             logger.exception("Reminder source %s failed", kind)
@@ -172,7 +175,7 @@ def retry_unsent(*, counts: Counter | None = None) -> Counter:
     failed = Q(status=Notification.Status.FAILED)
     gave_up = Notification.objects.filter(stale, attempts__gte=max_attempts).update(
         status=Notification.Status.FAILED,
-        last_error=f"Gave up: the worker stopped during each of {max_attempts} attempts.",
+        last_error=f"Gave up after {max_attempts} attempts: the last one never finished (the worker stopped).",
     )
     if gave_up:
         counts["given_up"] += gave_up
@@ -181,9 +184,8 @@ def retry_unsent(*, counts: Counter | None = None) -> Counter:
         condition = stale if status == Notification.Status.CLAIMED else failed
         # Take the row over only if nobody else has since: the attempts number is the claim token.
         now = timezone.now()
-        taken = (
-            Notification.objects.filter(condition, pk=pk, attempts=attempts)
-            .update(status=Notification.Status.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
+        taken = Notification.objects.filter(condition, pk=pk, attempts=attempts).update(
+            status=Notification.Status.CLAIMED, claimed_at=now, attempts=F("attempts") + 1
         )
         if not taken:
             continue
@@ -210,6 +212,8 @@ def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
         return
     try:
         body_text, body_html = _render(due)
+    except SoftTimeLimitExceeded:
+        raise
     except Exception:
         logger.exception("Could not render the %s reminder for %s", kind, due.recipient.email)
         counts["render_errors"] += 1
@@ -259,6 +263,8 @@ def _send(notification: Notification, *, counts: Counter) -> None:
         message.attach_alternative(notification.body_html, "text/html")
     try:
         message.send()
+    except SoftTimeLimitExceeded:
+        raise  # leave the claim as it is: once stale, the next run sends it
     except Exception as exc:
         logger.warning("Reminder %s to %s not sent: %s", notification.pk, recipient.email, exc)
         Notification.objects.filter(

@@ -231,6 +231,9 @@ REMINDER_CLAIM_TIMEOUT = timedelta(seconds=env_int("REMINDER_CLAIM_TIMEOUT_SECON
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
 DOCUMENT_MAX_RETRIES = env_int("DOCUMENT_MAX_RETRIES", 3)
 DOCUMENT_RETRY_DELAY_SECONDS = env_int("DOCUMENT_RETRY_DELAY_SECONDS", 30)
+# Empty: PDFs go to the default queue. A name (e.g. "documents") sends them to a queue of their own, so
+# long reports never hold up reminders; start a worker for it with `-Q documents` (or `-Q celery,documents`).
+DOCUMENT_QUEUE = env_str("DOCUMENT_QUEUE", "")
 CELERY_BEAT_SCHEDULE["send-reminders"] = {
     "task": "commissioning.send_reminders",
     "schedule": crontab(hour=REMINDER_SWEEP_TIME.hour, minute=REMINDER_SWEEP_TIME.minute),

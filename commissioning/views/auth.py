@@ -34,9 +34,7 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
-sign_in = public(
-    auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)
-)
+sign_in = public(auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True))
 sign_out = public(auth_views.LogoutView.as_view())
 
 password_reset = public(
@@ -62,9 +60,7 @@ password_change_done = signed_in(auth_views.PasswordChangeDoneView.as_view())
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return str(reverse_lazy("home"))
 
@@ -85,9 +81,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=False, defaults={"name": "Authenticator app"}
-        )
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, throttle = device.verify_is_allowed()

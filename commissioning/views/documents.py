@@ -156,15 +156,11 @@ class GDSDateField(DateInputField):
         try:
             return date(int(year), int(month), int(day))
         except ValueError:
-            raise ValidationError(
-                f"{self.noun.capitalize()} must be a real date, like 27 3 2025"
-            ) from None
+            raise ValidationError(f"{self.noun.capitalize()} must be a real date, like 27 3 2025") from None
 
 
 class AuditExtractForm(GDSFormMixin, forms.Form):
-    date_from = GDSDateField(
-        noun="the start date", label="Start date", help_text="For example, 1 4 2025"
-    )
+    date_from = GDSDateField(noun="the start date", label="Start date", help_text="For example, 1 4 2025")
     date_to = GDSDateField(noun="the end date", label="End date", help_text="For example, 30 6 2025")
 
     def clean(self):

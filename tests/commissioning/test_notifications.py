@@ -87,9 +87,7 @@ def source(people):
 
 def sent(kind: str = KIND) -> list[tuple[str, str]]:
     return sorted(
-        Notification.objects.filter(kind=kind, status=Notification.Status.SENT).values_list(
-            "obligation_id", "occasion"
-        )
+        Notification.objects.filter(kind=kind, status=Notification.Status.SENT).values_list("obligation_id", "occasion")
     )
 
 
