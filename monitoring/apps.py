@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Performance monitoring"
+
+    def ready(self) -> None:
+        from . import reminders, reports  # noqa: F401  (registers the monitoring PDFs)
+
+        reminders.register()

@@ -1,0 +1,336 @@
+"""Forms of performance monitoring. Each keeps what the user typed when it is shown again with errors.
+
+The return form's figures are checked by `figures.check_figures`, the same rules the spreadsheet upload
+uses; its fields are rendered by the page's own template, grouped by RBA question.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from commissioning.forms import GDSFormMixin
+from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
+
+from . import figures as checks
+from .models import ContractIndicator, Unit
+
+NUMBER_ATTRS = {"class": "govuk-input govuk-input--width-5", "spellcheck": "false", "autocomplete": "off"}
+
+
+def _number_input(*, whole: bool) -> forms.TextInput:
+    return forms.TextInput(attrs={**NUMBER_ATTRS, "inputmode": "numeric" if whole else "decimal"})
+
+
+class ReturnForm(forms.Form):
+    """Figures, breakdowns, narrative and a supporting document for one return.
+
+    `submitting` adds the checks of submission: every figure, every breakdown adding up to its total,
+    and the achievements.
+    """
+
+    achievements = forms.CharField(
+        label="Achievements",
+        required=False,
+        help_text="What went well this quarter, and progress against the outcomes.",
+        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"}),
+    )
+    challenges = forms.CharField(
+        label="Challenges",
+        required=False,
+        help_text="What made delivery harder, such as demand, waiting lists or staffing.",
+        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
+    )
+    risks = forms.CharField(
+        label="Risks",
+        required=False,
+        help_text="Risks to the service in the coming quarters, and what you are doing about them.",
+        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
+    )
+    emerging_themes = forms.CharField(
+        label="Emerging themes",
+        required=False,
+        help_text="Changes in need or demand you are seeing, for the commissioner to know about.",
+        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
+    )
+    case_study = forms.CharField(
+        label="Case study",
+        required=False,
+        help_text="An anonymised account of the difference the service made. Change or leave out any detail "
+        "that could identify the person.",
+        widget=forms.Textarea(attrs={"rows": 6, "class": "govuk-textarea"}),
+    )
+    document = forms.FileField(
+        label="Supporting document (optional)",
+        required=False,
+        help_text="PDF, DOCX, XLSX, ODT or CSV, up to 25MB. Aggregate information only.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "class": "govuk-file-upload"}),
+    )
+
+    NARRATIVE = ("achievements", "challenges", "risks", "emerging_themes", "case_study")
+
+    def __init__(
+        self,
+        *args,
+        indicators: list[ContractIndicator],
+        areas: list,
+        submitting: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        self.areas = areas
+        self.submitting = submitting
+        self.figures: dict[int, checks.Figure] = {}
+        self.group_messages: dict[str, list[str]] = {}
+        for indicator in indicators:
+            if indicator.is_fraction:
+                self.fields[checks.numerator_key(indicator)] = forms.CharField(
+                    label=indicator.numerator_label, required=False, widget=_number_input(whole=True)
+                )
+                self.fields[checks.denominator_key(indicator)] = forms.CharField(
+                    label=indicator.denominator_label, required=False, widget=_number_input(whole=True)
+                )
+            else:
+                suffix = {Unit.PERCENTAGE: " (%)", Unit.DAYS: " (days)", Unit.MONEY: " (£)"}.get(indicator.unit, "")
+                self.fields[checks.value_key(indicator)] = forms.CharField(
+                    label=f"{indicator.name}{suffix}",
+                    required=False,
+                    help_text=indicator.guidance,
+                    widget=_number_input(whole=indicator.unit == Unit.COUNT),
+                )
+            for breakdown in indicator.breakdown_list:
+                for code, label in checks.categories(breakdown.key, areas):
+                    self.fields[checks.category_key(indicator, breakdown.key, code)] = forms.CharField(
+                        label=label, required=False, widget=_number_input(whole=True)
+                    )
+
+    # Layout helpers for the template ------------------------------------------------------------------
+
+    def indicator_parts(self, indicator: ContractIndicator) -> dict:
+        """The indicator's fields for the template, each with the errors shown beside it; a breakdown's
+        own error (it does not add up) is shown on its fieldset instead."""
+
+        def entry(name: str, exclude: list[str] = ()) -> dict:
+            bound = self[name]
+            return {"field": bound, "errors": [e for e in bound.errors if e not in exclude]}
+
+        hint = indicator.guidance.strip()
+        if indicator.target is not None and not indicator.target_due_on:
+            hint = f"{hint} Target: {indicator.format_value(indicator.target)}.".strip()
+        parts = {"indicator": indicator, "hint": hint}
+        if indicator.is_fraction:
+            parts["numerator"] = entry(checks.numerator_key(indicator))
+            parts["denominator"] = entry(checks.denominator_key(indicator))
+        else:
+            parts["value"] = entry(checks.value_key(indicator))
+        parts["breakdowns"] = []
+        for breakdown in indicator.breakdown_list:
+            key = checks.breakdown_key(indicator, breakdown.key)
+            group = self.group_messages.get(key, [])
+            names = [
+                checks.category_key(indicator, breakdown.key, code)
+                for code, _label in checks.categories(breakdown.key, self.areas)
+            ]
+            parts["breakdowns"].append(
+                {
+                    "label": breakdown.label,
+                    "key": key,
+                    "errors": group,
+                    "fields": [entry(name, group) for name in names],
+                }
+            )
+        return parts
+
+    def raw(self) -> dict[str, str]:
+        source = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return {name: source.get(name, "") for name in self.fields if name[0] in "vb" and name[1:2].isdigit()}
+
+    def narrative(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name in self.NARRATIVE}
+
+    # Checks ----------------------------------------------------------------------------------------------
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        self.figures, errors = checks.check_figures(
+            self.indicators, self.raw(), areas=self.areas, complete=self.submitting
+        )
+        if self.submitting and not (data.get("achievements") or "").strip():
+            errors.append(checks.FigureError("achievements", "Enter your achievements this quarter"))
+        for error in errors:
+            self.add_figure_error(error)
+        return data
+
+    def field_for(self, key: str) -> str | None:
+        """The form field an error key belongs to: a breakdown's own error goes on its first category."""
+        if key in self.fields:
+            return key
+        if key == NON_FIELD_ERRORS:
+            return None
+        for name in self.fields:
+            if name.startswith(f"{key}_"):
+                return name
+        return None
+
+    def add_figure_error(self, error: checks.FigureError) -> None:
+        field = self.field_for(error.key)
+        if field is not None and field != error.key:
+            self.group_messages.setdefault(error.key, []).append(error.message)
+        if field is not None and field in self.errors and error.message in self.errors[field]:
+            return
+        self.add_error(field, error.message)
+
+
+class DecisionForm(GDSFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("accept", "Accept the return"), ("return", "Return it for amendment")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to accept the return or return it for amendment"},
+    )
+    comments = forms.CharField(
+        label="Comments for the provider",
+        required=False,
+        help_text="Required when you return it: say what needs to change. Do not include anything that could "
+        "identify a victim.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comments") or "").strip():
+            self.add_error("comments", "Enter what the provider needs to amend")
+        return data
+
+
+class SpreadsheetForm(GDSFormMixin, forms.Form):
+    spreadsheet = forms.FileField(
+        label="Upload your completed spreadsheet",
+        help_text="The Excel file (.xlsx) you downloaded for this return, filled in.",
+        error_messages={"required": "Select the spreadsheet to upload"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_spreadsheet(self):
+        upload = self.cleaned_data["spreadsheet"]
+        validate_upload(upload)
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("The selected file must be an Excel spreadsheet (.xlsx)")
+        return upload
+
+
+def _decimal_or_none(text: str, message: str) -> Decimal | None:
+    text = (text or "").strip().replace(",", "").replace("£", "").rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise forms.ValidationError(message) from None
+    if not value.is_finite():
+        raise forms.ValidationError(message)
+    return value
+
+
+class TargetsForm(forms.Form):
+    """A target and an amber margin for each of the contract's indicators."""
+
+    def __init__(self, *args, indicators: list[ContractIndicator], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            self.fields[f"target_{indicator.pk}"] = forms.CharField(
+                label=f"Target for {indicator.name}",
+                required=False,
+                initial="" if indicator.target is None else f"{indicator.target.normalize():f}",
+                widget=_number_input(whole=False),
+            )
+            self.fields[f"margin_{indicator.pk}"] = forms.CharField(
+                label=f"Amber margin for {indicator.name}",
+                required=False,
+                initial=f"{indicator.amber_margin.normalize():f}",
+                widget=_number_input(whole=False),
+            )
+
+    def clean(self):
+        data = super().clean()
+        self.targets: dict[int, tuple[Decimal | None, Decimal]] = {}
+        for indicator in self.indicators:
+            target_name, margin_name = f"target_{indicator.pk}", f"margin_{indicator.pk}"
+            try:
+                target = _decimal_or_none(
+                    data.get(target_name, ""), f"The target for {indicator.name} must be a number"
+                )
+            except forms.ValidationError as error:
+                self.add_error(target_name, error)
+                continue
+            try:
+                margin = _decimal_or_none(
+                    data.get(margin_name, ""), f"The amber margin for {indicator.name} must be a number"
+                )
+            except forms.ValidationError as error:
+                self.add_error(margin_name, error)
+                continue
+            if target is not None and target < 0:
+                self.add_error(target_name, f"The target for {indicator.name} cannot be negative")
+                continue
+            if indicator.unit == Unit.PERCENTAGE and target is not None and target > 100:
+                self.add_error(target_name, f"The target for {indicator.name} must be between 0 and 100")
+                continue
+            if margin is not None and margin < 0:
+                self.add_error(margin_name, f"The amber margin for {indicator.name} must be 0 or more")
+                continue
+            self.targets[indicator.pk] = (target, margin if margin is not None else Decimal("0"))
+        return data
+
+    def rows(self):
+        return [(i, self[f"target_{i.pk}"], self[f"margin_{i.pk}"]) for i in self.indicators]
+
+
+class ChoiceFilterForm(forms.Form):
+    """Select boxes built from (value, label) choices, for GET filters."""
+
+    def __init__(self, *args, choices: dict[str, list[tuple[str, str]]], labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, options in choices.items():
+            self.fields[name] = forms.ChoiceField(label=labels.get(name, name), choices=options, required=False)
+
+    def value(self, name: str) -> str:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get(name) or ""
+        return ""
+
+
+class ContractReportForm(GDSFormMixin, forms.Form):
+    contract = forms.ChoiceField(label="Contract", error_messages={"required": "Select a contract"})
+    period = forms.ChoiceField(
+        label="Quarter or financial year", error_messages={"required": "Select a quarter or a financial year"}
+    )
+
+    def __init__(self, *args, contracts: list[tuple[str, str]], periods: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = [("", "Select a contract")] + contracts
+        self.fields["period"].choices = [("", "Select a period")] + periods
+        self.fields["contract"].error_messages["invalid_choice"] = "Select a contract from the list"
+        self.fields["period"].error_messages["invalid_choice"] = "Select a period from the list"
+
+
+class LotSummaryForm(GDSFormMixin, forms.Form):
+    lot = forms.ChoiceField(label="Lot", error_messages={"required": "Select a lot"})
+    quarter = forms.ChoiceField(label="Quarter", error_messages={"required": "Select a quarter"})
+
+    def __init__(self, *args, lots: list[tuple[str, str]], quarters: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].choices = [("", "Select a lot")] + lots
+        self.fields["quarter"].choices = [("", "Select a quarter")] + quarters
+        self.fields["lot"].error_messages["invalid_choice"] = "Select a lot from the list"
+        self.fields["quarter"].error_messages["invalid_choice"] = "Select a quarter from the list"
