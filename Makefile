@@ -59,3 +59,7 @@ clean:
 
 bench: install assets
 	DJANGO_SETTINGS_MODULE=commissioning.settings.bench $(BIN)/python -u -m bench.run
+
+loadtest: install
+	$(BIN)/python -m pip install --quiet "locust>=2.20"
+	bash bench/loadtest.sh

@@ -229,4 +229,6 @@ def _audit_events(actor: User, rng: random.Random) -> None:
             batch = []
     AuditEvent.objects.bulk_create(batch)
     last = AuditEvent.objects.order_by("-pk").first()
-    AuditChainHead.objects.update_or_create(pk=1, defaults={"last_hash": last.hash, "last_event_id": last.pk})
+    AuditChainHead.objects.update_or_create(
+        pk=1, defaults={"last_hash": last.hash, "last_event_id": last.pk, "last_seq": last.seq}
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 
 from .models import AuditChainHead, AuditEvent, User
@@ -30,31 +30,59 @@ def record(
     request: HttpRequest | None = None,
     actor_email: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Runs inside the caller's transaction when there is one.
+    """Write one event inside the caller's transaction; it is sealed into the hash chain just after
+    that transaction commits (see `seal_pending`).
 
-    The chain head row is locked so that concurrent appends are serialised and the chain never forks.
+    Sealing after commit keeps the one lock the chain needs out of every business transaction: held
+    mid-transaction, it serialised all writes and deadlocked with row locks under load.
     """
     actor = by if (by is not None and by.is_authenticated) else None
     # Store data exactly as it will read back from the database, so the hash can be recomputed.
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            actor=actor,
-            actor_email=actor.email if actor else actor_email,
-            organisation=actor.organisation_name if actor else "",
-            action=action,
-            content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:300] if obj is not None else "",
-            data=clean_data,
-            ip_address=client_ip(request),
-            prev_hash=head.last_hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+    event = AuditEvent.objects.create(
+        actor=actor,
+        actor_email=actor.email if actor else actor_email,
+        organisation=actor.organisation_name if actor else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        data=clean_data,
+        ip_address=client_ip(request),
+    )
+    transaction.on_commit(seal_pending)
     return event
+
+
+def seal_pending(batch_size: int = 500) -> int:
+    """Chain every committed, unsealed event, oldest first, in short transactions of its own.
+
+    Safe to run at any time and any number of times: the head row's lock orders concurrent sealers,
+    and an event is sealed once (`seq IS NULL` guards the update). Returns how many it sealed.
+    """
+    sealed = 0
+    table = AuditEvent._meta.db_table
+    while True:
+        with transaction.atomic():
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            events = list(AuditEvent.objects.filter(seq__isnull=True).order_by("pk")[:batch_size])
+            if not events:
+                return sealed
+            with connection.cursor() as cursor:
+                for event in events:
+                    event.seq = head.last_seq + 1
+                    event.prev_hash = head.last_hash
+                    event.hash = event.compute_hash()
+                    # The one sanctioned change to an event: filling in its place in the chain, once.
+                    cursor.execute(
+                        f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",  # noqa: S608
+                        [event.seq, event.prev_hash, event.hash, event.pk],
+                    )
+                    head.last_seq, head.last_hash, head.last_event_id = event.seq, event.hash, event.pk
+            AuditChainHead.objects.filter(pk=1).update(
+                last_seq=head.last_seq, last_hash=head.last_hash, last_event_id=head.last_event_id
+            )
+            sealed += len(events)
 
 
 @dataclass(frozen=True)
@@ -63,11 +91,16 @@ class BrokenLink:
     reason: str
 
 
-def verify_chain(batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
-    """Recompute every hash in order. Returns how many events were checked and the first break."""
+def verify_chain(batch_size: int = 2000, *, seal: bool = True) -> tuple[int, BrokenLink | None]:
+    """Seal what is waiting, then recompute every hash in chain order. Returns how many events were
+    checked and the first break."""
+    if seal:
+        seal_pending()
     expected_prev = "0" * 64
     checked = 0
     for event in _events_in_order(batch_size):
+        if event.seq != checked + 1:
+            return checked, BrokenLink(event.pk, "an event before it is missing (deleted)")
         if event.prev_hash != expected_prev:
             return checked, BrokenLink(event.pk, "its previous-hash does not match the event before it")
         if event.compute_hash() != event.hash:
@@ -81,10 +114,10 @@ def verify_chain(batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
 
 
 def _events_in_order(batch_size: int) -> Iterator[AuditEvent]:
-    last_id = 0
+    last_seq = 0
     while True:
-        batch = list(AuditEvent.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
+        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
         if not batch:
             return
         yield from batch
-        last_id = batch[-1].pk
+        last_seq = batch[-1].seq

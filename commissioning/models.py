@@ -160,6 +160,7 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
     last_event_id = models.BigIntegerField(null=True)
+    last_seq = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Audit chain head at event {self.last_event_id}"
@@ -180,8 +181,10 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Filled when the event is sealed into the chain, just after its transaction commits.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, help_text="Position in the chain.")
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -213,6 +216,7 @@ class AuditEvent(models.Model):
             "data": self.data,
             "ip_address": self.ip_address,
             "prev_hash": self.prev_hash,
+            "seq": self.seq,
         }
         canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -82,3 +82,11 @@ def generate_document(self, document_id: int) -> str:
         documents.record_failure(document_id=document_id, error=exc, final=False, retry_in=countdown)
         raise self.retry(exc=exc, countdown=countdown) from exc
     return "ready"
+
+
+@shared_task(name="commissioning.seal_audit_events")
+def seal_audit_events() -> int:
+    """Seals events whose process stopped between its commit and sealing them (normally none)."""
+    from .audit import seal_pending
+
+    return seal_pending()

@@ -194,6 +194,7 @@ AUDIT_CHECK_TIME = env_time("AUDIT_CHECK_TIME", "02:15")
 # The schedule lives in settings (not django-celery-beat): it is part of the code, reviewed and
 # versioned with it, and needs no extra tables. Times are Europe/London.
 CELERY_BEAT_SCHEDULE = {
+    "seal-audit-events": {"task": "commissioning.seal_audit_events", "schedule": 300.0},
     "verify-audit-chain": {
         "task": "commissioning.verify_audit_chain",
         "schedule": crontab(hour=AUDIT_CHECK_TIME.hour, minute=AUDIT_CHECK_TIME.minute),

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from commissioning.audit import record, verify_chain
+from commissioning.audit import record, seal_pending, verify_chain
 from commissioning.models import AuditEvent
 from tests.factories import make_user
 
@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db
 def test_record_chains_each_event_to_the_one_before(officer):
     first = record("test.first", by=officer, obj=officer, data={"amount": "100000.01"})
     second = record("test.second", by=None, actor_email="someone@example.org")
+    assert first.seq is None  # sealed only once its transaction commits
+    assert seal_pending() == 2
+    assert seal_pending() == 0
+    first.refresh_from_db()
+    second.refresh_from_db()
 
+    assert (first.seq, second.seq) == (1, 2)
     assert first.prev_hash == "0" * 64
     assert second.prev_hash == first.hash
     assert first.actor_email == officer.email
@@ -38,6 +44,7 @@ def test_events_cannot_be_changed_or_deleted(officer):
 
 def test_verify_audit_reports_the_first_row_edited_behind_the_orm(officer, capsys):
     events = [record(f"test.step{i}", by=officer, data={"i": i}) for i in range(5)]
+    seal_pending()
     call_command("verify_audit")
     assert "5 events verified" in capsys.readouterr().out
 
@@ -53,6 +60,7 @@ def test_verify_audit_reports_the_first_row_edited_behind_the_orm(officer, capsy
 
 def test_verify_audit_detects_a_deleted_middle_row(officer):
     events = [record(f"test.step{i}", by=officer) for i in range(3)]
+    seal_pending()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[1].pk])  # noqa: S608
     checked, broken = verify_chain()
@@ -62,6 +70,7 @@ def test_verify_audit_detects_a_deleted_middle_row(officer):
 
 def test_verify_audit_detects_deleted_newest_rows(officer):
     events = [record(f"test.step{i}", by=officer) for i in range(3)]
+    seal_pending()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[2].pk])  # noqa: S608
     checked, broken = verify_chain()
@@ -82,3 +91,57 @@ def test_audit_admin_is_read_only_for_officers(client):
     assert response.status_code == 200
     assert b"test.visible" in response.content
     assert client.get("/admin/commissioning/auditevent/add/").status_code == 403
+
+
+def test_the_sealed_fields_cannot_be_changed_through_the_model(officer):
+    event = record("test.sealed", by=officer)
+    seal_pending()
+    event.refresh_from_db()
+    event.hash = "0" * 64
+    with pytest.raises(PermissionError):
+        event.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_are_sealed_when_their_transaction_commits():
+    from django.db import transaction
+
+    from tests.factories import make_user
+
+    officer = make_user("officer")
+    with transaction.atomic():
+        event = record("test.committed", by=officer)
+        assert AuditEvent.objects.get(pk=event.pk).seq is None
+    assert AuditEvent.objects.get(pk=event.pk).seq is not None
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record("test.rolled_back", by=officer)
+        raise RuntimeError("rolled back")
+    assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
+    assert verify_chain() == (AuditEvent.objects.count(), None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_make_one_unbroken_chain():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection as conn
+    from django.db import transaction
+
+    from tests.factories import make_user
+
+    officer = make_user("officer")
+
+    def write(n):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    record(f"test.concurrent.{n}.{i}", by=officer)
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    checked, broken = verify_chain()
+    assert broken is None and checked == AuditEvent.objects.count()
+    assert AuditEvent.objects.filter(action__startswith="test.concurrent").count() == 40

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make loadtest: gunicorn + PostgreSQL on 127.0.0.1 only, bounded in time (60 s of load).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/commissioning}"
+export DJANGO_SETTINGS_MODULE=commissioning.settings.loadtest
+BIN=.venv/bin
+PORT=${LOADTEST_PORT:-8077}
+DB=$($BIN/python -c "import os,django;os.environ['DJANGO_SETTINGS_MODULE']='commissioning.settings.loadtest';django.setup();from django.conf import settings;print(settings.DATABASES['default']['NAME'])")
+psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$DB\"" >/dev/null
+psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$DB\"" >/dev/null
+$BIN/python manage.py migrate --no-input -v 0
+$BIN/python -u -m bench.loadtest_setup
+$BIN/gunicorn commissioning.wsgi:application --bind 127.0.0.1:$PORT --workers 4 --threads 4 \
+  --worker-class gthread --timeout 60 --log-level warning --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE &
+GUNICORN=$!
+trap 'kill $GUNICORN 2>/dev/null || true' EXIT
+for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$PORT/healthz/" >/dev/null && break; sleep 1; done
+$BIN/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" -u 100 -r 100 --run-time 60s \
+  --stop-timeout 10 --csv bench/loadtest --only-summary
+$BIN/python -m bench.loadtest_report

@@ -1,0 +1,60 @@
+"""After the rush: what the database holds, against what the load test sent."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings.loadtest")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db.models import Count  # noqa: E402
+
+from commissioning.models import AuditEvent  # noqa: E402
+from monitoring.models import QuarterlyReturn  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    data = json.loads((HERE / "loadtest-users.json").read_text())
+    contracts = [u["contract"] for u in data["users"]]
+    returns = QuarterlyReturn.objects.filter(contract_id__in=contracts)
+    per_contract = returns.values("contract_id").annotate(n=Count("pk")).filter(n__gt=1).count()
+    submitted = returns.filter(status=QuarterlyReturn.Status.SUBMITTED).count()
+    submissions = AuditEvent.objects.filter(action="monitoring.return_submitted").values("object_id")
+    duplicate_submissions = submissions.annotate(n=Count("pk")).filter(n__gt=1).count()
+    with open(HERE / "loadtest_stats.csv") as handle:
+        stats = {row["Name"]: row for row in csv.DictReader(handle)}
+    with open(HERE / "loadtest_failures.csv") as handle:
+        failures = list(csv.DictReader(handle))
+    server_errors = sum(int(f["Occurrences"]) for f in failures if "50" in f["Error"][:40])
+    total = stats["Aggregated"]
+    submit = stats.get("submit", {})
+    report = {
+        "providers": len(contracts),
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "server_errors_5xx": server_errors,
+        "returns_stored": returns.count(),
+        "returns_submitted": submitted,
+        "contracts_with_more_than_one_return": per_contract,
+        "returns_submitted_more_than_once": duplicate_submissions,
+        "submit_p50_ms": submit.get("50%"),
+        "submit_p95_ms": submit.get("95%"),
+        "submit_p99_ms": submit.get("99%"),
+        "failure_kinds": [{"name": f["Name"], "error": f["Error"][:200], "n": f["Occurrences"]} for f in failures],
+    }
+    print(json.dumps(report, indent=2))
+    (HERE / "loadtest-results.json").write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
