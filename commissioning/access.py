@@ -52,6 +52,7 @@ def permission_required(perm: str, *, read_only: bool = False) -> Callable[[View
             return view(request, *args, **kwargs)
 
         wrapper.access_policy = perm  # type: ignore[attr-defined]
+        wrapper.read_only = read_only  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

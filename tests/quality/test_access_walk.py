@@ -1,0 +1,246 @@
+"""Walks every URL pattern of the project (from Django's resolver) against the demo data.
+
+For every pattern that takes an object, a user of another organisation in the same role gets 404 for
+GET and POST (or 405 for a GET on a POST-only view; partners get 403 on any POST, and read-only views
+refuse every POST with 403 before looking anything up), a user in a role the
+view is not for is refused, and an anonymous visitor is sent to sign in. A pattern with an object that
+is not in the registry below fails the test, so a new view cannot be added without deciding this.
+
+Officers all work for the OPCC that runs the portal; selection pages are scoped to the authority that
+leads the framework, so "another organisation" for an officer is an officer of another authority there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from commissioning.models import Authority, GeneratedDocument, User
+from tests.factories import make_authority, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def walk(patterns, prefix="", namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            ns = entry.namespace if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, entry
+
+
+@dataclass
+class World:
+    provider: User
+    officer: User
+    evaluator: User
+    partner: User
+    others: dict[str, User]
+
+    @property
+    def supplier(self):
+        return self.provider.supplier_membership.supplier
+
+
+def _first(qs, what):
+    obj = qs.first()
+    assert obj is not None, f"the demo data has no {what}"
+    return obj
+
+
+def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
+    """URL name -> (the role it is for, the kwargs of an object belonging to the demo organisation)."""
+    from contracts.models import Contract
+    from frameworks.models import (
+        Answer,
+        Application,
+        ApplicationWindow,
+        Appointment,
+        Clarification,
+        EvaluationAssignment,
+        Framework,
+    )
+    from monitoring.models import QuarterlyReturn
+    from suppliers.models import Accreditation, SupplierDocument
+
+    framework = Framework.objects.get(reference="WMOPCC-DASAA-2025")
+    draft = Application.objects.get(supplier=w.supplier, status="draft")
+    decided = _first(Application.objects.filter(supplier=w.supplier, status="decided"), "decided application")
+    answer = _first(
+        Answer.objects.filter(application=draft).exclude(upload="")
+        or Answer.objects.filter(application=decided).exclude(upload=""),
+        "uploaded answer",
+    )
+    clarification = Clarification.objects.get_or_create(
+        application=decided, question="Which areas does your helpline cover?", asked_by=w.officer
+    )[0]
+    assignment = _first(EvaluationAssignment.objects.filter(evaluator=w.evaluator), "evaluator assignment")
+    question = _first(framework.questions.all(), "question")
+    choice = decided.lot_choices.first()
+    appointment = _first(Appointment.objects.filter(supplier=w.supplier), "appointment")
+    accreditation = _first(Accreditation.objects.filter(supplier=w.supplier), "accreditation")
+    document = _first(SupplierDocument.objects.filter(supplier=w.supplier), "supplier document")
+    contract = _first(Contract.objects.filter(supplier=w.supplier), "contract")
+    a_return = _first(
+        QuarterlyReturn.objects.filter(contract=contract).order_by("-period__financial_year", "-period__quarter"),
+        "return",
+    )
+    period = a_return.period
+    letter = _first(GeneratedDocument.objects.filter(kind="outcome-letter", target_id=str(decided.pk)), "letter")
+    action = _first(contract.meetings.filter(actions__isnull=False).first().actions.all(), "meeting action")
+    area = appointment.areas.first()
+    slot = {"contract_pk": contract.pk, "year": period.financial_year, "quarter": period.quarter}
+    window = ApplicationWindow.objects.filter(framework=framework).order_by("-opens_at").first()
+    ref = {"reference": framework.reference}
+    return {
+        # provider
+        "suppliers:accreditation_remove": ("provider", lambda: {"pk": accreditation.pk}),
+        "suppliers:accreditation_evidence": ("provider", lambda: {"pk": accreditation.pk}),
+        "suppliers:document_remove": ("provider", lambda: {"pk": document.pk}),
+        "suppliers:document_download": ("provider", lambda: {"pk": document.pk}),
+        "frameworks:start_application": ("provider-any", lambda: {"window_pk": window.pk}),
+        "frameworks:task_list": ("provider", lambda: {"pk": draft.pk}),
+        "frameworks:edit_lots": ("provider", lambda: {"pk": draft.pk}),
+        "frameworks:edit_consortium": ("provider", lambda: {"pk": draft.pk}),
+        "frameworks:edit_consent": ("provider", lambda: {"pk": draft.pk}),
+        "frameworks:edit_section": ("provider", lambda: {"pk": draft.pk, "slug": "service-delivery"}),
+        "frameworks:autosave": ("provider", lambda: {"pk": draft.pk, "slug": "service-delivery"}),
+        "frameworks:check_answers": ("provider", lambda: {"pk": draft.pk}),
+        "frameworks:application_receipt": ("provider", lambda: {"pk": decided.pk}),
+        "frameworks:provider_application": ("provider", lambda: {"pk": decided.pk}),
+        "frameworks:withdraw": ("provider", lambda: {"pk": draft.pk}),
+        "frameworks:clarification_respond": (
+            "provider",
+            lambda: {"pk": decided.pk, "clarification_pk": clarification.pk},
+        ),
+        "frameworks:provider_answer_file": ("provider", lambda: {"pk": answer.application_id, "answer_pk": answer.pk}),
+        "contracts:provider_contract": ("provider", lambda: {"pk": contract.pk}),
+        "contracts:complete_action": ("provider", lambda: {"pk": action.pk}),
+        "monitoring:edit_return": ("provider", lambda: slot),
+        "monitoring:provider_return": ("provider", lambda: slot),
+        "monitoring:download_spreadsheet": ("provider", lambda: slot),
+        "monitoring:upload_spreadsheet": ("provider", lambda: slot),
+        "monitoring:provider_document": ("provider", lambda: slot),
+        # evaluator
+        "frameworks:evaluate": ("evaluator", lambda: {"pk": assignment.pk}),
+        "frameworks:evaluator_answer_file": ("evaluator", lambda: {"pk": assignment.pk, "answer_pk": answer.pk}),
+        # officer: selection is scoped to the authority leading the framework
+        "frameworks:officer_applications": ("officer", lambda: {"pk": framework.pk}),
+        "frameworks:approved_list": ("officer", lambda: {"pk": framework.pk}),
+        "frameworks:officer_application": ("officer", lambda: {"pk": decided.pk}),
+        "frameworks:moderate": ("officer", lambda: {"pk": decided.pk, "question_pk": question.pk}),
+        "frameworks:decide": ("officer", lambda: {"pk": decided.pk, "choice_pk": choice.pk}),
+        "frameworks:officer_answer_file": ("officer", lambda: {"pk": answer.application_id, "answer_pk": answer.pk}),
+        "frameworks:appointment_status": ("officer", lambda: {"pk": appointment.pk}),
+        "approved_list:officer_list": ("officer", lambda: ref),
+        "approved_list:officer_list_export": ("officer", lambda: ref | {"fmt": "csv"}),
+        "approved_list:appointment_history": ("officer", lambda: {"pk": appointment.pk}),
+        "coverage:export": ("officer", lambda: ref | {"fmt": "csv"}),
+        "coverage:report": ("officer", lambda: ref),
+        # officers of the operating OPCC: every contract and return on the portal
+        "contracts:officer_contract": ("officer-any", lambda: {"pk": contract.pk}),
+        "contracts:go_live": ("officer-any", lambda: {"pk": contract.pk}),
+        "contracts:record_variation": ("officer-any", lambda: {"pk": contract.pk}),
+        "contracts:exercise_extension": ("officer-any", lambda: {"pk": contract.pk}),
+        "contracts:terminate": ("officer-any", lambda: {"pk": contract.pk}),
+        "contracts:set_scope": ("officer-any", lambda: {"pk": contract.pk}),
+        "contracts:schedule_meetings": ("officer-any", lambda: {"pk": contract.pk}),
+        "monitoring:review": ("officer-any", lambda: {"pk": a_return.pk}),
+        "monitoring:officer_document": ("officer-any", lambda: {"pk": a_return.pk}),
+        "monitoring:targets": ("officer-any", lambda: {"contract_pk": contract.pk}),
+        # partner: frameworks shared with their authority
+        "approved_list:shared_list": ("partner", lambda: ref),
+        "approved_list:shared_list_export": ("partner", lambda: ref | {"fmt": "csv"}),
+        "coverage:matrix": ("partner", lambda: ref),
+        "coverage:cell": ("partner", lambda: ref | {"lot_number": appointment.lot.number, "area_code": area.code}),
+        # documents: the report decides who may read it
+        "document_detail": ("document", lambda: {"pk": letter.pk}),
+        "document_status": ("document", lambda: {"pk": letter.pk}),
+        "document_download": ("document", lambda: {"pk": letter.pk}),
+        "document_retry": ("document", lambda: {"pk": letter.pk}),
+        # public, with an object
+        "public:framework_suppliers": ("public", lambda: ref),
+        "suppliers:accept_invitation": ("public", lambda: {"token": "no-such-token"}),
+        "password_reset_confirm": ("public", lambda: {"uidb64": "MQ", "token": "set-password"}),
+    }
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_every_object_url_refuses_other_organisations_and_anonymous_visitors(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+    users = {u.email: u for u in User.objects.filter(email__endswith="@demo.test")}
+    elsewhere = make_authority(name="Staffordshire Commissioner's Office", kind=Authority.Kind.OTHER_PCC)
+    w = World(
+        provider=users["provider@demo.test"],
+        officer=users["officer@demo.test"],
+        evaluator=users["evaluator@demo.test"],
+        partner=users["partner@demo.test"],
+        others={
+            "provider": make_user(User.Role.PROVIDER),
+            "officer": make_user(User.Role.OFFICER, authority=elsewhere),
+            "evaluator": make_user(User.Role.EVALUATOR),
+            "partner": make_user(User.Role.PARTNER, authority=elsewhere),
+        },
+    )
+    table = registry(w)
+    problems: list[str] = []
+    unregistered = []
+    anonymous = _client()
+    for name, entry in walk(get_resolver().url_patterns):
+        if not entry.pattern.converters:
+            continue
+        if name not in table:
+            unregistered.append(name)
+            continue
+        role, kwargs_for = table[name]
+        url = reverse(name, kwargs=kwargs_for())
+        policy = getattr(entry.callback, "access_policy", None)
+        if role == "public":
+            if policy != "public":
+                problems.append(f"{name}: registered as public but its policy is {policy}")
+            continue
+        response = anonymous.get(url)
+        if not (
+            response.status_code == 302
+            and response.url.startswith(settings.LOGIN_URL if "/" in settings.LOGIN_URL else "/sign-in/")
+        ):
+            problems.append(f"{name}: anonymous GET gave {response.status_code}, not a sign-in redirect")
+        stranger_role = {"provider-any": "provider", "officer-any": "officer", "document": "provider"}.get(role, role)
+        stranger = _client(w.others[stranger_role])
+        get = stranger.get(url)
+        post = stranger.post(url, {})
+        if role in {"provider-any", "officer-any"}:
+            # open to every user of the role: at least they are not served another organisation's object
+            # by a role that may not have it
+            other_role = "partner" if role == "provider-any" else "provider"
+            refused = _client(w.others[other_role]).get(url).status_code
+            if refused not in (403, 404):
+                problems.append(f"{name}: a {other_role} got {refused}")
+            continue
+        allowed_get = {404, 405} if role != "partner" else {404}
+        if get.status_code not in allowed_get:
+            problems.append(f"{name}: another organisation's {stranger_role} got {get.status_code} on GET")
+        # A read-only view refuses every POST before it looks anything up, so its answer says nothing.
+        expected_post = {403} if role == "partner" or getattr(entry.callback, "read_only", False) else {404}
+        if post.status_code not in expected_post:
+            problems.append(f"{name}: another organisation's {stranger_role} got {post.status_code} on POST")
+    assert problems == [], "\n".join(problems)
+    assert unregistered == [], f"object URLs with no access decision in the walker: {unregistered}"
