@@ -485,3 +485,6 @@ class MilestoneAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_contract_part(by=request.user, contract=obj.contract, part=obj)
+
+
+from . import award_admin  # noqa: E402,F401  (the award stage in the admin)

@@ -623,3 +623,6 @@ class Milestone(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+
+from .award_models import *  # noqa: E402,F401,F403

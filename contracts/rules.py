@@ -63,3 +63,5 @@ officers_manage(
 )
 # Exercised extensions and variations are records of decisions: read-only in the admin.
 officers_manage("contracts", "extension", "variation", actions=("view",))
+
+from . import award_rules  # noqa: E402,F401  (the award stage's permissions)

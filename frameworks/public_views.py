@@ -1,27 +1,14 @@
-"""Public pages, no sign-in: open opportunities, and each framework's lots and published suppliers."""
+"""Public pages, no sign-in: each framework's lots and published suppliers. (The open opportunities
+page is in `contracts.public_views`, since it lists competitions too.)"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from commissioning.access import public
 
 from . import partner_selectors as selectors
-
-
-@public
-def opportunities(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    return render(
-        request,
-        "frameworks/public/opportunities.html",
-        {
-            "windows": selectors.open_opportunities(now),
-            "frameworks": selectors.public_frameworks(),
-        },
-    )
 
 
 @public

@@ -1,4 +1,5 @@
-"""Public pages, no sign-in: open opportunities, and each framework's lots and published suppliers."""
+"""Public pages, no sign-in: open opportunities (served by contracts.public_views since it lists
+competitions too), and each framework's lots and published suppliers."""
 
 from __future__ import annotations
 
@@ -130,3 +131,15 @@ def test_framework_page_query_count_does_not_grow_with_suppliers(client, framewo
         html = client.get(url).content.decode()
     assert html.count("Large 0") == 490
     assert len(small) == len(large)
+
+
+def test_the_opportunities_page_lives_in_contracts_under_its_public_name():
+    """It lists expressions of interest as well as windows, so contracts serves it (frameworks cannot
+    import contracts); the URL and its name are unchanged."""
+    from django.urls import resolve, reverse
+
+    from contracts import public_views
+
+    assert reverse("public:opportunities") == "/opportunities/"
+    assert resolve("/opportunities/").func is public_views.opportunities
+    assert reverse("public:framework_suppliers", args=["DASF-2026"]) == "/frameworks/DASF-2026/suppliers/"

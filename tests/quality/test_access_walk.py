@@ -101,7 +101,9 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     slot = {"contract_pk": contract.pk, "year": period.financial_year, "quarter": period.quarter}
     window = ApplicationWindow.objects.filter(framework=framework).order_by("-opens_at").first()
     ref = {"reference": framework.reference}
+    award_stage = _award_stage(w)
     return {
+        **award_stage,
         # provider
         "suppliers:accreditation_remove": ("provider", lambda: {"pk": accreditation.pk}),
         "suppliers:accreditation_evidence": ("provider", lambda: {"pk": accreditation.pk}),
@@ -172,6 +174,133 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "suppliers:accept_invitation": ("public", lambda: {"token": "no-such-token"}),
         "password_reset_confirm": ("public", lambda: {"uidb64": "MQ", "token": "set-password"}),
     }
+
+
+def _award_stage(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
+    """The award stage's object URLs, on the demo's awarded and open mini-competitions and direct award.
+    Officers are scoped to the buying authority, providers to their own responses (and to competitions
+    they are invited to), evaluators to their own assignments."""
+    from contracts.award_models import Competition, DirectAward, DirectAwardAssignment, TenderAssignment
+
+    awarded = Competition.objects.get(reference="WMOPCC-MC-2025-01")
+    open_mini = Competition.objects.get(reference="WMOPCC-MC-2025-02")
+    won = awarded.tenders.get(supplier=w.supplier)
+    won_file = _first(won.documents.all(), "response document")
+    criterion = _first(awarded.criteria.filter(kind="quality"), "quality criterion")
+    direct = DirectAward.objects.get(reference="WMOPCC-DA-2025-01")
+    judged = _first(TenderAssignment.objects.filter(evaluator=w.evaluator, tender=won), "response assignment")
+    scored = _first(DirectAwardAssignment.objects.filter(evaluator=w.evaluator), "direct award assignment")
+    competition, tender, direct_award = {"pk": awarded.pk}, {"pk": won.pk}, {"pk": direct.pk}
+    entries: dict[str, tuple[str, Callable[[], dict]]] = {
+        f"awards:{name}": ("officer", lambda: competition)
+        for name in (
+            "officer_competition",
+            "edit_competition",
+            "edit_criteria",
+            "edit_lots",
+            "publish_competition",
+            "cancel_competition",
+            "move_closing_time",
+            "open_responses",
+            "assign_evaluators",
+        )
+    }
+    entries |= {
+        f"awards:{name}": ("officer", lambda: direct_award)
+        for name in ("officer_direct_award", "direct_award_evaluators", "moderate_direct_award", "decide_direct_award")
+    }
+    entries |= {
+        f"awards:{name}": ("provider", lambda: tender)
+        for name in (
+            "provider_tender",
+            "edit_tender",
+            "autosave_tender",
+            "check_tender",
+            "tender_receipt",
+            "withdraw_tender",
+        )
+    }
+    return entries | {
+        "awards:answer_question": ("officer", lambda: competition | {"question_pk": awarded.questions.first().pk}),
+        "awards:award_lot": ("officer", lambda: competition | {"lot_pk": awarded.lots.first().pk}),
+        "awards:create_contract": ("officer", lambda: {"pk": awarded.awards.first().pk}),
+        "awards:officer_tender": ("officer", lambda: tender),
+        "awards:officer_tender_file": ("officer", lambda: tender | {"document_pk": won_file.pk}),
+        "awards:moderate_tender": ("officer", lambda: tender | {"criterion_pk": criterion.pk}),
+        "awards:evaluate_tender": ("evaluator", lambda: {"pk": judged.pk}),
+        "awards:evaluator_tender_file": ("evaluator", lambda: {"pk": judged.pk, "document_pk": won_file.pk}),
+        "awards:evaluate_direct_award": ("evaluator", lambda: {"pk": scored.pk}),
+        # A mini-competition is seen only by the suppliers invited to it.
+        "awards:provider_competition": ("provider", lambda: {"pk": open_mini.pk}),
+        "awards:ask_question": ("provider", lambda: {"pk": open_mini.pk}),
+        "awards:start_tender": ("provider", lambda: {"pk": open_mini.pk, "lot_pk": open_mini.lots.first().pk}),
+        "awards:competition_specification": ("provider", lambda: {"pk": open_mini.pk}),
+        "awards:provider_tender_file": ("provider", lambda: tender | {"document_pk": won_file.pk}),
+    }
+
+
+def _award_objects(w: World) -> dict:
+    """The demo's award-stage objects that belong to the demo organisations."""
+    from contracts.award_models import Award, DirectAward, Tender, TenderAssignment, TenderDocument
+
+    tender = _first(Tender.objects.filter(supplier=w.supplier).order_by("-pk"), "tender of the demo provider")
+    document = TenderDocument.objects.filter(tender__supplier=w.supplier).first()
+    assignment = _first(TenderAssignment.objects.filter(evaluator=w.evaluator), "tender assignment")
+    direct = _first(DirectAward.objects.all(), "direct award")
+    direct_assignment = direct.assignments.filter(evaluator=w.evaluator).first() if hasattr(direct, "assignments") \
+        else None
+    return {
+        "tender": tender, "competition": tender.competition, "lot": tender.lot, "document": document,
+        "assignment": assignment, "award": _first(Award.objects.all(), "award"), "direct": direct,
+        "direct_assignment": direct_assignment,
+        "criterion": _first(tender.competition.criteria.all(), "award criterion"),
+        "question": tender.competition.questions.first(),
+    }
+
+
+def _award_registry(a: dict) -> dict:
+    comp, tender = a["competition"], a["tender"]
+    doc = a["document"]
+    entries = {
+        "awards:officer_competition": ("officer", lambda: {"pk": comp.pk}),
+        "awards:edit_competition": ("officer", lambda: {"pk": comp.pk}),
+        "awards:edit_criteria": ("officer", lambda: {"pk": comp.pk}),
+        "awards:edit_lots": ("officer", lambda: {"pk": comp.pk}),
+        "awards:publish_competition": ("officer", lambda: {"pk": comp.pk}),
+        "awards:cancel_competition": ("officer", lambda: {"pk": comp.pk}),
+        "awards:move_closing_time": ("officer", lambda: {"pk": comp.pk}),
+        "awards:open_responses": ("officer", lambda: {"pk": comp.pk}),
+        "awards:assign_evaluators": ("officer", lambda: {"pk": comp.pk}),
+        "awards:award_lot": ("officer", lambda: {"pk": comp.pk, "lot_pk": a["lot"].pk}),
+        "awards:create_contract": ("officer", lambda: {"pk": a["award"].pk}),
+        "awards:officer_tender": ("officer", lambda: {"pk": tender.pk}),
+        "awards:moderate_tender": ("officer", lambda: {"pk": tender.pk, "criterion_pk": a["criterion"].pk}),
+        "awards:officer_direct_award": ("officer", lambda: {"pk": a["direct"].pk}),
+        "awards:direct_award_evaluators": ("officer", lambda: {"pk": a["direct"].pk}),
+        "awards:moderate_direct_award": ("officer", lambda: {"pk": a["direct"].pk}),
+        "awards:decide_direct_award": ("officer", lambda: {"pk": a["direct"].pk}),
+        "awards:evaluate_tender": ("evaluator", lambda: {"pk": a["assignment"].pk}),
+        "awards:provider_competition": ("provider", lambda: {"pk": comp.pk}),
+        "awards:ask_question": ("provider", lambda: {"pk": comp.pk}),
+        "awards:start_tender": ("provider", lambda: {"pk": comp.pk, "lot_pk": a["lot"].pk}),
+        "awards:provider_tender": ("provider", lambda: {"pk": tender.pk}),
+        "awards:edit_tender": ("provider", lambda: {"pk": tender.pk}),
+        "awards:autosave_tender": ("provider", lambda: {"pk": tender.pk}),
+        "awards:check_tender": ("provider", lambda: {"pk": tender.pk}),
+        "awards:tender_receipt": ("provider", lambda: {"pk": tender.pk}),
+        "awards:withdraw_tender": ("provider", lambda: {"pk": tender.pk}),
+        "awards:competition_specification": ("provider", lambda: {"pk": comp.pk}),
+    }
+    if doc is not None:
+        entries["awards:provider_tender_file"] = ("provider", lambda: {"pk": tender.pk, "document_pk": doc.pk})
+        entries["awards:officer_tender_file"] = ("officer", lambda: {"pk": tender.pk, "document_pk": doc.pk})
+        entries["awards:evaluator_tender_file"] = (
+            "evaluator", lambda: {"pk": a["assignment"].pk, "document_pk": doc.pk})
+    if a["question"] is not None:
+        entries["awards:answer_question"] = ("officer", lambda: {"pk": comp.pk, "question_pk": a["question"].pk})
+    if a["direct_assignment"] is not None:
+        entries["awards:evaluate_direct_award"] = ("evaluator", lambda: {"pk": a["direct_assignment"].pk})
+    return entries
 
 
 def _client(user=None) -> Client:

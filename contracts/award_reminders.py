@@ -1,0 +1,169 @@
+"""Award-stage emails sent through the portal's reminder sweep (`commissioning.notifications`), so each
+goes once per person and occasion however often the sweep runs, and the background tasks that send
+invitations.
+
+- "competition-closing": suppliers with a response still in draft (or withdrawn and not resubmitted)
+  are reminded 7 and 1 days before the closing time. Officers change the offsets in the admin.
+- "competition-answers": each clarification answer, once published, goes to every bidder (invited
+  suppliers, those who started a response, those who asked), without the asker's name. Publishing an
+  answer queues the sweep at once, so bidders hear within moments rather than the next morning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+from celery import shared_task
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from commissioning.dates import LONDON
+from commissioning.models import User
+from commissioning.notifications import Due, register_source, rule_for, when_phrase
+from commissioning.templatetags.portal import deadline
+
+from .award_models import ClarificationQuestion, Competition, Tender
+
+logger = logging.getLogger(__name__)
+
+CLOSING = "competition-closing"
+ANSWERS = "competition-answers"
+# Answers published this long ago or more are not emailed again to bidders who arrive later.
+ANSWER_LOOKBACK_DAYS = 14
+
+
+def _provider_users(supplier_ids) -> dict[int, list[User]]:
+    found: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(
+        supplier_membership__supplier__in=set(supplier_ids), is_active=True, role=User.Role.PROVIDER
+    ).select_related("supplier_membership"):
+        found[user.supplier_membership.supplier_id].append(user)
+    return found
+
+
+def closing_reminders(today: date) -> Iterator[Due]:
+    rule = rule_for(CLOSING)
+    now = timezone.now()
+    horizon_end = datetime.combine(rule.horizon(today) + timedelta(days=1), time.min, tzinfo=LONDON)
+    drafts = list(
+        Tender.objects.filter(
+            status__in=Tender.EDITABLE,
+            competition__status=Competition.Status.PUBLISHED,
+            competition__closes_at__gt=now,
+            competition__closes_at__lt=horizon_end,
+        )
+        .select_related("competition", "lot")
+        .order_by("pk")
+    )
+    users = _provider_users(t.supplier_id for t in drafts)
+    for tender in drafts:
+        competition = tender.competition
+        due = timezone.localdate(competition.closes_at)
+        occasion = rule.occasion_for(due, today)
+        if not occasion or occasion == "overdue":
+            continue
+        for user in users.get(tender.supplier_id, []):
+            yield Due(
+                recipient=user,
+                obligation=tender,
+                occasion=occasion,
+                subject=f"{competition.title} closes {when_phrase(due, today)}: your response is not submitted",
+                url=reverse("awards:edit_tender", args=[tender.pk]),
+                context={
+                    "message": (
+                        f"Your response to {tender.lot} of {competition.reference}, {competition.title}, is saved but "
+                        f"has not been submitted. The closing time is {deadline(competition.closes_at)}; responses "
+                        "cannot be accepted at or after it."
+                    ),
+                    "details": [("Closing time", deadline(competition.closes_at)), ("Lot", str(tender.lot))],
+                    "action": "Finish and submit your response",
+                },
+            )
+
+
+def answer_notices(today: date) -> Iterator[Due]:
+    since = timezone.now() - timedelta(days=ANSWER_LOOKBACK_DAYS)
+    questions = list(
+        ClarificationQuestion.objects.filter(
+            answered_at__gte=since,
+            competition__status=Competition.Status.PUBLISHED,
+            competition__closes_at__gt=timezone.now(),
+        )
+        .select_related("competition")
+        .order_by("pk")
+    )
+    if not questions:
+        return
+    from .award_selectors import bidder_supplier_ids
+
+    bidders = {c.pk: bidder_supplier_ids(c) for c in {q.competition for q in questions}}
+    users = _provider_users(set().union(*bidders.values()))
+    for question in questions:
+        competition = question.competition
+        for supplier_id in sorted(bidders[competition.pk]):
+            for user in users.get(supplier_id, []):
+                yield Due(
+                    recipient=user,
+                    obligation=question,
+                    occasion="published",
+                    subject=f"Clarification published: {competition.title}",
+                    url=reverse("awards:provider_competition", args=[competition.pk]) + "#clarifications",
+                    context={
+                        "message": (
+                            f"A clarification has been published to every bidder in {competition.reference}, "
+                            f"{competition.title}.\n\nQuestion: {question.published_question}\n\n"
+                            f"Answer: {question.answer}"
+                        ),
+                        "details": [("Closing time", deadline(competition.closes_at))],
+                        "action": "Read all clarifications",
+                    },
+                )
+
+
+register_source(
+    CLOSING,
+    closing_reminders,
+    label="Competitions closing with a response not submitted",
+    offsets="7,1",
+    remind_when_overdue=False,
+)
+register_source(
+    ANSWERS,
+    answer_notices,
+    label="Clarification answers published to bidders",
+    offsets="",
+    remind_when_overdue=False,
+)
+
+
+# Background tasks ------------------------------------------------------------------------------------
+
+
+@shared_task(name="contracts.send_competition_invitations", acks_late=True, max_retries=3)
+def send_competition_invitations(competition_id: int) -> int:
+    """Email the suppliers invited to a mini-competition (each once, even if the task runs twice)."""
+    from .award_services import send_invitations
+
+    return send_invitations(competition_id)
+
+
+def queue_invitations(competition_id: int) -> None:
+    try:
+        send_competition_invitations.delay(competition_id)
+    except (BrokerError, OSError):
+        # The invited set is recorded; the nightly sweep cannot resend these, so say so in the log.
+        logger.exception("Could not queue the invitations of competition %s", competition_id)
+
+
+def queue_sweep_now() -> None:
+    """Run the reminder sweep now, so a published answer reaches bidders within moments."""
+    from commissioning.tasks import send_reminders
+
+    try:
+        send_reminders.delay()
+    except (BrokerError, OSError):
+        logger.exception("Could not queue the reminder sweep; the daily sweep will send the answers")

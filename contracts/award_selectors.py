@@ -1,0 +1,438 @@
+"""Reads of the award stage, scoped to what the user may see.
+
+Sealing lives here: the only querysets that return a response's content to anyone but its bidder
+(`opened_tenders_for_officer`, `tender_assignments_for_evaluator`) require the competition to have
+been opened by two officers, and opening is refused before the closing time. Before that, officers
+get counts (`received_count`, `received_by_lot`) and nothing else. Lists have a fixed number of
+queries however many competitions and responses there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from commissioning.models import Area, User
+from frameworks.models import Appointment, Lot
+from frameworks.partner_selectors import current_appointments
+from suppliers.models import Supplier
+
+from .award_models import (
+    Award,
+    AwardCriterion,
+    ClarificationQuestion,
+    CombinedLimit,
+    Competition,
+    CompetitionInvitation,
+    CompetitionLot,
+    DirectAward,
+    DirectAwardAssignment,
+    DirectAwardScore,
+    Tender,
+    TenderAssignment,
+    TenderModeratedScore,
+    TenderScore,
+)
+
+PENNY = Decimal("0.01")
+RECEIVED = [Tender.Status.SUBMITTED, *Tender.IN_EVALUATION]
+
+
+# Who may bid ---------------------------------------------------------------------------------------
+
+
+def eligible_appointments(competition: Competition) -> QuerySet[Appointment]:
+    """Active, current appointments on the competition's framework lot whose areas cover every area of
+    the competition. Nothing for an expression of interest, or a mini-competition without areas."""
+    area_ids = list(competition.areas.values_list("pk", flat=True))
+    if not competition.framework_lot_id or not area_ids:
+        return Appointment.objects.none()
+    return (
+        current_appointments()
+        .filter(lot=competition.framework_lot_id)
+        .annotate(covered=Count("areas", filter=Q(areas__in=area_ids), distinct=True))
+        .filter(covered=len(area_ids))
+        .select_related("supplier")
+        .prefetch_related("areas")
+        .order_by("supplier__legal_name")
+    )
+
+
+def eligible_suppliers(competition: Competition) -> list[Supplier]:
+    return [appointment.supplier for appointment in eligible_appointments(competition)]
+
+
+def appointment_covers(lot: Lot, supplier: Supplier, areas: list[Area]) -> bool:
+    """For a direct award from a framework lot: an active appointment covering every area."""
+    area_ids = [a.pk for a in areas]
+    return (
+        current_appointments()
+        .filter(lot=lot, supplier=supplier)
+        .annotate(covered=Count("areas", filter=Q(areas__in=area_ids), distinct=True))
+        .filter(covered=len(area_ids))
+        .exists()
+    )
+
+
+def may_bid(competition: Competition, supplier: Supplier | None) -> bool:
+    """Any registered supplier may answer an expression of interest; a mini-competition only the
+    suppliers invited when it was published."""
+    if supplier is None or competition.status == Competition.Status.DRAFT:
+        return False
+    if competition.is_mini_competition:
+        return CompetitionInvitation.objects.filter(competition=competition, supplier=supplier).exists()
+    return True
+
+
+def bidder_supplier_ids(competition: Competition) -> set[int]:
+    """Everyone to tell about the competition: invited suppliers, those who started a response, and
+    those who asked a question."""
+    ids = set(CompetitionInvitation.objects.filter(competition=competition).values_list("supplier_id", flat=True))
+    ids |= set(Tender.objects.filter(competition=competition).values_list("supplier_id", flat=True))
+    ids |= set(ClarificationQuestion.objects.filter(competition=competition).values_list("supplier_id", flat=True))
+    return ids
+
+
+def bidder_users(competition: Competition) -> QuerySet[User]:
+    return User.objects.filter(
+        supplier_membership__supplier__in=bidder_supplier_ids(competition), is_active=True, role=User.Role.PROVIDER
+    ).order_by("pk")
+
+
+# Criteria and limits -------------------------------------------------------------------------------
+
+
+def answerable_criteria(competition: Competition) -> list[AwardCriterion]:
+    """The quality questions a bidder answers in writing."""
+    return [c for c in competition.criteria.all() if c.kind == AwardCriterion.Kind.QUALITY]
+
+
+def scored_criteria(competition: Competition) -> list[AwardCriterion]:
+    """What evaluators mark: the quality questions and the Social Value Proposal."""
+    return [c for c in competition.criteria.all() if c.is_scored]
+
+
+def social_value_criterion(competition: Competition) -> AwardCriterion | None:
+    return next((c for c in competition.criteria.all() if c.is_social_value and c.weight), None)
+
+
+def combined_limits_for(lot: CompetitionLot) -> list[CombinedLimit]:
+    return list(CombinedLimit.objects.filter(lots=lot).prefetch_related("lots"))
+
+
+# Counts before opening ----------------------------------------------------------------------------
+
+
+def received_count(competition: Competition) -> int:
+    """How many responses are submitted (withdrawn ones are not): all anyone learns before opening."""
+    return Tender.objects.filter(competition=competition, status__in=RECEIVED).count()
+
+
+def received_by_lot(competition: Competition) -> dict[int, int]:
+    rows = (
+        Tender.objects.filter(competition=competition, status__in=RECEIVED)
+        .values("lot__number")
+        .annotate(n=Count("pk"))
+        .order_by("lot__number")
+    )
+    counts = {lot.number: 0 for lot in competition.lots.all()}
+    counts.update({row["lot__number"]: row["n"] for row in rows})
+    return counts
+
+
+# Officers -----------------------------------------------------------------------------------------
+
+
+def competitions_for_officer(user: User) -> QuerySet[Competition]:
+    if not (user.is_authenticated and user.is_active):
+        return Competition.objects.none()
+    if user.is_superuser:
+        return Competition.objects.all()
+    if user.role != User.Role.OFFICER:
+        return Competition.objects.none()
+    return Competition.objects.filter(buying_authority=user.authority_id)
+
+
+def competition_list(user: User) -> QuerySet[Competition]:
+    """The officers' list: three queries however many competitions and responses."""
+    return (
+        competitions_for_officer(user)
+        .select_related("framework_lot__framework", "owner")
+        .annotate(
+            received=Count("tenders", filter=Q(tenders__status__in=RECEIVED), distinct=True),
+            lot_count=Count("lots", distinct=True),
+        )
+        .prefetch_related("areas")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def direct_awards_for_officer(user: User) -> QuerySet[DirectAward]:
+    if not (user.is_authenticated and user.is_active):
+        return DirectAward.objects.none()
+    qs = DirectAward.objects.select_related("supplier", "framework_lot__framework", "requested_by", "decided_by")
+    if user.is_superuser:
+        return qs
+    if user.role != User.Role.OFFICER:
+        return DirectAward.objects.none()
+    return qs.filter(buying_authority=user.authority_id)
+
+
+def competition_detail(user: User, pk: int) -> Competition:
+    return (
+        competitions_for_officer(user)
+        .select_related(
+            "framework_lot__framework",
+            "owner",
+            "buying_authority",
+            "published_by",
+            "opening_requested_by",
+            "opened_by",
+            "cancelled_by",
+        )
+        .prefetch_related(
+            "areas",
+            Prefetch("lots", queryset=CompetitionLot.objects.order_by("number")),
+            "criteria",
+            Prefetch("combined_limits", queryset=CombinedLimit.objects.prefetch_related("lots")),
+        )
+        .get(pk=pk)
+    )
+
+
+def opened_tenders_for_officer(user: User) -> QuerySet[Tender]:
+    """Responses an officer may read: only of competitions their authority runs, and only once opened."""
+    return Tender.objects.filter(
+        competition__in=competitions_for_officer(user),
+        competition__opened_at__isnull=False,
+        status__in=Tender.IN_EVALUATION,
+    ).select_related("competition", "lot", "supplier")
+
+
+def invitations(competition: Competition) -> QuerySet[CompetitionInvitation]:
+    return CompetitionInvitation.objects.filter(competition=competition).select_related("supplier")
+
+
+# Providers ----------------------------------------------------------------------------------------
+
+
+def supplier_of(user: User) -> Supplier | None:
+    membership = getattr(user, "supplier_membership", None)
+    return membership.supplier if membership is not None else None
+
+
+def tenders_for_provider(user: User) -> QuerySet[Tender]:
+    supplier = supplier_of(user)
+    if supplier is None:
+        return Tender.objects.none()
+    return Tender.objects.filter(supplier=supplier).select_related("competition", "lot", "supplier")
+
+
+def competitions_for_provider(user: User) -> QuerySet[Competition]:
+    """Published competitions the supplier may see: invitations, expressions of interest, and any it
+    has responded to or asked about."""
+    supplier = supplier_of(user)
+    if supplier is None:
+        return Competition.objects.none()
+    return (
+        Competition.objects.exclude(status=Competition.Status.DRAFT)
+        .filter(
+            Q(kind=Competition.Kind.EXPRESSION_OF_INTEREST)
+            | Q(invitations__supplier=supplier)
+            | Q(tenders__supplier=supplier)
+        )
+        .distinct()
+    )
+
+
+def provider_competition_list(user: User) -> list[Competition]:
+    now = timezone.now()
+    supplier = supplier_of(user)
+    competitions = list(
+        competitions_for_provider(user)
+        .select_related("buying_authority", "framework_lot__framework")
+        .prefetch_related(
+            Prefetch("lots", queryset=CompetitionLot.objects.order_by("number")),
+            Prefetch("tenders", queryset=Tender.objects.filter(supplier=supplier).select_related("lot"), to_attr="own"),
+        )
+        .order_by("closes_at")
+    )
+    for competition in competitions:
+        competition.open_now = competition.is_open(now)
+    return competitions
+
+
+def published_questions(competition: Competition) -> QuerySet[ClarificationQuestion]:
+    """Answered questions as published: no asker is named."""
+    return ClarificationQuestion.objects.filter(competition=competition, answered_at__isnull=False).order_by(
+        "answered_at", "pk"
+    )
+
+
+# Public -------------------------------------------------------------------------------------------
+
+
+def open_expressions_of_interest(now=None) -> QuerySet[Competition]:
+    return (
+        Competition.objects.filter(
+            kind=Competition.Kind.EXPRESSION_OF_INTEREST,
+            status=Competition.Status.PUBLISHED,
+            closes_at__gt=now or timezone.now(),
+        )
+        .select_related("buying_authority")
+        .prefetch_related(Prefetch("lots", queryset=CompetitionLot.objects.order_by("number")))
+        .order_by("closes_at")
+    )
+
+
+# Evaluators ---------------------------------------------------------------------------------------
+
+
+def tender_assignments_for_evaluator(user: User) -> QuerySet[TenderAssignment]:
+    return TenderAssignment.objects.filter(
+        evaluator=user, tender__competition__opened_at__isnull=False, tender__status__in=Tender.IN_EVALUATION
+    ).select_related("tender__competition", "tender__lot", "tender__supplier")
+
+
+def direct_award_assignments_for_evaluator(user: User) -> QuerySet[DirectAwardAssignment]:
+    return DirectAwardAssignment.objects.filter(evaluator=user).select_related("direct_award__supplier")
+
+
+def visible_tender_scores(assignment: TenderAssignment) -> list[TenderScore]:
+    """Other evaluators' marks appear only after this evaluator has submitted their own."""
+    if assignment.submitted_at is None:
+        return []
+    return list(
+        TenderScore.objects.filter(assignment__tender=assignment.tender_id, assignment__submitted_at__isnull=False)
+        .exclude(assignment=assignment)
+        .select_related("assignment__evaluator")
+    )
+
+
+def visible_direct_award_scores(assignment: DirectAwardAssignment) -> list[DirectAwardScore]:
+    if assignment.submitted_at is None:
+        return []
+    return list(
+        DirectAwardScore.objects.filter(
+            assignment__direct_award=assignment.direct_award_id, assignment__submitted_at__isnull=False
+        )
+        .exclude(assignment=assignment)
+        .select_related("assignment__evaluator")
+    )
+
+
+# Results ------------------------------------------------------------------------------------------
+
+
+def price_points(lowest: Decimal, price: Decimal, available: int | Decimal) -> Decimal:
+    """The stated price formula: lowest price ÷ this price × the marks available for price."""
+    if price is None or price <= 0 or lowest is None:
+        return Decimal("0.00")
+    return (Decimal(lowest) / Decimal(price) * Decimal(available)).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CriterionResult:
+    criterion: AwardCriterion
+    moderated: TenderModeratedScore | None
+    points: Decimal | None
+    detail: str
+
+
+@dataclass
+class TenderResult:
+    tender: Tender
+    rows: list[CriterionResult] = field(default_factory=list)
+    total: Decimal = Decimal("0.00")
+    rank: int = 0
+    complete: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "tender": self.tender.pk,
+            "supplier": self.tender.supplier.legal_name,
+            "annual_price": self.tender.annual_price,
+            "total": self.total,
+            "rank": self.rank,
+            "criteria": [
+                {
+                    "criterion": r.criterion.pk,
+                    "title": r.criterion.title,
+                    "weight": r.criterion.weight,
+                    "score": r.moderated.score if r.moderated else None,
+                    "reason": r.moderated.reason if r.moderated else "",
+                    "points": r.points,
+                    "detail": r.detail,
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def social_value_percentage(tender: Tender) -> Decimal | None:
+    """The moderated social value mark as a percentage of the marks available, for the contract."""
+    criterion = social_value_criterion(tender.competition)
+    if criterion is None:
+        return None
+    moderated = TenderModeratedScore.objects.filter(tender=tender, criterion=criterion).first()
+    if moderated is None or moderated.score is None:
+        return None
+    return (Decimal(moderated.score) / Decimal(criterion.max_score) * 100).quantize(PENNY)
+
+
+def lot_results(lot: CompetitionLot) -> list[TenderResult]:
+    """Every opened response of a lot with its points per criterion, total out of 100 and rank
+    (equal totals share a rank). Price points follow the stated formula; the others are the weight
+    times the moderated mark over the marks available."""
+    competition = lot.competition
+    criteria = list(competition.criteria.all())
+    tenders = list(
+        Tender.objects.filter(lot=lot, status__in=Tender.IN_EVALUATION)
+        .select_related("supplier", "competition", "lot")
+        .prefetch_related(
+            Prefetch("moderated_scores", queryset=TenderModeratedScore.objects.select_related("criterion"))
+        )
+        .order_by("pk")
+    )
+    prices = [t.annual_price for t in tenders if t.annual_price]
+    lowest = min(prices) if prices else None
+    results = []
+    for tender in tenders:
+        agreed = {m.criterion_id: m for m in tender.moderated_scores.all()}
+        result = TenderResult(tender=tender)
+        complete = True
+        for criterion in criteria:
+            if criterion.is_price:
+                points = price_points(lowest, tender.annual_price, criterion.weight)
+                detail = f"lowest price £{lowest:,.2f} ÷ this price £{tender.annual_price:,.2f} × {criterion.weight}"
+                result.rows.append(CriterionResult(criterion, None, points, detail))
+                continue
+            moderated = agreed.get(criterion.pk)
+            if moderated is None or moderated.score is None:
+                complete = False
+                result.rows.append(CriterionResult(criterion, None, None, "not yet moderated"))
+                continue
+            points = (Decimal(criterion.weight) * Decimal(moderated.score) / Decimal(criterion.max_score)).quantize(
+                PENNY, rounding=ROUND_HALF_UP
+            )
+            detail = f"{moderated.score} of {criterion.max_score} × {criterion.weight}"
+            result.rows.append(CriterionResult(criterion, moderated, points, detail))
+        result.complete = complete
+        result.total = sum((r.points or Decimal(0) for r in result.rows), Decimal(0)).quantize(PENNY)
+        results.append(result)
+    results.sort(key=lambda r: (-r.total, r.tender.pk))
+    for result in results:
+        result.rank = 1 + sum(1 for other in results if other.total > result.total)
+    return results
+
+
+def awards_for(competition: Competition) -> dict[int, Award]:
+    return {
+        award.lot_id: award
+        for award in Award.objects.filter(competition=competition).select_related(
+            "tender__supplier", "contract", "decided_by"
+        )
+    }
