@@ -10,3 +10,6 @@ class ContractsConfig(AppConfig):
 
         reports.register()
         framework_report.register()
+        from . import reminders
+
+        reminders.register()

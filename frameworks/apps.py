@@ -6,4 +6,6 @@ class FrameworksConfig(AppConfig):
     verbose_name = "Frameworks and selection"
 
     def ready(self) -> None:
-        from . import reports  # noqa: F401  (registers the selection-stage PDFs)
+        from . import reminders, reports  # noqa: F401  (registers the selection-stage PDFs)
+
+        reminders.register()

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SuppliersConfig(AppConfig):
     name = "suppliers"
     verbose_name = "Suppliers"
+
+    def ready(self) -> None:
+        from . import reminders
+
+        reminders.register()
