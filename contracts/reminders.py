@@ -4,7 +4,7 @@ contract meetings in 7 days (to the contract managers on both sides)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from django.urls import reverse
 
