@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
 STAGES = [
-    ("Set-up", ["authority", "area", "user", "fundingstream", "framework", "lot", "selectionquestion",
-                "applicationwindow"]),
+    (
+        "Set-up",
+        ["authority", "area", "user", "fundingstream", "framework", "lot", "selectionquestion", "applicationwindow"],
+    ),
     ("Suppliers", ["supplier", "accreditation", "supplierdocument", "invitation"]),
     ("Selection", ["application", "clarification", "evaluationassignment", "appointment"]),
     ("Award", ["competition", "tender", "award", "directaward", "clarificationquestion"]),
-    ("Contracts", ["contract", "contractmeeting", "variation", "extensionoption", "socialvalueproposal",
-                   "milestone"]),
+    ("Contracts", ["contract", "contractmeeting", "variation", "extensionoption", "socialvalueproposal", "milestone"]),
     ("Monitoring", ["kpitemplate", "returnperiod", "quarterlyreturn"]),
     ("Records and background work", ["auditevent", "notification", "reminderrule", "generateddocument"]),
 ]
@@ -32,8 +33,15 @@ class PortalAdminSite(admin.AdminSite):
             entries = [models[name] for name in names if name in models]
             placed.update(name for name in names if name in models)
             if entries:
-                grouped.append({"name": stage, "app_label": stage.lower().replace(" ", "-"), "app_url": "",
-                                "has_module_perms": True, "models": entries})
+                grouped.append(
+                    {
+                        "name": stage,
+                        "app_label": stage.lower().replace(" ", "-"),
+                        "app_url": "",
+                        "has_module_perms": True,
+                        "models": entries,
+                    }
+                )
         for app in apps:
             rest = [m for m in app["models"] if m["object_name"].lower() not in placed]
             if rest:

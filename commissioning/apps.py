@@ -7,4 +7,3 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
-

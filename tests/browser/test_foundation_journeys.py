@@ -90,9 +90,7 @@ def test_forbidden_page_is_accessible(page, demo):
 
 def test_server_error_page_is_accessible(page, demo, live_server):
     html = render_to_string("500.html")
-    page.route(
-        "**/broken-page/", lambda route: route.fulfill(status=500, body=html, content_type="text/html")
-    )
+    page.route("**/broken-page/", lambda route: route.fulfill(status=500, body=html, content_type="text/html"))
     page.goto("/broken-page/")
     expect(page.locator("h1")).to_have_text("Sorry, there is a problem with the service")
     assert_page_structure(page)

@@ -97,9 +97,7 @@ def test_lock_out_expires_after_fifteen_minutes(client, provider, settings):
     from axes.models import AccessAttempt
 
     _fail(client, provider.email, 10)
-    AccessAttempt.objects.update(
-        attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=16)
-    )
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=16))
     assert sign_in(client, provider.email).status_code == 302
 
 
@@ -190,9 +188,7 @@ def test_password_reset_by_email_end_to_end(client, provider):
     set_url = form_page.redirect_chain[-1][0]
     short = client.post(set_url, {"new_password1": "short", "new_password2": "short"})
     assert "This password is too short" in short.content.decode()
-    done = client.post(
-        set_url, {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"}
-    )
+    done = client.post(set_url, {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"})
     assert done.status_code == 302
     assert sign_in(client, provider.email, "a-brand-new-passphrase").status_code == 302
 

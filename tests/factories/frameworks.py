@@ -48,9 +48,7 @@ def make_lot(framework: Framework | None = None, **overrides) -> Lot:
     return Lot.objects.create(framework=framework, number=number, **values)
 
 
-def make_window(
-    framework: Framework | None = None, *, open_now: bool = True, **overrides
-) -> ApplicationWindow:
+def make_window(framework: Framework | None = None, *, open_now: bool = True, **overrides) -> ApplicationWindow:
     framework = framework or make_framework()
     now = timezone.now()
     if open_now:
@@ -92,9 +90,7 @@ def make_application(
         created_by = make_user("provider", supplier=supplier)
     values = {"consent_share_with_partners": True, "consent_publish": True, "is_consortium": False}
     values.update(overrides)
-    application = Application.objects.create(
-        supplier=supplier, window=window, created_by=created_by, **values
-    )
+    application = Application.objects.create(supplier=supplier, window=window, created_by=created_by, **values)
     for lot in lots or []:
         choice = ApplicationLot.objects.create(application=application, lot=lot)
         choice.areas.set(areas or [])

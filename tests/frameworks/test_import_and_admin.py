@@ -65,10 +65,16 @@ def test_the_approved_list_exports_what_is_stored(selection):
 @pytest.mark.parametrize(
     "path",
     [
-        "/admin/frameworks/framework/", "/admin/frameworks/framework/add/", "/admin/frameworks/lot/",
-        "/admin/frameworks/selectionquestion/", "/admin/frameworks/applicationwindow/add/",
-        "/admin/frameworks/application/", "/admin/frameworks/appointment/", "/admin/frameworks/appointment/import/",
-        "/admin/suppliers/supplier/", "/admin/suppliers/accreditation/",
+        "/admin/frameworks/framework/",
+        "/admin/frameworks/framework/add/",
+        "/admin/frameworks/lot/",
+        "/admin/frameworks/selectionquestion/",
+        "/admin/frameworks/applicationwindow/add/",
+        "/admin/frameworks/application/",
+        "/admin/frameworks/appointment/",
+        "/admin/frameworks/appointment/import/",
+        "/admin/suppliers/supplier/",
+        "/admin/suppliers/accreditation/",
     ],
 )
 def test_officers_work_in_the_framework_admin(client, selection, path):

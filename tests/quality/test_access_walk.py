@@ -247,11 +247,17 @@ def _award_objects(w: World) -> dict:
     document = TenderDocument.objects.filter(tender__supplier=w.supplier).first()
     assignment = _first(TenderAssignment.objects.filter(evaluator=w.evaluator), "tender assignment")
     direct = _first(DirectAward.objects.all(), "direct award")
-    direct_assignment = direct.assignments.filter(evaluator=w.evaluator).first() if hasattr(direct, "assignments") \
-        else None
+    direct_assignment = (
+        direct.assignments.filter(evaluator=w.evaluator).first() if hasattr(direct, "assignments") else None
+    )
     return {
-        "tender": tender, "competition": tender.competition, "lot": tender.lot, "document": document,
-        "assignment": assignment, "award": _first(Award.objects.all(), "award"), "direct": direct,
+        "tender": tender,
+        "competition": tender.competition,
+        "lot": tender.lot,
+        "document": document,
+        "assignment": assignment,
+        "award": _first(Award.objects.all(), "award"),
+        "direct": direct,
         "direct_assignment": direct_assignment,
         "criterion": _first(tender.competition.criteria.all(), "award criterion"),
         "question": tender.competition.questions.first(),
@@ -295,7 +301,9 @@ def _award_registry(a: dict) -> dict:
         entries["awards:provider_tender_file"] = ("provider", lambda: {"pk": tender.pk, "document_pk": doc.pk})
         entries["awards:officer_tender_file"] = ("officer", lambda: {"pk": tender.pk, "document_pk": doc.pk})
         entries["awards:evaluator_tender_file"] = (
-            "evaluator", lambda: {"pk": a["assignment"].pk, "document_pk": doc.pk})
+            "evaluator",
+            lambda: {"pk": a["assignment"].pk, "document_pk": doc.pk},
+        )
     if a["question"] is not None:
         entries["awards:answer_question"] = ("officer", lambda: {"pk": comp.pk, "question_pk": a["question"].pk})
     if a["direct_assignment"] is not None:

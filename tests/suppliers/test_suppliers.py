@@ -37,7 +37,7 @@ class TestUploadChecks:
             zipped("policy.docx", {"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}),
             zipped("budget.xlsx", {"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>"}),
             zipped("plan.odt", {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<c/>"}),
-            SimpleUploadedFile("figures.csv", "area,referrals\nCoventry,224\n".encode()),
+            SimpleUploadedFile("figures.csv", b"area,referrals\nCoventry,224\n"),
         ],
         ids=["pdf", "docx", "xlsx", "odt", "csv"],
     )
@@ -69,10 +69,18 @@ class TestUploadChecks:
 
 class TestRegistration:
     FORM = {
-        "legal_name": "Oldbury Outreach Trust", "kind": "charity", "charity_number": "1199001",
-        "address_line_1": "2 Church Street", "town": "Oldbury", "postcode": "B69 3AF", "contact_name": "Rachel",
-        "contact_email": "rachel@example.org", "is_vcse": "on", "full_name": "Rachel Adeyemi",
-        "email": "rachel@example.org", "password1": "a long enough passphrase",
+        "legal_name": "Oldbury Outreach Trust",
+        "kind": "charity",
+        "charity_number": "1199001",
+        "address_line_1": "2 Church Street",
+        "town": "Oldbury",
+        "postcode": "B69 3AF",
+        "contact_name": "Rachel",
+        "contact_email": "rachel@example.org",
+        "is_vcse": "on",
+        "full_name": "Rachel Adeyemi",
+        "email": "rachel@example.org",
+        "password1": "a long enough passphrase",
         "password2": "a long enough passphrase",
     }
 
@@ -110,30 +118,44 @@ class TestProfile:
     def test_accreditation_and_document_lifecycle(self, provider):
         supplier = provider.supplier_membership.supplier
         accreditation = services.add_accreditation(
-            supplier=supplier, by=provider, scheme="womens_aid", reference="NQS-1", expires_on=date(2027, 5, 1),
+            supplier=supplier,
+            by=provider,
+            scheme="womens_aid",
+            reference="NQS-1",
+            expires_on=date(2027, 5, 1),
             evidence=SimpleUploadedFile("certificate.pdf", PDF),
         )
         assert len(accreditation.evidence_sha256) == 64
-        document = services.add_document(supplier=supplier, by=provider, kind="public_liability",
-                                         title="Public liability 2026", file=SimpleUploadedFile("pl.pdf", PDF),
-                                         expires_on=date(2027, 1, 8))
+        document = services.add_document(
+            supplier=supplier,
+            by=provider,
+            kind="public_liability",
+            title="Public liability 2026",
+            file=SimpleUploadedFile("pl.pdf", PDF),
+            expires_on=date(2027, 1, 8),
+        )
         services.remove_accreditation(accreditation=accreditation, by=provider)
         services.remove_document(document=document, by=provider)
         assert not Accreditation.objects.exists() and not SupplierDocument.objects.exists()
         logged = set(AuditEvent.objects.values_list("action", flat=True))
-        assert {"supplier.accreditation_added", "supplier.document_added", "supplier.accreditation_removed",
-                "supplier.document_removed"} <= logged
+        assert {
+            "supplier.accreditation_added",
+            "supplier.document_added",
+            "supplier.accreditation_removed",
+            "supplier.document_removed",
+        } <= logged
 
     def test_another_suppliers_user_cannot_change_the_profile(self, provider):
         stranger = make_user("provider")
         with pytest.raises(PermissionDenied):
-            services.update_supplier(supplier=provider.supplier_membership.supplier, details={"town": "X"},
-                                     by=stranger)
+            services.update_supplier(supplier=provider.supplier_membership.supplier, details={"town": "X"}, by=stranger)
 
     def test_insurance_needs_an_expiry_date(self, client, provider):
         client.force_login(provider)
-        response = client.post(reverse("suppliers:document_add"), {
-            "kind": "public_liability", "title": "PL", "file": SimpleUploadedFile("pl.pdf", PDF)})
+        response = client.post(
+            reverse("suppliers:document_add"),
+            {"kind": "public_liability", "title": "PL", "file": SimpleUploadedFile("pl.pdf", PDF)},
+        )
         assert "Enter the date the insurance expires" in response.content.decode()
 
     def test_an_equivalent_standard_needs_its_name(self, client, provider):
@@ -145,8 +167,13 @@ class TestProfile:
 
     def test_files_are_served_only_to_their_organisation(self, client, provider):
         supplier = provider.supplier_membership.supplier
-        document = services.add_document(supplier=supplier, by=provider, kind="safeguarding", title="Policy",
-                                         file=SimpleUploadedFile("policy.pdf", PDF))
+        document = services.add_document(
+            supplier=supplier,
+            by=provider,
+            kind="safeguarding",
+            title="Policy",
+            file=SimpleUploadedFile("policy.pdf", PDF),
+        )
         url = reverse("suppliers:document_download", args=[document.pk])
         client.force_login(provider)
         response = client.get(url)
@@ -169,8 +196,12 @@ class TestColleagues:
         from django.test import TestCase
 
         with TestCase.captureOnCommitCallbacks(execute=True):
-            invitation = services.invite_colleague(supplier=provider.supplier_membership.supplier, by=provider,
-                                                   email="Colleague@Example.org", full_name="Sam Colleague")
+            invitation = services.invite_colleague(
+                supplier=provider.supplier_membership.supplier,
+                by=provider,
+                email="Colleague@Example.org",
+                full_name="Sam Colleague",
+            )
         assert invitation.email == "colleague@example.org"
         link = re.search(r"/invitations/[^\s]+/", mail.outbox[0].body).group(0)
         page = client.post(link, {"password1": "short", "password2": "short"})
@@ -190,5 +221,6 @@ class TestColleagues:
         client.force_login(colleague)
         assert client.get(reverse("suppliers:invite")).status_code == 403
         with pytest.raises(PermissionDenied):
-            services.invite_colleague(supplier=colleague.supplier_membership.supplier, by=colleague,
-                                      email="x@example.org", full_name="X")
+            services.invite_colleague(
+                supplier=colleague.supplier_membership.supplier, by=colleague, email="x@example.org", full_name="X"
+            )
