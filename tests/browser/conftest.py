@@ -79,6 +79,7 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def assert_accessible(page: Page) -> None:
     """Run axe-core's WCAG 2.2 A and AA rules on the current page; fail on any violation."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     violations = page.evaluate(
@@ -96,6 +97,9 @@ def assert_accessible(page: Page) -> None:
 
 def assert_page_structure(page: Page) -> None:
     """One h1, a real title, and breadcrumbs or a back link."""
+    # A click that navigates returns before the new page has arrived: wait for it, then count.
+    page.wait_for_load_state("load")
+    page.locator("h1").first.wait_for(state="attached", timeout=15_000)
     assert page.locator("h1").count() == 1, f"{page.url} should have exactly one h1"
     assert page.title().strip(), f"{page.url} has no title"
     assert page.locator(".govuk-breadcrumbs, .govuk-back-link").count() >= 1
