@@ -61,7 +61,7 @@ def measure_pages(world: dict) -> list[dict]:
         ("Application list", "officer", ("frameworks:officer_applications", [framework.pk])),
         ("Approved list", "officer", ("approved_list:officer_list", [framework.reference])),
         ("Coverage matrix", "officer", ("coverage:matrix", [framework.reference])),
-        ("Competition list", "officer", ("contracts:competitions", [])),
+        ("Competition list", "officer", ("awards:officer_competitions", [])),
         ("Contract register", "officer", ("contracts:officer_register", [])),
         ("Contract detail", "officer", ("contracts:officer_contract", [contract.pk])),
         ("Returns dashboard", "officer", ("monitoring:dashboard", [])),
