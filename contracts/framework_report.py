@@ -10,19 +10,12 @@ from django.utils import timezone
 from commissioning.models import GeneratedDocument
 from commissioning.reports import register_report
 from frameworks.models import Framework
+from frameworks.partner_rules import can_manage_approved_list
 from frameworks.partner_selectors import officer_approved_list
 
 from .coverage import coverage_matrix
 
 FRAMEWORK_REPORT = "framework-report"
-
-
-def _leads(user, framework: Framework | None) -> bool:
-    return bool(
-        framework is not None
-        and user.is_authenticated
-        and (user.is_superuser or (user.role == "officer" and user.authority_id == framework.lead_authority_id))
-    )
 
 
 def framework_report_context(document: GeneratedDocument) -> dict[str, Any]:
@@ -47,6 +40,6 @@ def register() -> None:
         title=lambda framework, params: f"Framework report: {framework.title} ({framework.reference})",
         template="contracts/pdf/framework_report.html",
         build_context=framework_report_context,
-        can_request=_leads,
-        can_view=_leads,
+        can_request=can_manage_approved_list,
+        can_view=can_manage_approved_list,
     )
