@@ -220,6 +220,7 @@ def _audit_events(actor: User, rng: random.Random) -> None:
             object_repr=f"Bench object {i}",
             data={"i": i},
             prev_hash=previous,
+            seq=i + 1,
         )
         event.hash = event.compute_hash()
         previous = event.hash
@@ -232,3 +233,30 @@ def _audit_events(actor: User, rng: random.Random) -> None:
     AuditChainHead.objects.update_or_create(
         pk=1, defaults={"last_hash": last.hash, "last_event_id": last.pk, "last_seq": last.seq}
     )
+
+
+def existing() -> dict | None:
+    """The world of an already-built data set, so page or PDF work can be re-measured without
+    rebuilding (BENCH_REUSE=1); None when the database does not hold a complete one."""
+    officer = User.objects.filter(email="officer@bench.test").first()
+    if officer is None or AuditEvent.objects.count() < AUDIT_EVENTS:
+        return None
+    frameworks = list(Framework.objects.filter(reference__startswith="BENCH-FW-").order_by("reference"))
+    return {
+        "suppliers": Supplier.objects.filter(legal_name__startswith="Bench Support Services").count(),
+        "frameworks": len(frameworks),
+        "lots": Lot.objects.filter(framework__in=frameworks).count(),
+        "applications": Application.objects.count(),
+        "appointments": Appointment.objects.count(),
+        "contracts": Contract.objects.filter(reference__startswith="BENCH-C-").count(),
+        "returns": QuarterlyReturn.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+        "officer": officer.email,
+        "partner": "partner@bench.test",
+        "provider": "provider000@bench.test",
+        "framework": frameworks[0],
+        "lot": Lot.objects.filter(framework=frameworks[0]).order_by("number").first(),
+        "contract": Contract.objects.get(reference="BENCH-C-0000"),
+        "application": Application.objects.order_by("pk").first(),
+        "supplier": Supplier.objects.get(legal_name="Bench Support Services 000"),
+    }

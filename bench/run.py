@@ -23,13 +23,16 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "25"))
+# BENCH_ONLY=pages,pdfs,imports picks sections; BENCH_REUSE=1 keeps an already-built data set.
+SECTIONS = set(os.environ.get("BENCH_ONLY", "pages,pdfs,imports").split(","))
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -247,25 +250,39 @@ def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
 
 
 def main() -> int:
-    from bench.build import build
+    from bench.build import build, existing
 
     print(f"Database: {settings.DATABASES['default']['ENGINE']} {settings.DATABASES['default']['NAME']}")
     call_command("migrate", verbosity=0, interactive=False)
     start = time.perf_counter()
-    world = build()
+    world = existing() if REUSE else None
+    if world is None:
+        world = build()
     built_in = time.perf_counter() - start
     counts = {k: v for k, v in world.items() if isinstance(v, int)}
-    print(f"Built the data set in {built_in:.1f} s: {counts}")
-    pages = measure_pages(world)
-    print_table(
-        "Key pages (server time in-process, interleaved with /healthz/)",
-        pages,
-        ["page", "role", "median_ms", "p95_ms", "ratio_to_trivial", "queries", "note"],
-    )
-    pdfs = measure_pdfs(world)
-    print_table("PDF reports", pdfs, ["report", "status", "pages", "seconds", "seconds_per_page", "failure", "note"])
-    imports = measure_imports(world)
-    print_table("Imports", imports, ["import", "rows", "seconds", "errors"])
+    print(f"{'Reused' if REUSE else 'Built'} the data set in {built_in:.1f} s: {counts}")
+    pages, pdfs, imports = [], [], []
+    if "pages" in SECTIONS:
+        pages = measure_pages(world)
+        print_table(
+            "Key pages (server time in-process, interleaved with /healthz/)",
+            pages,
+            ["page", "role", "median_ms", "p95_ms", "ratio_to_trivial", "queries", "note"],
+        )
+    if "pdfs" in SECTIONS:
+        pdfs = measure_pdfs(world)
+        print_table(
+            "PDF reports", pdfs, ["report", "status", "pages", "seconds", "seconds_per_page", "failure", "note"]
+        )
+    if "imports" in SECTIONS:
+        # Timed inside a transaction that is then rolled back, so a reused data set stays as built.
+        with transaction.atomic():
+            imports = measure_imports(world)
+            transaction.set_rollback(True)
+        print_table("Imports", imports, ["import", "rows", "seconds", "errors"])
+    if SECTIONS != {"pages", "pdfs", "imports"}:
+        print(f"\nPartial run ({', '.join(sorted(SECTIONS))}): {RESULTS.name} left as it was")
+        return 0
     RESULTS.write_text(
         json.dumps(
             {

@@ -141,9 +141,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def organisation_name(self) -> str:
-        membership = getattr(self, "supplier_membership", None)
-        if membership is not None:
-            return membership.supplier.legal_name
+        if self.role == self.Role.PROVIDER:
+            membership = getattr(self, "supplier_membership", None)
+            if membership is not None:
+                return membership.supplier.legal_name
         return self.authority.name if self.authority_id else ""
 
 

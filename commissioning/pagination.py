@@ -23,3 +23,10 @@ def page_query(request: HttpRequest, number: int) -> str:
     query = request.GET.copy()
     query["page"] = number
     return query.urlencode()
+
+
+def filters_query(request: HttpRequest) -> str:
+    """The current filters without the page number: what an export of the whole filtered list needs."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

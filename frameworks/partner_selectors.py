@@ -39,9 +39,9 @@ from suppliers.models import Accreditation, AccreditationScheme
 from .models import ApplicationWindow, Appointment, ConsortiumMember, Framework, Lot
 
 SORTS = {
-    "supplier": ("supplier__legal_name", "lot__number"),
-    "newest": ("-starts_on", "supplier__legal_name", "lot__number"),
-    "oldest": ("starts_on", "supplier__legal_name", "lot__number"),
+    "supplier": ("supplier__legal_name", "lot__number", "pk"),
+    "newest": ("-starts_on", "supplier__legal_name", "lot__number", "pk"),
+    "oldest": ("starts_on", "supplier__legal_name", "lot__number", "pk"),
 }
 DEFAULT_SORT = "supplier"
 
@@ -161,24 +161,24 @@ def shared_approved_list(
     filters: ApprovedListFilters | None = None,
     *,
     today: date | None = None,
-) -> list[Appointment]:
+) -> QuerySet[Appointment]:
     """The partner's list: one row per supplier per lot, consented and current, filtered and sorted.
 
-    The page and both exports call this with the same filters, so an export holds exactly the rows
-    on screen.
+    The page (a page of it at a time) and both exports (all of it) call this with the same filters,
+    so an export holds exactly the rows of the filtered list, in the same order.
     """
     today = today or _today()
     qs = shared_appointments(authority, today).filter(lot__framework=framework)
-    return list(_with_details(_filtered(qs, filters or ApprovedListFilters(), today), today))
+    return _with_details(_filtered(qs, filters or ApprovedListFilters(), today), today)
 
 
 def officer_approved_list(
     framework: Framework, filters: ApprovedListFilters | None = None, *, today: date | None = None
-) -> list[Appointment]:
+) -> QuerySet[Appointment]:
     """The officer's whole list: every appointment on the framework, whatever its status or consent."""
     today = today or _today()
     qs = Appointment.objects.filter(lot__framework=framework)
-    return list(_with_details(_filtered(qs, filters or ApprovedListFilters(), today), today))
+    return _with_details(_filtered(qs, filters or ApprovedListFilters(), today), today)
 
 
 def lots_of(framework: Framework) -> QuerySet[Lot]:

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from commissioning.access import permission_required
 from commissioning.models import Area
+from commissioning.pagination import filters_query, paginate
 from suppliers.models import AccreditationScheme
 
 from . import partner_selectors as selectors
@@ -120,7 +121,7 @@ def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
     framework = _shared_framework(request, reference)
     form = ApprovedListFilterForm(request.GET, framework=framework)
     filters = form.filters()
-    appointments = selectors.shared_approved_list(framework, request.user.authority_id, filters)
+    page = paginate(request, selectors.shared_approved_list(framework, request.user.authority_id, filters))
     return render(
         request,
         "frameworks/partner/approved_list.html",
@@ -128,8 +129,9 @@ def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
             "framework": framework,
             "form": form,
             "filters": filters,
-            "appointments": appointments,
-            "query": request.GET.urlencode(),
+            "appointments": page.object_list,
+            "page": page,
+            "query": filters_query(request),
         },
     )
 
@@ -165,8 +167,11 @@ def officer_list(request: HttpRequest, reference: str) -> HttpResponse:
             "framework": framework,
             "form": form,
             "filters": filters,
-            "appointments": selectors.officer_approved_list(framework, filters),
-            "query": request.GET.urlencode(),
+            "appointments": (
+                page := paginate(request, selectors.officer_approved_list(framework, filters))
+            ).object_list,
+            "page": page,
+            "query": filters_query(request),
         },
     )
 

@@ -38,7 +38,8 @@ def export_response(resource: resources.Resource, rows, fmt: str, filename: str)
     """Export `rows` with `resource` as a CSV or XLSX download named `filename.<fmt>`."""
     if fmt not in CONTENT_TYPES:
         raise Http404("No such export format.")
-    dataset = resource.export(rows)
+    # A list, not a queryset: import-export iterates a queryset in chunks, repeating its prefetches.
+    dataset = resource.export(list(rows))
     # UTF-8 with a byte-order mark, so that spreadsheet programs read names and pound signs correctly.
     body = dataset.csv.encode("utf-8-sig") if fmt == "csv" else dataset.xlsx
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

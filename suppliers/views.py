@@ -44,7 +44,7 @@ def register(request):
             password=data["password1"],
             request=request,
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="commissioning.backends.PortalBackend")
         messages.success(request, f"{data['legal_name']} is registered. You can now apply to open frameworks.")
         return redirect("provider_home")
     return render(
@@ -217,7 +217,7 @@ def accept_invitation(request, token):
         user = services.accept_invitation(
             invitation=invitation, password=form.cleaned_data["password1"], request=request
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="commissioning.backends.PortalBackend")
         messages.success(request, f"Welcome. You now act for {invitation.supplier.legal_name}.")
         return redirect("provider_home")
     return render(
