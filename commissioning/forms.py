@@ -8,6 +8,8 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 
 class GDSFormMixin:
@@ -18,6 +20,27 @@ class GDSFormMixin:
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class SelectFiltersMixin:
+    """GET filters shown as select boxes (templates/includes/filter_selects.html)."""
+
+    def selects(self) -> list[tuple[forms.BoundField, str]]:
+        """Each field with its options as HTML, built in one pass: a provider filter has hundreds of
+        options, and rendering them one by one in the template was most of a list page's cost."""
+        rendered = []
+        for field in self:
+            current = str(field.value() or "")
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, mark_safe(" selected") if str(value) == current else "", label)  # noqa: S308
+                    for value, label in field.field.choices
+                ),
+            )
+            rendered.append((field, options))
+        return rendered
 
 
 class SignInForm(GDSFormMixin, AuthenticationForm):

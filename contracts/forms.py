@@ -11,7 +11,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from commissioning.dates import financial_year_label
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin
 
 from .models import Contract, Variation
 
@@ -183,7 +183,7 @@ def _optional_int(value: str | None) -> int | None:
         return None
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(SelectFiltersMixin, forms.Form):
     """The register's filters, read from the query string; bad values are ignored."""
 
     status = forms.ChoiceField(label="Status", required=False)

@@ -343,6 +343,8 @@ class Contract(models.Model):
     def total_value_now(self) -> Decimal:
         """The sum of every recorded year value (excluding VAT); uses the annotation when present."""
         annotated = self.__dict__.get("total_value")
+        if annotated is None and "year_values" in getattr(self, "_prefetched_objects_cache", {}):
+            annotated = sum((value.amount for value in self.year_values.all()), ZERO)
         if annotated is None:
             annotated = self.year_values.aggregate(total=Sum("amount"))["total"] or ZERO
         return Decimal(annotated).quantize(Decimal("0.01"))

@@ -389,13 +389,26 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
     from frameworks.models import Lot
     from suppliers.models import Supplier
 
-    lots = Lot.objects.filter(contracts__isnull=False).select_related("framework").distinct()
-    suppliers = Supplier.objects.filter(contracts__isnull=False).distinct().order_by("legal_name")
-    authorities = Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
+    # Plain values, not model instances: the provider list alone can run to hundreds.
+    lots = (
+        Lot.objects.filter(contracts__isnull=False)
+        .distinct()
+        .order_by("framework__reference", "number")
+        .values_list("pk", "framework__reference", "number", "title")
+    )
+    suppliers = (
+        Supplier.objects.filter(contracts__isnull=False)
+        .distinct()
+        .order_by("legal_name")
+        .values_list("pk", "legal_name")
+    )
+    authorities = (
+        Authority.objects.filter(contracts__isnull=False).distinct().order_by("name").values_list("pk", "name")
+    )
     return {
-        "lots": [(lot.pk, f"{lot.framework.reference} {lot}") for lot in lots],
-        "suppliers": [(s.pk, s.legal_name) for s in suppliers],
-        "authorities": [(a.pk, a.name) for a in authorities],
+        "lots": [(pk, f"{reference} Lot {number}: {title}") for pk, reference, number, title in lots],
+        "suppliers": list(suppliers),
+        "authorities": list(authorities),
     }
 
 
