@@ -26,10 +26,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .audit import record
+from .email import render_pair
 from .models import Notification, ReminderRule, User
 
 logger = logging.getLogger(__name__)
@@ -237,17 +237,14 @@ def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
 
 
 def _render(due: Due) -> tuple[str, str]:
-    context = {
-        **due.context,
-        "recipient": due.recipient,
-        "subject": due.subject,
-        "link": f"{settings.PORTAL_BASE_URL}{due.url}",
-        "portal_name": settings.PORTAL_NAME,
-        "support_email": settings.SUPPORT_EMAIL,
-    }
-    return (
-        render_to_string(f"{due.template}.txt", context),
-        render_to_string(f"{due.template}.html", context),
+    return render_pair(
+        due.template,
+        {
+            **due.context,
+            "recipient": due.recipient,
+            "subject": due.subject,
+            "link": f"{settings.PORTAL_BASE_URL}{due.url}",
+        },
     )
 
 
