@@ -280,7 +280,7 @@ def main() -> int:
             imports = measure_imports(world)
             transaction.set_rollback(True)
         print_table("Imports", imports, ["import", "rows", "seconds", "errors"])
-    if SECTIONS != {"pages", "pdfs", "imports"}:
+    if {"pages", "pdfs", "imports"} - SECTIONS:
         print(f"\nPartial run ({', '.join(sorted(SECTIONS))}): {RESULTS.name} left as it was")
         return 0
     RESULTS.write_text(

