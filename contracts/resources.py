@@ -1,9 +1,13 @@
 """The contracts register as a spreadsheet (django-import-export): export to CSV or XLSX, and import
 of an existing register with a dry-run preview and an error against each bad row.
 
-Imported rows become draft contracts through `services.create_contract` (origin "imported"), so the
-same rules and audit events apply as on the staff pages. A row for an existing draft contract
-updates it; a row for a live contract is refused (change a live contract by variation).
+Each row is read and checked against the contract rules (`services.check_imported_contract`) using
+lookups loaded once per import, so reading a row costs no query and the preview puts each error
+against its row. The valid rows are then saved together by `services.import_contracts`, all or
+nothing: new rows become draft contracts (origin "imported") with their extension options and year
+values, a row for an existing draft contract updates it, and the import writes one audit event. A
+row for a live contract is refused (change a live contract by variation). A dry run saves the rows
+too, inside the transaction that is rolled back, so its preview is what a real import would do.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
 
 from commissioning.dates import financial_year_of
 from commissioning.models import Authority
+from frameworks.services import chunked
 from suppliers.models import Supplier
 
 from . import services
@@ -55,12 +61,23 @@ class NamedWidget(widgets.ForeignKeyWidget):
         super().__init__(model, field)
         self.noun = noun
         self.hint = hint
+        self.by_name: dict[str, object] | None = None
+
+    def preload(self) -> None:
+        """Read every record once, so that cleaning a row costs no query. Where two names differ only in
+        case the first in name order wins, as `.filter(name__iexact=...).first()` chose."""
+        self.by_name = {}
+        for obj in self.model.objects.order_by(self.field):
+            self.by_name.setdefault(str(getattr(obj, self.field)).strip().lower(), obj)
 
     def clean(self, value, row=None, **kwargs):
         name = str(value or "").strip()
         if not name:
             raise ValueError(f"Enter the {self.noun}")
-        match = self.model.objects.filter(**{f"{self.field}__iexact": name}).first()
+        if self.by_name is None:
+            match = self.model.objects.filter(**{f"{self.field}__iexact": name}).first()
+        else:
+            match = self.by_name.get(name.lower())
         if match is None:
             raise ValueError(f"No {self.noun} called “{name}” is registered: {self.hint}")
         return match
@@ -72,14 +89,20 @@ class LondonDateWidget(widgets.DateWidget):
     def __init__(self):
         super().__init__(format=None)
         self.formats = ("%Y-%m-%d", "%d/%m/%Y")
+        self.parsed: dict[str, date | None] = {}
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, date):
             return value
+        if isinstance(value, str) and value in self.parsed:  # a register repeats its dates row after row
+            return self.parsed[value]
         try:
-            return super().clean(value, row=row, **kwargs)
+            cleaned = super().clean(value, row=row, **kwargs)
         except ValueError as exc:
             raise ValueError(f"“{value}” is not a date: write it like 2018-04-01 or 01/04/2018") from exc
+        if isinstance(value, str):
+            self.parsed[value] = cleaned
+        return cleaned
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
@@ -99,15 +122,48 @@ class OptionsWidget(widgets.Widget):
 
 
 class KindWidget(widgets.Widget):
+    # "contract" or "grant", or the label ("Grant agreement"), in any case.
+    NAMES = {
+        **{choice: choice for choice in Contract.Kind.values},
+        **{label.lower(): choice for choice, label in Contract.Kind.choices},
+    }
+
     def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip().lower()
-        for choice, label in Contract.Kind.choices:
-            if text in {choice, label.lower()} or (choice == "grant" and text == "grant"):
-                return choice
-        raise ValueError(f"“{value}” is not contract or grant")
+        choice = self.NAMES.get(str(value or "").strip().lower())
+        if choice is None:
+            raise ValueError(f"“{value}” is not contract or grant")
+        return choice
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+
+class ContractLoader(ModelInstanceLoader):
+    """Reads every contract the file names up front, a few hundred references per query, instead of
+    one query per row."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.field = resource.fields["reference"]
+        references = set()
+        if dataset is not None and self.field.column_name in (dataset.headers or []):
+            references = {str(value) for value in dataset[self.field.column_name] if value not in (None, "")}
+        self.contracts = {
+            contract.reference: contract
+            for batch in chunked(references)
+            for contract in self.get_queryset().filter(reference__in=batch).prefetch_related("extension_options")
+        }
+
+    def get_instance(self, row):
+        reference = self.field.clean(row)
+        return None if reference in (None, "") else self.contracts.get(str(reference))
+
+
+# The model fields a row sets, checked by `Contract.clean_fields`; the others keep their defaults (a new
+# contract) or stored values (an existing draft). The provider and the buying authority are found by
+# name in lookups loaded once per import, so they need no query per row to check either.
+CHECKED_FIELDS = {"reference", "title", "kind", "start_on", "initial_end_on", "current_end_on"}
+UNCHECKED_FIELDS = [f.name for f in Contract._meta.concrete_fields if f.name not in CHECKED_FIELDS]
 
 
 class ContractResource(resources.ModelResource):
@@ -155,8 +211,27 @@ class ContractResource(resources.ModelResource):
         )
         export_order = fields
         use_transactions = True
-        clean_model_instances = True
-        skip_diff = False
+        instance_loader_class = ContractLoader  # the model's own checks: see `validate_instance`
+        # Rows are collected by `save_instance` and saved together in `after_import`: no savepoint or
+        # write per row. The preview shows each row's values (`after_import_row`) instead of a diff,
+        # which would need every row saved first.
+        use_bulk = True
+        skip_diff = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._preview_columns = [field.column_name for field in self.get_import_fields()]
+        self._earlier: dict[str, int] = {}
+        self._pending: list[services.ImportedContract] = []
+        self._instances: dict[int, Contract] = {}
+
+    def before_import(self, dataset, **kwargs):
+        self._reset()
+        self.fields["supplier"].widget.preload()
+        self.fields["buying_authority"].widget.preload()
 
     def get_export_queryset(self, request=None, **kwargs):
         return (
@@ -195,18 +270,22 @@ class ContractResource(resources.ModelResource):
             raise ValidationError(
                 {"reference": f"{instance.reference} is live: change it by recording a variation, not by import"}
             )
+        instance._row_number = kwargs.get("row_number") or len(self._instances) + 1
         super().import_instance(instance, row, **kwargs)
         if instance.initial_end_on:
             instance.current_end_on = instance.initial_end_on
-        if instance.start_on and instance.initial_end_on and instance.initial_end_on <= instance.start_on:
-            raise ValidationError({"initial_end_on": "The initial end date must be after the start date"})
 
-    def save_instance(self, instance: Contract, is_create: bool, row, **kwargs):
-        """Create or update through the services, so the rules and audit trail apply."""
-        by = kwargs.get("user")
-        if is_create:
-            contract = services.create_contract(
-                by=by,
+    def validate_instance(self, instance: Contract, import_validation_errors=None, validate_unique=True):
+        """The model's checks of the fields a row sets (length, required, choices), then the contract
+        rules of `services.check_imported_contract`, all in memory: no query per row."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.clean_fields(exclude=[*errors, *UNCHECKED_FIELDS])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if not errors:
+            imported = services.ImportedContract(
+                number=instance._row_number,
                 reference=instance.reference,
                 title=instance.title,
                 kind=instance.kind,
@@ -214,28 +293,42 @@ class ContractResource(resources.ModelResource):
                 buying_authority=instance.buying_authority,
                 start_on=instance.start_on,
                 initial_end_on=instance.initial_end_on,
-                extension_months=getattr(instance, "extension_months", []) or [],
+                extension_months=tuple(getattr(instance, "extension_months", None) or ()),
                 annual_value=getattr(instance, "annual_value", None),
-                origin=Contract.Origin.IMPORTED,
             )
-            instance.pk = contract.pk
-            instance._state.adding = False
-            return
-        contract = Contract.objects.get(pk=instance.pk)
-        services.update_contract(
-            by=by,
-            contract=contract,
-            title=instance.title,
-            kind=instance.kind,
-            supplier=instance.supplier,
-            buying_authority=instance.buying_authority,
-            start_on=instance.start_on,
-            initial_end_on=instance.initial_end_on,
-        )
-        annual = getattr(instance, "annual_value", None)
-        if annual is not None:
-            contract.refresh_from_db()
-            for year, amount in services.spread_annual_value(
-                contract.start_on, contract.initial_end_on, annual
-            ).items():
-                services.set_year_value(by=by, contract=contract, financial_year=year, amount=amount)
+            try:
+                services.check_imported_contract(
+                    imported, existing=instance if instance.pk else None, earlier=self._earlier
+                )
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+            else:
+                instance._imported = imported
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance: Contract, is_create: bool, row, **kwargs):
+        """Keep the valid row for `after_import`, which saves them all through `services.import_contracts`."""
+        self.before_save_instance(instance, row, **kwargs)
+        imported = instance._imported
+        self._pending.append(imported)
+        self._instances[imported.number] = instance
+        self._earlier.setdefault(imported.reference, imported.number)
+        self.after_save_instance(instance, row, **kwargs)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if row_result.import_type in (row_result.IMPORT_TYPE_NEW, row_result.IMPORT_TYPE_UPDATE):
+            row_result.diff = [row.get(column, "") for column in self._preview_columns]
+
+    def after_import(self, dataset, result, **kwargs):
+        # A dry run writes too, so its preview is what the import would do, unless there is no
+        # transaction to roll it back.
+        can_write = self._is_using_transactions(kwargs) or not self._is_dry_run(kwargs)
+        if can_write and not result.has_errors() and not result.has_validation_errors() and self._pending:
+            outcome = services.import_contracts(by=kwargs.get("user"), rows=self._pending)
+            for number, contract in outcome.contracts.items():
+                # The rows' own instances become the saved ones (the admin logs them by primary key).
+                instance = self._instances[number]
+                instance.pk = contract.pk
+                instance._state.adding = False
+        super().after_import(dataset, result, **kwargs)
