@@ -6,14 +6,13 @@ uses; its fields are rendered by the page's own template, grouped by RBA questio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
 from . import figures as checks
@@ -111,14 +110,35 @@ class ReturnForm(forms.Form):
 
     # Layout helpers for the template ------------------------------------------------------------------
 
+    def entry(self, name: str, exclude: Iterable[str] = ()) -> dict:
+        """One field as the page shows it, worked out once here rather than through the bound field in the
+        template (a return has dozens of fields, and that was most of the cost of the page): its id, name,
+        label and value as typed or saved, and its errors, each with the id of the element that shows it
+        (the first `<id>-error`, then `<id>-error-2` and so on)."""
+        bound = self[name]
+        errors = [e for e in bound.errors if e not in exclude]
+        field_id = bound.id_for_label
+        value = bound.value()
+        return {
+            "id": field_id,
+            "name": bound.html_name,
+            "label": bound.label,
+            "help_text": bound.help_text,
+            "value": "" if value is None else value,
+            "inputmode": bound.field.widget.attrs.get("inputmode") or "numeric",
+            "errors": errors,
+            "error_ids": [
+                (f"{field_id}-error-{n}" if n > 1 else f"{field_id}-error", e) for n, e in enumerate(errors, 1)
+            ],
+        }
+
+    def narrative_entries(self) -> dict[str, dict]:
+        return {name: self.entry(name) for name in self.NARRATIVE}
+
     def indicator_parts(self, indicator: ContractIndicator) -> dict:
-        """The indicator's fields for the template, each with the errors shown beside it; a breakdown's
-        own error (it does not add up) is shown on its fieldset instead."""
-
-        def entry(name: str, exclude: list[str] = ()) -> dict:
-            bound = self[name]
-            return {"field": bound, "errors": [e for e in bound.errors if e not in exclude]}
-
+        """The indicator's fields for the template (see `entry`), each with the errors shown beside it; a
+        breakdown's own error (it does not add up) is shown on its fieldset instead."""
+        entry = self.entry
         hint = indicator.guidance.strip()
         if indicator.target is not None and not indicator.target_due_on:
             hint = f"{hint} Target: {indicator.format_value(indicator.target)}.".strip()
@@ -298,7 +318,7 @@ class TargetsForm(forms.Form):
         return [(i, self[f"target_{i.pk}"], self[f"margin_{i.pk}"]) for i in self.indicators]
 
 
-class ChoiceFilterForm(forms.Form):
+class ChoiceFilterForm(SelectFiltersMixin, forms.Form):
     """Select boxes built from (value, label) choices, for GET filters."""
 
     def __init__(self, *args, choices: dict[str, list[tuple[str, str]]], labels: dict[str, str], **kwargs):
@@ -310,23 +330,6 @@ class ChoiceFilterForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data.get(name) or ""
         return ""
-
-    def selects(self) -> list[tuple[forms.BoundField, str]]:
-        """Each field with its options as HTML, built here in one pass: a provider list has hundreds
-        of options, and rendering them one by one in the template was most of the page's cost."""
-        rendered = []
-        for field in self:
-            current = str(field.value() or "")
-            options = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (value, mark_safe(" selected") if str(value) == current else "", label)  # noqa: S308
-                    for value, label in field.field.choices
-                ),
-            )
-            rendered.append((field, options))
-        return rendered
 
 
 class ContractReportForm(GDSFormMixin, forms.Form):

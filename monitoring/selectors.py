@@ -11,13 +11,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.models import Area, User
@@ -95,6 +96,9 @@ def contract_for_provider(user: User, pk: int) -> Contract:
     contract = provider_contracts(user).filter(pk=pk).first()
     if contract is None:
         raise Http404("No such contract")
+    # The user's own supplier, already read with the contract: share it so that the page header and the
+    # audit trail (which name the user's organisation) do not read it again.
+    user.supplier_membership.supplier = contract.supplier
     return contract
 
 
@@ -178,13 +182,17 @@ def provider_overview(user: User, *, today: date) -> list[tuple[Contract, list[R
 
 
 def return_of(contract: Contract, quarter: Quarter) -> QuarterlyReturn | None:
-    return (
+    quarterly_return = (
         QuarterlyReturn.objects.filter(
             contract=contract, period__financial_year=quarter.financial_year, period__quarter=quarter.number
         )
-        .select_related("period", "contract__supplier")
+        .select_related("period")
+        .order_by("pk")
         .first()
     )
+    if quarterly_return is not None:
+        quarterly_return.contract = contract  # the same row, as the caller has it (with its supplier)
+    return quarterly_return
 
 
 def indicators_of(contract: Contract) -> list[ContractIndicator]:
@@ -200,6 +208,9 @@ def group_by_question(items: Iterable, question=lambda item: item.question) -> l
 
 
 def reviews_of(quarterly_return: QuarterlyReturn) -> QuerySet[ReturnReview]:
+    if quarterly_return.submitted_at is None:
+        # Officers review submissions: a return never submitted has no reviews, so do not ask.
+        return ReturnReview.objects.none()
     return quarterly_return.reviews.select_related("decided_by").order_by("-decided_at", "-pk")
 
 
@@ -214,70 +225,145 @@ class DashboardFilters:
     supplier: int | None = None
 
 
+class DashboardSlots(Sequence):
+    """The dashboard's rows, loaded a page at a time (two queries for any slice): the tallies are
+    counted by the database, so the page costs the same with 50 contracts in force or 5,000."""
+
+    def __init__(self, contracts: QuerySet[Contract], total: int, period: ReturnPeriod | None, quarter, today, due):
+        self.contracts, self.total = contracts, total
+        self.period, self.quarter, self.today, self.due = period, quarter, today, due
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[slice(index, index + 1 if index != -1 else None)][0]
+        contracts = list(self.contracts[index])
+        returns = {}
+        if self.period is not None and contracts:
+            returns = {
+                r.contract_id: r
+                for r in QuarterlyReturn.objects.filter(period=self.period, contract__in=[c.pk for c in contracts])
+            }
+        return [
+            ReturnSlot(c, self.quarter, returns.get(c.pk), self.today, None if c.pk in returns else self.due)
+            for c in contracts
+        ]
+
+
 @dataclass
 class Dashboard:
     filters: DashboardFilters
-    slots: list[ReturnSlot]
+    slots: DashboardSlots
     counts: dict[str, int]
     by_lot: list[tuple[str, dict[str, int]]]
     period: ReturnPeriod | None
+    due_on: date
 
 
 COUNTED = [NOT_STARTED, Status.DRAFT, Status.SUBMITTED, Status.RESUBMITTED, Status.RETURNED, Status.ACCEPTED]
 COUNTED_TIMELINESS = [Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE, Timeliness.NOT_DUE]
 
 
-def _tally(slots: Iterable[ReturnSlot]) -> dict[str, int]:
+def _tally(states: Iterable[tuple[str, str]], times: int = 1) -> dict[str, int]:
     counts = dict.fromkeys([*COUNTED, *COUNTED_TIMELINESS], 0)
-    for slot in slots:
-        counts[slot.status] += 1
-        counts[slot.timeliness] += 1
+    for status, on_time in states:
+        counts[status] += times
+        counts[on_time] += times
     counts["total"] = sum(counts[s] for s in COUNTED)
     return counts
 
 
-def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
-    """Every return due for the quarter (one per contract in force during it), filtered.
+def _add(total: dict[str, int], more: dict[str, int]) -> None:
+    for key, value in more.items():
+        total[key] = total.get(key, 0) + value
 
-    Three queries however many returns: the period, the contracts (with supplier and lot) and the
-    returns of those contracts for the quarter.
+
+def _timeliness_in_sql(today: date, due_dates: Iterable[date]) -> Case:
+    """`models.timeliness` as a database expression, so returns are counted without being loaded.
+
+    "Late" means first submitted on a UK day after the due date, i.e. at or after the midnight that
+    ends it; comparing with that instant (one per distinct due date, usually one) keeps the time
+    zone arithmetic out of the database.
+    """
+    zone = timezone.get_current_timezone()
+    late = [
+        When(
+            due_on=due,
+            submitted_at__gte=datetime.combine(due + timedelta(days=1), time.min, tzinfo=zone),
+            then=Value(Timeliness.LATE.value),
+        )
+        for due in due_dates
+    ]
+    return Case(
+        *late,
+        When(submitted_at__isnull=False, then=Value(Timeliness.ON_TIME.value)),
+        When(due_on__lt=today, then=Value(Timeliness.OVERDUE.value)),
+        default=Value(Timeliness.NOT_DUE.value),
+        output_field=CharField(),
+    )
+
+
+def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
+    """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
+
+    Four queries however many contracts (the period, contracts by lot, the returns' due dates,
+    returns by lot, status and timeliness), plus two for the page of rows shown (`DashboardSlots`).
     """
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
-    contracts = (
-        Contract.objects.in_force_during(quarter.start, quarter.end)
-        .select_related("supplier", "lot__framework")
-        .order_by("supplier__legal_name", "reference")
-    )
+    in_force = Contract.objects.in_force_during(quarter.start, quarter.end)
     if filters.framework:
-        contracts = contracts.filter(lot__framework_id=filters.framework)
+        in_force = in_force.filter(lot__framework_id=filters.framework)
     if filters.lot:
-        contracts = contracts.filter(lot_id=filters.lot)
+        in_force = in_force.filter(lot_id=filters.lot)
     if filters.supplier:
-        contracts = contracts.filter(supplier_id=filters.supplier)
-    contract_list = list(contracts)
-    returns = {}
-    if period is not None and contract_list:
-        returns = {
-            r.contract_id: r
-            for r in QuarterlyReturn.objects.filter(period=period, contract__in=contracts.values("pk")).only(
-                "pk", "contract_id", "status", "due_on", "submitted_at", "last_submitted_at", "accepted_at"
-            )
-        }
-    due = period.due_on if period is not None else quarter.return_due
-    slots = [ReturnSlot(c, quarter, returns.get(c.pk), today, None if c.pk in returns else due) for c in contract_list]
-    groups: dict[str, list[ReturnSlot]] = defaultdict(list)
-    for slot in slots:
-        lot = slot.contract.lot
-        groups[f"{lot.framework.reference} lot {lot.number}: {lot.title}" if lot else "Contracts without a lot"].append(
-            slot
+        in_force = in_force.filter(supplier_id=filters.supplier)
+    ids = in_force.values("pk")
+    lots = (
+        Contract.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("lot_id", "lot__framework__reference", "lot__number", "lot__title")
+        .annotate(n=Count("pk"))
+    )
+    contracts_by_lot = {
+        lot_id: (f"{reference} lot {number}: {title}" if lot_id else "Contracts without a lot", count)
+        for lot_id, reference, number, title, count in lots
+    }
+    returns_by_lot: list[dict] = []
+    if period is not None and contracts_by_lot:
+        returns = QuarterlyReturn.objects.filter(period=period, contract__in=ids)
+        due_dates = returns.order_by().values_list("due_on", flat=True).distinct()
+        returns_by_lot = list(
+            returns.annotate(on_time=_timeliness_in_sql(today, list(due_dates)))
+            .order_by()
+            .values("contract__lot_id", "status", "on_time")
+            .annotate(n=Count("pk"))
         )
+    due = period.due_on if period is not None else quarter.return_due
+    unsent = Timeliness.OVERDUE if today > due else Timeliness.NOT_DUE
+    groups: dict[str, dict[str, int]] = {}
+    for lot_id, (label, count) in contracts_by_lot.items():
+        started = [row for row in returns_by_lot if row["contract__lot_id"] == lot_id]
+        groups[label] = _tally([(NOT_STARTED, unsent)], times=count - sum(row["n"] for row in started))
+        for row in started:
+            _add(groups[label], _tally([(row["status"], row["on_time"])], times=row["n"]))
+    counts = _tally([])
+    for group in groups.values():
+        _add(counts, group)
+
+    rows = in_force.select_related("supplier", "lot__framework").order_by("supplier__legal_name", "reference", "pk")
     return Dashboard(
         filters=filters,
-        slots=slots,
-        counts=_tally(slots),
-        by_lot=[(name, _tally(group)) for name, group in sorted(groups.items())],
+        slots=DashboardSlots(rows, counts["total"], period, quarter, today, due),
+        counts=counts,
+        by_lot=sorted(groups.items()),
         period=period,
+        due_on=due,
     )
 
 
@@ -388,9 +474,11 @@ def indicator_rows(
     indicators: list[ContractIndicator] | None = None,
     history: int = 4,
     fluid_charts: bool = False,
+    with_charts: bool = True,
 ) -> list[IndicatorRow]:
     """Each indicator of the contract for the quarter: value, target, RAG, breakdowns and a chart of
-    the quarter and the `history` quarters before it. Two or three queries."""
+    the quarter and the `history` quarters before it (`with_charts=False`: no chart, for pages that do
+    not show one). Two or three queries."""
     indicators = indicators if indicators is not None else indicators_of(contract)
     areas = {a.code: a.name for a in contract.areas.all()} or {a.code: a.name for a in Area.objects.all()}
     reported = Q(quarterly_return__status__in=REPORTED)
@@ -430,7 +518,7 @@ def indicator_rows(
                 current.value if current else None, indicator.target, indicator.amber_margin, indicator.direction
             )
         points = []
-        for q in shown:
+        for q in shown if with_charts else ():
             v = by_quarter.get((q.financial_year, q.number), {}).get(indicator.pk)
             points.append(
                 charts.Point(
@@ -465,7 +553,9 @@ def indicator_rows(
                     target=None if indicator.target_due_on else indicator.target,
                     target_text=indicator.format_value(indicator.target) if indicator.target is not None else "",
                     fluid=fluid_charts,
-                ),
+                )
+                if with_charts
+                else "",
                 breakdowns=breakdowns,
                 cumulative_text=cumulative_text,
             )
@@ -836,5 +926,5 @@ def lot_summary(*, lot: Lot, quarter: Quarter, today: date) -> dict:
         "groups": group_by_question(indicators),
         "columns": columns,
         "combined": {code: c.text(next(i for i in indicators if i.code == code)) for code, c in combined.items()},
-        "counts": _tally(column.slot for column in columns),
+        "counts": _tally((column.slot.status, column.slot.timeliness) for column in columns),
     }

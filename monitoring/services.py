@@ -170,17 +170,41 @@ def _from_commitment(commitment: SocialValueCommitment, contract: Contract, n: i
     )
 
 
-@transaction.atomic
 def set_up_indicators(
     *, contract: Contract, by: User | None, template: KPITemplate | None = None
 ) -> list[ContractIndicator]:
     """Give the contract its indicator set: a copy of its template's indicators (default targets, which
     officers then change per contract) plus one indicator per social value commitment. Safe to call again:
-    it adds only what is missing (for example a commitment recorded later)."""
+    it adds only what is missing (for example a commitment recorded later).
+
+    Every page of a return calls this, and the set is nearly always complete already: that is checked
+    first, in two queries and without a lock; only a set with something missing is locked and added to."""
+    existing = list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
+    if _set_is_complete(contract, existing, template):
+        return existing
+    return _add_missing_indicators(contract=contract, by=by, template=template)
+
+
+def _has_template_copy(indicators: Iterable[ContractIndicator]) -> bool:
+    return any(i.template_indicator_id or not i.commitment_id for i in indicators)
+
+
+def _set_is_complete(contract: Contract, existing: list[ContractIndicator], template: KPITemplate | None) -> bool:
+    if not _has_template_copy(existing) and (template or template_for(contract)) is not None:
+        return False
+    covered = {i.commitment_id for i in existing if i.commitment_id}
+    commitments = SocialValueCommitment.objects.filter(proposal__contract=contract).values_list("pk", flat=True)
+    return set(commitments) <= covered
+
+
+@transaction.atomic
+def _add_missing_indicators(
+    *, contract: Contract, by: User | None, template: KPITemplate | None
+) -> list[ContractIndicator]:
     Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one set-up at a time
     existing = list(ContractIndicator.objects.filter(contract=contract))
     added: list[ContractIndicator] = []
-    has_template_copy = any(i.template_indicator_id or not i.commitment_id for i in existing)
+    has_template_copy = _has_template_copy(existing)
     template = template or template_for(contract)
     if template is not None and not has_template_copy:
         added += [_copy(indicator, contract) for indicator in template.indicators.all()]
@@ -259,8 +283,11 @@ def contract_areas(contract: Contract) -> list:
 
 
 def _write_values(quarterly_return: QuarterlyReturn, indicators: Iterable[ContractIndicator], figures) -> int:
-    existing = {v.indicator_id: v for v in quarterly_return.values.all()}
+    """Store the figures: new ones created, changed ones updated, blanked ones deleted; a figure saved
+    again unchanged is left as it is. Returns how many figures the return now has."""
+    existing = {v.indicator_id: v for v in quarterly_return.values.order_by()}
     create, update, delete = [], [], []
+    filled = 0
     for indicator in indicators:
         figure: Figure | None = figures.get(indicator.pk)
         value = existing.get(indicator.pk)
@@ -268,6 +295,7 @@ def _write_values(quarterly_return: QuarterlyReturn, indicators: Iterable[Contra
             if value is not None:
                 delete.append(value.pk)
             continue
+        filled += 1
         fields = {
             "value": figure.value,
             "numerator": figure.numerator,
@@ -276,14 +304,17 @@ def _write_values(quarterly_return: QuarterlyReturn, indicators: Iterable[Contra
         }
         if value is None:
             create.append(ReturnValue(quarterly_return=quarterly_return, indicator=indicator, **fields))
-        else:
+        elif any(getattr(value, name) != new for name, new in fields.items()):
             for name, new in fields.items():
                 setattr(value, name, new)
             update.append(value)
-    ReturnValue.objects.bulk_create(create)
-    ReturnValue.objects.bulk_update(update, ["value", "numerator", "denominator", "breakdowns"])
-    ReturnValue.objects.filter(pk__in=delete).delete()
-    return len(create) + len(update)
+    if create:
+        ReturnValue.objects.bulk_create(create)
+    if update:
+        ReturnValue.objects.bulk_update(update, ["value", "numerator", "denominator", "breakdowns"])
+    if delete:
+        ReturnValue.objects.filter(pk__in=delete).delete()
+    return filled
 
 
 @transaction.atomic
@@ -297,21 +328,37 @@ def save_return(
     document: UploadedFile | None = None,
     complete: bool = False,
     now: datetime | None = None,
+    indicators: list[ContractIndicator] | None = None,
+    areas: list | None = None,
 ) -> QuarterlyReturn:
     """Start (not started → draft) or change a draft, or a return sent back for amendment.
 
     `raw` holds the figures as typed (see `figures`); they are checked, and nothing is saved if any
     check fails (`FigureErrors`). `complete=True` also needs every figure and breakdowns that add up,
-    as for submitting (used by the spreadsheet upload).
+    as for submitting (used by the spreadsheet upload). A caller that has just read the contract's
+    indicator set (`set_up_indicators`) and areas (`contract_areas`), as the web form does, passes them
+    so that they are not read again.
     """
     now = now or timezone.now()
     _require_provider_of(contract, by)
     _check_due(contract, quarter, timezone.localdate(now))
-    period = ReturnPeriod.for_quarter(quarter)
-    quarterly_return = QuarterlyReturn.objects.select_for_update().filter(contract=contract, period=period).first()
+    # Only the return's own row is locked: every provider's return shares the period row.
+    quarterly_return = (
+        QuarterlyReturn.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .filter(contract=contract, period__financial_year=quarter.financial_year, period__quarter=quarter.number)
+        .order_by("pk")
+        .first()
+    )
+    period = quarterly_return.period if quarterly_return is not None else ReturnPeriod.for_quarter(quarter)
     next_status("save", quarterly_return.status if quarterly_return else None)
-    indicators = set_up_indicators(contract=contract, by=by)
-    found, errors = checks.check_figures(indicators, raw, areas=contract_areas(contract), complete=complete)
+    if quarterly_return is not None:
+        quarterly_return.contract = contract  # the same row, already read: for the audit trail's label
+    if indicators is None:
+        indicators = set_up_indicators(contract=contract, by=by)
+    if areas is None:
+        areas = contract_areas(contract)
+    found, errors = checks.check_figures(indicators, raw, areas=areas, complete=complete)
     if errors:
         raise FigureErrors(errors)
     if document is not None:
@@ -390,12 +437,23 @@ def raw_from_values(
     return raw
 
 
-def submission_problems(quarterly_return: QuarterlyReturn, today: date) -> list[checks.FigureError]:
-    """What stops this return being submitted, as figure errors (an empty list: it can be sent)."""
+def submission_problems(
+    quarterly_return: QuarterlyReturn,
+    today: date,
+    *,
+    indicators: list[ContractIndicator] | None = None,
+    areas: list | None = None,
+) -> list[checks.FigureError]:
+    """What stops this return being submitted, as figure errors (an empty list: it can be sent).
+
+    The figures checked are the ones stored; the contract's indicator set and areas may be passed by a
+    caller that has just read them."""
     contract = quarterly_return.contract
-    indicators = list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
-    areas = contract_areas(contract)
-    raw = raw_from_values(indicators, quarterly_return.values.all(), areas)
+    if indicators is None:
+        indicators = list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
+    if areas is None:
+        areas = contract_areas(contract)
+    raw = raw_from_values(indicators, quarterly_return.values.order_by(), areas)
     _found, errors = checks.check_figures(indicators, raw, areas=areas, complete=True)
     if not quarterly_return.achievements.strip():
         errors.append(checks.FigureError("achievements", "Enter your achievements this quarter"))
@@ -457,14 +515,23 @@ def _lock(quarterly_return: QuarterlyReturn) -> QuarterlyReturn:
 
 
 @transaction.atomic
-def submit_return(*, quarterly_return: QuarterlyReturn, by: User, now: datetime | None = None) -> QuarterlyReturn:
-    """Send a draft (→ submitted) or an amended return (→ resubmitted) to the commissioning team."""
+def submit_return(
+    *,
+    quarterly_return: QuarterlyReturn,
+    by: User,
+    now: datetime | None = None,
+    indicators: list[ContractIndicator] | None = None,
+    areas: list | None = None,
+) -> QuarterlyReturn:
+    """Send a draft (→ submitted) or an amended return (→ resubmitted) to the commissioning team.
+
+    `indicators` and `areas`: the contract's, when the caller has just read them (see `save_return`)."""
     now = now or timezone.now()
     quarterly_return = _lock(quarterly_return)
     _require_provider_of(quarterly_return.contract, by)
     before = quarterly_return.status
     after = next_status("submit", before)
-    problems = submission_problems(quarterly_return, timezone.localdate(now))
+    problems = submission_problems(quarterly_return, timezone.localdate(now), indicators=indicators, areas=areas)
     if problems:
         raise FigureErrors(problems)
     if quarterly_return.submitted_at is None:
@@ -492,6 +559,43 @@ def submit_return(*, quarterly_return: QuarterlyReturn, by: User, now: datetime 
         details=[("Due", long_date(quarterly_return.due_on)), ("Submitted", "late" if late == "late" else "on time")],
     )
     return quarterly_return
+
+
+def save_and_submit_return(
+    *,
+    contract: Contract,
+    quarter: Quarter,
+    raw: Mapping[str, object],
+    narrative: Mapping[str, str],
+    by: User,
+    document: UploadedFile | None = None,
+    now: datetime | None = None,
+    indicators: list[ContractIndicator] | None = None,
+    areas: list | None = None,
+) -> QuarterlyReturn:
+    """Save the figures (`save_return`), then submit the return (`submit_return`): what the provider's
+    Submit button does. One transaction, so one commit and one sealing of its audit events.
+
+    If the submission is refused (for example, the quarter has not ended) the figures are still saved
+    and the provider keeps the draft; the refusal is raised once the save has committed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        saved = save_return(
+            contract=contract,
+            quarter=quarter,
+            raw=raw,
+            narrative=narrative,
+            by=by,
+            document=document,
+            now=now,
+            indicators=indicators,
+            areas=areas,
+        )
+        try:  # submit_return is atomic in itself: a refusal rolls back to here, and the save stands
+            return submit_return(quarterly_return=saved, by=by, now=now, indicators=indicators, areas=areas)
+        except ValidationError as error:
+            refused = error
+    raise refused
 
 
 @transaction.atomic

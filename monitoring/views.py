@@ -18,6 +18,7 @@ from commissioning.dates import Quarter, financial_year_label
 from commissioning.documents import request_document
 from commissioning.files import attachment_response
 from commissioning.models import Area
+from commissioning.pagination import paginate
 from contracts.models import Contract
 from frameworks.models import Lot
 
@@ -106,23 +107,26 @@ def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int)
     else:
         initial = {}
         if quarterly_return is not None:
-            initial = services.raw_from_values(indicators, quarterly_return.values.all(), areas)
+            initial = services.raw_from_values(indicators, quarterly_return.values.order_by(), areas)
             initial.update({name: getattr(quarterly_return, name) for name in ReturnForm.NARRATIVE})
         form = ReturnForm(initial=initial, indicators=indicators, areas=areas)
     if request.method == "POST" and form.is_valid():
+        entered = {
+            "contract": contract,
+            "quarter": period,
+            "raw": form.raw(),
+            "narrative": form.narrative(),
+            "document": form.cleaned_data.get("document"),
+            "by": request.user,
+            "indicators": indicators,
+            "areas": areas,
+        }
         try:
-            saved = services.save_return(
-                contract=contract,
-                quarter=period,
-                raw=form.raw(),
-                narrative=form.narrative(),
-                document=form.cleaned_data.get("document"),
-                by=request.user,
-            )
             if not submitting:
+                services.save_return(**entered)
                 messages.success(request, f"Your draft return for {period.label} has been saved.")
                 return redirect("monitoring:edit_return", contract.pk, year, quarter)
-            saved = services.submit_return(quarterly_return=saved, by=request.user)
+            saved = services.save_and_submit_return(**entered)
             messages.success(
                 request,
                 f"Your return for {period.label} has been "
@@ -149,6 +153,7 @@ def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int)
             "quarterly_return": quarterly_return,
             "form": form,
             "groups": groups,
+            "narrative": form.narrative_entries(),
             "reviews": selectors.reviews_of(quarterly_return) if quarterly_return else [],
             "crumbs": _provider_crumbs(contract, period),
             "document_url": reverse("monitoring:provider_document", args=[contract.pk, year, quarter]),
@@ -161,7 +166,9 @@ def provider_return(request: HttpRequest, contract_pk: int, year: int, quarter: 
     contract, period, quarterly_return, today = _provider_slot(request, contract_pk, year, quarter)
     if quarterly_return is None:
         return redirect("monitoring:edit_return", contract.pk, year, quarter)
-    rows = selectors.indicator_rows(contract=contract, quarter=period, quarterly_return=quarterly_return)
+    rows = selectors.indicator_rows(
+        contract=contract, quarter=period, quarterly_return=quarterly_return, with_charts=False
+    )
     return render(
         request,
         "monitoring/provider/view.html",
@@ -273,10 +280,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         supplier=_int(form.value("supplier")),
     )
     board = selectors.dashboard(filters, today=today)
+    page = paginate(request, board.slots)
     return render(
         request,
         "monitoring/officer/dashboard.html",
-        {"form": form, "board": board, "quarter": quarter, "today": today, "selected": selectors.quarter_key(quarter)},
+        {
+            "form": form,
+            "board": board,
+            "page": page,
+            "slots": page.object_list,
+            "quarter": quarter,
+            "today": today,
+            "selected": selectors.quarter_key(quarter),
+        },
     )
 
 

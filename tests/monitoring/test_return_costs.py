@@ -1,0 +1,175 @@
+"""What the provider's return form costs the server, which matters in the rush before a deadline: the
+form, a draft save and a submission read the same number of queries however many figures the return
+has; a complete indicator set is read without a lock; submitting saves and submits in one transaction
+and still keeps the draft when the submission is refused."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commissioning.dates import Quarter
+from commissioning.models import AuditEvent
+from monitoring import figures as checks
+from monitoring import selectors, services
+from monitoring.models import QuarterlyReturn, ReturnValue
+from monitoring.services import ReturnRuleError
+from tests.factories.monitoring import NARRATIVE, at, make_monitored_contract, make_return, make_template, valid_raw
+
+pytestmark = pytest.mark.django_db
+Status = QuarterlyReturn.Status
+Q1 = Quarter(2025, 1)
+
+# A long return: a dozen counts, each broken down three ways, and a few percentages from counts.
+LONG = [
+    {
+        "code": f"C{n}",
+        "name": f"Count {n}",
+        "counted": "people",
+        "question": "how_much",
+        "kind": "output",
+        "unit": "count",
+        "breakdowns": ["referral_source", "crime_type", "age_band"],
+    }
+    for n in range(12)
+] + [
+    {
+        "code": f"P{n}",
+        "name": f"Percentage {n}",
+        "question": "how_well",
+        "kind": "output",
+        "unit": "percentage",
+        "fraction_entry": True,
+        "numerator_label": f"Contacted {n}",
+        "denominator_label": f"Referred {n}",
+    }
+    for n in range(3)
+]
+
+
+def complete_raw(m) -> dict[str, str]:
+    """Every figure, each breakdown adding up (all in its first category)."""
+    raw = {}
+    for indicator in m.indicators:
+        if indicator.is_fraction:
+            raw[checks.numerator_key(indicator)] = "3"
+            raw[checks.denominator_key(indicator)] = "4"
+            continue
+        raw[checks.value_key(indicator)] = "10"
+        for breakdown in indicator.breakdown_list:
+            for n, (code, _label) in enumerate(checks.categories(breakdown.key, m.areas)):
+                raw[checks.category_key(indicator, breakdown.key, code)] = "10" if n == 0 else "0"
+    return raw
+
+
+def form_data(raw, action):
+    return {**raw, **NARRATIVE, "action": action}
+
+
+def queries_of(client, method, url, data=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url) if method == "get" else client.post(url, data)
+    assert response.status_code in (200, 302)
+    return len(queries)
+
+
+def costs(client, m) -> dict[str, int]:
+    url = reverse("monitoring:edit_return", args=[m.contract.pk, Q1.financial_year, Q1.number])
+    raw = complete_raw(m)
+    client.force_login(m.provider)
+    client.post(url, form_data(raw, "save"))  # the return exists, as in the rush
+    return {
+        "form": queries_of(client, "get", url),
+        "draft": queries_of(client, "post", url, form_data(raw, "save")),
+        "submit": queries_of(client, "post", url, form_data(raw, "submit")),
+    }
+
+
+def test_the_form_a_draft_and_a_submission_cost_the_same_queries_however_many_figures(client):
+    short = make_monitored_contract()
+    long = make_monitored_contract(template=make_template(lot=None, specs=LONG), lot=None)
+    assert len(long.indicators) == 15
+    small, large = costs(client, short), costs(client, long)
+    assert QuarterlyReturn.objects.filter(status=Status.SUBMITTED).count() == 2
+    assert small == large
+    # Savepoints are counted too (the test runs in a transaction); the audit seal runs after commit.
+    assert large["form"] <= 10
+    assert large["draft"] <= 18
+    assert large["submit"] <= 28
+
+
+def test_reading_a_complete_indicator_set_takes_two_queries_and_no_lock():
+    m = make_monitored_contract()
+    with CaptureQueriesContext(connection) as queries:
+        assert services.set_up_indicators(contract=m.contract, by=m.provider) == m.indicators
+    assert len(queries) == 2
+    assert not any(
+        word in q["sql"].upper() for q in queries.captured_queries for word in ("FOR UPDATE", "INSERT", "UPDATE ")
+    )
+
+
+def test_submitting_saves_and_submits_in_one_go(django_capture_on_commit_callbacks):
+    m = make_monitored_contract()
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.save_and_submit_return(
+            contract=m.contract,
+            quarter=Q1,
+            raw=valid_raw(m),
+            narrative=NARRATIVE,
+            by=m.provider,
+            now=at(date(2025, 7, 20)),
+        )
+    assert submitted.status == Status.SUBMITTED and submitted.submitted_at == at(date(2025, 7, 20))
+    assert ReturnValue.objects.filter(quarterly_return=submitted).count() == 5
+    events = AuditEvent.objects.filter(action__startswith="monitoring.return_", object_id=str(submitted.pk))
+    actions = list(events.order_by("pk").values_list("action", flat=True))
+    assert actions == ["monitoring.return_started", "monitoring.return_saved", "monitoring.return_submitted"]
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 0  # sealed after the commit
+    assert [message.subject for message in mail.outbox] == [f"Submitted: {m.contract.reference} return for 2025/26 Q1"]
+
+
+def test_a_refused_submission_keeps_the_draft_it_saved(django_capture_on_commit_callbacks):
+    m = make_monitored_contract()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ReturnRuleError) as refused:
+        services.save_and_submit_return(
+            contract=m.contract,
+            quarter=Q1,
+            raw=valid_raw(m),
+            narrative=NARRATIVE,
+            by=m.provider,
+            now=at(date(2025, 6, 20)),  # the quarter has not ended
+        )
+    assert "once the quarter has ended" in str(refused.value)
+    draft = QuarterlyReturn.objects.get()
+    assert draft.status == Status.DRAFT and draft.submitted_at is None
+    assert draft.values.count() == 5
+    events = AuditEvent.objects.filter(action__startswith="monitoring.return_", object_id=str(draft.pk))
+    actions = set(events.values_list("action", flat=True))
+    assert actions == {"monitoring.return_started", "monitoring.return_saved"}
+    assert mail.outbox == []
+
+
+def test_a_draft_saved_again_unchanged_keeps_its_figures():
+    m = make_monitored_contract()
+    first = make_return(m)
+    before = {v.pk: (v.value, v.numerator, v.denominator, v.breakdowns) for v in first.values.all()}
+    services.save_return(
+        contract=m.contract, quarter=Q1, raw=valid_raw(m), narrative=NARRATIVE, by=m.provider, now=at(date(2025, 7, 6))
+    )
+    after = {v.pk: (v.value, v.numerator, v.denominator, v.breakdowns) for v in first.values.all()}
+    assert after == before
+    saved = AuditEvent.objects.filter(action="monitoring.return_saved", object_id=str(first.pk)).order_by("pk")
+    assert [event.data["figures"] for event in saved] == [5, 5]
+
+
+def test_a_return_never_submitted_has_no_reviews_to_read():
+    m = make_monitored_contract()
+    draft = make_return(m)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(selectors.reviews_of(draft)) == []
+    assert len(queries) == 0
+    returned = make_return(make_monitored_contract(), status=Status.RETURNED)
+    assert [review.decision for review in selectors.reviews_of(returned)] == ["returned"]
