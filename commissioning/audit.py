@@ -50,24 +50,33 @@ def record(
         data=clean_data,
         ip_address=client_ip(request),
     )
-    transaction.on_commit(seal_pending)
+    transaction.on_commit(_seal_after_commit)
     return event
 
 
-def seal_pending(batch_size: int = 500) -> int:
+def _seal_after_commit() -> None:
+    """After a request's commit: seal, unless another process is sealing right now (it will take
+    this event too, or the next sealer will; the periodic task catches any left behind). Waiting
+    for the chain's lock here made every writer queue behind every other under load."""
+    seal_pending(wait=False)
+
+
+def seal_pending(batch_size: int = 500, *, wait: bool = True) -> int:
     """Chain every committed, unsealed event, oldest first, in short transactions of its own.
 
     Safe to run at any time and any number of times: the head row's lock orders concurrent sealers,
-    and an event is sealed once (`seq IS NULL` guards the update). Returns how many it sealed.
+    and an event is sealed once (`seq IS NULL` guards the update). With `wait=False` it gives up at
+    once when another sealer holds the lock. Returns how many it sealed.
     """
     sealed = 0
     table = AuditEvent._meta.db_table
-    while True:
+    AuditChainHead.objects.get_or_create(pk=1)
+    while AuditEvent.objects.filter(seq__isnull=True).exists():  # no lock taken when there is nothing to do
         with transaction.atomic():
-            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+            if head is None:
+                return sealed  # another sealer holds the chain
             events = list(AuditEvent.objects.filter(seq__isnull=True).order_by("pk")[:batch_size])
-            if not events:
-                return sealed
             with connection.cursor() as cursor:
                 for event in events:
                     event.seq = head.last_seq + 1
@@ -83,6 +92,7 @@ def seal_pending(batch_size: int = 500) -> int:
                 last_seq=head.last_seq, last_hash=head.last_hash, last_event_id=head.last_event_id
             )
             sealed += len(events)
+    return sealed
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,48 @@ def test_concurrent_writers_make_one_unbroken_chain():
     checked, broken = verify_chain()
     assert broken is None and checked == AuditEvent.objects.count()
     assert AuditEvent.objects.filter(action__startswith="test.concurrent").count() == 40
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sealing_after_a_commit_does_not_queue_behind_another_sealer():
+    """While another process holds the chain, a request's after-commit seal gives up at once; the
+    event is sealed by the next sealer that gets the lock."""
+    import threading
+
+    from django.db import connection as conn
+    from django.db import transaction
+
+    from commissioning.models import AuditChainHead
+    from tests.factories import make_user
+
+    officer = make_user("officer")
+    AuditChainHead.objects.get_or_create(pk=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_chain():
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.select_for_update().get(pk=1)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            conn.close()
+
+    holder = threading.Thread(target=hold_the_chain)
+    holder.start()
+    assert locked.wait(timeout=10)
+    try:
+        with transaction.atomic():  # its on-commit seal runs here, and must not wait for the holder
+            event = record("test.while_locked", by=officer)
+        event.refresh_from_db()
+        assert event.seq is None
+        assert seal_pending(wait=False) == 0
+    finally:
+        release.set()
+        holder.join()
+    assert seal_pending() >= 1
+    event.refresh_from_db()
+    assert event.seq is not None
+    checked, broken = verify_chain()
+    assert broken is None and checked == AuditEvent.objects.count()
