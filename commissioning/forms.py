@@ -1,5 +1,7 @@
 """Forms of the shared core: sign-in and two-factor codes."""
 
+from html import escape
+
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import (
@@ -8,7 +10,6 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 
@@ -31,15 +32,12 @@ class SelectFiltersMixin:
         rendered = []
         for field in self:
             current = str(field.value() or "")
-            options = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (value, mark_safe(" selected") if str(value) == current else "", label)  # noqa: S308
-                    for value, label in field.field.choices
-                ),
+            options = "".join(
+                f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
+                f"{escape(str(label))}</option>"
+                for value, label in field.field.choices
             )
-            rendered.append((field, options))
+            rendered.append((field, mark_safe(options)))  # noqa: S308 - every value and label escaped above
         return rendered
 
 
