@@ -4,6 +4,7 @@ request form, and a real PDF (it opens, has the pages it says, and is tagged).""
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import time
@@ -241,6 +242,32 @@ def test_the_audit_extract_lists_only_the_period_and_reports_a_broken_chain(offi
     text = pdf_text(Path(document.file.path))
     assert "test.recent" in text and "test.tampered" not in text
     assert f"The audit trail is broken at event {old.pk}" in text
+
+
+def test_long_action_names_may_wrap_at_their_dots_and_underscores():
+    # A zero-width space after each: what WeasyPrint makes of a <wbr>, without an element for each.
+    assert reports._breakable("evaluation.conflict_declared") == "evaluation.\u200bconflict_\u200bdeclared"
+
+
+def test_the_collector_runs_again_after_each_document_even_one_that_failed(officer, produced, test_reports):
+    assert gc.isenabled()
+    assert produced(kind=reports.AUDIT_EXTRACT, params=audit_params(), by=officer).page_count == 1
+    assert gc.isenabled()
+    test_reports["left"] = 100
+    assert produced(kind="test-flaky", by=officer).status == GeneratedDocument.Status.FAILED
+    assert gc.isenabled()
+
+
+def test_cached_page_references_are_pydyf_s_own_and_follow_new_pages():
+    import pydyf
+
+    documents._cache_page_references()
+    documents._cache_page_references()  # a second time changes nothing
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary())
+        assert pdf.page_references == tuple(f"{number} 0 R".encode() for number in pdf.pages["Kids"][::3])
+    assert len(pdf.page_references) == 3
 
 
 def test_the_title_names_the_period(officer, produced):
