@@ -75,12 +75,59 @@ def deadline_on(day: date, at: time | None = None) -> datetime:
     return datetime.combine(day, at or settings.DEADLINE_DEFAULT_TIME, tzinfo=LONDON)
 
 
-def add_working_days(start: date, days: int, holidays: frozenset[date] = frozenset()) -> date:
-    """Count forward over Monday to Friday, skipping the given bank holidays."""
+def easter_sunday(year: int) -> date:
+    """Easter Sunday in the Gregorian calendar (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l_) // 433
+    month = (h + l_ - 7 * m + 90) // 25
+    return date(year, month, (h + l_ - 7 * m + 33 * month + 19) % 32)
+
+
+def _monday(year: int, month: int, *, last: bool) -> date:
+    days = calendar.monthcalendar(year, month)
+    mondays = [week[calendar.MONDAY] for week in days if week[calendar.MONDAY]]
+    return date(year, month, mondays[-1] if last else mondays[0])
+
+
+def bank_holidays(year: int) -> frozenset[date]:
+    """England and Wales bank holidays by the standing rules, with substitute days when New Year,
+    Christmas or Boxing Day fall at a weekend. One-off days (a coronation, a state funeral) are not
+    in the rules: add them with the EXTRA_BANK_HOLIDAYS setting."""
+    easter = easter_sunday(year)
+    days = {
+        easter - timedelta(days=2),  # Good Friday
+        easter + timedelta(days=1),  # Easter Monday
+        _monday(year, 5, last=False),  # early May
+        _monday(year, 5, last=True),  # spring
+        _monday(year, 8, last=True),  # summer
+    }
+    new_year = date(year, 1, 1)
+    days.add(new_year + timedelta(days=(7 - new_year.weekday()) % 7) if new_year.weekday() >= 5 else new_year)
+    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
+    if christmas.weekday() == 5:  # Saturday: both move to Monday and Tuesday
+        days |= {date(year, 12, 27), date(year, 12, 28)}
+    elif christmas.weekday() == 6:  # Sunday: Christmas on Tuesday, Boxing Day on Monday
+        days |= {boxing, date(year, 12, 27)}
+    elif christmas.weekday() == 4:  # Friday: Boxing Day on Monday
+        days |= {christmas, date(year, 12, 28)}
+    else:
+        days |= {christmas, boxing}
+    return frozenset(days | {day for day in settings.EXTRA_BANK_HOLIDAYS if day.year == year})
+
+
+def add_working_days(start: date, days: int, holidays: frozenset[date] | None = None) -> date:
+    """Count forward over Monday to Friday, skipping bank holidays (England and Wales unless the
+    caller gives its own set)."""
     current = start
     remaining = days
     while remaining > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5 and current not in holidays:
+        closed = holidays if holidays is not None else bank_holidays(current.year)
+        if current.weekday() < 5 and current not in closed:
             remaining -= 1
     return current

@@ -1,6 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from environment variables."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -214,6 +214,8 @@ CACHES = {
 SOCIAL_VALUE_THRESHOLD = Decimal(env_str("SOCIAL_VALUE_THRESHOLD", "100000.00"))  # excluding VAT
 SOCIAL_VALUE_MIN_WEIGHT = env_int("SOCIAL_VALUE_MIN_WEIGHT", 10)
 STANDSTILL_WORKING_DAYS = env_int("STANDSTILL_WORKING_DAYS", 8)
+# One-off bank holidays (ISO dates, comma-separated) on top of the standing England and Wales rules.
+EXTRA_BANK_HOLIDAYS = [date.fromisoformat(day) for day in env_list("EXTRA_BANK_HOLIDAYS")]
 
 LOGGING = {
     "version": 1,

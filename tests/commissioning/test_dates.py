@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from commissioning.dates import Quarter, add_working_days, deadline_on, financial_year_of
+from commissioning.dates import Quarter, add_working_days, bank_holidays, deadline_on, easter_sunday, financial_year_of
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,44 @@ def test_working_days_skip_weekends_and_holidays():
     assert add_working_days(friday, 1) == date(2026, 12, 21)
     holidays = frozenset({date(2026, 12, 25), date(2026, 12, 28)})
     assert add_working_days(date(2026, 12, 22), 8, holidays) == date(2027, 1, 5)
+
+
+# England and Wales bank holidays as published on GOV.UK for these years.
+PUBLISHED = {
+    2022: ["01-03", "04-15", "04-18", "05-02", "06-02", "06-03", "08-29", "09-19", "12-26", "12-27"],
+    2025: ["01-01", "04-18", "04-21", "05-05", "05-26", "08-25", "12-25", "12-26"],
+    2026: ["01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28"],
+    2027: ["01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28"],
+    2028: ["01-03", "04-14", "04-17", "05-01", "05-29", "08-28", "12-25", "12-26"],
+}
+# 2022's one-off days: the Platinum Jubilee (the spring holiday moved to 2 June, plus 3 June) and the
+# State Funeral of Queen Elizabeth II. The rules give the usual last Monday of May instead.
+ONE_OFFS_2022 = ["2022-06-02", "2022-06-03", "2022-09-19"]
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027, 2028])
+def test_bank_holidays_follow_the_published_england_and_wales_dates(year):
+    assert bank_holidays(year) == {date.fromisoformat(f"{year}-{day}") for day in PUBLISHED[year]}
+
+
+def test_one_off_bank_holidays_come_from_the_setting(settings):
+    settings.EXTRA_BANK_HOLIDAYS = [date.fromisoformat(day) for day in ONE_OFFS_2022]
+    expected = {date.fromisoformat(f"2022-{day}") for day in PUBLISHED[2022]} | {date(2022, 5, 30)}
+    assert bank_holidays(2022) == expected
+
+
+def test_easter():
+    assert [easter_sunday(y) for y in (2024, 2025, 2026, 2027)] == [
+        date(2024, 3, 31),
+        date(2025, 4, 20),
+        date(2026, 4, 5),
+        date(2027, 3, 28),
+    ]
+
+
+def test_the_standstill_skips_christmas_and_new_year_bank_holidays():
+    # Decided on Tuesday 22 December 2026: Christmas (Friday), Boxing Day's substitute (Monday 28)
+    # and New Year's Day (Friday) are not working days, so eight working days end on 6 January 2027.
+    assert add_working_days(date(2026, 12, 22), 8) == date(2027, 1, 6)
+    # Over Easter 2027: Good Friday 26 March and Easter Monday 29 March are skipped.
+    assert add_working_days(date(2027, 3, 24), 3) == date(2027, 3, 31)
