@@ -17,21 +17,15 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.documents import request_document
 from commissioning.models import Authority, User
+from commissioning.reports import register_report
 from commissioning.rules import is_officer
 
 from . import selectors
 from .models import Contract, Extension, ExtensionOption, Variation, long_date, months_before
 
 PANEL_REPORT = "panel_report"
-
-try:  # The shared PDF mechanism; the web page works without it.
-    from commissioning import documents as _documents
-    from commissioning import reports as _registry
-except ImportError:  # pragma: no cover - only while the shared mechanism is not installed
-    _documents = _registry = None
-
-PDF_AVAILABLE = _registry is not None and hasattr(_registry, "register_report")
 
 
 def panel_report_context(*, authority: Authority | None, as_of: date) -> dict[str, Any]:
@@ -117,9 +111,7 @@ def _officers(user: User, target) -> bool:
 
 def request_panel_report(*, by: User, authority: Authority | None, as_of: date):
     """Queue the PDF; it is produced by the `generate_document` task and downloaded when ready."""
-    if not PDF_AVAILABLE:
-        raise RuntimeError("The PDF document mechanism is not installed.")
-    return _documents.request_document(kind=PANEL_REPORT, params=_params(authority, as_of), by=by)
+    return request_document(kind=PANEL_REPORT, params=_params(authority, as_of), by=by)
 
 
 def document_url(document) -> str:
@@ -127,12 +119,11 @@ def document_url(document) -> str:
 
 
 def register() -> None:
-    if PDF_AVAILABLE:
-        _registry.register_report(
-            PANEL_REPORT,
-            title=_title,
-            template="contracts/pdf/panel_report.html",
-            build_context=build_context,
-            can_request=_officers,
-            can_view=_officers,
-        )
+    register_report(
+        PANEL_REPORT,
+        title=_title,
+        template="contracts/pdf/panel_report.html",
+        build_context=build_context,
+        can_request=_officers,
+        can_view=_officers,
+    )

@@ -286,7 +286,6 @@ def panel_report(request: HttpRequest) -> HttpResponse:
         {
             **context,
             "authorities": Authority.objects.filter(contracts__isnull=False).distinct().order_by("name"),
-            "pdf_available": reports.PDF_AVAILABLE,
         },
     )
 
@@ -295,9 +294,6 @@ def panel_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_panel_report(request: HttpRequest) -> HttpResponse:
     """Queue the PDF of the Panel report (produced in the background)."""
-    if not reports.PDF_AVAILABLE:
-        messages.error(request, "PDF reports cannot be produced yet. Use this page, or print it")
-        return redirect("contracts:panel_report")
     authority = Authority.objects.filter(pk=request.POST.get("authority") or 0).first()
     try:
         as_of = date.fromisoformat(request.POST.get("as_of", ""))

@@ -76,7 +76,6 @@ def test_the_report_page_for_officers(client, officer, west_yorkshire):
 def test_the_report_is_produced_as_a_real_pdf(
     client, officer, west_yorkshire, django_capture_on_commit_callbacks, tmp_path
 ):
-    assert reports.PDF_AVAILABLE
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
