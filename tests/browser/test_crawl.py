@@ -142,7 +142,13 @@ def site(crawl_database, tmp_path_factory):
     pytest-django's transactional tests are, so that nothing leaks into other tests."""
     from pytest_django.live_server_helper import LiveServer
 
+    from commissioning.celery import app
+
     media = tmp_path_factory.mktemp("crawl-media")
+    # The demo's PDFs are made in this process, into this module's media folder. When the session's
+    # real worker runs (the PostgreSQL run of CI), it would make them into its own folder instead.
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
     with override_settings(MEDIA_ROOT=media):
         try:
             with override_settings(DEBUG=True):
@@ -156,6 +162,7 @@ def site(crawl_database, tmp_path_factory):
                 server.stop()
         finally:
             call_command("flush", interactive=False, verbosity=0)
+            app.conf.task_always_eager = eager
 
 
 @pytest.fixture(scope="module")
