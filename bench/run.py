@@ -241,6 +241,28 @@ def measure_imports(world: dict) -> list[dict]:
     return rows
 
 
+def ensure_database() -> None:
+    """Create the benchmark's own PostgreSQL database when it does not exist yet (SQLite makes its file)."""
+    config = settings.DATABASES["default"]
+    if "postgresql" not in config["ENGINE"]:
+        return
+    import psycopg
+    from psycopg import sql
+
+    params = {
+        "dbname": "postgres",
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+        if not exists:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+            print(f"Created the database {config['NAME']}")
+
+
 def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
     print(f"\n{title}")
     widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
@@ -253,6 +275,7 @@ def main() -> int:
     from bench.build import build, existing
 
     print(f"Database: {settings.DATABASES['default']['ENGINE']} {settings.DATABASES['default']['NAME']}")
+    ensure_database()
     call_command("migrate", verbosity=0, interactive=False)
     start = time.perf_counter()
     world = existing() if REUSE else None
