@@ -11,7 +11,7 @@ psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$DB\"" >/dev/n
 psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$DB\"" >/dev/null
 $BIN/python manage.py migrate --no-input -v 0
 $BIN/python -u -m bench.loadtest_setup
-$BIN/gunicorn commissioning.wsgi:application --bind 127.0.0.1:$PORT --workers 4 --threads 4 \
+$BIN/gunicorn commissioning.wsgi:application --bind 127.0.0.1:$PORT --workers ${LOADTEST_WORKERS:-4} --threads ${LOADTEST_THREADS:-4} \
   --worker-class gthread --timeout 60 --log-level warning --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null || true' EXIT
