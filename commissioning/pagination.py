@@ -18,13 +18,6 @@ def paginate(request: HttpRequest, items, per_page: int = PER_PAGE) -> Page:
         return paginator.page(paginator.num_pages)
 
 
-def page_query(request: HttpRequest, number: int) -> str:
-    """The current query string with another page number, keeping filters."""
-    query = request.GET.copy()
-    query["page"] = number
-    return query.urlencode()
-
-
 def filters_query(request: HttpRequest) -> str:
     """The current filters without the page number: what an export of the whole filtered list needs."""
     query = request.GET.copy()

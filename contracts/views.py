@@ -7,7 +7,6 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,13 +16,12 @@ from django.views.decorators.http import require_POST
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.models import Authority
+from commissioning.pagination import paginate
 
 from . import reports, selectors, services
 from .forms import ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
 from .models import extended_end, long_date
 from .services import ContractRuleError
-
-REGISTER_PAGE_SIZE = 50
 
 
 def _as_of(request: HttpRequest) -> date:
@@ -52,9 +50,7 @@ def officer_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices())
     filters = selectors.RegisterFilters(**form.filters()) if request.GET else selectors.RegisterFilters()
-    page = Paginator(selectors.register(filters, today=today), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, selectors.register(filters, today=today))
     return render(
         request,
         "contracts/officer/register.html",
@@ -64,7 +60,6 @@ def officer_register(request: HttpRequest) -> HttpResponse:
             "contracts": page.object_list,
             "today": today,
             "year_label": financial_year_label(financial_year_of(today)),
-            "query": query.urlencode(),
             "filtered": any(filters.__dict__.values()),
         },
     )

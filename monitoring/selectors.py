@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -269,18 +269,14 @@ COUNTED = [NOT_STARTED, Status.DRAFT, Status.SUBMITTED, Status.RESUBMITTED, Stat
 COUNTED_TIMELINESS = [Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE, Timeliness.NOT_DUE]
 
 
-def _tally(states: Iterable[tuple[str, str]], times: int = 1) -> dict[str, int]:
+def _tally(states: Mapping[tuple[str, str], int]) -> dict[str, int]:
+    """Counts by status and by timeliness from how many returns are in each (status, timeliness)."""
     counts = dict.fromkeys([*COUNTED, *COUNTED_TIMELINESS], 0)
-    for status, on_time in states:
-        counts[status] += times
-        counts[on_time] += times
+    for (status, on_time), number in states.items():
+        counts[status] += number
+        counts[on_time] += number
     counts["total"] = sum(counts[s] for s in COUNTED)
     return counts
-
-
-def _add(total: dict[str, int], more: dict[str, int]) -> None:
-    for key, value in more.items():
-        total[key] = total.get(key, 0) + value
 
 
 def _timeliness_in_sql(today: date, due_dates: Iterable[date]) -> Case:
@@ -346,15 +342,17 @@ def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
         )
     due = period.due_on if period is not None else quarter.return_due
     unsent = Timeliness.OVERDUE if today > due else Timeliness.NOT_DUE
+    by_lot: dict[int | None, Counter] = defaultdict(Counter)
+    for row in returns_by_lot:
+        by_lot[row["contract__lot_id"]][(row["status"], row["on_time"])] += row["n"]
+    everything: Counter = Counter()
     groups: dict[str, dict[str, int]] = {}
     for lot_id, (label, count) in contracts_by_lot.items():
-        started = [row for row in returns_by_lot if row["contract__lot_id"] == lot_id]
-        groups[label] = _tally([(NOT_STARTED, unsent)], times=count - sum(row["n"] for row in started))
-        for row in started:
-            _add(groups[label], _tally([(row["status"], row["on_time"])], times=row["n"]))
-    counts = _tally([])
-    for group in groups.values():
-        _add(counts, group)
+        states = by_lot[lot_id]
+        states[(NOT_STARTED, unsent)] += count - sum(states.values())  # in force, no return yet
+        everything.update(states)
+        groups[label] = _tally(states)
+    counts = _tally(everything)
 
     rows = in_force.select_related("supplier", "lot__framework").order_by("supplier__legal_name", "reference", "pk")
     return Dashboard(
@@ -926,5 +924,5 @@ def lot_summary(*, lot: Lot, quarter: Quarter, today: date) -> dict:
         "groups": group_by_question(indicators),
         "columns": columns,
         "combined": {code: c.text(next(i for i in indicators if i.code == code)) for code, c in combined.items()},
-        "counts": _tally((column.slot.status, column.slot.timeliness) for column in columns),
+        "counts": _tally(Counter((column.slot.status, column.slot.timeliness) for column in columns)),
     }
