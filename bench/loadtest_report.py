@@ -37,9 +37,12 @@ def main() -> int:
     server_errors = sum(int(f["Occurrences"]) for f in failures if "50" in f["Error"][:40])
     total = stats["Aggregated"]
     submit = stats.get("submit", {})
+    requests, per_second = int(total["Request Count"]), float(total["Requests/s"])
     report = {
+        "think_seconds": os.environ.get("LOADTEST_THINK", "2-4"),
         "providers": len(contracts),
-        "requests": int(total["Request Count"]),
+        "seconds_of_load": round(requests / per_second, 1) if per_second else None,
+        "requests": requests,
         "failures": int(total["Failure Count"]),
         "server_errors_5xx": server_errors,
         "returns_stored": returns.count(),

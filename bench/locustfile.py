@@ -1,10 +1,19 @@
-"""The deadline rush: each simulated provider makes three draft saves, a submit and a repeated submit
-of its quarterly return. 100 run at a time until all 300 are done. Loopback only."""
+"""The deadline rush: 300 providers, 100 at a time, each opens its quarterly return, makes three draft
+saves, submits and submits again, all within the last 60 seconds before the deadline. Loopback only.
+
+Between steps each provider pauses for a random think time (LOADTEST_THINK, seconds, "2-4" by
+default), so the 300 providers' work spreads over the 60-second window as the scenario describes.
+LOADTEST_THINK=0 removes the pauses: a stress test in which 100 users send requests back to back,
+whose latency then measures the server's throughput rather than the rush.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
+import time
 from pathlib import Path
 
 from locust import HttpUser, constant, events, task
@@ -15,13 +24,25 @@ QUEUE = list(DATA["users"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def _think_range(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    return float(low), float(high or low)
+
+
+THINK = _think_range(os.environ.get("LOADTEST_THINK", "2-4"))
+
+
 @events.test_start.add_listener
 def _announce(environment, **kwargs):
-    print(f"{len(QUEUE)} providers queued")
+    print(f"{len(QUEUE)} providers queued; think time {THINK[0]:g} to {THINK[1]:g} s between steps")
 
 
 class Provider(HttpUser):
     wait_time = constant(0)
+
+    def think(self) -> None:
+        if THINK[1] > 0:
+            time.sleep(random.uniform(*THINK))  # gevent-patched: yields to the other users
 
     @task
     def rush(self):
@@ -30,23 +51,18 @@ class Provider(HttpUser):
         me = QUEUE.pop()
         self.client.cookies.clear()
         self.client.cookies.set(DATA["session_cookie_name"], me["cookie"])
-        page = self.client.get(me["url"], name="open return")
-        match = CSRF.search(page.text)
-        if not match:
-            page.failure if hasattr(page, "failure") else None
-            return
+        with self.client.get(me["url"], name="open return", catch_response=True) as page:
+            match = CSRF.search(page.text)
+            if not match:
+                page.failure("the return form has no CSRF token")
+                return
         token = match.group(1)
-        for _ in range(3):
+        steps = [("save", "save draft")] * 3 + [("submit", "submit"), ("submit", "repeated submit")]
+        for action, name in steps:
+            self.think()
             self.client.post(
                 me["url"],
-                data={**me["form"], "csrfmiddlewaretoken": token, "action": "save"},
-                headers={"Referer": self.host + me["url"]},
-                name="save draft",
-            )
-        for name in ("submit", "repeated submit"):
-            self.client.post(
-                me["url"],
-                data={**me["form"], "csrfmiddlewaretoken": token, "action": "submit"},
+                data={**me["form"], "csrfmiddlewaretoken": token, "action": action},
                 headers={"Referer": self.host + me["url"]},
                 name=name,
             )
