@@ -11,7 +11,7 @@ STAGES = [
     ),
     ("Suppliers", ["supplier", "accreditation", "supplierdocument", "invitation"]),
     ("Selection", ["application", "clarification", "evaluationassignment", "appointment"]),
-    ("Award", ["competition", "tender", "award", "directaward", "clarificationquestion"]),
+    ("Award", ["competition", "tender", "award", "noaward", "directaward", "clarificationquestion"]),
     ("Contracts", ["contract", "contractmeeting", "variation", "extensionoption", "socialvalueproposal", "milestone"]),
     ("Monitoring", ["kpitemplate", "returnperiod", "quarterlyreturn"]),
     ("Records and background work", ["auditevent", "notification", "reminderrule", "generateddocument"]),

@@ -27,6 +27,7 @@ from .award_models import (
     CompetitionInvitation,
     CompetitionLot,
     DirectAward,
+    NoAward,
     Tender,
 )
 from .award_selectors import RECEIVED
@@ -207,6 +208,15 @@ class AwardAdmin(ReadOnlyAdmin):
     @admin.display(description="winner")
     def winner(self, obj: Award) -> str:
         return obj.tender.supplier.legal_name
+
+
+@admin.register(NoAward)
+class NoAwardAdmin(ReadOnlyAdmin):
+    list_display = ["competition", "lot", "decided_by", "decided_at"]
+    list_select_related = ["competition", "lot", "decided_by"]
+    search_fields = ["competition__reference"]
+    fields = ["competition", "lot", "reasons", "decided_by", "decided_at"]
+    readonly_fields = fields
 
 
 @admin.register(DirectAward)

@@ -478,6 +478,15 @@ class ReasonForm(GDSFormMixin, forms.Form):
     )
 
 
+class NoAwardForm(GDSFormMixin, forms.Form):
+    reasons = forms.CharField(
+        label="Why will this lot not be awarded?",
+        help_text="Each bidder on the lot is sent these reasons. The other lots are not affected.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give the reasons for not awarding the lot"},
+    )
+
+
 class AssignEvaluatorsForm(GDSFormMixin, forms.Form):
     evaluators = forms.ModelMultipleChoiceField(
         label="Evaluators",

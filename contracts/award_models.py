@@ -40,6 +40,7 @@ __all__ = [
     "DirectAwardModeratedScore",
     "DirectAwardScore",
     "Justification",
+    "NoAward",
     "Tender",
     "TenderAnswer",
     "TenderAssignment",
@@ -613,6 +614,25 @@ class Award(models.Model):
 
     def standstill_over(self, today: date) -> bool:
         return self.standstill_ends_on is None or today > self.standstill_ends_on
+
+
+class NoAward(models.Model):
+    """The decision not to award a lot: no response was good enough, or none was affordable. Its
+    bidders are told why, and the competition's other lots go on to their awards."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="no_awards")
+    lot = models.OneToOneField(CompetitionLot, on_delete=models.PROTECT, related_name="no_award")
+    reasons = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["competition", "lot__number"]
+        verbose_name = "lot not awarded"
+        verbose_name_plural = "lots not awarded"
+
+    def __str__(self) -> str:
+        return f"No award of {self.competition.reference} lot {self.lot.number}"
 
 
 class Justification(models.TextChoices):

@@ -21,6 +21,7 @@ officers_manage(
     "competition",
     "tender",
     "award",
+    "noaward",
     "directaward",
     "clarificationquestion",
     "competitioninvitation",

@@ -31,6 +31,7 @@ from .award_models import (
     DirectAward,
     DirectAwardAssignment,
     DirectAwardScore,
+    NoAward,
     Tender,
     TenderAssignment,
     TenderModeratedScore,
@@ -427,6 +428,13 @@ def lot_results(lot: CompetitionLot) -> list[TenderResult]:
     for result in results:
         result.rank = 1 + sum(1 for other in results if other.total > result.total)
     return results
+
+
+def no_awards_for(competition: Competition) -> dict[int, NoAward]:
+    return {
+        decision.lot_id: decision
+        for decision in NoAward.objects.filter(competition=competition).select_related("decided_by")
+    }
 
 
 def awards_for(competition: Competition) -> dict[int, Award]:

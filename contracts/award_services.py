@@ -53,6 +53,7 @@ from .award_models import (
     DirectAwardModeratedScore,
     DirectAwardScore,
     Justification,
+    NoAward,
     Tender,
     TenderAnswer,
     TenderAssignment,
@@ -1320,6 +1321,8 @@ def decide_award(
         raise AwardRuleError("Award once every opened response has been scored and moderated.")
     if Award.objects.filter(lot=lot).exists():
         raise AwardRuleError(f"{lot} has already been awarded.")
+    if NoAward.objects.filter(lot=lot).exists():
+        raise AwardRuleError(f"{lot} has been recorded as not awarded.")
     if tender.lot_id != lot.pk:
         raise _field_error("tender", "That response is not for this lot")
     results = selectors.lot_results(lot)
@@ -1400,13 +1403,76 @@ def decide_award(
             url=reverse("awards:provider_tender", args=[result.tender.pk]),
             action="Read your assessment summary",
         )
-    awarded_lots = set(Award.objects.filter(competition=competition).values_list("lot_id", flat=True))
-    lots_to_award = set(
+    _settle_if_every_lot_decided(competition, by=by)
+    return award
+
+
+def _settle_if_every_lot_decided(competition: Competition, *, by: User) -> None:
+    """Once every lot with scored responses is awarded or not awarded, the competition moves on: to
+    its standstill when at least one lot was awarded, otherwise it ends as cancelled."""
+    if competition.status != Status.EVALUATED:
+        return
+    awarded = set(Award.objects.filter(competition=competition).values_list("lot_id", flat=True))
+    not_awarded = set(NoAward.objects.filter(competition=competition).values_list("lot_id", flat=True))
+    to_decide = set(
         Tender.objects.filter(competition=competition, status__in=Tender.IN_EVALUATION).values_list("lot_id", flat=True)
     )
-    if competition.status == Status.EVALUATED and lots_to_award <= awarded_lots:
+    if not to_decide <= awarded | not_awarded:
+        return
+    if awarded:
         _move(competition, Status.AWARDED, by=by)
-    return award
+        return
+    competition.cancelled_at = timezone.now()
+    competition.cancelled_by = by
+    competition.cancellation_reason = "No lot was awarded."
+    _move(competition, Status.CANCELLED, by=by, data={"reason": competition.cancellation_reason})
+
+
+@transaction.atomic
+def decide_no_award(*, lot: CompetitionLot, reasons: str, by: User, now: datetime | None = None) -> NoAward:
+    """Record that a lot will not be awarded, and why: for example no response met the quality
+    threshold, or every price was beyond the budget. Its bidders are told the reasons by email."""
+    now = _now(now)
+    competition = _lock(lot.competition)
+    _require_officer(competition, by)
+    if competition.status not in {Status.EVALUATED, Status.AWARDED}:
+        raise AwardRuleError("Decide on a lot once every opened response has been scored and moderated.")
+    if Award.objects.filter(lot=lot).exists():
+        raise AwardRuleError(f"{lot} has already been awarded.")
+    if NoAward.objects.filter(lot=lot).exists():
+        raise AwardRuleError(f"{lot} has already been recorded as not awarded.")
+    if not reasons.strip():
+        raise _field_error("reasons", "Give the reasons for not awarding the lot")
+    tenders = list(
+        Tender.objects.filter(lot=lot, status__in=Tender.IN_EVALUATION).select_related("supplier").order_by("pk")
+    )
+    if not tenders:
+        raise AwardRuleError(f"{lot} has no opened responses to decide on.")
+    decision = NoAward.objects.create(
+        competition=competition, lot=lot, reasons=reasons.strip(), decided_by=by, decided_at=now
+    )
+    for tender in tenders:
+        tender.status = TenderStatus.UNSUCCESSFUL
+        tender.save(update_fields=["status", "updated_at"])
+    record(
+        "competition.lot_not_awarded",
+        by=by,
+        obj=competition,
+        data={"lot": lot.number, "reasons": decision.reasons, "bidders": [t.supplier.legal_name for t in tenders]},
+    )
+    for tender in tenders:
+        _notice(
+            to=_emails_of_suppliers([tender.supplier_id]),
+            subject=f"Outcome of your response: {competition.title}",
+            message=(
+                f"{lot} of {competition.reference} will not be awarded, so your response was not successful. "
+                f"The reasons: {decision.reasons}"
+            ),
+            url=reverse("awards:provider_tender", args=[tender.pk]),
+            action="Read your response",
+        )
+    _settle_if_every_lot_decided(competition, by=by)
+    return decision
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ urlpatterns = [
     path("officer/competitions/<int:pk>/open/", views.open_responses, name="open_responses"),
     path("officer/competitions/<int:pk>/evaluators/", views.assign_evaluators, name="assign_evaluators"),
     path("officer/competitions/<int:pk>/lots/<int:lot_pk>/award/", views.award_lot, name="award_lot"),
+    path("officer/competitions/<int:pk>/lots/<int:lot_pk>/no-award/", views.no_award_lot, name="no_award_lot"),
     path("officer/awards/<int:pk>/contract/", views.create_contract, name="create_contract"),
     path("officer/responses/<int:pk>/", views.officer_tender, name="officer_tender"),
     path("officer/responses/<int:pk>/files/<int:document_pk>/", views.officer_tender_file, name="officer_tender_file"),

@@ -34,6 +34,7 @@ from .award_forms import (
     DirectAwardForm,
     LotsForm,
     MoveClosingForm,
+    NoAwardForm,
     QuestionForm,
     ReasonForm,
     TenderForm,
@@ -47,6 +48,7 @@ from .award_models import (
     DirectAward,
     DirectAwardModeratedScore,
     DirectAwardScore,
+    NoAward,
     Tender,
     TenderAssignment,
     TenderDocument,
@@ -284,6 +286,7 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
             "lot_results": [(lot, results.get(lot.pk, [])) for lot in lots],
             "assignments": assignments,
             "awards": selectors.awards_for(competition),
+            "no_awards": selectors.no_awards_for(competition),
             "is_owner": competition.owner_id == request.user.pk,
             "crumbs": _crumbs((competition.reference, None)),
         },
@@ -625,6 +628,34 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
                 (competition.reference, reverse("awards:officer_competition", args=[pk])), (f"Award {lot}", None)
             ),
         },
+    )
+
+
+@permission_required(RUN)
+def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
+    competition = _officer_competition(request, pk)
+    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    form = NoAwardForm(request.POST or None)
+    form.fields["reasons"].label = f"Why will {lot} not be awarded?"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_no_award(lot=lot, reasons=form.cleaned_data["reasons"], by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{lot} will not be awarded. Its bidders have been told why.")
+            return redirect("awards:officer_competition", competition.pk)
+    back = reverse("awards:officer_competition", args=[pk])
+    return _simple_form(
+        request,
+        form,
+        title=f"Do not award {lot}",
+        caption=competition.reference,
+        button="Record that the lot is not awarded",
+        warning=True,
+        intro="Every response to this lot becomes unsuccessful. This cannot be undone.",
+        crumbs=_crumbs((competition.reference, back), (f"Do not award {lot}", None)),
+        cancel_url=back,
     )
 
 
@@ -1224,6 +1255,7 @@ def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
         award = tender.lot.award
     except ObjectDoesNotExist:
         award = None
+    no_award = NoAward.objects.filter(lot=tender.lot_id).first() if award is None else None
     return render(
         request,
         T + "provider/tender.html",
@@ -1233,6 +1265,7 @@ def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
             **_tender_content(tender),
             "open": competition.is_open(),
             "award": award,
+            "no_award": no_award,
             "summary": _summaries_for(tender).first() if award else None,
             "crumbs": _provider_crumbs(competition, (f"Your response: {tender.lot}", None)),
         },

@@ -19,7 +19,7 @@ from contracts.award_demo import SECOND_OFFICER
 from contracts.award_models import Competition, DirectAward, Tender
 from suppliers.models import Supplier
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
-from tests.factories.awards import close_now, complete_tender, make_competition
+from tests.factories.awards import close_now, complete_tender, evaluate_all, make_competition, open_competition
 from tests.factories.frameworks import make_appointment, make_framework, make_lot
 
 
@@ -363,6 +363,36 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
     check(page)
     page.get_by_role("link", name="Your assessment summary (PDF)").click()
     expect(page.locator("main")).to_contain_text("Assessment summary")
+    check(page)
+
+
+def test_the_officer_records_a_lot_as_not_awarded_and_a_bidder_reads_why(page, award_world):
+    w = award_world
+    competition = published(w)
+    complete_tender(competition, w["provider"], price="80000")
+    arden = complete_tender(competition, w["provider2"], price="72000")
+    open_competition(competition, w["officer"], w["officer2"])
+    evaluate_all(competition, w["officer"], [w["evaluator"], w["officer2"]])
+
+    sign_in(page, "officer@demo.test")
+    page.goto(f"/officer/competitions/{competition.pk}/")
+    page.get_by_role("link", name="Do not award Lot 1").click()
+    check(page)
+    page.get_by_role("button", name="Record that the lot is not awarded").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reasons for not awarding the lot")
+    check(page)
+    page.get_by_label("Why will Lot 1").fill("Neither response reached the quality threshold of 60 points.")
+    page.get_by_role("button", name="Record that the lot is not awarded").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("will not be awarded")
+    expect(page.locator("main")).to_contain_text("Not awarded: recorded by")
+    check(page)
+    assert Competition.objects.get(pk=competition.pk).status == Competition.Status.CANCELLED
+    sign_out(page)
+
+    sign_in(page, "provider2@demo.test")
+    page.goto(f"/provider/responses/{arden.pk}/")
+    expect(page.locator("main")).to_contain_text("will not be awarded, so your response was not successful")
+    expect(page.locator("main")).to_contain_text("quality threshold of 60 points")
     check(page)
 
 

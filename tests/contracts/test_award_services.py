@@ -25,6 +25,7 @@ from contracts.award_models import (
     CompetitionInvitation,
     DirectAward,
     Justification,
+    NoAward,
     Tender,
     TenderScore,
     TenderVersion,
@@ -850,6 +851,106 @@ class TestEvaluationAndAward:
                 lot=competition.lots.get(), tender=tender, reasons="x", skip_standstill_reason="Hurry", by=setup.officer
             )
         assert not Award.objects.exists()
+
+
+# --- Lots not awarded ----------------------------------------------------------------------------------------
+
+
+class TestNoAward:
+    def _evaluated_mini(self, setup):
+        competition = make_published_mini(setup)
+        first = complete_tender(competition, setup.providers[0], price="40000")
+        second = complete_tender(competition, setup.providers[1], price="50000")
+        open_competition(competition, setup.officer, setup.officer2)
+        evaluate_all(competition, setup.officer, setup.evaluators)
+        return competition, [first, second]
+
+    def _evaluated_eoi(self, setup):
+        """Seed 002 with responses to Lot 1 (two bidders) and Lot 3 (one), scored and moderated."""
+        eoi = make_seed_002_eoi(by=setup.officer)
+        lot_1 = [complete_tender(eoi, p, lot_number=1, price="300000") for p in setup.providers[:2]]
+        lot_3 = complete_tender(eoi, setup.providers[0], lot_number=3, price="400000")
+        open_competition(eoi, setup.officer, setup.officer2)
+        evaluate_all(eoi, setup.officer, setup.evaluators)
+        assert eoi.status == Competition.Status.EVALUATED
+        return eoi, lot_1, lot_3
+
+    def test_the_bidders_are_told_why_and_a_competition_with_no_lot_awarded_ends_cancelled(
+        self, setup, django_capture_on_commit_callbacks
+    ):
+        competition, tenders = self._evaluated_mini(setup)
+        lot = competition.lots.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            decision = services.decide_no_award(
+                lot=lot, reasons="  Neither response met the quality threshold of 60 points.  ", by=setup.officer
+            )
+        assert decision.reasons == "Neither response met the quality threshold of 60 points."
+        assert decision.decided_by == setup.officer and decision.lot == lot
+        assert {Tender.objects.get(pk=t.pk).status for t in tenders} == {Tender.Status.UNSUCCESSFUL}
+        competition.refresh_from_db()
+        assert competition.status == Competition.Status.CANCELLED
+        assert competition.cancellation_reason == "No lot was awarded." and competition.cancelled_by == setup.officer
+        assert actions(competition)[-2:] == ["competition.lot_not_awarded", "competition.cancelled"]
+        event = AuditEvent.objects.get(action="competition.lot_not_awarded")
+        assert event.data["lot"] == 1 and set(event.data["bidders"]) == {s.legal_name for s in setup.suppliers}
+        outcomes = [m for m in mail.outbox if m.subject.startswith("Outcome")]
+        assert {m.to[0] for m in outcomes} == {p.email for p in setup.providers}
+        assert all("quality threshold of 60 points" in m.body for m in outcomes)
+        assert not Award.objects.exists()
+
+    def test_the_reasons_are_required_and_nothing_changes_without_them(self, setup):
+        competition, tenders = self._evaluated_mini(setup)
+        with pytest.raises(AwardRuleError) as error:
+            services.decide_no_award(lot=competition.lots.get(), reasons="   ", by=setup.officer)
+        assert error.value.message_dict == {"reasons": ["Give the reasons for not awarding the lot"]}
+        assert not NoAward.objects.exists()
+        assert {Tender.objects.get(pk=t.pk).status for t in tenders} == {Tender.Status.SCORED}
+
+    def test_only_once_the_responses_are_evaluated(self, setup):
+        competition = make_published_mini(setup)
+        complete_tender(competition, setup.providers[0])
+        open_competition(competition, setup.officer, setup.officer2)
+        assert competition.status == Competition.Status.CLOSED
+        with pytest.raises(AwardRuleError, match="once every opened response has been scored"):
+            services.decide_no_award(lot=competition.lots.get(), reasons="Too dear", by=setup.officer)
+
+    def test_officers_of_another_authority_and_evaluators_are_refused(self, setup):
+        competition, _ = self._evaluated_mini(setup)
+        for user in (make_user(User.Role.OFFICER), setup.evaluators[0]):
+            with pytest.raises(PermissionDenied):
+                services.decide_no_award(lot=competition.lots.get(), reasons="Too dear", by=user)
+        assert not NoAward.objects.exists()
+
+    def test_an_awarded_lot_cannot_then_be_not_awarded(self, setup):
+        competition, tenders = self._evaluated_mini(setup)
+        winner = lot_results(competition.lots.get())[0].tender
+        services.decide_award(lot=competition.lots.get(), tender=winner, reasons="Best", by=setup.officer)
+        with pytest.raises(AwardRuleError, match="already been awarded"):
+            services.decide_no_award(lot=competition.lots.get(), reasons="Changed our mind", by=setup.officer)
+
+    def test_one_lot_not_awarded_lets_the_others_go_on_to_award_and_contract(self, setup):
+        eoi, lot_1_tenders, lot_3_tender = self._evaluated_eoi(setup)
+        lot_1, lot_3 = eoi.lots.get(number=1), eoi.lots.get(number=3)
+        services.decide_no_award(lot=lot_1, reasons="Both bids exceed the Lot 1 budget.", by=setup.officer)
+        eoi.refresh_from_db()
+        assert eoi.status == Competition.Status.EVALUATED  # Lot 3 is still to decide
+        with pytest.raises(AwardRuleError, match="already been recorded as not awarded"):
+            services.decide_no_award(lot=lot_1, reasons="Again", by=setup.officer)
+        with pytest.raises(AwardRuleError, match="recorded as not awarded"):
+            services.decide_award(lot=lot_1, tender=lot_1_tenders[0], reasons="After all", by=setup.officer)
+        award = services.decide_award(lot=lot_3, tender=lot_3_tender, reasons="Only bid, good", by=setup.officer)
+        eoi.refresh_from_db()
+        assert eoi.status == Competition.Status.AWARDED
+        assert Tender.objects.get(pk=lot_3_tender.pk).status == Tender.Status.SUCCESSFUL
+        services.create_award_contract(
+            award=award,
+            reference="EOI-L3",
+            start_on=date(2026, 4, 1),
+            by=setup.officer,
+            today=award.standstill_ends_on + timedelta(days=1),
+        )
+        eoi.refresh_from_db()
+        assert eoi.status == Competition.Status.CONTRACTED
 
 
 # --- Direct awards --------------------------------------------------------------------------------------------

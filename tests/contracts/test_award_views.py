@@ -121,6 +121,7 @@ def pages(w) -> dict[str, tuple[str, str, str]]:
         "open_responses": (reverse("awards:open_responses", args=[live.pk]), OFFICER, "get"),
         "assign_evaluators": (reverse("awards:assign_evaluators", args=[done.pk]), OFFICER, "get"),
         "award_lot": (reverse("awards:award_lot", args=[done.pk, done.lots.get().pk]), OFFICER, "get"),
+        "no_award_lot": (reverse("awards:no_award_lot", args=[done.pk, done.lots.get().pk]), OFFICER, "get"),
         "create_contract": (reverse("awards:create_contract", args=[w["award"].pk]), OFFICER, "get"),
         "officer_tender": (reverse("awards:officer_tender", args=[lost.pk]), OFFICER, "get"),
         "officer_tender_file": (
@@ -250,6 +251,7 @@ def test_officers_of_another_authority_get_404(client, world):
         "officer_tender",
         "officer_direct_award",
         "create_contract",
+        "no_award_lot",
     ]:
         url, _, _ = pages(world)[name]
         assert client.get(url).status_code == 404, name
@@ -527,3 +529,46 @@ def test_publishing_from_the_admin_goes_through_the_service(client, world):
     assert draft.invitations.count() == 2
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("is published, not a draft" in m for m in messages)
+
+
+def test_an_officer_records_a_lot_as_not_awarded_and_the_bidders_see_why(client):
+    setup = make_award_setup()
+    competition = make_published_mini(setup)
+    tenders = [complete_tender(competition, p) for p in setup.providers]
+    open_competition(competition, setup.officer, setup.officer2)
+    evaluate_all(competition, setup.officer, setup.evaluators)
+    lot = competition.lots.get()
+    url = reverse("awards:no_award_lot", args=[competition.pk, lot.pk])
+    page = reverse("awards:officer_competition", args=[competition.pk])
+    client.force_login(setup.officer)
+    assert f'href="{url}"' in client.get(page).content.decode()
+
+    response = client.post(url, {"reasons": ""})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in html and "govuk-error-summary" in html
+    assert html.count("Give the reasons for not awarding the lot") == 2  # summary and field
+
+    response = client.post(url, {"reasons": "Neither response met the quality threshold."})
+    assert response.status_code == 302 and response.url == page
+    html = client.get(page).content.decode()
+    assert "Not awarded: recorded by Olivia Owner" in html and f'href="{url}"' not in html
+    assert Competition.objects.get(pk=competition.pk).status == Competition.Status.CANCELLED
+
+    client.force_login(setup.providers[0])
+    html = client.get(reverse("awards:provider_tender", args=[tenders[0].pk])).content.decode()
+    assert "will not be awarded, so your response was not successful" in html
+    assert "Neither response met the quality threshold." in html
+
+
+def test_another_authoritys_officer_cannot_record_a_lot_as_not_awarded(client):
+    setup = make_award_setup()
+    competition = make_published_mini(setup)
+    complete_tender(competition, setup.providers[0])
+    open_competition(competition, setup.officer, setup.officer2)
+    evaluate_all(competition, setup.officer, setup.evaluators)
+    client.force_login(make_user(User.Role.OFFICER))
+    url = reverse("awards:no_award_lot", args=[competition.pk, competition.lots.get().pk])
+    assert client.post(url, {"reasons": "Not ours to decide"}).status_code == 404
+    client.force_login(setup.providers[0])
+    assert client.post(url, {"reasons": "Not ours to decide"}).status_code == 403
+    assert Competition.objects.get(pk=competition.pk).status == Competition.Status.EVALUATED

@@ -223,6 +223,7 @@ def _award_stage(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     return entries | {
         "awards:answer_question": ("officer", lambda: competition | {"question_pk": awarded.questions.first().pk}),
         "awards:award_lot": ("officer", lambda: competition | {"lot_pk": awarded.lots.first().pk}),
+        "awards:no_award_lot": ("officer", lambda: competition | {"lot_pk": awarded.lots.first().pk}),
         "awards:create_contract": ("officer", lambda: {"pk": awarded.awards.first().pk}),
         "awards:officer_tender": ("officer", lambda: tender),
         "awards:officer_tender_file": ("officer", lambda: tender | {"document_pk": won_file.pk}),
@@ -278,6 +279,7 @@ def _award_registry(a: dict) -> dict:
         "awards:open_responses": ("officer", lambda: {"pk": comp.pk}),
         "awards:assign_evaluators": ("officer", lambda: {"pk": comp.pk}),
         "awards:award_lot": ("officer", lambda: {"pk": comp.pk, "lot_pk": a["lot"].pk}),
+        "awards:no_award_lot": ("officer", lambda: {"pk": comp.pk, "lot_pk": a["lot"].pk}),
         "awards:create_contract": ("officer", lambda: {"pk": a["award"].pk}),
         "awards:officer_tender": ("officer", lambda: {"pk": tender.pk}),
         "awards:moderate_tender": ("officer", lambda: {"pk": tender.pk, "criterion_pk": a["criterion"].pk}),
