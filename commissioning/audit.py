@@ -50,8 +50,19 @@ def record(
         data=clean_data,
         ip_address=client_ip(request),
     )
-    transaction.on_commit(_seal_after_commit)
+    if not _seal_queued():
+        transaction.on_commit(_seal_after_commit)
     return event
+
+
+def _seal_queued() -> bool:
+    """Whether a seal is already queued at this level of the transaction: one sealing seals all of
+    the transaction's events. Only a hook registered under the same savepoints counts, because a
+    rollback drops a hook exactly when it drops the events written beside it."""
+    current = set(connection.savepoint_ids)
+    return any(
+        hook is _seal_after_commit and savepoints == current for savepoints, hook, *_ in connection.run_on_commit
+    )
 
 
 def _seal_after_commit() -> None:
@@ -70,12 +81,14 @@ def seal_pending(batch_size: int = 500, *, wait: bool = True) -> int:
     """
     sealed = 0
     table = AuditEvent._meta.db_table
-    AuditChainHead.objects.get_or_create(pk=1)
     while AuditEvent.objects.filter(seq__isnull=True).exists():  # no lock taken when there is nothing to do
         with transaction.atomic():
             head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
             if head is None:
-                return sealed  # another sealer holds the chain
+                if AuditChainHead.objects.filter(pk=1).exists():
+                    return sealed  # another sealer holds the chain
+                AuditChainHead.objects.get_or_create(pk=1)  # the first event ever: start the chain
+                continue
             events = list(AuditEvent.objects.filter(seq__isnull=True).order_by("pk")[:batch_size])
             with connection.cursor() as cursor:
                 for event in events:

@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from commissioning.audit import record, seal_pending, verify_chain
-from commissioning.models import AuditEvent
+from commissioning.models import AuditChainHead, AuditEvent
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,32 @@ def test_sealing_after_a_commit_does_not_queue_behind_another_sealer():
     assert event.seq is not None
     checked, broken = verify_chain()
     assert broken is None and checked == AuditEvent.objects.count()
+
+
+def test_a_transaction_seals_all_its_events_once_when_it_commits(officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        events = [record(f"test.event_{n}", by=officer) for n in range(3)]
+    assert len(callbacks) == 1
+    assert sorted(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).values_list("seq", flat=True)) == [1, 2, 3]
+
+
+def test_an_event_after_a_rolled_back_savepoint_is_still_sealed(officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                record("test.undone", by=officer)
+                raise RuntimeError("roll back the savepoint, and the seal registered inside it")
+        except RuntimeError:
+            pass
+        kept = record("test.kept", by=officer)
+    kept.refresh_from_db()
+    assert kept.seq == 1 and not AuditEvent.objects.filter(action="test.undone").exists()
+
+
+def test_the_first_event_ever_starts_the_chain(officer):
+    AuditChainHead.objects.all().delete()
+    event = record("test.first_ever", by=officer)
+    assert seal_pending(wait=False) == 1
+    event.refresh_from_db()
+    head = AuditChainHead.objects.get(pk=1)
+    assert event.seq == 1 and head.last_hash == event.hash and head.last_event_id == event.pk
