@@ -8,10 +8,12 @@ from django.http import HttpRequest
 PER_PAGE = 50
 
 
-def paginate(request: HttpRequest, items, per_page: int = PER_PAGE) -> Page:
+def paginate(request: HttpRequest, items, per_page: int = PER_PAGE, *, param: str = "page") -> Page:
+    """One page of `items`, numbered by the query parameter `param` (two lists on one page need two).
+    A page number that is not a number shows the first page; one past the end shows the last."""
     paginator = Paginator(items, per_page)
     try:
-        return paginator.page(request.GET.get("page") or 1)
+        return paginator.page(request.GET.get(param) or 1)
     except PageNotAnInteger:
         return paginator.page(1)
     except EmptyPage:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from commissioning.access import permission_required, signed_in
 from commissioning.files import attachment_response
 from commissioning.models import GeneratedDocument, User
+from commissioning.pagination import paginate
 from commissioning.templatetags.portal import deadline
 from frameworks.forms import ModerationForm, ScoringForm
 
@@ -92,13 +93,16 @@ def _crumbs(*items):
 @permission_required(RUN)
 def officer_competitions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    competitions = list(selectors.competition_list(request.user))
-    for competition in competitions:
+    competitions = paginate(request, selectors.competition_list(request.user))
+    for competition in competitions.object_list:
         competition.state = competition.state_label(now)
     return render(
         request,
         T + "officer/competitions.html",
-        {"competitions": competitions, "direct_awards": selectors.direct_awards_for_officer(request.user)},
+        {
+            "competitions": competitions,
+            "direct_awards": paginate(request, selectors.direct_awards_for_officer(request.user), param="awards_page"),
+        },
     )
 
 

@@ -10,7 +10,6 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -22,6 +21,7 @@ from .. import documents, reports
 from ..access import permission_required, signed_in
 from ..forms import GDSFormMixin
 from ..models import GeneratedDocument
+from ..pagination import paginate
 
 STATUS_TAGS = {
     GeneratedDocument.Status.QUEUED: "govuk-tag--grey",
@@ -51,7 +51,7 @@ def _status_message(document: GeneratedDocument) -> str:
 
 @signed_in
 def document_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(documents.documents_requested_by(request.user), 25).get_page(request.GET.get("page"))
+    page = paginate(request, documents.documents_requested_by(request.user), 25)
     for document in page.object_list:
         document.tag_class = STATUS_TAGS[document.status]
     return render(request, "commissioning/document_list.html", {"page": page})

@@ -1,12 +1,12 @@
 """Every signed-in user's own notifications: what we emailed them and where to act on it."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..access import signed_in
 from ..models import Notification
 from ..notifications import notifications_for
+from ..pagination import paginate
 
 STATUS_TAGS = {
     Notification.Status.SENT: "govuk-tag--green",
@@ -17,7 +17,7 @@ STATUS_TAGS = {
 
 @signed_in
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("page"))
+    page = paginate(request, notifications_for(request.user))
     for notification in page.object_list:
         notification.tag_class = STATUS_TAGS[notification.status]
     return render(request, "commissioning/notification_list.html", {"page": page})

@@ -466,6 +466,43 @@ def test_the_competitions_list_makes_the_same_queries_for_5_and_50(client):
     assert len(small) == len(large) <= 12, (len(small), len(large))
 
 
+def test_the_competitions_and_the_direct_awards_are_each_shown_50_a_page(client):
+    from contracts.award_models import DirectAward
+
+    setup = make_award_setup()
+    client.force_login(setup.officer)
+    _many(setup, 55)
+    DirectAward.objects.bulk_create(
+        DirectAward(
+            reference=f"DA-PAGE-{n:02d}",
+            title="Children's ISVA service",
+            supplier=setup.suppliers[0],
+            buying_authority=setup.authority,
+            annual_value=Decimal("50000"),
+            contract_start_on=timezone.localdate(),
+            term_months=12,
+            justification="framework_s45_4",
+            explanation="The only appointee for these areas.",
+            requested_by=setup.officer,
+        )
+        for n in range(51)
+    )
+    url = reverse("awards:officer_competitions")
+
+    def rows(html, prefix):
+        return html.count(f'<a class="govuk-link" href="{prefix}')
+
+    first = client.get(url).content.decode()
+    assert rows(first, "/officer/competitions/") == 50 and rows(first, "/officer/direct-awards/") == 50
+    assert "Page 1 of 2 (55 in all)" in first and "Page 1 of 2 (51 in all)" in first
+    assert 'aria-label="Pages of competitions"' in first and 'aria-label="Pages of direct awards"' in first
+    assert 'href="?page=2"' in first and 'href="?awards_page=2"' in first
+
+    later = client.get(url + "?page=2&awards_page=2").content.decode()
+    assert rows(later, "/officer/competitions/") == 5 and rows(later, "/officer/direct-awards/") == 1
+    assert 'href="?awards_page=2&amp;page=1"' in later and 'href="?page=2&amp;awards_page=1"' in later
+
+
 def test_an_expression_of_interests_lots_and_combined_limit_through_the_page(client, world):
     client.force_login(world["setup"].officer)
     eoi = world["eoi"]
