@@ -1,5 +1,6 @@
 """Builds the benchmark's realistic data set with bulk inserts: 300 suppliers, 4 frameworks with 16
-lots, 2,000 applications, 1,000 contracts, 40,000 quarterly returns and 200,000 audit events."""
+lots, 2,000 applications, 1,000 contracts, 200 competitions, 100 direct awards, 40,000 quarterly
+returns and 200,000 audit events."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from commissioning.demo import WEST_MIDLANDS_AREAS
 from commissioning.models import Area, AuditChainHead, AuditEvent, Authority, User
-from contracts.models import Contract, ContractYearValue
+from contracts.models import Competition, CompetitionLot, Contract, ContractYearValue, DirectAward, Tender
 from frameworks.models import Application, ApplicationLot, ApplicationWindow, Appointment, Framework, Lot
 from monitoring.models import QuarterlyReturn, ReturnPeriod
 from suppliers.models import Supplier, SupplierMembership
@@ -21,6 +22,7 @@ from suppliers.models import Supplier, SupplierMembership
 PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway database
 SUPPLIERS, FRAMEWORKS, LOTS_PER_FRAMEWORK = 300, 4, 4
 APPLICATIONS, CONTRACTS, RETURNS, AUDIT_EVENTS = 2_000, 1_000, 40_000, 200_000
+COMPETITIONS, DIRECT_AWARDS = 200, 100
 
 
 def _reset() -> None:
@@ -182,7 +184,9 @@ def build(seed: int = 2026) -> dict:
         for p in periods
     )
 
+    _competitions(lead, officer, lots, areas, suppliers, providers, rng)
     _audit_events(officer, rng)
+    awarded_tender = _awarded_competition()
     return {
         "suppliers": len(suppliers),
         "frameworks": len(frameworks),
@@ -190,6 +194,8 @@ def build(seed: int = 2026) -> dict:
         "applications": len(applications),
         "appointments": len(appointments),
         "contracts": len(contracts),
+        "competitions": Competition.objects.filter(buying_authority=lead).count(),
+        "direct_awards": DirectAward.objects.filter(buying_authority=lead).count(),
         "returns": QuarterlyReturn.objects.count(),
         "audit_events": AuditEvent.objects.count(),
         "officer": officer.email,
@@ -200,7 +206,90 @@ def build(seed: int = 2026) -> dict:
         "contract": contracts[0],
         "application": applications[0],
         "supplier": suppliers[0],
+        "awarded_tender": awarded_tender,
     }
+
+
+def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.Random) -> None:
+    """Five years of call-offs: mini-competitions on the framework lots with a few responses each, and
+    direct awards, in every state the officers' list shows."""
+    now = timezone.now()
+    statuses = ["contracted"] * 6 + ["awarded", "evaluated", "closed", "published", "draft", "cancelled"]
+    competitions = []
+    for i in range(COMPETITIONS):
+        closes_at = now - timedelta(days=9 * (COMPETITIONS - i)) + timedelta(days=30)
+        competitions.append(
+            Competition(
+                reference=f"BENCH-COMP-{i:04d}",
+                title=f"Victim support call-off {i}",
+                kind="mini_competition",
+                status=rng.choice(statuses),
+                buying_authority=lead,
+                owner=officer,
+                framework_lot=rng.choice(lots),
+                estimated_value=Decimal(rng.randrange(50_000, 900_000)),
+                contract_start_on=(closes_at + timedelta(days=60)).date(),
+                term_months=36,
+                clarification_deadline=closes_at - timedelta(days=7),
+                closes_at=closes_at,
+            )
+        )
+    competitions = Competition.objects.bulk_create(competitions)
+    competition_lots = CompetitionLot.objects.bulk_create(
+        CompetitionLot(competition=c, number=1, title=c.framework_lot.title) for c in competitions
+    )
+    through = Competition.areas.through
+    through.objects.bulk_create(
+        through(competition_id=c.pk, area_id=area.pk) for c in competitions for area in rng.sample(areas, 2)
+    )
+    bidders = list(zip(suppliers, providers, strict=True))
+    Tender.objects.bulk_create(
+        Tender(competition=c, lot=lot, supplier=supplier, status="submitted", created_by=user)
+        for c, lot in zip(competitions, competition_lots, strict=True)
+        for supplier, user in rng.sample(bidders, rng.randrange(0, 5))
+    )
+    DirectAward.objects.bulk_create(
+        DirectAward(
+            reference=f"BENCH-DA-{i:04d}",
+            title=f"Specialist service {i}",
+            supplier=rng.choice(suppliers),
+            buying_authority=lead,
+            annual_value=Decimal(rng.randrange(20_000, 200_000)),
+            contract_start_on=date(2022, 4, 1) + timedelta(days=18 * i),
+            term_months=24,
+            justification="framework_s45_4",
+            explanation="The only appointee covering these areas.",
+            status=rng.choice(["requested", "approved", "approved", "rejected"]),
+            requested_by=officer,
+        )
+        for i in range(DIRECT_AWARDS)
+    )
+
+
+def _awarded_competition():
+    """One mini-competition taken through the award services (two bids, scored, moderated, awarded), so
+    the assessment summary has a tender to report on. Returns the losing bid, whose summary is the
+    longer one (its scores beside the winner's)."""
+    from contracts import award_services
+    from contracts.award_selectors import lot_results
+    from tests.factories.awards import (
+        complete_tender,
+        evaluate_all,
+        make_award_setup,
+        make_published_mini,
+        open_competition,
+    )
+
+    setup = make_award_setup()
+    competition = make_published_mini(setup, reference="BENCH-MC-0001")
+    for provider, price in zip(setup.providers, ("45000", "52000"), strict=True):
+        complete_tender(competition, provider, price=price)
+    open_competition(competition, setup.officer, setup.officer2)
+    evaluate_all(competition, setup.officer, setup.evaluators)
+    lot = competition.lots.get()
+    results = lot_results(lot)
+    award_services.decide_award(lot=lot, tender=results[0].tender, reasons="Highest total score", by=setup.officer)
+    return results[-1].tender
 
 
 def _audit_events(actor: User, rng: random.Random) -> None:
@@ -249,6 +338,8 @@ def existing() -> dict | None:
         "applications": Application.objects.count(),
         "appointments": Appointment.objects.count(),
         "contracts": Contract.objects.filter(reference__startswith="BENCH-C-").count(),
+        "competitions": Competition.objects.filter(reference__startswith="BENCH-COMP-").count(),
+        "direct_awards": DirectAward.objects.filter(reference__startswith="BENCH-DA-").count(),
         "returns": QuarterlyReturn.objects.count(),
         "audit_events": AuditEvent.objects.count(),
         "officer": officer.email,
@@ -259,4 +350,7 @@ def existing() -> dict | None:
         "contract": Contract.objects.get(reference="BENCH-C-0000"),
         "application": Application.objects.order_by("pk").first(),
         "supplier": Supplier.objects.get(legal_name="Bench Support Services 000"),
+        "awarded_tender": Tender.objects.filter(
+            competition__reference="BENCH-MC-0001", status=Tender.Status.UNSUCCESSFUL
+        ).first(),
     }
