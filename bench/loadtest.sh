@@ -11,11 +11,17 @@ psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$DB\"" >/dev/n
 psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$DB\"" >/dev/null
 $BIN/python manage.py migrate --no-input -v 0
 $BIN/python -u -m bench.loadtest_setup
+# No keep-alive, as behind a reverse proxy (nginx speaks HTTP/1.0 to its upstream by default): each request
+# goes to whichever worker accepts it first. Kept-alive connections stay with one worker, which left some
+# workers with twice the queue of others; and one the server closed while idle raced the client's next POST.
 $BIN/gunicorn commissioning.wsgi:application --bind 127.0.0.1:$PORT --workers ${LOADTEST_WORKERS:-4} --threads ${LOADTEST_THREADS:-4} \
-  --worker-class gthread --timeout 60 --log-level warning --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE &
+  --worker-class gthread --keep-alive 0 --timeout 60 --log-level warning --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$PORT/healthz/" >/dev/null && break; sleep 1; done
+# The report runs even when locust counted failures, and the run then fails.
+status=0
 $BIN/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" -u 100 -r 100 --run-time 60s \
-  --stop-timeout 10 --csv bench/loadtest --only-summary
+  --stop-timeout 10 --csv bench/loadtest --only-summary || status=$?
 $BIN/python -m bench.loadtest_report
+exit $status
