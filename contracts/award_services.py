@@ -591,6 +591,11 @@ def cancel_competition(*, competition: Competition, reason: str, by: User) -> Co
     _require_officer(competition, by)
     if not reason.strip():
         raise _field_error("reason", "Give the reason for cancelling the competition")
+    if competition.awards.exists():
+        raise AwardRuleError(
+            "A lot of this competition has been awarded, so it cannot be cancelled. "
+            "Record each lot still to decide as not awarded instead."
+        )
     was_published = competition.status != Status.DRAFT
     competition.cancelled_at = timezone.now()
     competition.cancelled_by = by
@@ -1403,13 +1408,14 @@ def decide_award(
             url=reverse("awards:provider_tender", args=[result.tender.pk]),
             action="Read your assessment summary",
         )
-    _settle_if_every_lot_decided(competition, by=by)
+    _settle_if_every_lot_decided(competition, by=by, now=now)
     return award
 
 
-def _settle_if_every_lot_decided(competition: Competition, *, by: User) -> None:
+def _settle_if_every_lot_decided(competition: Competition, *, by: User, now: datetime) -> None:
     """Once every lot with scored responses is awarded or not awarded, the competition moves on: to
-    its standstill when at least one lot was awarded, otherwise it ends as cancelled."""
+    its standstill when at least one lot was awarded (and straight on to contracted when each award
+    already has its contract), otherwise it ends as cancelled."""
     if competition.status != Status.EVALUATED:
         return
     awarded = set(Award.objects.filter(competition=competition).values_list("lot_id", flat=True))
@@ -1421,8 +1427,10 @@ def _settle_if_every_lot_decided(competition: Competition, *, by: User) -> None:
         return
     if awarded:
         _move(competition, Status.AWARDED, by=by)
+        if not competition.awards.filter(contract__isnull=True).exists():
+            _move(competition, Status.CONTRACTED, by=by)
         return
-    competition.cancelled_at = timezone.now()
+    competition.cancelled_at = now
     competition.cancelled_by = by
     competition.cancellation_reason = "No lot was awarded."
     _move(competition, Status.CANCELLED, by=by, data={"reason": competition.cancellation_reason})
@@ -1471,7 +1479,7 @@ def decide_no_award(*, lot: CompetitionLot, reasons: str, by: User, now: datetim
             url=reverse("awards:provider_tender", args=[tender.pk]),
             action="Read your response",
         )
-    _settle_if_every_lot_decided(competition, by=by)
+    _settle_if_every_lot_decided(competition, by=by, now=now)
     return decision
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -1255,11 +1255,11 @@ def _summaries_for(tender: Tender):
 def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _own_tender(request, pk)
     competition = tender.competition
-    try:
-        award = tender.lot.award
-    except ObjectDoesNotExist:
-        award = None
-    no_award = NoAward.objects.filter(lot=tender.lot_id).first() if award is None else None
+    # Only a response that was opened and evaluated has an outcome; a draft or withdrawn one has none.
+    award = no_award = None
+    if tender.status in Tender.IN_EVALUATION:
+        award = Award.objects.filter(lot=tender.lot_id).first()
+        no_award = NoAward.objects.filter(lot=tender.lot_id).first() if award is None else None
     return render(
         request,
         T + "provider/tender.html",

@@ -928,6 +928,33 @@ class TestNoAward:
         with pytest.raises(AwardRuleError, match="already been awarded"):
             services.decide_no_award(lot=competition.lots.get(), reasons="Changed our mind", by=setup.officer)
 
+    def test_a_lot_not_awarded_after_the_others_are_contracted_completes_the_competition(self, setup):
+        eoi, lot_1_tenders, lot_3_tender = self._evaluated_eoi(setup)
+        award = services.decide_award(
+            lot=eoi.lots.get(number=3), tender=lot_3_tender, reasons="Only bid, good", by=setup.officer
+        )
+        services.create_award_contract(
+            award=award,
+            reference="EOI-L3",
+            start_on=date(2026, 4, 1),
+            by=setup.officer,
+            today=award.standstill_ends_on + timedelta(days=1),
+        )
+        eoi.refresh_from_db()
+        assert eoi.status == Competition.Status.EVALUATED  # Lot 1 is still to decide
+        services.decide_no_award(lot=eoi.lots.get(number=1), reasons="Both bids over budget.", by=setup.officer)
+        eoi.refresh_from_db()
+        assert eoi.status == Competition.Status.CONTRACTED
+        assert actions(eoi)[-3:] == ["competition.lot_not_awarded", "competition.awarded", "competition.contracted"]
+
+    def test_a_competition_with_an_awarded_lot_cannot_be_cancelled(self, setup):
+        eoi, _, lot_3_tender = self._evaluated_eoi(setup)
+        services.decide_award(lot=eoi.lots.get(number=3), tender=lot_3_tender, reasons="Good", by=setup.officer)
+        with pytest.raises(AwardRuleError, match="has been awarded, so it cannot be cancelled"):
+            services.cancel_competition(competition=eoi, reason="Budget withdrawn", by=setup.officer)
+        eoi.refresh_from_db()
+        assert eoi.status == Competition.Status.EVALUATED and eoi.cancelled_at is None
+
     def test_one_lot_not_awarded_lets_the_others_go_on_to_award_and_contract(self, setup):
         eoi, lot_1_tenders, lot_3_tender = self._evaluated_eoi(setup)
         lot_1, lot_3 = eoi.lots.get(number=1), eoi.lots.get(number=3)

@@ -595,6 +595,13 @@ def test_an_officer_records_a_lot_as_not_awarded_and_the_bidders_see_why(client)
     html = client.get(reverse("awards:provider_tender", args=[tenders[0].pk])).content.decode()
     assert "will not be awarded, so your response was not successful" in html
     assert "Neither response met the quality threshold." in html
+    # A supplier that started a response but never submitted it is not told the outcome or the reasons.
+    unsent = Tender.objects.create(
+        competition=competition, lot=lot, supplier=setup.partial_supplier, created_by=setup.partial_provider
+    )
+    client.force_login(setup.partial_provider)
+    html = client.get(reverse("awards:provider_tender", args=[unsent.pk])).content.decode()
+    assert "Neither response met the quality threshold." not in html and ">Outcome</h2>" not in html
 
 
 def test_another_authoritys_officer_cannot_record_a_lot_as_not_awarded(client):
