@@ -328,7 +328,13 @@ def existing() -> dict | None:
     """The world of an already-built data set, so page or PDF work can be re-measured without
     rebuilding (BENCH_REUSE=1); None when the database does not hold a complete one."""
     officer = User.objects.filter(email="officer@bench.test").first()
-    if officer is None or AuditEvent.objects.count() < AUDIT_EVENTS:
+    complete = (
+        officer is not None
+        and AuditEvent.objects.count() >= AUDIT_EVENTS
+        and Competition.objects.filter(reference__startswith="BENCH-COMP-").count() == COMPETITIONS
+        and Tender.objects.filter(competition__reference="BENCH-MC-0001", award__isnull=False).exists()
+    )
+    if not complete:
         return None
     frameworks = list(Framework.objects.filter(reference__startswith="BENCH-FW-").order_by("reference"))
     return {

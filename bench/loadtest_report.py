@@ -56,6 +56,11 @@ def main() -> int:
     }
     print(json.dumps(report, indent=2))
     (HERE / "loadtest-results.json").write_text(json.dumps(report, indent=2))
+    lost = report["returns_submitted"] != report["providers"] or report["returns_stored"] != report["providers"]
+    duplicated = report["contracts_with_more_than_one_return"] or report["returns_submitted_more_than_once"]
+    if lost or duplicated or report["server_errors_5xx"]:
+        print("FAILED: a return was lost or duplicated, or the server answered 5xx", file=sys.stderr)
+        return 1
     return 0
 
 
