@@ -1304,6 +1304,20 @@ price_points = selectors.price_points
 # --- Award and standstill -----------------------------------------------------------------------------
 
 
+def _lock_undecided_lot(lot: CompetitionLot, by: User) -> Competition:
+    """Lock the competition for a decision on `lot`: by one of its officers, once evaluated, and only
+    while the lot is neither awarded nor recorded as not awarded."""
+    competition = _lock(lot.competition)
+    _require_officer(competition, by)
+    if competition.status not in {Status.EVALUATED, Status.AWARDED}:
+        raise AwardRuleError("Decide on a lot once every opened response has been scored and moderated.")
+    if Award.objects.filter(lot=lot).exists():
+        raise AwardRuleError(f"{lot} has already been awarded.")
+    if NoAward.objects.filter(lot=lot).exists():
+        raise AwardRuleError(f"{lot} has already been recorded as not awarded.")
+    return competition
+
+
 @transaction.atomic
 def decide_award(
     *,
@@ -1320,14 +1334,7 @@ def decide_award(
     from .award_reports import ASSESSMENT_SUMMARY
 
     now = _now(now)
-    competition = _lock(lot.competition)
-    _require_officer(competition, by)
-    if competition.status not in {Status.EVALUATED, Status.AWARDED}:
-        raise AwardRuleError("Award once every opened response has been scored and moderated.")
-    if Award.objects.filter(lot=lot).exists():
-        raise AwardRuleError(f"{lot} has already been awarded.")
-    if NoAward.objects.filter(lot=lot).exists():
-        raise AwardRuleError(f"{lot} has been recorded as not awarded.")
+    competition = _lock_undecided_lot(lot, by)
     if tender.lot_id != lot.pk:
         raise _field_error("tender", "That response is not for this lot")
     results = selectors.lot_results(lot)
@@ -1427,8 +1434,7 @@ def _settle_if_every_lot_decided(competition: Competition, *, by: User, now: dat
         return
     if awarded:
         _move(competition, Status.AWARDED, by=by)
-        if not competition.awards.filter(contract__isnull=True).exists():
-            _move(competition, Status.CONTRACTED, by=by)
+        _contracted_if_every_award_is(competition, by=by)
         return
     competition.cancelled_at = now
     competition.cancelled_by = by
@@ -1441,14 +1447,7 @@ def decide_no_award(*, lot: CompetitionLot, reasons: str, by: User, now: datetim
     """Record that a lot will not be awarded, and why: for example no response met the quality
     threshold, or every price was beyond the budget. Its bidders are told the reasons by email."""
     now = _now(now)
-    competition = _lock(lot.competition)
-    _require_officer(competition, by)
-    if competition.status not in {Status.EVALUATED, Status.AWARDED}:
-        raise AwardRuleError("Decide on a lot once every opened response has been scored and moderated.")
-    if Award.objects.filter(lot=lot).exists():
-        raise AwardRuleError(f"{lot} has already been awarded.")
-    if NoAward.objects.filter(lot=lot).exists():
-        raise AwardRuleError(f"{lot} has already been recorded as not awarded.")
+    competition = _lock_undecided_lot(lot, by)
     if not reasons.strip():
         raise _field_error("reasons", "Give the reasons for not awarding the lot")
     tenders = list(
@@ -1544,9 +1543,14 @@ def create_award_contract(
         obj=competition,
         data={"lot": award.lot.number, "contract": contract.reference},
     )
+    _contracted_if_every_award_is(competition, by=by)
+    return contract
+
+
+def _contracted_if_every_award_is(competition: Competition, *, by: User) -> None:
+    """An awarded competition is contracted once each of its awards has its contract."""
     if competition.status == Status.AWARDED and not competition.awards.filter(contract__isnull=True).exists():
         _move(competition, Status.CONTRACTED, by=by)
-    return contract
 
 
 def _copy_social_value(

@@ -265,6 +265,7 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
     opened = not competition.is_sealed
     lots = list(competition.lots.all())
     results = {lot.pk: selectors.lot_results(lot) for lot in lots} if opened else {}
+    awards, no_awards = selectors.awards_for(competition), selectors.no_awards_for(competition)
     assignments = (
         TenderAssignment.objects.filter(tender__competition=competition).select_related("evaluator", "tender__supplier")
         if opened
@@ -287,10 +288,9 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": competition.questions.select_related("supplier", "answered_by").order_by("asked_at"),
             "problems": services.publication_problems(competition, now) if competition.status == "draft" else [],
             "opened": opened,
-            "lot_results": [(lot, results.get(lot.pk, [])) for lot in lots],
+            "lot_results": [(lot, results.get(lot.pk, []), awards.get(lot.pk), no_awards.get(lot.pk)) for lot in lots],
             "assignments": assignments,
-            "awards": selectors.awards_for(competition),
-            "no_awards": selectors.no_awards_for(competition),
+            "awards": awards,
             "is_owner": competition.owner_id == request.user.pk,
             "crumbs": _crumbs((competition.reference, None)),
         },

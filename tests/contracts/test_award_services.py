@@ -875,6 +875,15 @@ class TestNoAward:
         assert eoi.status == Competition.Status.EVALUATED
         return eoi, lot_1, lot_3
 
+    def _contract_after_standstill(self, award, setup):
+        return services.create_award_contract(
+            award=award,
+            reference="EOI-L3",
+            start_on=date(2026, 4, 1),
+            by=setup.officer,
+            today=award.standstill_ends_on + timedelta(days=1),
+        )
+
     def test_the_bidders_are_told_why_and_a_competition_with_no_lot_awarded_ends_cancelled(
         self, setup, django_capture_on_commit_callbacks
     ):
@@ -933,13 +942,7 @@ class TestNoAward:
         award = services.decide_award(
             lot=eoi.lots.get(number=3), tender=lot_3_tender, reasons="Only bid, good", by=setup.officer
         )
-        services.create_award_contract(
-            award=award,
-            reference="EOI-L3",
-            start_on=date(2026, 4, 1),
-            by=setup.officer,
-            today=award.standstill_ends_on + timedelta(days=1),
-        )
+        self._contract_after_standstill(award, setup)
         eoi.refresh_from_db()
         assert eoi.status == Competition.Status.EVALUATED  # Lot 1 is still to decide
         services.decide_no_award(lot=eoi.lots.get(number=1), reasons="Both bids over budget.", by=setup.officer)
@@ -969,13 +972,7 @@ class TestNoAward:
         eoi.refresh_from_db()
         assert eoi.status == Competition.Status.AWARDED
         assert Tender.objects.get(pk=lot_3_tender.pk).status == Tender.Status.SUCCESSFUL
-        services.create_award_contract(
-            award=award,
-            reference="EOI-L3",
-            start_on=date(2026, 4, 1),
-            by=setup.officer,
-            today=award.standstill_ends_on + timedelta(days=1),
-        )
+        self._contract_after_standstill(award, setup)
         eoi.refresh_from_db()
         assert eoi.status == Competition.Status.CONTRACTED
 
