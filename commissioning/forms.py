@@ -31,6 +31,8 @@ class SelectFiltersMixin:
         options, and rendering them one by one in the template was most of a list page's cost."""
         rendered = []
         for field in self:
+            if not hasattr(field.field, "choices"):
+                continue  # a checkbox beside the selects is the page's to render
             current = str(field.value() or "")
             options = "".join(
                 f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.models import Area, Authority, FundingStream
 from frameworks.models import Lot
 from suppliers.models import Supplier
@@ -65,11 +65,6 @@ def term_end(start: date, months: int) -> date:
 def extended_end(current_end: date, months: int) -> date:
     """The end after extending by `months`: the extension starts the day after the current end."""
     return term_end(current_end + timedelta(days=1), months)
-
-
-def long_date(day: date) -> str:
-    """1 April 2018, as GOV.UK writes dates."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def final_period_horizon(today: date) -> date:

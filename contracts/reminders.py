@@ -8,10 +8,11 @@ from datetime import date
 
 from django.urls import reverse
 
+from commissioning.dates import long_date
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
 
-from .models import Contract, ContractMeeting, long_date
+from .models import Contract, ContractMeeting
 
 DECISIONS = "contract-decision-points"
 MEETINGS = "contract-meetings"

@@ -16,14 +16,14 @@ from typing import Any
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.documents import request_document
 from commissioning.models import Authority, User
 from commissioning.reports import register_report
 from commissioning.rules import is_officer
 
 from . import selectors
-from .models import Contract, Extension, ExtensionOption, Variation, long_date, months_before
+from .models import Contract, Extension, ExtensionOption, Variation, months_before
 
 PANEL_REPORT = "panel_report"
 

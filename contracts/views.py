@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
-from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.models import Authority
 from commissioning.pagination import paginate
 
 from . import reports, selectors, services
 from .forms import ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
-from .models import extended_end, long_date
+from .models import extended_end
 from .services import ContractRuleError
 
 

@@ -8,13 +8,13 @@ authority answers 404 on every URL, as if it did not exist.
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from commissioning.access import permission_required
+from commissioning.forms import SelectFiltersMixin
 from commissioning.models import Area
 from commissioning.pagination import filters_query, paginate
 from suppliers.models import AccreditationScheme
@@ -31,7 +31,7 @@ SORT_CHOICES = [
 ]
 
 
-class ApprovedListFilterForm(forms.Form):
+class ApprovedListFilterForm(SelectFiltersMixin, forms.Form):
     """The GET form above the list. Invalid values are reported and ignored; valid ones still apply."""
 
     lot = forms.ModelChoiceField(
@@ -72,9 +72,6 @@ class ApprovedListFilterForm(forms.Form):
         super().__init__(data)
         self.fields["lot"].queryset = selectors.lots_of(framework)
         self.fields["lot"].label_from_instance = lambda lot: f"Lot {lot.number}: {lot.title}"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def filters(self) -> selectors.ApprovedListFilters:
         self.is_valid()

@@ -19,10 +19,10 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
-from commissioning.dates import Quarter
+from commissioning.dates import Quarter, long_date
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
-from contracts.models import Contract, long_date
+from contracts.models import Contract
 
 from .models import QuarterlyReturn, ReturnPeriod
 

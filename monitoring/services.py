@@ -26,11 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.audit import record
-from commissioning.dates import Quarter
+from commissioning.dates import Quarter, long_date
 from commissioning.email import send_after_commit
 from commissioning.models import User
 from commissioning.uploads import sha256_of, validate_upload
-from contracts.models import Contract, SocialValueCommitment, long_date
+from contracts.models import Contract, SocialValueCommitment
 
 from . import figures as checks
 from .figures import Figure

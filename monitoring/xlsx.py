@@ -19,8 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from commissioning.dates import Quarter
-from contracts.models import Contract, long_date
+from commissioning.dates import Quarter, long_date
+from contracts.models import Contract
 
 from . import figures as checks
 from .models import ContractIndicator, Question, Unit

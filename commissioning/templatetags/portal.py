@@ -3,6 +3,8 @@
 from django import template
 from django.utils import timezone
 
+from commissioning.dates import long_date
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def money(value) -> str:
         return ""
     amount = float(value)
     return f"£{amount:,.0f}" if amount == int(amount) else f"£{amount:,.2f}"
+
+
+@register.filter(name="long_date")
+def long_date_filter(value) -> str:
+    """1 April 2018; empty for no date."""
+    return long_date(value) if value else ""

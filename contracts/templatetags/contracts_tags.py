@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from commissioning.dates import financial_year_label
+from commissioning.dates import financial_year_label, long_date
 
 register = template.Library()
 
@@ -48,8 +48,6 @@ def status_tag(contract, today) -> str:
     return format_html('<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_CLASSES[status], label)
 
 
-@register.filter
-def long_date(value) -> str:
-    if not value:
-        return ""
-    return f"{value.day} {value:%B %Y}"
+@register.filter(name="long_date")
+def long_date_filter(value) -> str:
+    return long_date(value) if value else ""

@@ -217,12 +217,18 @@ def test_filters_and_sorting(client, world, query, expected):
 
 def test_an_invalid_filter_is_reported_and_the_valid_ones_still_apply(client, world):
     client.force_login(world.partner)
-    response = client.get(list_url(world.framework, "lot=99&area=southam"))
+    response = client.get(list_url(world.framework, "lot=99&area=southam&vcse=on&sort=newest"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "govuk-error-summary" in html and "Select a lot from the list" in html
+    assert "govuk-error-summary" in html and '<a href="#id_lot">Select a lot from the list</a>' in html
     assert "<title>Error: " in html
-    assert screen_rows(html) == [("Alpha Advocacy", 2), ("Beta Support Ltd", 2)]
+    # The message also sits by the field, which points to it; the other choices are kept.
+    assert '<p id="id_lot_error" class="govuk-error-message">' in html
+    assert 'id="id_lot" name="lot" aria-describedby="id_lot_error" aria-invalid="true"' in html
+    assert '<option value="southam" selected>' in html
+    assert '<option value="newest" selected>' in html
+    assert 'name="vcse" type="checkbox" checked' in html
+    assert screen_rows(html) == [("Alpha Advocacy", 2)]
 
 
 # Exports --------------------------------------------------------------------------------------------
