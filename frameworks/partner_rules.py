@@ -31,12 +31,14 @@ def framework_led_by_user(user, framework) -> bool:
     return bool(user.is_superuser or framework.lead_authority_id == user.authority_id)
 
 
+# Object-level: is this user an officer of the authority that runs the framework?
+runs_framework = is_officer & framework_led_by_user
 # Object-level: may this user read this framework's shared approved list?
 can_view_shared_framework = is_partner & framework_shared_with_user
 # Object-level: may this user read this framework's coverage matrix and its cells?
-can_view_coverage = (is_officer & framework_led_by_user) | (is_partner & framework_shared_with_user)
+can_view_coverage = runs_framework | (is_partner & framework_shared_with_user)
 # Object-level: may this officer export this framework's whole approved list and read its history?
-can_manage_approved_list = is_officer & framework_led_by_user
+can_manage_approved_list = runs_framework
 
 # Role-level permissions, checked by the views' `permission_required` before any object is loaded.
 rules.add_perm("frameworks.view_shared_frameworks", is_partner)

@@ -9,19 +9,13 @@ from commissioning.reports import register_report
 
 from . import selectors
 from .models import Application
+from .partner_rules import runs_framework
 
 OUTCOME_LETTER = "outcome-letter"
 
 
 def _is_lead_officer(user, application: Application | None) -> bool:
-    return bool(
-        application is not None
-        and user.is_authenticated
-        and (
-            user.is_superuser
-            or (user.is_officer and user.authority_id == application.window.framework.lead_authority_id)
-        )
-    )
+    return application is not None and runs_framework(user, application.window.framework)
 
 
 def _may_read_letter(user, application: Application | None) -> bool:
