@@ -38,6 +38,34 @@ def pytest_collection_modifyitems(config, items):
             print(f"\n{len(needing)} '{marker}' tests deselected: {why}. CI runs them in its second run.")  # noqa: T201
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _name_lingering_database_sessions(django_db_setup, django_db_blocker):
+    """PostgreSQL will not drop the test database while another session is connected to it, and pytest
+    then only warns. Name any such session (its application and last statement) so the warning can be
+    traced. Torn down before the database, and after the session's Celery worker has stopped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    query = (
+        "SELECT pid, application_name, backend_start, state, left(query, 300) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with django_db_blocker.unblock():
+        for _ in range(20):  # a client that has just gone takes a moment to leave pg_stat_activity
+            with connection.cursor() as cursor:
+                cursor.execute(query)
+                lingering = cursor.fetchall()
+            if not lingering:
+                return
+            time.sleep(0.1)
+    report = ROOT / "test-artifacts" / "lingering-database-sessions.log"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("\n".join(repr(row) for row in lingering) + "\n")
+    print(f"\n{len(lingering)} other session(s) still on the test database; see {report}")  # noqa: T201
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
