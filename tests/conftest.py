@@ -45,9 +45,10 @@ def _name_lingering_database_sessions(django_db_setup, django_db_blocker):
     traced. Torn down before the database, and after the session's Celery worker has stopped."""
     yield
     from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or not str(connection.settings_dict["NAME"]).startswith(TEST_DATABASE_PREFIX):
+        return  # not PostgreSQL, or no test database was set up (no test in this run needed one)
     query = (
         "SELECT pid, application_name, backend_start, state, left(query, 300) FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid()"

@@ -65,6 +65,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from django.test.utils import override_settings
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
@@ -162,6 +163,10 @@ def site(crawl_database, tmp_path_factory):
                 server.stop()
         finally:
             call_command("flush", interactive=False, verbosity=0)
+            # Here the ORM has a connection of its own, not the one the test database was set up with
+            # (Django keeps connections per context; seen on PostgreSQL). Left open, it stops the test
+            # database from being dropped at the end of the run.
+            connections.close_all()
             app.conf.task_always_eager = eager
 
 
