@@ -214,16 +214,18 @@ def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.
     """Five years of call-offs: mini-competitions on the framework lots with a few responses each, and
     direct awards, in every state the officers' list shows."""
     now = timezone.now()
-    statuses = ["contracted"] * 6 + ["awarded", "evaluated", "closed", "published", "draft", "cancelled"]
+    # A competition's state follows its dates: open ones are drafts or published, closed ones went on.
+    closed_statuses = ["contracted"] * 6 + ["awarded", "evaluated", "closed", "cancelled"]
     competitions = []
     for i in range(COMPETITIONS):
         closes_at = now - timedelta(days=9 * (COMPETITIONS - i)) + timedelta(days=30)
+        still_open = closes_at > now
         competitions.append(
             Competition(
                 reference=f"BENCH-COMP-{i:04d}",
                 title=f"Victim support call-off {i}",
                 kind="mini_competition",
-                status=rng.choice(statuses),
+                status=rng.choice(["draft", "published", "published"] if still_open else closed_statuses),
                 buying_authority=lead,
                 owner=officer,
                 framework_lot=rng.choice(lots),
@@ -243,9 +245,20 @@ def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.
         through(competition_id=c.pk, area_id=area.pk) for c in competitions for area in rng.sample(areas, 2)
     )
     bidders = list(zip(suppliers, providers, strict=True))
+    # Responses as far as each competition has gone: sealed while it is open, opened once it closed,
+    # scored once it was evaluated. A draft competition has none.
+    tender_status = {"published": "submitted", "closed": "opened", "cancelled": "submitted"}
     Tender.objects.bulk_create(
-        Tender(competition=c, lot=lot, supplier=supplier, status="submitted", created_by=user)
+        Tender(
+            competition=c,
+            lot=lot,
+            supplier=supplier,
+            status=tender_status.get(c.status, "scored"),
+            submitted_at=c.closes_at - timedelta(days=1),
+            created_by=user,
+        )
         for c, lot in zip(competitions, competition_lots, strict=True)
+        if c.status != "draft"
         for supplier, user in rng.sample(bidders, rng.randrange(0, 5))
     )
     DirectAward.objects.bulk_create(
