@@ -183,13 +183,19 @@ def _optional_int(value: str | None) -> int | None:
         return None
 
 
-class RegisterFilterForm(SelectFiltersMixin, forms.Form):
-    """The register's filters, read from the query string; bad values are ignored."""
+def _filter_choice(label: str) -> forms.ChoiceField:
+    message = f"Select a {label.lower()} from the list"  # noqa: S608 - a message for the user, not SQL
+    return forms.ChoiceField(label=label, required=False, error_messages={"invalid_choice": message})
 
-    status = forms.ChoiceField(label="Status", required=False)
-    lot = forms.ChoiceField(label="Lot", required=False)
-    supplier = forms.ChoiceField(label="Provider", required=False)
-    authority = forms.ChoiceField(label="Buying authority", required=False)
+
+class RegisterFilterForm(SelectFiltersMixin, forms.Form):
+    """The register's filters, read from the query string. A value not in the list is reported by its
+    field and ignored; the other filters still apply."""
+
+    status = _filter_choice("Status")
+    lot = _filter_choice("Lot")
+    supplier = _filter_choice("Provider")
+    authority = _filter_choice("Buying authority")
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,9 +205,8 @@ class RegisterFilterForm(SelectFiltersMixin, forms.Form):
         self.fields["authority"].choices = [("", "Any authority")] + choices["authorities"]
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        self.is_valid()
+        data = self.cleaned_data  # the valid fields only
         return {
             "status": data.get("status") or "",
             "lot": _optional_int(data.get("lot")),

@@ -324,12 +324,19 @@ class ChoiceFilterForm(SelectFiltersMixin, forms.Form):
     def __init__(self, *args, choices: dict[str, list[tuple[str, str]]], labels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         for name, options in choices.items():
-            self.fields[name] = forms.ChoiceField(label=labels.get(name, name), choices=options, required=False)
+            label = labels.get(name, name)
+            message = f"Select a {label.lower()} from the list"  # noqa: S608 - a message for the user, not SQL
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=options, required=False, error_messages={"invalid_choice": message}
+            )
 
     def value(self, name: str) -> str:
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data.get(name) or ""
-        return ""
+        """The field's value if it is one of its choices: a value not in the list is reported by its field
+        and ignored, and the other fields still apply."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return self.cleaned_data.get(name) or ""
 
 
 class ContractReportForm(GDSFormMixin, forms.Form):

@@ -338,6 +338,21 @@ def test_the_register_filters(client, officer):
     assert "Wanted service" in page and "Draft service" in page
 
 
+def test_a_register_filter_not_in_its_list_is_reported_and_the_others_still_apply(client, officer):
+    supplier = make_supplier(legal_name="Filter Target Charity")
+    make_live_contract(by=officer, title="Wanted service", supplier=supplier)
+    make_live_contract(by=officer, title="Other service")
+    client.force_login(officer)
+    page = client.get(reverse("contracts:officer_register"), {"status": "nonsense", "supplier": supplier.pk})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<title>Error: " in html
+    assert '<a href="#id_status">Select a status from the list</a>' in html
+    assert '<p id="id_status_error" class="govuk-error-message">' in html
+    assert f'<option value="{supplier.pk}" selected>' in html
+    assert "Wanted service" in html and "Other service" not in html
+
+
 def _register_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("contracts:officer_register"))

@@ -352,3 +352,18 @@ def test_the_supporting_document_is_linked_from_the_provider_and_officer_pages(c
     client.force_login(m.officer)
     page = client.get(reverse("monitoring:review", args=[quarterly_return.pk])).content.decode()
     assert f'href="{reverse("monitoring:officer_document", args=[quarterly_return.pk])}">evidence.pdf</a>' in page
+
+
+def test_a_dashboard_filter_not_in_its_list_is_reported_and_the_others_still_apply(client):
+    officer = make_user(User.Role.OFFICER)
+    client.force_login(officer)
+    _make_returns(4, officer)
+    response = client.get(reverse("monitoring:dashboard"), {"quarter": "2025-q1", "supplier": "nobody"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html
+    assert '<a href="#id_supplier">Select a provider from the list</a>' in html
+    assert '<p id="id_supplier_error" class="govuk-error-message">' in html
+    # the quarter asked for still applies (it is not the current one) and stays selected
+    assert '<option value="2025-q1" selected>' in html
+    assert "4 returns due for 2025/26 Q1" in html
