@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.fields import DateInputField
@@ -12,6 +13,7 @@ from django import forms
 
 from commissioning.dates import financial_year_label
 from commissioning.forms import GDSFormMixin, SelectFiltersMixin
+from commissioning.models import Authority
 
 from .models import Contract, Variation
 
@@ -213,3 +215,40 @@ class RegisterFilterForm(SelectFiltersMixin, forms.Form):
             "supplier": _optional_int(data.get("supplier")),
             "authority": _optional_int(data.get("authority")),
         }
+
+
+class AsOfFilterForm(SelectFiltersMixin, forms.Form):
+    """The day the pipeline or the Panel report is seen as on, and the buying authority. A date that
+    cannot be read, or an authority not in the list, is reported by its field and ignored (today, or
+    every authority, is shown instead); what was typed stays in the box."""
+
+    as_of = forms.DateField(
+        label="As on",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
+        help_text="For example, 14/9/2018",
+        error_messages={"invalid": "Enter a real date as day/month/year, for example 14/9/2018"},
+    )
+    authority = forms.ModelChoiceField(
+        label="Buying authority",
+        queryset=Authority.objects.none(),
+        required=False,
+        empty_label="All authorities",
+        error_messages={"invalid_choice": "Select a buying authority from the list"},
+    )
+
+    def __init__(self, data, *, today: date):
+        super().__init__(data)
+        self.today = today
+        self.fields["authority"].queryset = (
+            Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
+        )
+        self.is_valid()
+
+    @property
+    def as_of_date(self) -> date:
+        return self.cleaned_data.get("as_of") or self.today
+
+    @property
+    def selected_authority(self) -> Authority | None:
+        return self.cleaned_data.get("authority")

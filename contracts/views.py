@@ -19,17 +19,9 @@ from commissioning.models import Authority
 from commissioning.pagination import paginate
 
 from . import reports, selectors, services
-from .forms import ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
+from .forms import AsOfFilterForm, ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
 from .models import extended_end
 from .services import ContractRuleError
-
-
-def _as_of(request: HttpRequest) -> date:
-    """`?as_of=2018-09-14` views the pipeline or report as on another day; today otherwise."""
-    try:
-        return date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return timezone.localdate()
 
 
 def _authority(request: HttpRequest) -> Authority | None:
@@ -255,16 +247,16 @@ def funding_envelope(request: HttpRequest) -> HttpResponse:
 
 @permission_required("contracts.view_register", read_only=True)
 def pipeline(request: HttpRequest) -> HttpResponse:
-    today = _as_of(request)
-    authority = _authority(request)
+    form = AsOfFilterForm(request.GET, today=timezone.localdate())
+    authority = form.selected_authority
     return render(
         request,
         "contracts/officer/pipeline.html",
         {
-            "pipeline": selectors.pipeline(today=today, authority=authority),
-            "authorities": Authority.objects.filter(contracts__isnull=False).distinct().order_by("name"),
+            "form": form,
+            "pipeline": selectors.pipeline(today=form.as_of_date, authority=authority),
             "authority": authority,
-            "as_of": today,
+            "as_of": form.as_of_date,
         },
     )
 
@@ -272,17 +264,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @permission_required("contracts.view_register", read_only=True)
 def panel_report(request: HttpRequest) -> HttpResponse:
     """The Police and Crime Panel report as a web page, with a button to produce the PDF."""
-    today = _as_of(request)
-    authority = _authority(request)
-    context = reports.panel_report_context(authority=authority, as_of=today)
-    return render(
-        request,
-        "contracts/officer/panel_report.html",
-        {
-            **context,
-            "authorities": Authority.objects.filter(contracts__isnull=False).distinct().order_by("name"),
-        },
-    )
+    form = AsOfFilterForm(request.GET, today=timezone.localdate())
+    context = reports.panel_report_context(authority=form.selected_authority, as_of=form.as_of_date)
+    return render(request, "contracts/officer/panel_report.html", {**context, "form": form})
 
 
 @permission_required("contracts.view_register")

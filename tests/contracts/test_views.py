@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.dates import long_date
 from commissioning.models import User
 from contracts import services
 from contracts.models import Contract, Extension, Variation
@@ -320,6 +321,31 @@ def test_the_envelope_and_pipeline_pages(client, officer):
     assert "£40,000" in page  # headroom and budget for recommissioning
     pipeline = client.get(reverse("contracts:pipeline"), {"as_of": "2018-10-01"}).content.decode()
     assert contract.title in pipeline and "Contract ends: no extension options left" in pipeline
+    # The date as people in the UK write it, and the authority chosen
+    pipeline = client.get(reverse("contracts:pipeline"), {"as_of": "1/10/2018", "authority": authority.pk})
+    html = pipeline.content.decode()
+    assert "As on 1 October 2018 · Avon test OPCC" in html and contract.title in html
+    assert "govuk-error-summary" not in html
+
+
+def test_an_as_on_date_that_cannot_be_read_is_reported_and_kept(client, officer):
+    authority = make_authority(name="Avon test OPCC")
+    make_live_contract(by=officer, buying_authority=authority, start_on=date(2018, 4, 1))
+    client.force_login(officer)
+    for name in ("contracts:pipeline", "contracts:panel_report"):
+        response = client.get(reverse(name), {"as_of": "31/2/2018", "authority": authority.pk})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<title>Error: " in html
+        assert '<a href="#id_as_of">Enter a real date as day/month/year, for example 14/9/2018</a>' in html
+        assert '<p id="id_as_of_error" class="govuk-error-message">' in html
+        assert 'value="31/2/2018"' in html  # what was typed stays in the box
+        assert f"As on {long_date(timezone.localdate())} · Avon test OPCC" in html  # today, for that authority
+
+        response = client.get(reverse(name), {"as_of": "1/10/2018", "authority": "nobody"})
+        html = response.content.decode()
+        assert '<a href="#id_authority">Select a buying authority from the list</a>' in html
+        assert "As on 1 October 2018</span>" in html  # the date still applies, for every authority
 
 
 def test_the_register_filters(client, officer):
