@@ -9,6 +9,12 @@ def is_officer(user) -> bool:
 
 
 @rules.predicate
+def is_platform_admin(user) -> bool:
+    """A superuser: administers the whole platform, whatever their role."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+@rules.predicate
 def is_evaluator(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == "evaluator")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from commissioning.rules import is_officer, is_partner
+from commissioning.rules import is_officer, is_partner, is_platform_admin
 
 
 @rules.predicate
@@ -31,8 +31,9 @@ def framework_led_by_user(user, framework) -> bool:
     return bool(user.is_superuser or framework.lead_authority_id == user.authority_id)
 
 
-# Object-level: is this user an officer of the authority that runs the framework?
-runs_framework = is_officer & framework_led_by_user
+# Object-level: does this user act for the authority that runs the framework (an officer of it, or a
+# platform administrator)? Deciding applications and asking for their outcome letters need this.
+runs_framework = (is_officer & framework_led_by_user) | is_platform_admin
 # Object-level: may this user read this framework's shared approved list?
 can_view_shared_framework = is_partner & framework_shared_with_user
 # Object-level: may this user read this framework's coverage matrix and its cells?

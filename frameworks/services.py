@@ -39,6 +39,7 @@ from .models import (
     Score,
     SelectionQuestion,
 )
+from .partner_rules import runs_framework
 from .reports import OUTCOME_LETTER
 
 Status = Application.Status
@@ -61,9 +62,7 @@ def _require_provider_of(application: Application, user: User) -> None:
 
 
 def _require_officer_of(application: Application, user: User) -> None:
-    if not (
-        user.is_superuser or (user.is_officer and application.window.framework.lead_authority_id == user.authority_id)
-    ):
+    if not runs_framework(user, application.window.framework):
         raise PermissionDenied("Only officers of the lead authority may do this.")
 
 
