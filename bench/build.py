@@ -246,7 +246,8 @@ def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.
     )
     bidders = list(zip(suppliers, providers, strict=True))
     # Responses as far as each competition has gone: sealed while it is open, opened once it closed,
-    # scored once it was evaluated. A draft competition has none.
+    # scored from its evaluation on (awarded and contracted ones included: no award is recorded here).
+    # A draft competition has none.
     tender_status = {"published": "submitted", "closed": "opened", "cancelled": "submitted"}
     Tender.objects.bulk_create(
         Tender(
@@ -254,7 +255,7 @@ def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.
             lot=lot,
             supplier=supplier,
             status=tender_status.get(c.status, "scored"),
-            submitted_at=c.closes_at - timedelta(days=1),
+            submitted_at=min(now, c.closes_at - timedelta(days=1)),
             created_by=user,
         )
         for c, lot in zip(competitions, competition_lots, strict=True)

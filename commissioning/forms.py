@@ -23,6 +23,13 @@ class GDSFormMixin:
         self.helper.disable_csrf = True
 
 
+def not_in_list_message(label: str) -> str:
+    """The error for a filter value that is not one of its options: 'Select an area from the list'."""
+    noun = label.lower()
+    article = "an" if noun[:1] in "aeiou" else "a"
+    return f"Select {article} {noun} from the list"  # noqa: S608 - a message for the user, not SQL
+
+
 class SelectFiltersMixin:
     """GET filters shown as select boxes (templates/includes/filter_selects.html)."""
 

@@ -12,7 +12,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from commissioning.dates import financial_year_label
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin, not_in_list_message
 from commissioning.models import Authority
 
 from .models import Contract, Variation
@@ -186,8 +186,7 @@ def _optional_int(value: str | None) -> int | None:
 
 
 def _filter_choice(label: str) -> forms.ChoiceField:
-    message = f"Select a {label.lower()} from the list"  # noqa: S608 - a message for the user, not SQL
-    return forms.ChoiceField(label=label, required=False, error_messages={"invalid_choice": message})
+    return forms.ChoiceField(label=label, required=False, error_messages={"invalid_choice": not_in_list_message(label)})
 
 
 class RegisterFilterForm(SelectFiltersMixin, forms.Form):
@@ -207,6 +206,8 @@ class RegisterFilterForm(SelectFiltersMixin, forms.Form):
         self.fields["authority"].choices = [("", "Any authority")] + choices["authorities"]
 
     def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
         self.is_valid()
         data = self.cleaned_data  # the valid fields only
         return {
@@ -234,7 +235,7 @@ class AsOfFilterForm(SelectFiltersMixin, forms.Form):
         queryset=Authority.objects.none(),
         required=False,
         empty_label="All authorities",
-        error_messages={"invalid_choice": "Select a buying authority from the list"},
+        error_messages={"invalid_choice": not_in_list_message("Buying authority")},
     )
 
     def __init__(self, data, *, today: date):

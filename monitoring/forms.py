@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin, not_in_list_message
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
 from . import figures as checks
@@ -325,9 +325,11 @@ class ChoiceFilterForm(SelectFiltersMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for name, options in choices.items():
             label = labels.get(name, name)
-            message = f"Select a {label.lower()} from the list"  # noqa: S608 - a message for the user, not SQL
             self.fields[name] = forms.ChoiceField(
-                label=label, choices=options, required=False, error_messages={"invalid_choice": message}
+                label=label,
+                choices=options,
+                required=False,
+                error_messages={"invalid_choice": not_in_list_message(label)},
             )
 
     def value(self, name: str) -> str:

@@ -367,7 +367,7 @@ def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
 
 def dashboard_choices(*, today: date) -> dict[str, list[tuple[str, str]]]:
     """Filter choices: frameworks and lots (one query), providers with contracts, and quarters from the
-    earliest contract to the current one."""
+    earliest contract (or the quarter shown by default, if that is earlier) to the next one."""
     lots = list(Lot.objects.select_related("framework").order_by("framework__reference", "number"))
     frameworks: dict[int, Framework] = {}
     for lot in lots:
@@ -381,7 +381,9 @@ def dashboard_choices(*, today: date) -> dict[str, list[tuple[str, str]]]:
     earliest = Contract.objects.filter(activated_at__isnull=False).aggregate(first=Min("start_on"))["first"]
     quarters = []
     current = Quarter.containing(today)
-    quarter = Quarter.containing(earliest) if earliest else current
+    quarter = default_quarter(today)
+    if earliest and Quarter.containing(earliest) < quarter:
+        quarter = Quarter.containing(earliest)
     while quarter <= current.next():
         quarters.append(quarter)
         quarter = quarter.next()

@@ -267,6 +267,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         labels={"framework": "Framework", "lot": "Lot", "supplier": "Provider", "quarter": "Quarter"},
     )
     quarter = selectors.parse_quarter(form.value("quarter")) or selectors.default_quarter(today)
+    if request.GET and form.value("quarter") != selectors.quarter_key(quarter):
+        # No quarter, or one not in the list, was asked for: the select shows the one the board is for.
+        form.data = form.data.copy()
+        form.data["quarter"] = selectors.quarter_key(quarter)
     if not request.GET:
         form = ChoiceFilterForm(
             initial={"quarter": selectors.quarter_key(quarter)},

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.dates import Quarter
 from commissioning.models import User
@@ -364,6 +365,19 @@ def test_a_dashboard_filter_not_in_its_list_is_reported_and_the_others_still_app
     assert "<title>Error: " in html
     assert '<a href="#id_supplier">Select a provider from the list</a>' in html
     assert '<p id="id_supplier_error" class="govuk-error-message">' in html
-    # the quarter asked for still applies (it is not the current one) and stays selected
+    # the quarter asked for still applies (it is not the default one, the last quarter ended) and stays selected
     assert '<option value="2025-q1" selected>' in html
     assert "4 returns due for 2025/26 Q1" in html
+
+
+def test_the_quarter_select_shows_the_quarter_the_dashboard_is_for(client):
+    from monitoring.selectors import default_quarter, quarter_key
+
+    officer = make_user(User.Role.OFFICER)
+    client.force_login(officer)
+    shown = f'<option value="{quarter_key(default_quarter(timezone.localdate()))}" selected>'
+    for query in ({"quarter": "1999-q9"}, {"supplier": ""}):
+        html = client.get(reverse("monitoring:dashboard"), query).content.decode()
+        assert shown in html
+    html = client.get(reverse("monitoring:dashboard"), {"quarter": "x"}).content.decode()
+    assert '<a href="#id_quarter">Select a quarter from the list</a>' in html and shown in html
