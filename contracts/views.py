@@ -3,8 +3,6 @@ service, redirect. Every view declares its access policy (commissioning.access).
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -273,12 +271,11 @@ def panel_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_panel_report(request: HttpRequest) -> HttpResponse:
     """Queue the PDF of the Panel report (produced in the background)."""
-    authority = Authority.objects.filter(pk=request.POST.get("authority") or 0).first()
-    try:
-        as_of = date.fromisoformat(request.POST.get("as_of", ""))
-    except ValueError:
-        as_of = timezone.localdate()
-    document = reports.request_panel_report(by=request.user, authority=authority, as_of=as_of)
+    form = AsOfFilterForm(request.POST, today=timezone.localdate())
+    if form.errors:  # the page's own hidden fields, altered
+        messages.error(request, "The report could not be produced: choose the day and the authority again")
+        return redirect("contracts:panel_report")
+    document = reports.request_panel_report(by=request.user, authority=form.selected_authority, as_of=form.as_of_date)
     messages.success(request, "The report is being produced. It will be ready to download in a few moments")
     return redirect(reports.document_url(document))
 

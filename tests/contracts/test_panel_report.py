@@ -102,3 +102,12 @@ def test_providers_cannot_request_the_report(client, officer, west_yorkshire):
     response = client.post(reverse("contracts:request_panel_report"), {"as_of": PANEL_DAY.isoformat()})
     assert response.status_code == 403
     assert not GeneratedDocument.objects.exists()
+
+
+def test_an_altered_request_for_the_report_is_refused_with_a_message(client, officer, west_yorkshire):
+    client.force_login(officer)
+    for altered in ({"as_of": "a\x00b"}, {"as_of": PANEL_DAY.isoformat(), "authority": "9" * 5000}):
+        response = client.post(reverse("contracts:request_panel_report"), altered, follow=True)
+        assert response.status_code == 200
+        assert "The report could not be produced: choose the day and the authority again" in response.content.decode()
+    assert not GeneratedDocument.objects.exists()
