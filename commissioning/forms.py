@@ -2,6 +2,7 @@
 
 from html import escape
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import (
@@ -21,6 +22,23 @@ class GDSFormMixin:
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class RealDateField(DateInputField):
+    """A GOV.UK date input (day, month, year) whose impossible dates, 31 2 2027 or a year of twenty
+    digits, get a plain-English message instead of Python's (or a server error, for the year)."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except (forms.ValidationError, OverflowError) as exc:
+            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid") from exc
+
+
+def number_from_query(value: str | None, *, digits: int = 9) -> int | None:
+    """A whole number from a URL's query string, such as an id or a year: None unless it is made of at
+    most `digits` digits, so that nothing typed there can overflow Python's dates or the database."""
+    return int(value) if value and value.isdigit() and len(value) <= digits else None
 
 
 def not_in_list_message(label: str) -> str:

@@ -6,13 +6,12 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from commissioning.dates import financial_year_label
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin, not_in_list_message
+from commissioning.forms import GDSFormMixin, RealDateField, SelectFiltersMixin, not_in_list_message
 from commissioning.models import Authority
 
 from .models import Contract, Variation
@@ -42,17 +41,7 @@ class MoneyField(forms.CharField):
             raise forms.ValidationError("Enter an amount in pounds and pence", code="invalid") from exc
 
 
-class RealDateField(DateInputField):
-    """A GOV.UK date input whose impossible dates (31 2 2027) get a plain-English message."""
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except forms.ValidationError as exc:
-            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid") from exc
-
-
-def gds_date(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> DateInputField:
+def gds_date(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> RealDateField:
     field = RealDateField(label=label, help_text=help_text, required=required, require_all_fields=False)
     field.error_messages["required"] = f"Enter the {label.lower()}"
     field.error_messages["incomplete"] = f"Enter the {label.lower()}, including a day, month and year"

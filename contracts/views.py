@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
+from commissioning.forms import number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import paginate
 
@@ -23,8 +24,8 @@ from .services import ContractRuleError
 
 
 def _authority(request: HttpRequest) -> Authority | None:
-    value = request.GET.get("authority", "")
-    return Authority.objects.filter(pk=value).first() if value.isdigit() else None
+    pk = number_from_query(request.GET.get("authority"))
+    return Authority.objects.filter(pk=pk).first() if pk else None
 
 
 def _form_error(form, error: ContractRuleError) -> None:
@@ -225,9 +226,8 @@ def schedule_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 def funding_envelope(request: HttpRequest) -> HttpResponse:
     years = selectors.envelope_years()
     current = financial_year_of(timezone.localdate())
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
+    year = number_from_query(request.GET.get("year"), digits=4)
+    if year is None or not 1990 <= year <= 2200:
         year = current if current in years or not years else years[-1]
     authority = _authority(request)
     result = selectors.envelope(year, authority=authority)

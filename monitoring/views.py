@@ -17,6 +17,7 @@ from commissioning.access import permission_required
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.documents import request_document
 from commissioning.files import attachment_response
+from commissioning.forms import number_from_query
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from contracts.models import Contract
@@ -253,10 +254,6 @@ def provider_document(request: HttpRequest, contract_pk: int, year: int, quarter
 # Officer pages -------------------------------------------------------------------------------------------
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @permission_required(REVIEW, read_only=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -279,9 +276,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     filters = selectors.DashboardFilters(
         quarter=quarter,
-        framework=_int(form.value("framework")),
-        lot=_int(form.value("lot")),
-        supplier=_int(form.value("supplier")),
+        framework=number_from_query(form.value("framework")),
+        lot=number_from_query(form.value("lot")),
+        supplier=number_from_query(form.value("supplier")),
     )
     board = selectors.dashboard(filters, today=today)
     page = paginate(request, board.slots)
@@ -381,7 +378,7 @@ def _aggregate_choices(request: HttpRequest, today):
     selected_lot = request.GET.get("lot") or (str(lots[0].pk) if lots else NO_LOT)
     lot = None
     if selected_lot != NO_LOT:
-        lot = Lot.objects.select_related("framework").filter(pk=_int(selected_lot)).first()
+        lot = Lot.objects.select_related("framework").filter(pk=number_from_query(selected_lot)).first()
         if lot is None:
             raise Http404("No such lot")
     years = selectors.aggregate_years(lot, today)
@@ -391,7 +388,9 @@ def _aggregate_choices(request: HttpRequest, today):
         "year": [(str(y), financial_year_label(y)) for y in years],
         "area": [("", "All areas")] + [(area.code, area.name) for area in areas],
     }
-    year = _int(request.GET.get("year", "")) or years[0]
+    year = number_from_query(request.GET.get("year"))
+    if year not in years:
+        year = years[0]
     area = next((a for a in areas if a.code == request.GET.get("area")), None)
     return choices, lot, year, area, selected_lot
 

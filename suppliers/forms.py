@@ -1,8 +1,7 @@
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import password_validation
 
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, RealDateField
 from commissioning.models import User
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
@@ -11,9 +10,8 @@ from .models import Accreditation, AccreditationScheme, Supplier, SupplierDocume
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
-def optional_date(label: str, help_text: str = "For example, 31 3 2027") -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text, required=False, require_all_fields=False)
-    return field
+def optional_date(label: str, help_text: str = "For example, 31 3 2027") -> RealDateField:
+    return RealDateField(label=label, help_text=help_text, required=False, require_all_fields=False)
 
 
 class SupplierForm(GDSFormMixin, forms.ModelForm):

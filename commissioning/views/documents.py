@@ -155,7 +155,7 @@ class GDSDateField(DateInputField):
             raise ValidationError(f"{self.noun.capitalize()} must be a real date, like 27 3 2025")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 2 2025, or a day of twenty digits
             raise ValidationError(f"{self.noun.capitalize()} must be a real date, like 27 3 2025") from None
 
 

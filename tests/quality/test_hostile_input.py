@@ -1,8 +1,9 @@
-"""Every form on every page, as the role it is for, sent values no person should type: a NUL byte, 5,000
-digits, numbers that are not finite, a date that does not exist, an option that is not in the list, a
-file that is not what it says. The portal must answer with its error page or the form again, never a
-server error. On PostgreSQL (CI's second run) this also proves that nothing unvalidated reaches the
-database, which refuses NUL bytes and over-long values where SQLite does not.
+"""Every form on every page, and every page's query parameters, as the role it is for, sent values no
+person should type: a NUL byte, 5,000 digits, a number too big for the database, numbers that are not
+finite, a date that does not exist, an option that is not in the list, a file that is not what it says.
+The portal must answer with its error page or the form again, never a server error. On PostgreSQL (CI's
+second run) this also proves that nothing unvalidated reaches the database, which refuses NUL bytes and
+over-long values where SQLite does not.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ pytestmark = pytest.mark.django_db
 ROLE_OF = {"provider-any": "provider", "officer-any": "officer", "document": "provider"}
 # Forms that would end the walk rather than test anything.
 SKIPPED_ACTIONS = ("/sign-out/",)
+QUERY_PARAMETERS = ["page", "awards_page", "year", "lot", "area", "authority", "contract", "next", "as_of", "fmt"]
 ROUNDS = {
     "NUL byte": ("a\x00b", "a\x00b"),
     "5,000 digits": ("9" * 5000, "9" * 5000),
+    "a number too big for the database": ("99999999999999999999", "99999999999999999999"),
     "not a finite number": ("-1e309", "NaN"),
+    "a year past the calendar": ("9999", "0"),
     "no such date": ("31/02/2026", "2026-02-31"),
 }
 
@@ -153,6 +157,11 @@ def test_no_form_answers_hostile_values_with_a_server_error(settings):
                     problems.append(
                         f"{role} {form.method.upper()} {action} from {url} with {what}: {response.status_code}"
                     )
+        # The query parameters pages read besides their forms' fields
+        for what, (text, _) in ROUNDS.items():
+            response = client.get(url, dict.fromkeys(QUERY_PARAMETERS, text))
+            if response.status_code >= 500:
+                problems.append(f"{role} GET {url} with {what} in its query parameters: {response.status_code}")
     assert sent == len(seen_forms) * len(ROUNDS)
     assert len(seen_forms) >= 60, f"only {len(seen_forms)} forms were found: the walk did not reach them"
     assert problems == [], "\n".join(problems)
