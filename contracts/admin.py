@@ -12,8 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+
+from commissioning.imports import FORMATS, ImportFileMessagesMixin
 
 from . import services
 from .models import (
@@ -178,10 +179,10 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contract)
-class ContractAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ContractAdmin(ImportFileMessagesMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = ContractAdminForm
     resource_classes = [ContractResource]
-    formats = [CSV, XLSX]
+    formats = FORMATS
     list_display = [
         "reference",
         "title",

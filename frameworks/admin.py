@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.imports import FORMATS, ImportFileMessagesMixin
+
 from .models import (
     Application,
     ApplicationLot,
@@ -153,10 +155,11 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class AppointmentAdmin(ImportFileMessagesMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """The approved list. Status changes go through the staff page so a reason is always recorded."""
 
     resource_classes = [AppointmentResource]
+    formats = FORMATS
     list_display = [
         "supplier",
         "lot",

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+
+from commissioning.imports import FORMATS, ImportFileMessagesMixin
 
 from . import services
 from .models import (
@@ -65,9 +66,9 @@ class KPITemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(ImportFileMessagesMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
-    formats = [CSV, XLSX]
+    formats = FORMATS
     list_display = ["code", "name", "template", "question", "kind", "unit", "direction", "default_target"]
     list_filter = ["template", "question", "kind", "unit", "direction"]
     list_select_related = ["template"]
@@ -161,7 +162,7 @@ class TimelinessFilter(admin.SimpleListFilter):
 class QuarterlyReturnAdmin(ExportMixin, admin.ModelAdmin):
     form = QuarterlyReturnForm
     resource_classes = [QuarterlyReturnResource]
-    formats = [CSV, XLSX]
+    formats = FORMATS
     list_display = ["contract", "period", "status", "due_on", "submitted_at", "timeliness_display", "accepted_at"]
     list_filter = ["status", TimelinessFilter, "period", "contract__lot"]
     list_select_related = ["contract", "period"]

@@ -165,3 +165,50 @@ def test_no_form_answers_hostile_values_with_a_server_error(settings):
     assert sent == len(seen_forms) * len(ROUNDS)
     assert len(seen_forms) >= 60, f"only {len(seen_forms)} forms were found: the walk did not reach them"
     assert problems == [], "\n".join(problems)
+
+
+IMPORT_PAGES = [
+    "/admin/frameworks/appointment/import/",
+    "/admin/contracts/contract/import/",
+    "/admin/monitoring/indicator/import/",
+]
+HOSTILE_FILES = {
+    "binary noise": b"\x89\xff\x00\x13MZ" * 200,
+    "a CSV with NUL bytes": b"reference,title\nC-1\x00,Service\x00\n",
+    "a CSV of 5,000-digit numbers": b"reference,annual_value,start_on\n"
+    + b"9" * 5000
+    + b","
+    + b"9" * 5000
+    + b",31/02/2026\n",
+    "an empty file": b"",
+    "a spreadsheet that is not one": b"PK\x03\x04 truncated",
+}
+
+
+def test_no_admin_import_answers_a_hostile_file_with_a_server_error():
+    """Officers import approved lists, contract registers and indicators in the admin: whatever file and
+    format they pick, the import page answers with its errors, never a server error."""
+    import re
+
+    officer = make_user(User.Role.OFFICER)
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+    problems, sent = [], 0
+    for url in IMPORT_PAGES:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        formats = [value for value in re.findall(r'<option value="(\d+)"', html)]
+        resource = re.search(r'name="resource" value="([^"]*)"', html)
+        assert formats, f"{url} offers no file formats"
+        for fmt in formats:
+            for what, content in HOSTILE_FILES.items():
+                data = {"format": fmt, "import_file": SimpleUploadedFile("list.csv", content, content_type="text/csv")}
+                if resource:
+                    data["resource"] = resource.group(1)
+                response = client.post(url, data)
+                sent += 1
+                if response.status_code >= 500:
+                    problems.append(f"{url} format {fmt} with {what}: {response.status_code}")
+    assert sent >= 5 * len(IMPORT_PAGES) * 2
+    assert problems == [], "\n".join(problems)
