@@ -141,3 +141,33 @@ def test_a_submitted_return_cannot_be_replaced_by_upload(client):
     response = client.post(urls(m)[1], {})
     assert response.status_code == 302
     assert response.url == reverse("monitoring:provider_return", args=[m.contract.pk, 2025, 1])
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "9" * 5000,
+        "NaN",
+        "inf",
+        -1e309,
+        1e300,
+        99999999999999999999,
+        -5,
+        "2026-02-31",
+        "=1+1",  # a formula, as text
+    ],
+)
+def test_a_spreadsheet_of_hostile_figures_is_refused_without_a_server_error(client, hostile):
+    m = make_monitored_contract()
+    client.force_login(m.provider)
+    book = fill(download(client, m))
+    figures = book["Figures"]
+    rows = rows_by_code(figures)
+    for code, column in (("REF", 6), ("CONTACT48", 7), ("WAIT", 6), ("SPEND", 6)):
+        figures.cell(rows[code], column).value = hostile
+    for row in book["Breakdowns"].iter_rows(min_row=2):
+        row[4].value = hostile
+    response = upload(client, m, book)
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not ReturnValue.objects.exists()
