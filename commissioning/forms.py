@@ -1,4 +1,5 @@
-"""Forms of the shared core: sign-in and two-factor codes."""
+"""Forms and form helpers of the shared core: sign-in and two-factor codes, GOV.UK date inputs, select
+filters and numbers read from query strings."""
 
 from html import escape
 
