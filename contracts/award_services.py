@@ -32,6 +32,7 @@ from commissioning.documents import request_document
 from commissioning.email import send_after_commit
 from commissioning.models import Area, User
 from commissioning.templatetags.portal import deadline, money
+from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
 from frameworks import evaluation
 from frameworks.models import Lot
@@ -846,6 +847,8 @@ def save_tender(
         raise AwardRuleError("This response has been submitted. Withdraw it to change it.")
     if not competition.is_open(now):
         raise AwardRuleError(_closed_message(competition))
+    if holds_nul_character(*(answers or {}).values(), social_value_summary):
+        raise AwardRuleError(CANNOT_BE_SAVED)
     changed = []
     if annual_price is not None:
         price = _money(annual_price, field="annual_price")

@@ -21,6 +21,7 @@ from commissioning.documents import request_document
 from commissioning.email import send_after_commit
 from commissioning.models import Area, User
 from commissioning.templatetags.portal import deadline
+from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
 from suppliers.models import Accreditation, Supplier
 
@@ -205,6 +206,8 @@ def save_answers(
     application = _lock(application)
     _require_provider_of(application, by)
     _require_editable(application, now or timezone.now())
+    if holds_nul_character(*texts.values()):
+        raise SelectionRuleError(CANNOT_BE_SAVED)
     allowed = {q.pk: q for q in selectors.questions_for(application)}
     saved = []
     for question_id, text in texts.items():

@@ -386,6 +386,21 @@ def test_a_response_with_a_price_over_the_lot_maximum_keeps_the_typing(client, w
     assert "My carefully typed answer" in html
 
 
+def test_autosave_refuses_a_nul_character_with_a_message_and_keeps_what_was_saved(client, world):
+    draft_tender = world["draft_tender"]
+    criterion = world["live"].criteria.filter(kind="quality").first()
+    client.force_login(world["setup"].providers[0])
+    url = reverse("awards:autosave_tender", args=[draft_tender.pk])
+    assert client.post(url, {f"answer_{criterion.pk}": "Our first draft"}).json()["saved"] is True
+    for field in (f"answer_{criterion.pk}", "social_value_summary"):
+        response = client.post(url, {field: "Pasted\x00text"})
+        assert response.status_code == 409
+        assert "cannot be saved" in response.json()["message"]
+    draft_tender.refresh_from_db()
+    assert draft_tender.answers.get(criterion=criterion).text == "Our first draft"
+    assert "\x00" not in draft_tender.social_value_summary
+
+
 def test_submitting_from_the_check_page_gives_a_receipt(client, world, django_capture_on_commit_callbacks):
     provider = world["setup"].providers[0]
     client.force_login(provider)

@@ -116,6 +116,16 @@ class TestProviderPages:
         response = client.post(url, {f"q_{selection.delivery.pk}": "Later"})
         assert response.status_code == 409 and "closed" in response.json()["message"]
 
+    def test_autosave_refuses_a_nul_character_with_a_message(self, client, selection):
+        application = services.start_application(window=selection.window, by=selection.provider)
+        services.save_lots(application=application, by=selection.provider, choices={selection.lot2: selection.areas})
+        client.force_login(selection.provider)
+        url = reverse("frameworks:autosave", args=[application.pk, "service-delivery"])
+        assert client.post(url, {f"q_{selection.delivery.pk}": "Half-written answer"}).json()["saved"] is True
+        response = client.post(url, {f"q_{selection.delivery.pk}": "Pasted\x00text"})
+        assert response.status_code == 409 and "cannot be saved" in response.json()["message"]
+        assert application.answers.get(question=selection.delivery).text == "Half-written answer"
+
     def test_submitting_after_the_deadline_is_refused_with_a_message_and_the_draft_kept(self, client, selection):
         application = complete_application(selection)
         from django.utils import timezone
