@@ -1,6 +1,8 @@
 """Forms and form helpers of the shared core: sign-in and two-factor codes, GOV.UK date inputs, select
 filters and numbers read from query strings."""
 
+import re
+from datetime import date
 from html import escape
 
 from crispy_forms_gds.fields import DateInputField
@@ -25,21 +27,46 @@ class GDSFormMixin:
         self.helper.disable_csrf = True
 
 
+# The years a date typed into the portal may fall in: wide enough for any contract, accreditation or
+# report, and far enough from Python's year 9999 that date arithmetic on them (a term, an extension,
+# "the day after") cannot leave the calendar.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def within_calendar(day: date | None) -> bool:
+    return day is None or EARLIEST_YEAR <= day.year <= LATEST_YEAR
+
+
 class RealDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) whose impossible dates, 31 2 2027 or a year of twenty
-    digits, get a plain-English message instead of Python's (or a server error, for the year)."""
+    """A GOV.UK date input (day, month, year) whose impossible dates, 31 2 2027, a year of twenty digits
+    or the year 9999, get a plain-English message instead of Python's (or a server error later)."""
 
     def compress(self, data_list):
         try:
-            return super().compress(data_list)
+            day = super().compress(data_list)
         except (forms.ValidationError, OverflowError) as exc:
             raise forms.ValidationError(f"{self.label} must be a real date", code="invalid") from exc
+        if not within_calendar(day):
+            raise forms.ValidationError(
+                f"{self.label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}", code="invalid"
+            )
+        return day
 
 
 def number_from_query(value: str | None, *, digits: int = 9) -> int | None:
-    """A whole number from a URL's query string, such as an id or a year: None unless it is made of at
-    most `digits` digits, so that nothing typed there can overflow Python's dates or the database."""
-    return int(value) if value and value.isdigit() and len(value) <= digits else None
+    """A whole number from a URL's query string, such as an id or a year: None unless it is written in at
+    most `digits` ASCII digits ("²" passes `str.isdigit` but not `int`), so that it fits the database.
+    A year still needs its range checked by the caller."""
+    return int(value) if value and re.fullmatch(rf"[0-9]{{1,{digits}}}", value) else None
+
+
+def whole_numbers(text: str | None, *, most: int) -> list[int] | None:
+    """'12, 12' -> [12, 12]: numbers from 1 to `most` separated by commas; [] for no text; None when any
+    part is not such a number."""
+    parts = [part for part in (text or "").replace(" ", "").split(",") if part]
+    if not all(re.fullmatch(r"[0-9]{1,6}", part) and 1 <= int(part) <= most for part in parts):
+        return None
+    return [int(part) for part in parts]
 
 
 def not_in_list_message(label: str) -> str:

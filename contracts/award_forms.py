@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 
 from commissioning.dates import deadline_on
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, whole_numbers
 from commissioning.models import Area, User
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 from frameworks.forms import ConflictForm as SelectionConflictForm
@@ -78,6 +78,13 @@ def _check_upload(form: forms.Form, name: str) -> None:
 
 
 # --- Officer: competitions ----------------------------------------------------------------------------
+
+
+def _extension_months(text: str) -> str:
+    """'12, 12' stays as typed once every option is a whole number of months, 1 to 120."""
+    if whole_numbers(text, most=120) is None:
+        raise forms.ValidationError("Enter extension options as months separated by commas, for example 12,12")
+    return text
 
 
 class CompetitionForm(GDSFormMixin, forms.Form):
@@ -180,6 +187,9 @@ class CompetitionForm(GDSFormMixin, forms.Form):
             "specification",
         ]
         self.helper = _helper(*layout)
+
+    def clean_extension_months(self):
+        return _extension_months(self.cleaned_data.get("extension_months"))
 
     def clean(self):
         data = super().clean()
@@ -400,8 +410,7 @@ class LotsForm(GDSFormMixin, forms.Form):
             ):
                 self.add_error(f"number_{i}", "Enter the lot's number")
         for j in range(self.LIMIT_ROWS):
-            text = (data.get(f"limit_lots_{j}") or "").replace(" ", "")
-            if text and not all(part.isdigit() for part in text.split(",")):
+            if whole_numbers(data.get(f"limit_lots_{j}"), most=99) is None:
                 self.add_error(f"limit_lots_{j}", "Enter lot numbers separated by commas, for example 1,2")
         return data
 
@@ -426,7 +435,7 @@ class LotsForm(GDSFormMixin, forms.Form):
                 continue
             rows.append(
                 {
-                    "lots": [int(part) for part in text.split(",") if part],
+                    "lots": whole_numbers(text, most=99) or [],
                     "min_total": self.cleaned_data.get(f"limit_min_{j}"),
                     "max_total": self.cleaned_data.get(f"limit_max_{j}"),
                 }
@@ -879,6 +888,9 @@ class DirectAwardForm(GDSFormMixin, forms.Form):
         add_commitment_fields(self, [], sv)
         layout.append(Fieldset(*sv, legend="Social value", legend_size=Size.MEDIUM))
         self.helper = _helper(*layout)
+
+    def clean_extension_months(self):
+        return _extension_months(self.cleaned_data.get("extension_months"))
 
     def clean(self):
         data = super().clean()

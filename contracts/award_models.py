@@ -10,6 +10,7 @@ contract compared with the social value threshold are totals over the initial te
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -56,8 +57,13 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 def parse_months(text: str) -> list[int]:
-    """'12, 12' -> [12, 12]: the extension options of a term, in months."""
-    return [int(part) for part in (text or "").replace(" ", "").split(",") if part.isdigit() and int(part) > 0]
+    """'12, 12' -> [12, 12]: the extension options of a term, in months (forms check them first with
+    `commissioning.forms.whole_numbers`; anything else here is left out)."""
+    return [
+        int(part)
+        for part in (text or "").replace(" ", "").split(",")
+        if re.fullmatch(r"[0-9]{1,3}", part) and int(part) > 0
+    ]
 
 
 def describe_term(months: int, extensions: list[int]) -> str:

@@ -11,7 +11,15 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from commissioning.dates import financial_year_label
-from commissioning.forms import GDSFormMixin, RealDateField, SelectFiltersMixin, not_in_list_message
+from commissioning.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    GDSFormMixin,
+    RealDateField,
+    SelectFiltersMixin,
+    not_in_list_message,
+    within_calendar,
+)
 from commissioning.models import Authority
 
 from .models import Contract, Variation
@@ -226,6 +234,12 @@ class AsOfFilterForm(SelectFiltersMixin, forms.Form):
         empty_label="All authorities",
         error_messages={"invalid_choice": not_in_list_message("Buying authority")},
     )
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of")
+        if not within_calendar(day):
+            raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        return day
 
     def __init__(self, data, *, today: date):
         super().__init__(data)

@@ -86,9 +86,10 @@ class ConsortiumForm(GDSFormMixin, forms.Form):
 
 
 class ConsortiumMemberForm(GDSFormMixin, forms.Form):
-    name = forms.CharField(label="Organisation name", required=False)
-    registration_number = forms.CharField(label="Charity or company number", required=False)
-    role = forms.CharField(label="What they will deliver", required=False)
+    # The lengths the columns hold (ConsortiumMember)
+    name = forms.CharField(label="Organisation name", required=False, max_length=200)
+    registration_number = forms.CharField(label="Charity or company number", required=False, max_length=20)
+    role = forms.CharField(label="What they will deliver", required=False, max_length=200)
 
     def clean(self):
         data = super().clean()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .. import documents, reports
 from ..access import permission_required, signed_in
-from ..forms import GDSFormMixin
+from ..forms import EARLIEST_YEAR, LATEST_YEAR, GDSFormMixin, within_calendar
 from ..models import GeneratedDocument
 from ..pagination import paginate
 
@@ -154,9 +154,12 @@ class GDSDateField(DateInputField):
         if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
             raise ValidationError(f"{self.noun.capitalize()} must be a real date, like 27 3 2025")
         try:
-            return date(int(year), int(month), int(day))
+            result = date(int(year), int(month), int(day))
         except (ValueError, OverflowError):  # 31 2 2025, or a day of twenty digits
             raise ValidationError(f"{self.noun.capitalize()} must be a real date, like 27 3 2025") from None
+        if not within_calendar(result):
+            raise ValidationError(f"{self.noun.capitalize()} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        return result
 
 
 class AuditExtractForm(GDSFormMixin, forms.Form):

@@ -431,7 +431,8 @@ def _dates(start: tuple[str, str, str], end: tuple[str, str, str]) -> dict[str, 
         (("1", "", "2025"), ("1", "5", "2025"), "The start date must include a month", "id_date_from_1"),
         (("1", "5", "25"), ("1", "6", "2025"), "The start date must be a real date", "id_date_from_0"),
         (("1", "6", "2025"), ("1", "5", "2025"), "The end date must be the same as or after", "id_date_to_0"),
-        (("1", "1", "2999"), ("2", "1", "2999"), "The start date must be today or in the past", "id_date_from_0"),
+        (("1", "1", "2199"), ("2", "1", "2199"), "The start date must be today or in the past", "id_date_from_0"),
+        (("1", "5", "2025"), ("31", "12", "9999"), "The end date must be between 1900 and 2200", "id_date_to_0"),
     ],
 )
 def test_bad_dates_are_explained_next_to_the_field_and_in_the_summary(client, officer, start, end, message, field):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django import forms
 
-from commissioning.forms import RealDateField, not_in_list_message, number_from_query
+from commissioning.forms import RealDateField, not_in_list_message, number_from_query, whole_numbers
 
 
 class StartForm(forms.Form):
@@ -32,9 +32,17 @@ def test_an_impossible_date_gets_one_plain_message(day, month, year):
     assert form.errors["starts_on"] == ["Start date must be a real date"]
 
 
+@pytest.mark.parametrize(("year", "valid"), [("1899", False), ("1900", True), ("2200", True), ("9999", False)])
+def test_a_date_must_fall_where_date_arithmetic_stays_in_the_calendar(year, valid):
+    form = start("31", "12", year)
+    assert form.is_valid() is valid
+    if not valid:
+        assert form.errors["starts_on"] == ["Start date must be between 1900 and 2200"]
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("42", 42), ("", None), (None, None), ("-1", None), ("4.2", None), ("1e3", None), ("9" * 10, None)],
+    [("42", 42), ("", None), (None, None), ("-1", None), ("4.2", None), ("1e3", None), ("9" * 10, None), ("²", None)],
 )
 def test_numbers_from_a_query_string(value, expected):
     assert number_from_query(value) == expected
@@ -48,3 +56,11 @@ def test_a_year_from_a_query_string_has_at_most_four_digits():
 def test_the_message_for_a_value_not_in_the_list_reads_well():
     assert not_in_list_message("Lot") == "Select a lot from the list"
     assert not_in_list_message("Area") == "Select an area from the list"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("12,12", [12, 12]), (" 12, 6 ", [12, 6]), ("", []), (None, []), ("12,²", None), ("0", None), ("121", None)],
+)
+def test_whole_numbers_separated_by_commas(text, expected):
+    assert whole_numbers(text, most=120) == expected

@@ -307,6 +307,7 @@ def test_a_competition_form_with_errors_keeps_what_was_typed(client, world):
             "title": "Typed title stays",
             "estimated_value": "lots",
             "term_months": "24",
+            "extension_months": "12,²",
             "clarification_time": "17:00",
             "closes_time": "5pm",
         },
@@ -314,6 +315,7 @@ def test_a_competition_form_with_errors_keeps_what_was_typed(client, world):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html and "govuk-error-summary" in html
+    assert "Enter extension options as months separated by commas, for example 12,12" in html
     assert "Select the framework lot whose appointed providers may bid" in html
     assert "Enter an amount in pounds and pence" in html
     assert 'value="Typed title stays"' in html
@@ -536,6 +538,10 @@ def test_an_expression_of_interests_lots_and_combined_limit_through_the_page(cli
         "limit_min_0": "300000",
         "limit_max_0": "1000000",
     }
+    for lots in ("1,²", "9" * 5000, "1,,x"):
+        bad = client.post(reverse("awards:edit_lots", args=[eoi.pk]), {**data, "limit_lots_0": lots})
+        assert bad.status_code == 200
+        assert "Enter lot numbers separated by commas, for example 1,2" in bad.content.decode()
     bad = client.post(reverse("awards:edit_lots", args=[eoi.pk]), {**data, "min_2": "2000000"})
     assert bad.status_code == 200 and "Lot 3: the minimum bid is more than the maximum" in bad.content.decode()
     assert 'value="Behaviour Change Intervention"' in bad.content.decode()

@@ -342,6 +342,9 @@ def test_an_as_on_date_that_cannot_be_read_is_reported_and_kept(client, officer)
         assert 'value="31/2/2018"' in html  # what was typed stays in the box
         assert f"As on {long_date(timezone.localdate())} · Avon test OPCC" in html  # today, for that authority
 
+        html = client.get(reverse(name), {"as_of": "31/12/9999"}).content.decode()
+        assert '<a href="#id_as_of">Enter a date between 1900 and 2200</a>' in html
+
         response = client.get(reverse(name), {"as_of": "1/10/2018", "authority": "nobody"})
         html = response.content.decode()
         assert '<a href="#id_authority">Select a buying authority from the list</a>' in html

@@ -116,6 +116,28 @@ class TestProviderPages:
         response = client.post(url, {f"q_{selection.delivery.pk}": "Later"})
         assert response.status_code == 409 and "closed" in response.json()["message"]
 
+    def test_a_consortium_member_longer_than_the_register_holds_is_refused_and_kept(self, client, selection):
+        application = services.start_application(window=selection.window, by=selection.provider)
+        client.force_login(selection.provider)
+        long_name = "Northfield Women's Aid " * 10  # 230 characters
+        response = client.post(
+            reverse("frameworks:edit_consortium", args=[application.pk]),
+            {
+                "is_consortium": "yes",
+                "members-TOTAL_FORMS": "1",
+                "members-INITIAL_FORMS": "0",
+                "members-0-name": long_name,
+                "members-0-registration_number": "1" * 21,
+                "members-0-role": "Refuge places",
+            },
+        )
+        html = response.content.decode()
+        assert response.status_code == 200 and "govuk-error-summary" in html
+        assert "Ensure this value has at most 200 characters" in html
+        assert "Ensure this value has at most 20 characters" in html
+        assert "Refuge places" in html
+        assert not application.consortium_members.exists()
+
     def test_autosave_refuses_a_nul_character_with_a_message(self, client, selection):
         application = services.start_application(window=selection.window, by=selection.provider)
         services.save_lots(application=application, by=selection.provider, choices={selection.lot2: selection.areas})
