@@ -76,6 +76,13 @@ def not_in_list_message(label: str) -> str:
     return f"Select {article} {noun} from the list"  # noqa: S608 - a message for the user, not SQL
 
 
+def choice_filter(label: str, choices=()) -> forms.ChoiceField:
+    """An optional select of a GET filter, whose value not in the list gets `not_in_list_message`."""
+    return forms.ChoiceField(
+        label=label, choices=choices, required=False, error_messages={"invalid_choice": not_in_list_message(label)}
+    )
+
+
 class SelectFiltersMixin:
     """GET filters shown as select boxes (templates/includes/filter_selects.html)."""
 

@@ -28,18 +28,19 @@ def refuse_nul_characters(dataset) -> None:
                 )
 
 
-class CSV(base_formats.CSV):
+class RefusesNulCharacters:
     def create_dataset(self, in_stream, **kwargs):
         dataset = super().create_dataset(in_stream, **kwargs)
         refuse_nul_characters(dataset)
         return dataset
 
 
-class XLSX(base_formats.XLSX):
-    def create_dataset(self, in_stream, **kwargs):
-        dataset = super().create_dataset(in_stream, **kwargs)
-        refuse_nul_characters(dataset)
-        return dataset
+class CSV(RefusesNulCharacters, base_formats.CSV):
+    pass
+
+
+class XLSX(RefusesNulCharacters, base_formats.XLSX):
+    pass
 
 
 FORMATS = [CSV, XLSX]

@@ -17,11 +17,13 @@ from commissioning.forms import (
     GDSFormMixin,
     RealDateField,
     SelectFiltersMixin,
+    choice_filter,
     not_in_list_message,
     within_calendar,
 )
 from commissioning.models import Authority
 
+from . import selectors
 from .models import Contract, Variation
 
 MONEY_PATTERN = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -182,18 +184,14 @@ def _optional_int(value: str | None) -> int | None:
         return None
 
 
-def _filter_choice(label: str) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, error_messages={"invalid_choice": not_in_list_message(label)})
-
-
 class RegisterFilterForm(SelectFiltersMixin, forms.Form):
     """The register's filters, read from the query string. A value not in the list is reported by its
     field and ignored; the other filters still apply."""
 
-    status = _filter_choice("Status")
-    lot = _filter_choice("Lot")
-    supplier = _filter_choice("Provider")
-    authority = _filter_choice("Buying authority")
+    status = choice_filter("Status")
+    lot = choice_filter("Lot")
+    supplier = choice_filter("Provider")
+    authority = choice_filter("Buying authority")
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,9 +242,7 @@ class AsOfFilterForm(SelectFiltersMixin, forms.Form):
     def __init__(self, data, *, today: date):
         super().__init__(data)
         self.today = today
-        self.fields["authority"].queryset = (
-            Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
-        )
+        self.fields["authority"].queryset = selectors.buying_authorities()
         self.is_valid()
 
     @property

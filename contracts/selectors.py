@@ -299,6 +299,11 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
     return result
 
 
+def buying_authorities() -> QuerySet[Authority]:
+    """The authorities that have contracts on the register, by name: the choices of the authority filters."""
+    return Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
+
+
 def envelope_years() -> list[int]:
     years = set(FundingAllocation.objects.values_list("financial_year", flat=True).distinct())
     years |= set(ContractFunding.objects.values_list("financial_year", flat=True).distinct())
@@ -402,9 +407,7 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )
-    authorities = (
-        Authority.objects.filter(contracts__isnull=False).distinct().order_by("name").values_list("pk", "name")
-    )
+    authorities = buying_authorities().values_list("pk", "name")
     return {
         "lots": [(pk, f"{reference} Lot {number}: {title}") for pk, reference, number, title in lots],
         "suppliers": list(suppliers),

@@ -237,7 +237,7 @@ def funding_envelope(request: HttpRequest) -> HttpResponse:
         {
             "envelope": result,
             "years": [(y, financial_year_label(y)) for y in sorted(set(years) | {year})],
-            "authorities": Authority.objects.filter(contracts__isnull=False).distinct().order_by("name"),
+            "authorities": selectors.buying_authorities(),
             "authority": authority,
         },
     )

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin, not_in_list_message
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
 from . import figures as checks
@@ -324,13 +324,7 @@ class ChoiceFilterForm(SelectFiltersMixin, forms.Form):
     def __init__(self, *args, choices: dict[str, list[tuple[str, str]]], labels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         for name, options in choices.items():
-            label = labels.get(name, name)
-            self.fields[name] = forms.ChoiceField(
-                label=label,
-                choices=options,
-                required=False,
-                error_messages={"invalid_choice": not_in_list_message(label)},
-            )
+            self.fields[name] = choice_filter(labels.get(name, name), options)
 
     def value(self, name: str) -> str:
         """The field's value if it is one of its choices: a value not in the list is reported by its field

@@ -320,13 +320,14 @@ def _client(user=None) -> Client:
     return client
 
 
-def test_every_object_url_refuses_other_organisations_and_anonymous_visitors(settings):
+def demo_world(settings) -> World:
+    """The whole demo, loaded as `make run` loads it, with a user of another organisation in each role."""
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
     users = {u.email: u for u in User.objects.filter(email__endswith="@demo.test")}
     elsewhere = make_authority(name="Staffordshire Commissioner's Office", kind=Authority.Kind.OTHER_PCC)
-    w = World(
+    return World(
         provider=users["provider@demo.test"],
         officer=users["officer@demo.test"],
         evaluator=users["evaluator@demo.test"],
@@ -338,6 +339,10 @@ def test_every_object_url_refuses_other_organisations_and_anonymous_visitors(set
             "partner": make_user(User.Role.PARTNER, authority=elsewhere),
         },
     )
+
+
+def test_every_object_url_refuses_other_organisations_and_anonymous_visitors(settings):
+    w = demo_world(settings)
     table = registry(w)
     problems: list[str] = []
     unregistered = []

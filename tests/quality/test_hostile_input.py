@@ -18,14 +18,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from commissioning.models import Authority, User
-from tests.factories import make_authority, make_user
+from commissioning.models import User
+from tests.factories import make_user
 
-from .test_access_walk import World, registry, walk
+from .test_access_walk import World, demo_world, registry, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -146,21 +145,7 @@ def pages_by_role(w: World) -> list[tuple[str, str, bool]]:
 
 
 def test_no_form_answers_hostile_values_with_a_server_error(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-    users = {u.email: u for u in User.objects.filter(email__endswith="@demo.test")}
-    elsewhere = make_authority(name="Staffordshire Commissioner's Office", kind=Authority.Kind.OTHER_PCC)
-    w = World(
-        provider=users["provider@demo.test"],
-        officer=users["officer@demo.test"],
-        evaluator=users["evaluator@demo.test"],
-        partner=users["partner@demo.test"],
-        others={
-            "provider": make_user(User.Role.PROVIDER),
-            "officer": make_user(User.Role.OFFICER, authority=elsewhere),
-        },
-    )
+    w = demo_world(settings)
     clients = {}
     for role in ("officer", "provider", "evaluator", "partner"):
         clients[role] = Client(raise_request_exception=False)
