@@ -284,8 +284,8 @@ def _awarded_competition():
     """One mini-competition taken through the award services (two bids, scored, moderated, awarded), so
     the assessment summary has a tender to report on. Returns the losing bid, whose summary is the
     longer one (its scores beside the winner's)."""
-    from contracts import award_services
-    from contracts.award_selectors import lot_results
+    from contracts.award import services as award_services
+    from contracts.award.selectors import lot_results
     from tests.factories.awards import (
         complete_tender,
         evaluate_all,

@@ -41,7 +41,7 @@ urlpatterns = [
     path("", include("contracts.public_urls")),
     path("", include("contracts.coverage_urls")),
     path("", include("contracts.urls")),
-    path("", include("contracts.award_urls")),
+    path("", include("contracts.award.urls")),
     path("", include("monitoring.urls")),
 ]
 

@@ -488,4 +488,4 @@ class MilestoneAdmin(admin.ModelAdmin):
         services.save_contract_part(by=request.user, contract=obj.contract, part=obj)
 
 
-from . import award_admin  # noqa: E402,F401  (the award stage in the admin)
+from .award import admin as award_admin  # noqa: E402,F401  (the award stage in the admin)

@@ -6,7 +6,8 @@ class ContractsConfig(AppConfig):
     verbose_name = "Awards and contracts"
 
     def ready(self) -> None:
-        from . import award_reports, framework_report, reports  # noqa: F401  (award_reports: award PDFs, reminders, tasks)
+        from . import framework_report, reports
+        from .award import reports as award_reports  # noqa: F401  (award PDFs, reminders, tasks)
 
         reports.register()
         framework_report.register()

@@ -608,6 +608,6 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
 
 def load(ctx: dict) -> None:
     ctx["contracts"] = load_contracts(ctx)
-    from .award_demo import load as load_award_stage  # competitions, awards and direct awards
+    from .award.demo import load as load_award_stage  # competitions, awards and direct awards
 
     load_award_stage(ctx)

@@ -622,4 +622,4 @@ class Milestone(models.Model):
         return self.done_on is not None
 
 
-from .award_models import *  # noqa: E402,F401,F403
+from .award.models import *  # noqa: E402,F401,F403

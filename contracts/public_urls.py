@@ -5,7 +5,7 @@ from django.urls import path
 
 from frameworks.public_urls import urlpatterns as framework_patterns
 
-from . import public_views
+from .award.views import public as public_views
 
 app_name = "public"
 

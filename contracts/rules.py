@@ -64,4 +64,4 @@ officers_manage(
 # Exercised extensions and variations are records of decisions: read-only in the admin.
 officers_manage("contracts", "extension", "variation", actions=("view",))
 
-from . import award_rules  # noqa: E402,F401  (the award stage's permissions)
+from .award import rules as award_rules  # noqa: E402,F401  (the award stage's permissions)

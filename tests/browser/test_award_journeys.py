@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from commissioning.demo import DEMO_PASSWORD
 from commissioning.models import Area, Authority, GeneratedDocument, User
-from contracts import award_services as services
-from contracts.award_demo import SECOND_OFFICER
-from contracts.award_models import Competition, DirectAward, Tender
+from contracts.award import services
+from contracts.award.demo import SECOND_OFFICER
+from contracts.award.models import Competition, DirectAward, Tender
 from suppliers.models import Supplier
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
 from tests.factories.awards import close_now, complete_tender, evaluate_all, make_competition, open_competition

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from commissioning import demo as core_demo
-from contracts import award_demo
 from contracts import demo as contracts_demo
-from contracts.award_models import Competition, DirectAward, Tender
+from contracts.award import demo as award_demo
+from contracts.award.models import Competition, DirectAward, Tender
 from contracts.models import Contract
 from frameworks import demo as frameworks_demo
 from suppliers import demo as suppliers_demo

@@ -16,9 +16,9 @@ from django.urls import get_resolver, reverse
 
 from commissioning.documents import request_document
 from commissioning.models import AuditEvent, User
-from contracts import award_services as services
-from contracts.award_models import Competition, Tender
-from contracts.award_reports import ASSESSMENT_SUMMARY
+from contracts.award import services
+from contracts.award.models import Competition, Tender
+from contracts.award.reports import ASSESSMENT_SUMMARY
 from tests.factories import make_user
 from tests.factories.awards import close_now, make_award_setup, make_published_mini, open_competition
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from commissioning import notifications
 from commissioning.dates import add_working_days
 from commissioning.models import AuditEvent, GeneratedDocument, User
-from contracts import award_services as services
-from contracts.award_models import (
+from contracts.award import services
+from contracts.award.models import (
     Award,
     Competition,
     CompetitionInvitation,
@@ -30,8 +30,8 @@ from contracts.award_models import (
     TenderScore,
     TenderVersion,
 )
-from contracts.award_selectors import eligible_suppliers, lot_results, price_points
-from contracts.award_services import AwardRuleError
+from contracts.award.selectors import eligible_suppliers, lot_results, price_points
+from contracts.award.services import AwardRuleError
 from contracts.models import Contract
 from frameworks.models import Appointment
 from tests.factories import make_area, make_user

@@ -15,8 +15,8 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from commissioning.models import User
-from contracts import award_services as services
-from contracts.award_models import Competition, Tender
+from contracts.award import services
+from contracts.award.models import Competition, Tender
 from tests.factories import make_user
 from tests.factories.awards import (
     PDF_BYTES,
@@ -484,7 +484,7 @@ def test_the_competitions_list_makes_the_same_queries_for_5_and_50(client):
 
 
 def test_the_competitions_and_the_direct_awards_are_each_shown_50_a_page(client):
-    from contracts.award_models import DirectAward
+    from contracts.award.models import DirectAward
 
     setup = make_award_setup()
     client.force_login(setup.officer)

@@ -1,6 +1,6 @@
 """Factories for the award stage: competitions (mini-competitions on a framework lot and seed 002's
 expression of interest), complete responses, opening, evaluation and moderation. They go through
-`contracts.award_services`, so everything they make is something the portal itself could have made.
+`contracts.award.services`, so everything they make is something the portal itself could have made.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
-from contracts import award_services as services
-from contracts.award_models import AwardCriterion, Competition, Tender
+from contracts.award import services
+from contracts.award.models import AwardCriterion, Competition, Tender
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
 from tests.factories import make_area, make_authority, make_user

@@ -138,7 +138,7 @@ def test_the_opportunities_page_lives_in_contracts_under_its_public_name():
     import contracts); the URL and its name are unchanged."""
     from django.urls import resolve, reverse
 
-    from contracts import public_views
+    from contracts.award.views import public as public_views
 
     assert reverse("public:opportunities") == "/opportunities/"
     assert resolve("/opportunities/").func is public_views.opportunities

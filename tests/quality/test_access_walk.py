@@ -180,7 +180,7 @@ def _award_stage(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     """The award stage's object URLs, on the demo's awarded and open mini-competitions and direct award.
     Officers are scoped to the buying authority, providers to their own responses (and to competitions
     they are invited to), evaluators to their own assignments."""
-    from contracts.award_models import Competition, DirectAward, DirectAwardAssignment, TenderAssignment
+    from contracts.award.models import Competition, DirectAward, DirectAwardAssignment, TenderAssignment
 
     awarded = Competition.objects.get(reference="WMOPCC-MC-2025-01")
     open_mini = Competition.objects.get(reference="WMOPCC-MC-2025-02")
@@ -242,7 +242,7 @@ def _award_stage(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
 
 def _award_objects(w: World) -> dict:
     """The demo's award-stage objects that belong to the demo organisations."""
-    from contracts.award_models import Award, DirectAward, Tender, TenderAssignment, TenderDocument
+    from contracts.award.models import Award, DirectAward, Tender, TenderAssignment, TenderDocument
 
     tender = _first(Tender.objects.filter(supplier=w.supplier).order_by("-pk"), "tender of the demo provider")
     document = TenderDocument.objects.filter(tender__supplier=w.supplier).first()

@@ -20,7 +20,7 @@ from frameworks.models import Appointment, Lot
 from frameworks.partner_selectors import current_appointments
 from suppliers.models import Supplier
 
-from .award_models import (
+from .models import (
     Award,
     AwardCriterion,
     ClarificationQuestion,

@@ -18,8 +18,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import award_services as services
-from .award_models import (
+from . import services
+from .models import (
     Award,
     AwardCriterion,
     ClarificationQuestion,
@@ -30,7 +30,7 @@ from .award_models import (
     NoAward,
     Tender,
 )
-from .award_selectors import RECEIVED
+from .selectors import RECEIVED
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,7 +1,7 @@
 """Who may use the award stage's pages. Views also scope every object to the user (404 otherwise):
 officers to competitions and direct awards of their own authority, providers to their own
 supplier's responses, evaluators to what is assigned to them; nobody reaches a response's content
-before it is opened (see award_selectors)."""
+before it is opened (see selectors)."""
 
 import rules
 

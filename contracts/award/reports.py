@@ -3,7 +3,7 @@ per criterion beside the winning response's, with the price formula and the rank
 the award was decided. A registered report of the portal's one document path, produced in the
 background; it exists only once the award is decided, so nothing sealed can reach a PDF.
 
-Importing this module registers the report (and, through `award_reminders`, the award reminders and
+Importing this module registers the report (and, through `reminders`, the award reminders and
 tasks): `ContractsConfig.ready` imports it.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 from commissioning.models import GeneratedDocument, User
 from commissioning.reports import register_report
 
-from . import award_reminders  # noqa: F401  (registers the award reminders and background tasks)
-from .award_models import Award, Tender
+from . import reminders  # noqa: F401  (registers the award reminders and background tasks)
+from .models import Award, Tender
 
 ASSESSMENT_SUMMARY = "assessment-summary"
 

@@ -33,8 +33,8 @@ from commissioning.models import Area, User
 from frameworks.models import Framework
 from suppliers.models import Supplier
 
-from . import award_services as services
-from .award_models import Competition, DirectAward, Justification, Tender
+from . import services
+from .models import Competition, DirectAward, Justification, Tender
 
 AWARDED = "WMOPCC-MC-2025-01"
 OPEN = "WMOPCC-MC-2025-02"

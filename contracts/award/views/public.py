@@ -9,9 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from commissioning.access import public
+from contracts.award import selectors as award_selectors
 from frameworks import partner_selectors
-
-from . import award_selectors
 
 
 @public

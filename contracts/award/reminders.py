@@ -26,7 +26,7 @@ from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
 from commissioning.templatetags.portal import deadline
 
-from .award_models import ClarificationQuestion, Competition, Tender
+from .models import ClarificationQuestion, Competition, Tender
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def answer_notices(today: date) -> Iterator[Due]:
     )
     if not questions:
         return
-    from .award_selectors import bidder_supplier_ids
+    from .selectors import bidder_supplier_ids
 
     bidders = {c.pk: bidder_supplier_ids(c) for c in {q.competition for q in questions}}
     users = _provider_users(set().union(*bidders.values()))
@@ -146,7 +146,7 @@ register_source(
 @shared_task(name="contracts.send_competition_invitations", acks_late=True, max_retries=3)
 def send_competition_invitations(competition_id: int) -> int:
     """Email the suppliers invited to a mini-competition (each once, even if the task runs twice)."""
-    from .award_services import send_invitations
+    from .services import send_invitations
 
     return send_invitations(competition_id)
 

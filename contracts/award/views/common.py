@@ -1,0 +1,62 @@
+"""What the award stage's pages share: the permissions they check, service errors put next to their fields,
+the officer's competition looked up through a scoped selector, breadcrumbs and the one-question form
+page."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from contracts.award import selectors
+from contracts.award.models import (
+    Competition,
+)
+
+RUN = "contracts.run_competitions"
+TENDER = "contracts.tender"
+EVALUATE = "contracts.evaluate_awards"
+
+
+T = "contracts/award/"
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Put a service's messages next to the field they name (or at the top) and in the error summary."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            target = field if form is not None and field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def officer_competition_or_404(request, pk) -> Competition:
+    try:
+        return selectors.competition_detail(request.user, pk)
+    except Competition.DoesNotExist as exc:
+        raise Http404("No such competition") from exc
+
+
+def officer_crumbs(*items):
+    return [("Competitions", reverse("awards:officer_competitions")), *items]
+
+
+def simple_form_page(request, form, *, title, button, crumbs, intro="", warning=False, cancel_url=None, caption=""):
+    return render(
+        request,
+        "layouts/simple_form.html",
+        {
+            "form": form,
+            "title": title,
+            "button": button,
+            "crumbs": crumbs,
+            "intro": intro,
+            "warning_button": warning,
+            "cancel_url": cancel_url,
+            "caption": caption,
+        },
+    )

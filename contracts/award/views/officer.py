@@ -1,0 +1,424 @@
+"""Officers' pages for setting up and running a competition: the list, details, criteria, lots, publishing,
+cancelling, the closing time, clarification answers, the two-officer opening and evaluators. Thin: check
+access, validate the form, call one service, redirect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from commissioning.access import permission_required
+from commissioning.pagination import paginate
+from contracts.award import selectors, services
+from contracts.award.forms import (
+    AnswerForm,
+    AssignEvaluatorsForm,
+    CompetitionForm,
+    CriteriaForm,
+    LotsForm,
+    MoveClosingForm,
+    ReasonForm,
+)
+from contracts.award.models import (
+    ClarificationQuestion,
+    Competition,
+    TenderAssignment,
+)
+
+from .common import RUN, T, apply_service_errors, officer_competition_or_404, officer_crumbs, simple_form_page
+
+# --- Officers: competitions -----------------------------------------------------------------------------
+
+
+@permission_required(RUN)
+def officer_competitions(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    competitions = paginate(request, selectors.competition_list(request.user))
+    for competition in competitions.object_list:
+        competition.state = competition.state_label(now)
+    return render(
+        request,
+        T + "officer/competitions.html",
+        {
+            "competitions": competitions,
+            "direct_awards": paginate(request, selectors.direct_awards_for_officer(request.user), param="awards_page"),
+        },
+    )
+
+
+@permission_required(RUN)
+def create_competition(request: HttpRequest) -> HttpResponse:
+    form = CompetitionForm(request.POST or None, request.FILES or None, officer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            competition = services.create_competition(
+                by=request.user,
+                kind=data["kind"],
+                reference=data["reference"],
+                title=data["title"],
+                description=data["description"],
+                framework_lot=data.get("framework_lot"),
+                areas=data["areas"],
+                estimated_value=data["estimated_value"],
+                contract_start_on=data["contract_start_on"],
+                term_months=data["term_months"],
+                extension_months=data["extension_months"],
+                interviews=data["interviews"],
+                is_light_touch=data["is_light_touch"],
+                requires_budget_template=data["requires_budget_template"]
+                or data["kind"] == Competition.Kind.EXPRESSION_OF_INTEREST,
+                clarification_deadline=data["clarification_deadline"],
+                closes_at=data["closes_at"],
+                specification=data.get("specification"),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Draft competition {competition.reference} created. Check its award criteria.")
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/competition_form.html",
+        {"form": form, "title": "Set up a competition", "crumbs": officer_crumbs(("New competition", None))},
+    )
+
+
+@permission_required(RUN)
+def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    if competition.status != Competition.Status.DRAFT:
+        messages.error(request, "Only a draft competition can be edited.")
+        return redirect("awards:officer_competition", competition.pk)
+    form = CompetitionForm(
+        request.POST or None,
+        request.FILES or None,
+        officer=request.user,
+        competition=competition,
+        initial=CompetitionForm.initial_for(competition),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_competition(
+                competition=competition,
+                by=request.user,
+                areas=data["areas"],
+                specification=data.get("specification"),
+                **{
+                    name: data[name]
+                    for name in (
+                        "title",
+                        "description",
+                        "estimated_value",
+                        "contract_start_on",
+                        "term_months",
+                        "extension_months",
+                        "interviews",
+                        "is_light_touch",
+                        "requires_budget_template",
+                        "clarification_deadline",
+                        "closes_at",
+                    )
+                },
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The competition's details have been saved.")
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/competition_form.html",
+        {
+            "form": form,
+            "competition": competition,
+            "title": f"Edit {competition.reference}",
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Edit", None)
+            ),
+        },
+    )
+
+
+@permission_required(RUN)
+def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    if competition.status != Competition.Status.DRAFT:
+        messages.error(request, "The award criteria of a published competition cannot be changed.")
+        return redirect("awards:officer_competition", competition.pk)
+    form = CriteriaForm(request.POST or None, criteria=list(competition.criteria.all()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_criteria(competition=competition, criteria=form.criteria(), by=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The award criteria have been saved.")
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/criteria_form.html",
+        {
+            "form": form,
+            "competition": competition,
+            "min_weight": settings.SOCIAL_VALUE_MIN_WEIGHT,
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Award criteria", None)
+            ),
+        },
+    )
+
+
+@permission_required(RUN)
+def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    if competition.status != Competition.Status.DRAFT or competition.is_mini_competition:
+        messages.error(request, "Only a draft expression of interest's lots can be changed.")
+        return redirect("awards:officer_competition", competition.pk)
+    form = LotsForm(request.POST or None, competition=competition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_lots(competition=competition, lots=form.lots(), combined=form.combined(), by=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The lots and limits have been saved.")
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/lots_form.html",
+        {
+            "form": form,
+            "competition": competition,
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Lots", None)
+            ),
+        },
+    )
+
+
+@permission_required(RUN)
+def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    now = timezone.now()
+    opened = not competition.is_sealed
+    lots = list(competition.lots.all())
+    results = {lot.pk: selectors.lot_results(lot) for lot in lots} if opened else {}
+    awards, no_awards = selectors.awards_for(competition), selectors.no_awards_for(competition)
+    assignments = (
+        TenderAssignment.objects.filter(tender__competition=competition).select_related("evaluator", "tender__supplier")
+        if opened
+        else []
+    )
+    return render(
+        request,
+        T + "officer/competition.html",
+        {
+            "competition": competition,
+            "now": now,
+            "state": competition.state_label(now),
+            "lots": lots,
+            "criteria": list(competition.criteria.all()),
+            "limits": list(competition.combined_limits.all()),
+            "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
+            "invitations": selectors.invitations(competition),
+            "received": selectors.received_by_lot(competition),
+            "received_total": selectors.received_count(competition),
+            "questions": competition.questions.select_related("supplier", "answered_by").order_by("asked_at"),
+            "problems": services.publication_problems(competition, now) if competition.status == "draft" else [],
+            "opened": opened,
+            "lot_results": [(lot, results.get(lot.pk, []), awards.get(lot.pk), no_awards.get(lot.pk)) for lot in lots],
+            "assignments": assignments,
+            "awards": awards,
+            "is_owner": competition.owner_id == request.user.pk,
+            "crumbs": officer_crumbs((competition.reference, None)),
+        },
+    )
+
+
+@permission_required(RUN)
+def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.publish_competition(competition=competition, by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            invited = competition.invitations.count()
+            messages.success(
+                request,
+                f"{competition.reference} is published."
+                + (f" {invited} supplier{'s' if invited != 1 else ''} will be invited by email." if invited else ""),
+            )
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/publish.html",
+        {
+            "competition": competition,
+            "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
+            "problems": services.publication_problems(competition) if competition.status == "draft" else [],
+            "errors": errors,
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Publish", None)
+            ),
+        },
+        status=422 if errors else 200,
+    )
+
+
+@permission_required(RUN)
+def cancel_competition(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].label = "Why is the competition being cancelled?"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_competition(competition=competition, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{competition.reference} has been cancelled.")
+            return redirect("awards:officer_competition", competition.pk)
+    back = reverse("awards:officer_competition", args=[pk])
+    return simple_form_page(
+        request,
+        form,
+        title=f"Cancel {competition.reference}",
+        button="Cancel the competition",
+        warning=True,
+        intro="Bidders are told by email. A cancelled competition cannot be reopened.",
+        crumbs=officer_crumbs((competition.reference, back), ("Cancel", None)),
+        cancel_url=back,
+    )
+
+
+@permission_required(RUN)
+def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    local = timezone.localtime(competition.closes_at)
+    form = MoveClosingForm(request.POST or None, initial={"closes_date": local.date(), "closes_time": local.time()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_closing_time(
+                competition=competition,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The closing time has moved and every bidder has been told.")
+            return redirect("awards:officer_competition", competition.pk)
+    back = reverse("awards:officer_competition", args=[pk])
+    return simple_form_page(
+        request,
+        form,
+        title="Move the closing time",
+        caption=competition.reference,
+        button="Move the closing time",
+        intro="Only the competition's owner can move the closing time, to a time in the future, before it has passed.",
+        crumbs=officer_crumbs((competition.reference, back), ("Closing time", None)),
+        cancel_url=back,
+    )
+
+
+@permission_required(RUN)
+def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    question = get_object_or_404(ClarificationQuestion, pk=question_pk, competition=competition)
+    form = AnswerForm(
+        request.POST or None, initial={"published_question": question.published_question or question.question}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_question(question=question, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The answer has been published to every bidder.")
+            return redirect("awards:officer_competition", competition.pk)
+    back = reverse("awards:officer_competition", args=[pk])
+    return render(
+        request,
+        T + "officer/answer.html",
+        {
+            "form": form,
+            "question": question,
+            "competition": competition,
+            "crumbs": officer_crumbs((competition.reference, back), ("Answer a question", None)),
+        },
+    )
+
+
+@permission_required(RUN)
+def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            if competition.opening_requested_at is None:
+                services.request_opening(competition=competition, by=request.user)
+                messages.success(request, "Opening requested. A second officer must now confirm it.")
+            else:
+                services.confirm_opening(competition=competition, by=request.user)
+                messages.success(request, "The responses are open.")
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/open.html",
+        {
+            "competition": competition,
+            "received": selectors.received_by_lot(competition),
+            "received_total": selectors.received_count(competition),
+            "errors": errors,
+            "now": timezone.now(),
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Open responses", None)
+            ),
+        },
+        status=422 if errors else 200,
+    )
+
+
+@permission_required(RUN)
+def assign_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    assigned = set(
+        TenderAssignment.objects.filter(tender__competition=competition).values_list("evaluator_id", flat=True)
+    )
+    form = AssignEvaluatorsForm(request.POST or None, authority_id=competition.buying_authority_id, exclude=assigned)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_tender_evaluators(
+                competition=competition, evaluators=list(form.cleaned_data["evaluators"]), by=request.user
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The evaluators have been assigned and told by email.")
+            return redirect("awards:officer_competition", competition.pk)
+    back = reverse("awards:officer_competition", args=[pk])
+    return simple_form_page(
+        request,
+        form,
+        title="Assign evaluators",
+        caption=competition.reference,
+        button="Assign evaluators",
+        intro="Each evaluator marks every opened response independently, after declaring any conflict of interest "
+        "with each bidder.",
+        crumbs=officer_crumbs((competition.reference, back), ("Evaluators", None)),
+        cancel_url=back,
+    )

@@ -1,0 +1,416 @@
+"""Officers' pages for opened responses, moderation, award decisions, contracts from awards and direct
+awards. Thin: check access, validate the form, call one service, redirect; every object is looked up
+through a selector scoped to the user."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from commissioning.access import permission_required
+from commissioning.files import attachment_response
+from contracts.award import selectors, services
+from contracts.award.forms import (
+    AssignEvaluatorsForm,
+    AwardForm,
+    ContractFromAwardForm,
+    DecisionForm,
+    DirectAwardForm,
+    NoAwardForm,
+)
+from contracts.award.models import (
+    Award,
+    AwardCriterion,
+    CompetitionLot,
+    DirectAward,
+    DirectAwardModeratedScore,
+    DirectAwardScore,
+    Tender,
+    TenderDocument,
+    TenderModeratedScore,
+    TenderScore,
+)
+from frameworks.forms import ModerationForm
+
+from .common import RUN, T, apply_service_errors, officer_competition_or_404, officer_crumbs, simple_form_page
+
+
+def _opened_tender(request, pk) -> Tender:
+    return get_object_or_404(selectors.opened_tenders_for_officer(request.user), pk=pk)
+
+
+def tender_content(tender: Tender) -> dict:
+    answers = {a.criterion_id: a for a in tender.answers.all()}
+    criteria = list(tender.competition.criteria.all())
+    return {
+        "answers": answers,
+        "answer_rows": [(c, answers.get(c.pk)) for c in criteria if c.kind == AwardCriterion.Kind.QUALITY],
+        "members": list(tender.consortium_members.all()),
+        "commitments": list(tender.commitments.all()),
+        "documents": list(tender.documents.filter(replaced_at__isnull=True)),
+        "versions": list(tender.versions.select_related("submitted_by")),
+    }
+
+
+@permission_required(RUN)
+def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
+    tender = _opened_tender(request, pk)
+    competition = tender.competition
+    moderated = {m.criterion_id: m for m in tender.moderated_scores.select_related("moderated_by")}
+    scores = {}
+    for score in TenderScore.objects.filter(
+        assignment__tender=tender, assignment__submitted_at__isnull=False
+    ).select_related("assignment__evaluator"):
+        scores.setdefault(score.criterion_id, []).append(score)
+    scored = selectors.scored_criteria(competition)
+    return render(
+        request,
+        T + "officer/tender.html",
+        {
+            "tender": tender,
+            "competition": competition,
+            **tender_content(tender),
+            "assignments": tender.assignments.select_related("evaluator"),
+            "marking": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
+            "can_moderate": tender.status in {Tender.Status.OPENED, Tender.Status.SCORED}
+            and not Award.objects.filter(lot=tender.lot_id).exists(),
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[competition.pk])),
+                (tender.supplier.legal_name, None),
+            ),
+        },
+    )
+
+
+@permission_required(RUN)
+def officer_tender_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    tender = _opened_tender(request, pk)
+    document = get_object_or_404(TenderDocument, pk=document_pk, tender=tender)
+    return attachment_response(document.file, document.name)
+
+
+@permission_required(RUN)
+def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    tender = _opened_tender(request, pk)
+    competition = tender.competition
+    criterion = get_object_or_404(AwardCriterion, pk=criterion_pk, competition=competition)
+    if not criterion.is_scored:
+        raise Http404("Price is scored by the formula")
+    current = TenderModeratedScore.objects.filter(tender=tender, criterion=criterion).first()
+    form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.moderate_tender(
+                tender=tender,
+                criterion=criterion,
+                score=form.cleaned_data.get("score"),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The agreed mark has been recorded.")
+            return redirect("awards:officer_tender", tender.pk)
+    individual = TenderScore.objects.filter(
+        assignment__tender=tender, criterion=criterion, assignment__submitted_at__isnull=False
+    ).select_related("assignment__evaluator")
+    answer = tender.answers.filter(criterion=criterion).first()
+    return render(
+        request,
+        T + "officer/moderate.html",
+        {
+            "form": form,
+            "tender": tender,
+            "criterion": criterion,
+            "individual": individual,
+            "answer": answer,
+            "commitments": list(tender.commitments.all()) if criterion.is_social_value else [],
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[competition.pk])),
+                (tender.supplier.legal_name, reverse("awards:officer_tender", args=[tender.pk])),
+                ("Moderate", None),
+            ),
+        },
+    )
+
+
+@permission_required(RUN)
+def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    results = selectors.lot_results(lot)
+    form = AwardForm(request.POST or None, results=results, light_touch=competition.is_light_touch)
+    if request.method == "POST" and form.is_valid():
+        tender = next((r.tender for r in results if r.tender.pk == form.cleaned_data["tender"]), None)
+        try:
+            if tender is None:
+                raise services.AwardRuleError({"tender": ["Select the winning response"]})
+            services.decide_award(
+                lot=lot,
+                tender=tender,
+                reasons=form.cleaned_data["reasons"],
+                skip_standstill_reason=form.cleaned_data.get("skip_standstill_reason", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{lot} has been awarded. Each bidder's assessment summary is being produced.")
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/award.html",
+        {
+            "form": form,
+            "competition": competition,
+            "lot": lot,
+            "results": results,
+            "standstill_days": settings.STANDSTILL_WORKING_DAYS,
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[pk])), (f"Award {lot}", None)
+            ),
+        },
+    )
+
+
+@permission_required(RUN)
+def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
+    competition = officer_competition_or_404(request, pk)
+    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    form = NoAwardForm(request.POST or None)
+    form.fields["reasons"].label = f"Why will {lot} not be awarded?"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_no_award(lot=lot, reasons=form.cleaned_data["reasons"], by=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{lot} will not be awarded. Its bidders have been told why.")
+            return redirect("awards:officer_competition", competition.pk)
+    back = reverse("awards:officer_competition", args=[pk])
+    return simple_form_page(
+        request,
+        form,
+        title=f"Do not award {lot}",
+        caption=competition.reference,
+        button="Record that the lot is not awarded",
+        warning=True,
+        intro="Every response to this lot becomes unsuccessful. This cannot be undone.",
+        crumbs=officer_crumbs((competition.reference, back), (f"Do not award {lot}", None)),
+        cancel_url=back,
+    )
+
+
+@permission_required(RUN)
+def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_object_or_404(
+        Award.objects.select_related("competition", "lot", "tender__supplier"),
+        pk=pk,
+        competition__in=selectors.competitions_for_officer(request.user),
+    )
+    competition = award.competition
+    suggested = competition.reference + (f"-L{award.lot.number}" if competition.lots.count() > 1 else "")
+    form = ContractFromAwardForm(
+        request.POST or None, initial={"reference": suggested, "start_on": competition.contract_start_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.create_award_contract(award=award, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Contract {contract.reference} has been created as a draft.")
+            return redirect("contracts:officer_contract", contract.pk)
+    back = reverse("awards:officer_competition", args=[competition.pk])
+    intro = f"{award.lot} awarded to {award.tender.supplier.legal_name} at £{award.annual_value:,.2f} a year. " + (
+        f"The standstill period runs to the end of {award.standstill_ends_on:%A %d %B %Y}."
+        if award.standstill_ends_on
+        else f"No standstill period: {award.standstill_skipped_reason}"
+    )
+    return simple_form_page(
+        request,
+        form,
+        title="Create the contract",
+        caption=competition.reference,
+        button="Create the contract",
+        intro=intro,
+        crumbs=officer_crumbs((competition.reference, back), ("Create the contract", None)),
+        cancel_url=back,
+    )
+
+
+# --- Officers: direct awards -----------------------------------------------------------------------------
+
+
+def _officer_direct_award(request, pk) -> DirectAward:
+    return get_object_or_404(selectors.direct_awards_for_officer(request.user), pk=pk)
+
+
+@permission_required(RUN)
+def request_direct_award(request: HttpRequest) -> HttpResponse:
+    form = DirectAwardForm(request.POST or None, officer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            direct_award = services.request_direct_award(
+                by=request.user,
+                reference=data["reference"],
+                title=data["title"],
+                scope=data["scope"],
+                kind=data["kind"],
+                supplier=data["supplier"],
+                framework_lot=data.get("framework_lot"),
+                areas=data["areas"],
+                annual_value=data["annual_value"],
+                contract_start_on=data["contract_start_on"],
+                term_months=data["term_months"],
+                extension_months=data["extension_months"],
+                justification=data["justification"],
+                explanation=data["explanation"],
+                social_value_summary=data["social_value_summary"],
+                commitments=data["commitments"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Direct award {direct_award.reference} recorded. A second officer must approve it."
+            )
+            return redirect("awards:officer_direct_award", direct_award.pk)
+    return render(
+        request,
+        T + "officer/direct_award_form.html",
+        {"form": form, "crumbs": officer_crumbs(("New direct award", None))},
+    )
+
+
+@permission_required(RUN)
+def officer_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
+    direct_award = _officer_direct_award(request, pk)
+    criterion = direct_award.criteria.first()
+    scores = DirectAwardScore.objects.filter(
+        assignment__direct_award=direct_award, assignment__submitted_at__isnull=False
+    ).select_related("assignment__evaluator")
+    return render(
+        request,
+        T + "officer/direct_award.html",
+        {
+            "direct_award": direct_award,
+            "criterion": criterion,
+            "areas": list(direct_award.areas.all()),
+            "commitments": list(direct_award.commitments.all()),
+            "assignments": direct_award.assignments.select_related("evaluator"),
+            "scores": scores,
+            "moderated": DirectAwardModeratedScore.objects.filter(direct_award=direct_award)
+            .select_related("moderated_by")
+            .first(),
+            "is_requester": direct_award.requested_by_id == request.user.pk,
+            "crumbs": officer_crumbs((direct_award.reference, None)),
+        },
+    )
+
+
+@permission_required(RUN)
+def direct_award_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
+    direct_award = _officer_direct_award(request, pk)
+    assigned = set(direct_award.assignments.values_list("evaluator_id", flat=True))
+    form = AssignEvaluatorsForm(request.POST or None, authority_id=direct_award.buying_authority_id, exclude=assigned)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_direct_award_evaluators(
+                direct_award=direct_award, evaluators=list(form.cleaned_data["evaluators"]), by=request.user
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The evaluators have been assigned and told by email.")
+            return redirect("awards:officer_direct_award", direct_award.pk)
+    back = reverse("awards:officer_direct_award", args=[pk])
+    return simple_form_page(
+        request,
+        form,
+        title="Assign evaluators to the Social Value Proposal",
+        caption=direct_award.reference,
+        button="Assign evaluators",
+        crumbs=officer_crumbs((direct_award.reference, back), ("Evaluators", None)),
+        cancel_url=back,
+    )
+
+
+@permission_required(RUN)
+def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
+    direct_award = _officer_direct_award(request, pk)
+    criterion = direct_award.criteria.first()
+    if criterion is None:
+        raise Http404("Nothing to moderate")
+    current = DirectAwardModeratedScore.objects.filter(direct_award=direct_award, criterion=criterion).first()
+    form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.moderate_direct_award(
+                direct_award=direct_award,
+                criterion=criterion,
+                score=form.cleaned_data.get("score"),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The agreed mark has been recorded.")
+            return redirect("awards:officer_direct_award", direct_award.pk)
+    back = reverse("awards:officer_direct_award", args=[pk])
+    return render(
+        request,
+        T + "officer/moderate.html",
+        {
+            "form": form,
+            "direct_award": direct_award,
+            "criterion": criterion,
+            "individual": DirectAwardScore.objects.filter(
+                assignment__direct_award=direct_award, assignment__submitted_at__isnull=False
+            ).select_related("assignment__evaluator"),
+            "summary": direct_award.social_value_summary,
+            "commitments": list(direct_award.commitments.all()),
+            "crumbs": officer_crumbs((direct_award.reference, back), ("Moderate", None)),
+        },
+    )
+
+
+@permission_required(RUN)
+def decide_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
+    direct_award = _officer_direct_award(request, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.approve_direct_award(
+                    direct_award=direct_award, note=form.cleaned_data["note"], by=request.user
+                )
+                messages.success(request, "The direct award is approved and its contract has been created as a draft.")
+            else:
+                services.reject_direct_award(
+                    direct_award=direct_award, reason=form.cleaned_data["note"], by=request.user
+                )
+                messages.success(request, "The direct award has been rejected.")
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("awards:officer_direct_award", direct_award.pk)
+    back = reverse("awards:officer_direct_award", args=[pk])
+    return simple_form_page(
+        request,
+        form,
+        title="Approve or reject the direct award",
+        caption=f"{direct_award.reference}: {direct_award.title}",
+        button="Record the decision",
+        intro=f"Requested by {direct_award.requested_by.full_name}. A second, different officer decides. "
+        f"Justification: {direct_award.get_justification_display()}.",
+        crumbs=officer_crumbs((direct_award.reference, back), ("Decide", None)),
+        cancel_url=back,
+    )
