@@ -3,16 +3,18 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 
 def address_of_recipient(apps, schema_editor):
-    """Reminders recorded before every e-mail became a row: their address is their recipient's."""
+    """Reminders recorded before every e-mail became a row: their address is their recipient's, and
+    they count as read (the page had no unread state; they were e-mailed long ago)."""
     Notification = apps.get_model("commissioning", "Notification")
     User = apps.get_model("commissioning", "User")
     Notification.objects.filter(email="").update(
         email=Subquery(User.objects.filter(pk=OuterRef("recipient_id")).values("email")[:1])
     )
+    Notification.objects.filter(read_at__isnull=True).update(read_at=F("created_at"))
 
 
 class Migration(migrations.Migration):
@@ -38,7 +40,6 @@ class Migration(migrations.Migration):
             field=models.EmailField(default='', help_text='The address the e-mail is sent to.', max_length=254, verbose_name='address'),
             preserve_default=False,
         ),
-        migrations.RunPython(address_of_recipient, migrations.RunPython.noop),
         migrations.AddField(
             model_name='notification',
             name='next_attempt_at',
@@ -106,4 +107,6 @@ class Migration(migrations.Migration):
             model_name='notification',
             constraint=models.UniqueConstraint(condition=models.Q(('obligation_type__isnull', False)), fields=('recipient', 'kind', 'obligation_type', 'obligation_id', 'occasion'), name='one_notification_per_recipient_obligation_occasion'),
         ),
+        # Last: on PostgreSQL a data update must not be followed by ALTER TABLE in the same transaction.
+        migrations.RunPython(address_of_recipient, migrations.RunPython.noop),
     ]
