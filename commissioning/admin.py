@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -143,11 +146,46 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyLogAdmin):
-    list_display = ["created_at", "recipient", "kind", "occasion", "subject", "status", "attempts", "sent_at"]
+    """The e-mail log: every e-mail the portal sent or is still trying to send, with why it failed.
+
+    An e-mail that would name a bidder before the closing time (its receipt) is left out until then.
+    The body of a confidential e-mail (a password reset link) is never shown, and is erased once sent."""
+
+    list_display = ["created_at", "email", "recipient", "kind", "subject", "status", "attempts", "sent_at", "reason"]
     list_filter = ["status", "kind", "occasion"]
-    search_fields = ["recipient__email", "recipient__full_name", "subject"]
+    search_fields = ["email", "recipient__full_name", "subject"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
+    fields = [
+        "created_at",
+        "email",
+        "recipient",
+        "kind",
+        "occasion",
+        "subject",
+        "url",
+        "status",
+        "attempts",
+        "claimed_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "read_at",
+        "body_text",
+    ]
+
+    def get_queryset(self, request):
+        now = timezone.now()
+        return super().get_queryset(request).filter(Q(sealed_until__isnull=True) | Q(sealed_until__lte=now))
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.confidential:
+            return [name for name in self.fields if name != "body_text"]
+        return self.fields
+
+    @admin.display(description="reason")
+    def reason(self, obj: Notification) -> str:
+        return Truncator(obj.last_error).chars(120)
 
 
 @admin.register(GeneratedDocument)

@@ -327,31 +327,57 @@ class ReminderRule(models.Model):
 
 
 class Notification(models.Model):
-    """One reminder to one person about one obligation on one occasion: claimed before it is sent.
+    """One e-mail to one address, and the notification its recipient reads on the portal.
 
-    The unique constraint is what makes a reminder go out once, however often the sweep runs.
+    Every e-mail of the portal is a row here (`commissioning.email`): recorded in the transaction of the
+    action that causes it, then sent by a Celery task that claims the row first, so it goes once, and is
+    retried with backoff while the mail server refuses it. A reminder also names its obligation and
+    occasion: the conditional unique constraint is what makes a reminder go out once, however often the
+    sweep runs. `recipient` is empty only for an address with no account yet (an invitation).
     """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
         CLAIMED = "claimed", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Not sent"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text="Empty for an address with no account, such as an invitation to register.",
+    )
+    email = models.EmailField("address", help_text="The address the e-mail is sent to.")
     kind = models.SlugField(max_length=80)
-    obligation_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    obligation_id = models.CharField(max_length=64)
+    obligation_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    obligation_id = models.CharField(max_length=64, blank=True)
     obligation = GenericForeignKey("obligation_type", "obligation_id")
-    occasion = models.CharField(max_length=60)
+    occasion = models.CharField(max_length=60, blank=True)
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
-    url = models.CharField(max_length=500, help_text="The page where the recipient acts on it.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED, db_index=True)
+    url = models.CharField(max_length=500, blank=True, help_text="The page where the recipient acts on it.")
+    confidential = models.BooleanField(
+        default=False,
+        help_text="The body holds a secret (a password reset link): it is erased once sent or given up.",
+    )
+    sealed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Until then the e-mail log does not list it: it would name a bidder before the closing time.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retry sweep may send it, if its own task has not."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField("reason", blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -359,17 +385,26 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "obligation_type", "obligation_id", "occasion"],
+                condition=models.Q(obligation_type__isnull=False),
                 name="one_notification_per_recipient_obligation_occasion",
             )
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="notification_retry_due"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.subject} to {self.recipient.email}"
+        return f"{self.subject} to {self.email}"
 
     @property
     def absolute_url(self) -> str:
-        return f"{settings.PORTAL_BASE_URL}{self.url}"
+        return f"{settings.PORTAL_BASE_URL}{self.url}" if self.url else ""
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
 
 
 def document_upload_to(instance: GeneratedDocument, filename: str) -> str:

@@ -1,11 +1,12 @@
 """Reminders that are sent exactly once.
 
 Each app registers a *source*: a function that, given today's date, works out from the database
-what is due and yields `Due` items. The daily sweep asks every source, then for each item claims a
+what is due and yields `Due` items. The daily sweep asks every source, then for each item records a
 `Notification` row under a unique key (recipient, kind, obligation, occasion) in its own short
-transaction *before* sending, sends the email and marks the row sent. A second sweep, a retried task
-or a second worker finds the row and skips it. A claim left unsent (the worker died between the claim
-and the mark) or a send that failed is picked up again by a later sweep, a bounded number of times.
+transaction and sends it at once through the portal's one e-mail path (`commissioning.email`: claim,
+send, mark). A second sweep, a retried task or a second worker finds the row and skips it. A claim
+left unsent (the worker died between the claim and the mark) or a send that failed is picked up again
+by the retry sweep, with backoff and a bounded number of times.
 
 Nothing is scheduled far in the future: if an obligation changes or disappears, tomorrow's sweep
 simply no longer yields it.
@@ -17,17 +18,17 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
+from . import email
 from .audit import record
 from .email import render_pair
 from .models import Notification, ReminderRule, User
@@ -53,6 +54,7 @@ class Due:
     url: str
     context: dict[str, Any] = field(default_factory=dict)
     template: str = DEFAULT_TEMPLATE
+    sealed_until: datetime | None = None  # kept out of the officers' e-mail log until then (bidders)
 
 
 @dataclass(frozen=True)
@@ -167,31 +169,8 @@ def run_sweep(today: date | None = None) -> SweepResult:
 
 
 def retry_unsent(*, counts: Counter | None = None) -> Counter:
-    """Send again what was claimed but never marked (stale) or failed, up to REMINDER_MAX_ATTEMPTS."""
-    counts = counts if counts is not None else Counter()
-    max_attempts = settings.REMINDER_MAX_ATTEMPTS
-    stale_before = timezone.now() - settings.REMINDER_CLAIM_TIMEOUT
-    stale = Q(status=Notification.Status.CLAIMED, claimed_at__lt=stale_before)
-    failed = Q(status=Notification.Status.FAILED)
-    gave_up = Notification.objects.filter(stale, attempts__gte=max_attempts).update(
-        status=Notification.Status.FAILED,
-        last_error=f"Gave up after {max_attempts} attempts: the last one never finished (the worker stopped).",
-    )
-    if gave_up:
-        counts["given_up"] += gave_up
-    candidates = Notification.objects.filter(stale | failed, attempts__lt=max_attempts).order_by("pk")
-    for pk, status, attempts in candidates.values_list("pk", "status", "attempts"):
-        condition = stale if status == Notification.Status.CLAIMED else failed
-        # Take the row over only if nobody else has since: the attempts number is the claim token.
-        now = timezone.now()
-        taken = Notification.objects.filter(condition, pk=pk, attempts=attempts).update(
-            status=Notification.Status.CLAIMED, claimed_at=now, attempts=F("attempts") + 1
-        )
-        if not taken:
-            continue
-        counts["retried"] += 1
-        _send(Notification.objects.select_related("recipient").get(pk=pk), counts=counts)
-    return counts
+    """Send again what is due (reminders and every other e-mail): see `commissioning.email`."""
+    return email.retry_unsent(counts=counts)
 
 
 def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
@@ -220,20 +199,23 @@ def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
         return
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                **key,
-                subject=due.subject[:200],
+            notification = email.record_email(
+                address=due.recipient.email,
+                recipient=due.recipient,
+                kind=kind,
+                obligation=due.obligation,
+                occasion=due.occasion,
+                subject=due.subject,
                 body_text=body_text,
                 body_html=body_html,
                 url=due.url,
-                status=Notification.Status.CLAIMED,
-                attempts=1,
-                claimed_at=timezone.now(),
+                sealed_until=due.sealed_until,
+                queue_on_commit=False,  # sent here and now: the sweep is already a task
             )
     except IntegrityError:
         counts["already_claimed"] += 1  # another sweep claimed it between our check and our insert
         return
-    _send(notification, counts=counts)
+    counts[email.send_now(notification.pk).status] += 1
 
 
 def _render(due: Due) -> tuple[str, str]:
@@ -246,34 +228,6 @@ def _render(due: Due) -> tuple[str, str]:
             "link": f"{settings.PORTAL_BASE_URL}{due.url}",
         },
     )
-
-
-def _send(notification: Notification, *, counts: Counter) -> None:
-    recipient = notification.recipient
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body_text,
-        to=[recipient.email],
-        headers={"X-Portal-Notification": str(notification.pk)},
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    try:
-        message.send()
-    except SoftTimeLimitExceeded:
-        raise  # leave the claim as it is: once stale, the next run sends it
-    except Exception as exc:
-        logger.warning("Reminder %s to %s not sent: %s", notification.pk, recipient.email, exc)
-        Notification.objects.filter(
-            pk=notification.pk, status=Notification.Status.CLAIMED, attempts=notification.attempts
-        ).update(status=Notification.Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000])
-        counts["failed"] += 1
-        return
-    # Marked sent unconditionally: it was sent, whoever holds the claim now.
-    Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    counts["sent"] += 1
 
 
 def save_rule(*, rule: ReminderRule, changed: list[str], by: User) -> ReminderRule:
@@ -299,3 +253,18 @@ def save_rule(*, rule: ReminderRule, changed: list[str], by: User) -> ReminderRu
 def notifications_for(user: User) -> models.QuerySet[Notification]:
     """A user's own notifications, newest first: nobody sees anyone else's."""
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def mark_read(*, notification: Notification, by: User) -> Notification:
+    """The recipient has read it. Not an audited decision: it changes nothing but their own list.
+    Reading it again keeps the time it was first read."""
+    if notification.recipient_id != by.pk:
+        raise PermissionDenied("This is not your notification.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def mark_all_read(*, by: User) -> int:
+    return notifications_for(by).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import documents, notifications
+from . import documents, email, notifications
 from .audit import verify_chain
 from .models import GeneratedDocument
 
@@ -43,15 +43,30 @@ def send_reminders(today: str | None = None) -> dict:
 
 
 @shared_task(
-    name="commissioning.retry_reminders",
+    name="commissioning.send_email",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=30,
+    max_retries=3,
+)
+def send_email(notification_id: int) -> str:
+    """Send one recorded e-mail. Safe to deliver twice: the row is claimed before it is sent. A refusal
+    is recorded on the row and the next attempt queued after the backoff (EMAIL_RETRY_DELAY_SECONDS,
+    doubling), up to EMAIL_MAX_ATTEMPTS; with eager tasks the retry sweep makes it instead."""
+    return email.send_now(notification_id).status
+
+
+@shared_task(
+    name="commissioning.retry_emails",
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=60,
     max_retries=3,
 )
-def retry_reminders() -> dict:
-    """Between sweeps: send what a stopped worker left claimed, and failed sends (bounded)."""
-    return dict(notifications.retry_unsent())
+def retry_emails() -> dict:
+    """Between sweeps: send what is due again (failed sends after their backoff, rows whose task was
+    lost, claims a stopped worker left), each a bounded number of times."""
+    return dict(email.retry_unsent())
 
 
 @shared_task(

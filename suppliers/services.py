@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.email import send_after_commit
 from commissioning.models import User
 from commissioning.uploads import sha256_of, validate_upload
 
@@ -143,17 +143,16 @@ def invite_colleague(*, supplier: Supplier, by: User, email: str, full_name: str
         token=secrets.token_urlsafe(32),
         invited_by=by,
     )
-    link = settings.PORTAL_BASE_URL + reverse("suppliers:accept_invitation", args=[invitation.token])
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You have been invited to act for {supplier.legal_name}",
-            message=(
-                f"Hello {full_name},\n\n{by.full_name} has invited you to act for {supplier.legal_name} on the "
-                f"{settings.PORTAL_NAME}.\n\nTo accept and choose a password, open:\n{link}\n"
-            ),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
+    send_after_commit(
+        to=[invitation.email],
+        subject=f"You have been invited to act for {supplier.legal_name}",
+        template="colleague_invitation",
+        context={
+            "full_name": full_name,
+            "invited_by": by,
+            "supplier": supplier,
+            "link": settings.PORTAL_BASE_URL + reverse("suppliers:accept_invitation", args=[invitation.token]),
+        },
     )
     record("supplier.colleague_invited", by=by, obj=supplier, data={"email": invitation.email})
     return invitation

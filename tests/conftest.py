@@ -221,3 +221,20 @@ def celery_workers(django_db_setup, django_db_blocker):
         app.conf.task_always_eager = previous
         for worker in started:
             worker.stop()
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that this process's e-mail goes to. It accepts until
+    told to refuse (`mail_server.refusing = TRY_LATER`)."""
+    from tests.mailserver import MailServer, RunningMailServer
+
+    with RunningMailServer(MailServer()) as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 10
+        yield server

@@ -226,12 +226,20 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "commissioning.views.auth.csrf_failure"
 
-# Reminders and generated documents (issue 8). A claim older than REMINDER_CLAIM_TIMEOUT that was never
-# marked sent belonged to a worker that died; the next sweep (or the retry pass) sends it again.
-# Keep it well above EMAIL_TIMEOUT so that a slow but live send is never taken over.
+# E-mail (every e-mail is a Notification row sent by the commissioning.send_email task) and generated
+# documents. A send that fails is retried EMAIL_MAX_ATTEMPTS times in all, the first retry after
+# EMAIL_RETRY_DELAY_SECONDS, doubling each time. A claim older than EMAIL_CLAIM_TIMEOUT that was never
+# marked sent belonged to a worker that died; the retry sweep sends it again. Keep it well above
+# EMAIL_TIMEOUT so that a slow but live send is never taken over. The REMINDER_* names are the older
+# names of the same settings, still read when the new ones are unset.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
-REMINDER_CLAIM_TIMEOUT = timedelta(seconds=env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600))
-REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+EMAIL_CLAIM_TIMEOUT = timedelta(
+    seconds=env_int("EMAIL_CLAIM_TIMEOUT_SECONDS", env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600))
+)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", env_int("REMINDER_MAX_ATTEMPTS", 5))
+EMAIL_RETRY_DELAY_SECONDS = env_int("EMAIL_RETRY_DELAY_SECONDS", 60)
+# Empty: e-mail goes to the default queue. A name (e.g. "email") gives it a queue of its own.
+EMAIL_QUEUE = env_str("EMAIL_QUEUE", "")
 DOCUMENT_MAX_RETRIES = env_int("DOCUMENT_MAX_RETRIES", 3)
 DOCUMENT_RETRY_DELAY_SECONDS = env_int("DOCUMENT_RETRY_DELAY_SECONDS", 30)
 # Empty: PDFs go to the default queue. A name (e.g. "documents") sends them to a queue of their own, so
@@ -241,10 +249,10 @@ CELERY_BEAT_SCHEDULE["send-reminders"] = {
     "task": "commissioning.send_reminders",
     "schedule": crontab(hour=REMINDER_SWEEP_TIME.hour, minute=REMINDER_SWEEP_TIME.minute),
 }
-# Between daily sweeps, pick up claims a stopped worker left unsent and failed sends (bounded).
-CELERY_BEAT_SCHEDULE["retry-unsent-reminders"] = {
-    "task": "commissioning.retry_reminders",
-    "schedule": crontab(minute="*/30"),
+# Between daily sweeps, send what a lost task, a stopped worker or a refusing mail server left unsent.
+CELERY_BEAT_SCHEDULE["retry-unsent-emails"] = {
+    "task": "commissioning.retry_emails",
+    "schedule": crontab(minute="*/5"),
 }
 # WeasyPrint logs every layout step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -1,6 +1,5 @@
 """Award-stage emails sent through the portal's reminder sweep (`commissioning.notifications`), so each
-goes once per person and occasion however often the sweep runs, and the background tasks that send
-invitations.
+goes once per person and occasion however often the sweep runs.
 
 - "competition-closing": suppliers with a response still in draft (or withdrawn and not resubmitted)
   are reminded 7 and 1 days before the closing time. Officers change the offsets in the admin.
@@ -16,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -82,6 +80,7 @@ def closing_reminders(today: date) -> Iterator[Due]:
                     "details": [("Closing time", deadline(competition.closes_at)), ("Lot", str(tender.lot))],
                     "action": "Finish and submit your response",
                 },
+                sealed_until=competition.closes_at,
             )
 
 
@@ -121,6 +120,7 @@ def answer_notices(today: date) -> Iterator[Due]:
                         "details": [("Closing time", deadline(competition.closes_at))],
                         "action": "Read all clarifications",
                     },
+                    sealed_until=competition.closes_at,
                 )
 
 
@@ -141,22 +141,6 @@ register_source(
 
 
 # Background tasks ------------------------------------------------------------------------------------
-
-
-@shared_task(name="contracts.send_competition_invitations", acks_late=True, max_retries=3)
-def send_competition_invitations(competition_id: int) -> int:
-    """Email the suppliers invited to a mini-competition (each once, even if the task runs twice)."""
-    from .services import send_invitations
-
-    return send_invitations(competition_id)
-
-
-def queue_invitations(competition_id: int) -> None:
-    try:
-        send_competition_invitations.delay(competition_id)
-    except (BrokerError, OSError):
-        # The invited set is recorded; the nightly sweep cannot resend these, so say so in the log.
-        logger.exception("Could not queue the invitations of competition %s", competition_id)
 
 
 def queue_sweep_now() -> None:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commissioning.models import AuditEvent
+from commissioning.models import AuditEvent, Notification
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -174,10 +174,15 @@ class TestTwoFactor:
         assert client.get("/officer/").status_code == 200
 
 
-def test_password_reset_by_email_end_to_end(client, provider):
-    response = client.post("/password-reset/", {"email": provider.email})
+def test_password_reset_by_email_end_to_end(client, provider, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/password-reset/", {"email": provider.email})
     assert response.status_code == 302 and response.url == "/password-reset/sent/"
     assert len(mail.outbox) == 1
+    # Through the one e-mail path: recorded for the person, and the link is not kept once it is sent.
+    recorded = Notification.objects.get(recipient=provider, kind="password-reset")
+    assert recorded.status == Notification.Status.SENT and recorded.confidential
+    assert recorded.body_text == recorded.body_html == ""
     message = mail.outbox[0]
     assert message.to == [provider.email]
     assert message.alternatives and "text/html" in message.alternatives[0][1]

@@ -29,7 +29,7 @@ from commissioning import notifications
 from commissioning.celery import app as celery_app
 from commissioning.models import Area, AuditEvent, Notification, ReminderRule, User
 from commissioning.notifications import Due, run_sweep, when_phrase
-from commissioning.tasks import retry_reminders, send_reminders
+from commissioning.tasks import retry_emails, send_reminders
 from tests.factories import make_area, make_user
 
 TODAY = date(2025, 7, 17)
@@ -214,12 +214,12 @@ def test_a_stale_claim_is_sent_by_the_next_sweep_and_a_fresh_one_is_left_alone(s
     Notification.objects.update(
         status=Notification.Status.CLAIMED,
         sent_at=None,
-        claimed_at=timezone.now() - settings.REMINDER_CLAIM_TIMEOUT + timedelta(minutes=1),
+        claimed_at=timezone.now() - settings.EMAIL_CLAIM_TIMEOUT + timedelta(minutes=1),
     )
     run_sweep(TODAY)
     assert mail.outbox == []  # still within the timeout: the first worker may be sending right now
 
-    Notification.objects.update(claimed_at=timezone.now() - settings.REMINDER_CLAIM_TIMEOUT - timedelta(seconds=1))
+    Notification.objects.update(claimed_at=timezone.now() - settings.EMAIL_CLAIM_TIMEOUT - timedelta(seconds=1))
     result = run_sweep(TODAY)
     claim = Notification.objects.get()
     assert result.counts["retried"] == 1
@@ -234,7 +234,7 @@ def test_a_stale_claim_is_given_up_after_the_last_attempt(source, settings):
     mail.outbox.clear()
     Notification.objects.update(
         status=Notification.Status.CLAIMED,
-        attempts=settings.REMINDER_MAX_ATTEMPTS,
+        attempts=settings.EMAIL_MAX_ATTEMPTS,
         claimed_at=timezone.now() - timedelta(days=1),
     )
     result = run_sweep(TODAY)
@@ -252,19 +252,20 @@ class RefusingBackend(BaseEmailBackend):
 
 
 def test_failed_sends_are_retried_a_bounded_number_of_times(source, settings):
+    settings.EMAIL_RETRY_DELAY_SECONDS = 0  # no backoff, so that each sweep may try again
     settings.EMAIL_BACKEND = "tests.commissioning.test_notifications.RefusingBackend"
     make_obligation(TODAY + timedelta(days=7))
-    for _ in range(settings.REMINDER_MAX_ATTEMPTS + 2):
+    for _ in range(settings.EMAIL_MAX_ATTEMPTS + 2):
         run_sweep(TODAY)
     claim = Notification.objects.get()
     assert claim.status == Notification.Status.FAILED
-    assert claim.attempts == settings.REMINDER_MAX_ATTEMPTS
+    assert claim.attempts == settings.EMAIL_MAX_ATTEMPTS
     assert claim.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     run_sweep(TODAY)
     assert mail.outbox == []  # given up: it stays visible as failed in the admin's reminder log
-    assert Notification.objects.get().attempts == settings.REMINDER_MAX_ATTEMPTS
+    assert Notification.objects.get().attempts == settings.EMAIL_MAX_ATTEMPTS
 
 
 def test_a_failed_send_goes_out_when_the_mail_server_recovers(source, settings):
@@ -272,7 +273,9 @@ def test_a_failed_send_goes_out_when_the_mail_server_recovers(source, settings):
     make_obligation(TODAY + timedelta(days=7))
     assert run_sweep(TODAY).counts["failed"] == 1
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    counts = retry_reminders.delay().get()
+    assert retry_emails.delay().get() == {}  # the backoff has not passed yet: nothing is tried
+    Notification.objects.update(next_attempt_at=timezone.now())
+    counts = retry_emails.delay().get()
     assert counts["retried"] == 1 and counts["sent"] == 1
     claim = Notification.objects.get()
     assert claim.status == Notification.Status.SENT and claim.attempts == 2 and claim.last_error == ""
@@ -415,7 +418,7 @@ def test_people_see_only_their_own_notifications_newest_first(source, client):
     html = client.get("/notifications/").content.decode()
     assert html.count("<h1") == 1 and "Your notifications" in html
     assert 'class="govuk-breadcrumbs"' in html
-    subjects = re.findall(r'<a class="govuk-link" href="/returns/\d+/">([^<]+)</a>', html)
+    subjects = re.findall(r'<a class="govuk-link" href="/notifications/\d+/">([^<]+)</a>', html)
     assert len(subjects) == 2 and "9 days ago" in subjects[0] and "in 7 days" in subjects[1]
     assert "days overdue" not in html  # the officer's escalation is not theirs
 
@@ -442,7 +445,7 @@ def test_the_notifications_page_makes_the_same_queries_however_many_there_are(so
     assert Notification.objects.filter(recipient=source["provider"]).count() == 31
     with CaptureQueriesContext(connection) as many:
         html = client.get("/notifications/").content.decode()
-    assert html.count('<tr class="govuk-table__row">') == 32
+    assert html.count('<tr class="govuk-table__row') == 32
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
@@ -530,7 +533,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(cel
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_BACKEND": "tests.commissioning.test_notifications.StallingFileBackend",
         MAIL_DIR: str(mail_dir),
-        "REMINDER_CLAIM_TIMEOUT_SECONDS": "2",
+        "EMAIL_CLAIM_TIMEOUT_SECONDS": "2",
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
     include = ["tests.commissioning.test_notifications"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from commissioning import notifications
 from commissioning.dates import add_working_days
-from commissioning.models import AuditEvent, GeneratedDocument, User
+from commissioning.models import AuditEvent, GeneratedDocument, Notification, User
 from contracts.award import services
 from contracts.award.models import (
     Award,
@@ -97,7 +97,11 @@ class TestEligibility:
         invited = set(CompetitionInvitation.objects.filter(competition=competition).values_list("supplier", flat=True))
         assert invited == {s.pk for s in setup.suppliers}
         assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in setup.providers)
+        assert all(len(m.to) == 1 for m in mail.outbox)  # no bidder learns who else was invited
         assert all(m.subject.startswith("Invitation to tender") for m in mail.outbox)
+        invitations = Notification.objects.filter(subject__startswith="Invitation to tender")
+        assert {row.recipient for row in invitations} == set(setup.providers)
+        assert all(row.url == f"/provider/competitions/{competition.pk}/" for row in invitations)
         assert not CompetitionInvitation.objects.filter(competition=competition, emailed_at__isnull=True).exists()
         # The task running again sends nothing twice.
         assert services.send_invitations(competition.pk) == 0
@@ -430,6 +434,22 @@ class TestResponses:
         assert versions[0].content["documents"][0]["name"] == "plan.pdf"
         assert versions[1].content["documents"][0]["name"] == "plan-v2.pdf"
         assert tender.documents.count() == 2  # the first file is kept for version 1
+
+    def test_the_receipt_goes_to_the_bidders_own_people_only_and_stays_out_of_the_log_until_closing(
+        self, setup, django_capture_on_commit_callbacks
+    ):
+        competition = make_published_mini(setup)
+        colleague = make_user(User.Role.PROVIDER, supplier=setup.suppliers[0])
+        Notification.objects.all().delete()  # the invitations
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            tender = complete_tender(competition, setup.providers[0])
+        receipts = Notification.objects.filter(subject=f"Response received: {competition.title}")
+        assert {row.recipient for row in receipts} == {setup.providers[0], colleague}
+        assert all(row.sealed_until == competition.closes_at for row in receipts)
+        assert all(row.url == f"/provider/responses/{tender.pk}/receipt/" for row in receipts)
+        assert sorted(m.to for m in mail.outbox) == sorted([[setup.providers[0].email], [colleague.email]])
+        assert not Notification.objects.filter(recipient=setup.providers[1]).exists()
 
     def test_withdrawal_after_the_closing_time_is_refused(self, setup):
         competition = make_published_mini(setup)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from commissioning.dates import LONDON
-from commissioning.models import AuditEvent, User
+from commissioning.models import AuditEvent, Notification, User
 from frameworks import selectors, services
 from frameworks.models import Application, ApplicationLot, Appointment, Score
 from frameworks.services import SelectionRuleError
@@ -194,6 +194,23 @@ class TestSubmitting:
         again = services.submit_application(application=application, by=selection.provider)
         assert again.status == Application.Status.SUBMITTED
         assert actions(application).count("application.submitted") == 1
+        assert Notification.objects.filter(kind="application-receipt").count() == 1
+
+    def test_the_receipt_is_recorded_for_each_applicant_and_emailed_after_the_commit(
+        self, selection, django_capture_on_commit_callbacks
+    ):
+        colleague = make_user(User.Role.PROVIDER, supplier=selection.supplier)
+        application = complete_application(selection)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.submit_application(application=application, by=selection.provider)
+        receipts = Notification.objects.filter(kind="application-receipt").order_by("email")
+        assert {row.recipient for row in receipts} == {selection.provider, colleague}
+        for row in receipts:
+            assert row.status == Notification.Status.SENT
+            assert row.subject == f"Application received: {selection.framework.title}"
+            assert row.url == f"/provider/applications/{application.pk}/receipt/"
+            assert f"APP-{application.pk:06d}" in row.body_text
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([selection.provider.email, colleague.email])
 
 
 @pytest.mark.postgres

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from commissioning.dates import Quarter
-from commissioning.models import AuditEvent, User
+from commissioning.models import AuditEvent, Notification, User
 from contracts import services as contract_services
 from contracts.models import SocialValueCommitment
 from monitoring import figures as checks
@@ -298,6 +299,25 @@ def test_decisions_are_emailed_to_the_provider_and_submissions_to_the_officer(dj
     assert subjects[f"Submitted: {m.contract.reference} return for 2025/26 Q1"] == [m.officer.email]
     assert subjects[f"Amendments needed: your {m.contract.reference} return for 2025/26 Q1"] == [m.provider.email]
     assert "Add the MARAC figure." in mail.outbox[-1].body
+    # Each e-mail is on its recipient's notifications page too.
+    returned = Notification.objects.get(recipient=m.provider, subject__startswith="Amendments needed")
+    assert returned.status == Notification.Status.SENT
+    assert returned.url == reverse("monitoring:edit_return", args=[m.contract.pk, 2025, 1])
+    assert Notification.objects.filter(recipient=m.officer, subject__startswith="Submitted").exists()
+
+
+def test_an_accepted_return_is_recorded_for_every_provider_user_of_the_contract(django_capture_on_commit_callbacks):
+    m = make_monitored_contract()
+    colleague = make_user(User.Role.PROVIDER, supplier=m.provider.supplier_membership.supplier)
+    submitted = make_return(m, status=Status.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_return(quarterly_return=submitted, by=m.officer, comments="Thank you.")
+    accepted = Notification.objects.filter(subject__startswith=f"Accepted: your {m.contract.reference} return")
+    assert {row.recipient for row in accepted} == {m.provider, colleague}
+    assert all(row.status == Notification.Status.SENT and "Thank you." in row.body_text for row in accepted)
+    assert sorted(message.to for message in mail.outbox if message.subject.startswith("Accepted")) == sorted(
+        [[m.provider.email], [colleague.email]]
+    )
 
 
 def test_an_agreed_due_date_is_recorded_and_audited():

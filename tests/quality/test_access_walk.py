@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from commissioning.models import Authority, GeneratedDocument, User
+from commissioning.models import Authority, GeneratedDocument, Notification, User
 from tests.factories import make_authority, make_user
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,7 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     window = ApplicationWindow.objects.filter(framework=framework).order_by("-opens_at").first()
     ref = {"reference": framework.reference}
     award_stage = _award_stage(w)
+    notification = _first(Notification.objects.filter(recipient=w.provider), "notification to the provider")
     return {
         **award_stage,
         # provider
@@ -169,6 +170,9 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "document_status": ("document", lambda: {"pk": letter.pk}),
         "document_download": ("document", lambda: {"pk": letter.pk}),
         "document_retry": ("document", lambda: {"pk": letter.pk}),
+        # notifications: each its recipient's own (the demo's e-mails to its provider)
+        "notification_detail": ("provider", lambda: {"pk": notification.pk}),
+        "notification_read": ("provider", lambda: {"pk": notification.pk}),
         # public, with an object
         "public:framework_suppliers": ("public", lambda: ref),
         "suppliers:accept_invitation": ("public", lambda: {"token": "no-such-token"}),

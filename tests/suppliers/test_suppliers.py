@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from commissioning.models import AuditEvent, User
+from commissioning.models import AuditEvent, Notification, User
 from commissioning.uploads import MAX_UPLOAD_BYTES, validate_upload
 from suppliers import services
 from suppliers.models import Accreditation, Invitation, Supplier, SupplierDocument
@@ -203,6 +203,11 @@ class TestColleagues:
                 full_name="Sam Colleague",
             )
         assert invitation.email == "colleague@example.org"
+        # Recorded and sent though the address has no account yet: no notifications page to list it on.
+        recorded = Notification.objects.get(email="colleague@example.org")
+        assert recorded.recipient is None and recorded.status == Notification.Status.SENT
+        assert mail.outbox[0].to == ["colleague@example.org"]
+        assert "you have an account" not in mail.outbox[0].body
         link = re.search(r"/invitations/[^\s]+/", mail.outbox[0].body).group(0)
         page = client.post(link, {"password1": "short", "password2": "short"})
         assert "too short" in page.content.decode()

@@ -110,16 +110,26 @@ def officer_emails(authority_id: int, *, exclude: User | None = None) -> list[st
     return list(qs.values_list("email", flat=True))
 
 
-def notify(*, to: Iterable[str], subject: str, message: str, url: str, details=(), action: str = "") -> None:
-    """An email to each recipient on their own (bidders must not learn who else is bidding), sent after
-    the commit, in the portal's plain notice layout."""
-    for address in sorted(set(to)):
-        send_after_commit(
-            to=[address],
-            subject=subject,
-            template="award/notice",
-            context={"subject": subject, "message": message, "details": list(details), "url": url, "action": action},
-        )
+def notify(
+    *,
+    to: Iterable[str],
+    subject: str,
+    message: str,
+    url: str,
+    details=(),
+    action: str = "",
+    sealed_until: datetime | None = None,
+) -> None:
+    """An email to each recipient on their own (the e-mail path sends one per address, so bidders never
+    learn who else is bidding), sent after the commit, in the portal's plain notice layout.
+    `sealed_until` keeps it out of the officers' e-mail log until then (it would name a bidder)."""
+    send_after_commit(
+        to=to,
+        subject=subject,
+        template="award/notice",
+        context={"subject": subject, "message": message, "details": list(details), "url": url, "action": action},
+        sealed_until=sealed_until,
+    )
 
 
 def read_money(value: Any, *, field: str) -> Decimal:

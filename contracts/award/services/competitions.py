@@ -376,7 +376,7 @@ def publication_problems(competition: Competition, now: datetime | None = None) 
 @transaction.atomic
 def publish_competition(*, competition: Competition, by: User, now: datetime | None = None) -> Competition:
     """Publish a draft. A mini-competition records the invited set (the eligible suppliers at this
-    moment) and invites them by email in the background."""
+    moment) and an invitation e-mail to each of their users, sent once this commits."""
     now = now_or(now)
     competition = lock_competition(competition)
     require_officer(competition, by)
@@ -402,49 +402,40 @@ def publish_competition(*, competition: Competition, by: User, now: datetime | N
         },
     )
     if invited:
-        from contracts.award.reminders import queue_invitations
-
-        competition_id = competition.pk
-        transaction.on_commit(lambda: queue_invitations(competition_id))
+        send_invitations(competition.pk)
     return competition
 
 
+@transaction.atomic
 def send_invitations(competition_id: int) -> int:
-    """Email every invited supplier that has not yet been emailed (the background task's work)."""
-    from commissioning.email import build_email
-
+    """Record the invitation e-mail of every invited supplier not yet invited by e-mail (each user gets
+    their own), sent after the commit; running it again records nothing twice."""
     competition = Competition.objects.select_related("buying_authority").get(pk=competition_id)
-    sent = 0
+    invited = 0
     for invitation in CompetitionInvitation.objects.filter(competition=competition, emailed_at__isnull=True):
-        with transaction.atomic():
-            claimed = CompetitionInvitation.objects.filter(pk=invitation.pk, emailed_at__isnull=True).update(
-                emailed_at=timezone.now()
-            )
-            if not claimed:
-                continue
-            recipients = emails_of_suppliers([invitation.supplier_id])
-            if recipients:
-                build_email(
-                    to=recipients,
-                    subject=f"Invitation to tender: {competition.title}",
-                    template="award/notice",
-                    context={
-                        "subject": f"Invitation to tender: {competition.title}",
-                        "message": (
-                            f"{competition.buying_authority.name} invites you to bid in the mini-competition "
-                            f"{competition.reference}, {competition.title}. Responses must be submitted on the "
-                            f"portal before {deadline(competition.closes_at)}."
-                        ),
-                        "details": [
-                            ("Questions by", deadline(competition.clarification_deadline)),
-                            ("Closing time", deadline(competition.closes_at)),
-                        ],
-                        "url": reverse("awards:provider_competition", args=[competition.pk]),
-                        "action": "Read the invitation and respond",
-                    },
-                ).send()
-                sent += 1
-    return sent
+        claimed = CompetitionInvitation.objects.filter(pk=invitation.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        recipients = emails_of_suppliers([invitation.supplier_id])
+        if not (claimed and recipients):
+            continue
+        notify(
+            to=recipients,
+            subject=f"Invitation to tender: {competition.title}",
+            message=(
+                f"{competition.buying_authority.name} invites you to bid in the mini-competition "
+                f"{competition.reference}, {competition.title}. Responses must be submitted on the "
+                f"portal before {deadline(competition.closes_at)}."
+            ),
+            details=[
+                ("Questions by", deadline(competition.clarification_deadline)),
+                ("Closing time", deadline(competition.closes_at)),
+            ],
+            url=reverse("awards:provider_competition", args=[competition.pk]),
+            action="Read the invitation and respond",
+        )
+        invited += 1
+    return invited
 
 
 @transaction.atomic

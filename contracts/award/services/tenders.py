@@ -365,6 +365,7 @@ def submit_tender(*, tender: Tender, by: User, now: datetime | None = None) -> T
         + [(f"{f['kind']}: {f['name']}", f"SHA-256 {f['sha256']}") for f in files],
         url=reverse("awards:tender_receipt", args=[tender.pk]),
         action="See your receipt",
+        sealed_until=competition.closes_at,
     )
     return tender
 
