@@ -100,7 +100,7 @@ def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int)
     contract, period, quarterly_return, today = _provider_slot(request, contract_pk, year, quarter)
     if quarterly_return is not None and not quarterly_return.is_editable:
         return redirect("monitoring:provider_return", contract.pk, year, quarter)
-    indicators = services.set_up_indicators(contract=contract, by=request.user)
+    indicators = selectors.indicators_of(contract)
     areas = services.contract_areas(contract)
     submitting = request.method == "POST" and request.POST.get("action") == "submit"
     if request.method == "POST":
@@ -190,7 +190,7 @@ def provider_return(request: HttpRequest, contract_pk: int, year: int, quarter: 
 @permission_required(SUBMIT, read_only=True)
 def download_spreadsheet(request: HttpRequest, contract_pk: int, year: int, quarter: int) -> HttpResponse:
     contract, period, quarterly_return, _today = _provider_slot(request, contract_pk, year, quarter)
-    indicators = services.set_up_indicators(contract=contract, by=request.user)
+    indicators = selectors.indicators_of(contract)
     areas = services.contract_areas(contract)
     raw, narrative = {}, {}
     if quarterly_return is not None:
@@ -349,7 +349,7 @@ def targets(request: HttpRequest, contract_pk: int) -> HttpResponse:
     contract = get_object_or_404(
         Contract.objects.select_related("supplier", "lot__framework"), pk=contract_pk, activated_at__isnull=False
     )
-    indicators = services.set_up_indicators(contract=contract, by=request.user)
+    indicators = selectors.indicators_of(contract)
     form = TargetsForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         try:
