@@ -21,6 +21,7 @@ from commissioning.audit import record
 from commissioning.documents import request_document
 from commissioning.email import send_after_commit
 from commissioning.models import Area, User
+from commissioning.rules import acts_for_running_authority
 from commissioning.templatetags.portal import deadline
 from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
@@ -42,7 +43,6 @@ from .models import (
     Score,
     SelectionQuestion,
 )
-from .partner_rules import runs_framework
 from .reports import OUTCOME_LETTER
 
 Status = Application.Status
@@ -65,7 +65,7 @@ def _require_provider_of(application: Application, user: User) -> None:
 
 
 def _require_officer_of(application: Application, user: User) -> None:
-    if not runs_framework(user, application.window.framework):
+    if not acts_for_running_authority(user, application.window.framework):
         raise PermissionDenied("Only officers of the lead authority may do this.")
 
 
@@ -592,7 +592,7 @@ def _appointment_changed(appointment: Appointment, previous: str | None, *, by: 
 @transaction.atomic
 def change_appointment_status(*, appointment: Appointment, status: str, reason: str, by: User) -> Appointment:
     appointment = Appointment.objects.select_for_update().select_related("lot__framework").get(pk=appointment.pk)
-    if not (by.is_superuser or (by.is_officer and appointment.lot.framework.lead_authority_id == by.authority_id)):
+    if not acts_for_running_authority(by, appointment.lot.framework):
         raise PermissionDenied("Only officers of the lead authority may do this.")
     allowed = {
         Appointment.Status.ACTIVE: {Appointment.Status.SUSPENDED, Appointment.Status.REMOVED},

@@ -15,6 +15,7 @@ from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.models import Area
 from commissioning.pagination import paginate
+from commissioning.rules import acting_for_filter
 
 from . import selectors, services
 from .forms import (
@@ -502,10 +503,7 @@ def evaluator_answer_file(request, pk, answer_pk):
 
 
 def _officer_framework(request, pk) -> Framework:
-    qs = Framework.objects.all()
-    if not request.user.is_superuser:
-        qs = qs.filter(lead_authority=request.user.authority_id)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(Framework.objects.filter(acting_for_filter(request.user, "lead_authority")), pk=pk)
 
 
 def _officer_application(request, pk) -> Application:
@@ -514,9 +512,11 @@ def _officer_application(request, pk) -> Application:
 
 @permission_required(RUN)
 def officer_frameworks(request):
-    frameworks = Framework.objects.select_related("lead_authority").prefetch_related("lots", "windows")
-    if not request.user.is_superuser:
-        frameworks = frameworks.filter(lead_authority=request.user.authority_id)
+    frameworks = (
+        Framework.objects.filter(acting_for_filter(request.user, "lead_authority"))
+        .select_related("lead_authority")
+        .prefetch_related("lots", "windows")
+    )
     return render(request, "frameworks/officer/frameworks.html", {"frameworks": frameworks, "now": timezone.now()})
 
 
@@ -659,9 +659,10 @@ def approved_list(request, pk):
 @permission_required(RUN)
 def appointment_status(request, pk):
     appointment = get_object_or_404(
-        Appointment.objects.select_related("supplier", "lot__framework"),
+        Appointment.objects.filter(acting_for_filter(request.user, "lot__framework__lead_authority")).select_related(
+            "supplier", "lot__framework"
+        ),
         pk=pk,
-        **({} if request.user.is_superuser else {"lot__framework__lead_authority": request.user.authority_id}),
     )
     form = AppointmentStatusForm(request.POST or None, initial={"status": appointment.status})
     if request.method == "POST" and form.is_valid():

@@ -30,6 +30,7 @@ from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
 from commissioning.email import send_after_commit
 from commissioning.models import User
+from commissioning.rules import acts_as_officer
 from commissioning.uploads import sha256_of, validate_upload
 from contracts.models import Contract, SocialValueCommitment
 
@@ -101,12 +102,8 @@ def next_status(move: str, status: str | None) -> str:
 # Who may act ------------------------------------------------------------------------------------------
 
 
-def _is_officer(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_officer))
-
-
 def _require_officer(user: User) -> None:
-    if not _is_officer(user):
+    if not acts_as_officer(user):
         raise PermissionDenied("Only commissioning officers can do this.")
 
 

@@ -25,9 +25,7 @@ from contracts.award.forms import (
     ReasonForm,
 )
 from contracts.award.models import (
-    ClarificationQuestion,
     Competition,
-    TenderAssignment,
 )
 
 from .common import RUN, T, apply_service_errors, officer_competition_or_404, officer_crumbs, simple_form_page
@@ -211,11 +209,7 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
     lots = list(competition.lots.all())
     results = {lot.pk: selectors.lot_results(lot) for lot in lots} if opened else {}
     awards, no_awards = selectors.awards_for(competition), selectors.no_awards_for(competition)
-    assignments = (
-        TenderAssignment.objects.filter(tender__competition=competition).select_related("evaluator", "tender__supplier")
-        if opened
-        else []
-    )
+    assignments = selectors.tender_assignments_of(competition) if opened else []
     return render(
         request,
         T + "officer/competition.html",
@@ -335,7 +329,7 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    question = get_object_or_404(ClarificationQuestion, pk=question_pk, competition=competition)
+    question = get_object_or_404(selectors.questions_for_officer(request.user), pk=question_pk, competition=competition)
     form = AnswerForm(
         request.POST or None, initial={"published_question": question.published_question or question.question}
     )
@@ -396,9 +390,7 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def assign_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    assigned = set(
-        TenderAssignment.objects.filter(tender__competition=competition).values_list("evaluator_id", flat=True)
-    )
+    assigned = set(selectors.tender_assignments_of(competition).values_list("evaluator_id", flat=True))
     form = AssignEvaluatorsForm(request.POST or None, authority_id=competition.buying_authority_id, exclude=assigned)
     if request.method == "POST" and form.is_valid():
         try:

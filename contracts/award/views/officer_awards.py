@@ -23,16 +23,9 @@ from contracts.award.forms import (
     NoAwardForm,
 )
 from contracts.award.models import (
-    Award,
     AwardCriterion,
-    CompetitionLot,
     DirectAward,
-    DirectAwardModeratedScore,
-    DirectAwardScore,
     Tender,
-    TenderDocument,
-    TenderModeratedScore,
-    TenderScore,
 )
 from frameworks.forms import ModerationForm
 
@@ -62,9 +55,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
     competition = tender.competition
     moderated = {m.criterion_id: m for m in tender.moderated_scores.select_related("moderated_by")}
     scores = {}
-    for score in TenderScore.objects.filter(
-        assignment__tender=tender, assignment__submitted_at__isnull=False
-    ).select_related("assignment__evaluator"):
+    for score in selectors.submitted_tender_scores(tender):
         scores.setdefault(score.criterion_id, []).append(score)
     scored = selectors.scored_criteria(competition)
     return render(
@@ -77,7 +68,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": tender.assignments.select_related("evaluator"),
             "marking": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
             "can_moderate": tender.status in {Tender.Status.OPENED, Tender.Status.SCORED}
-            and not Award.objects.filter(lot=tender.lot_id).exists(),
+            and not selectors.lot_is_awarded(tender.lot_id),
             "crumbs": officer_crumbs(
                 (competition.reference, reverse("awards:officer_competition", args=[competition.pk])),
                 (tender.supplier.legal_name, None),
@@ -89,7 +80,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def officer_tender_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     tender = _opened_tender(request, pk)
-    document = get_object_or_404(TenderDocument, pk=document_pk, tender=tender)
+    document = get_object_or_404(selectors.documents_of_opened_tenders(request.user), pk=document_pk, tender=tender)
     return attachment_response(document.file, document.name)
 
 
@@ -97,10 +88,12 @@ def officer_tender_file(request: HttpRequest, pk: int, document_pk: int) -> Http
 def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     tender = _opened_tender(request, pk)
     competition = tender.competition
-    criterion = get_object_or_404(AwardCriterion, pk=criterion_pk, competition=competition)
+    criterion = get_object_or_404(
+        selectors.criteria_for_officer(request.user), pk=criterion_pk, competition=competition
+    )
     if not criterion.is_scored:
         raise Http404("Price is scored by the formula")
-    current = TenderModeratedScore.objects.filter(tender=tender, criterion=criterion).first()
+    current = selectors.moderated_tender_score(tender, criterion)
     form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,9 +109,7 @@ def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
         else:
             messages.success(request, "The agreed mark has been recorded.")
             return redirect("awards:officer_tender", tender.pk)
-    individual = TenderScore.objects.filter(
-        assignment__tender=tender, criterion=criterion, assignment__submitted_at__isnull=False
-    ).select_related("assignment__evaluator")
+    individual = selectors.submitted_tender_scores(tender, criterion)
     answer = tender.answers.filter(criterion=criterion).first()
     return render(
         request,
@@ -142,7 +133,7 @@ def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
 @permission_required(RUN)
 def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     results = selectors.lot_results(lot)
     form = AwardForm(request.POST or None, results=results, light_touch=competition.is_light_touch)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +172,7 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
 @permission_required(RUN)
 def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     form = NoAwardForm(request.POST or None)
     form.fields["reasons"].label = f"Why will {lot} not be awarded?"
     if request.method == "POST" and form.is_valid():
@@ -208,11 +199,7 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
 
 @permission_required(RUN)
 def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
-    award = get_object_or_404(
-        Award.objects.select_related("competition", "lot", "tender__supplier"),
-        pk=pk,
-        competition__in=selectors.competitions_for_officer(request.user),
-    )
+    award = get_object_or_404(selectors.awards_for_officer(request.user), pk=pk)
     competition = award.competition
     suggested = competition.reference + (f"-L{award.lot.number}" if competition.lots.count() > 1 else "")
     form = ContractFromAwardForm(
@@ -293,9 +280,7 @@ def request_direct_award(request: HttpRequest) -> HttpResponse:
 def officer_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
     direct_award = _officer_direct_award(request, pk)
     criterion = direct_award.criteria.first()
-    scores = DirectAwardScore.objects.filter(
-        assignment__direct_award=direct_award, assignment__submitted_at__isnull=False
-    ).select_related("assignment__evaluator")
+    scores = selectors.submitted_direct_award_scores(direct_award)
     return render(
         request,
         T + "officer/direct_award.html",
@@ -306,9 +291,7 @@ def officer_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": list(direct_award.commitments.all()),
             "assignments": direct_award.assignments.select_related("evaluator"),
             "scores": scores,
-            "moderated": DirectAwardModeratedScore.objects.filter(direct_award=direct_award)
-            .select_related("moderated_by")
-            .first(),
+            "moderated": selectors.moderated_direct_award_scores(direct_award).first(),
             "is_requester": direct_award.requested_by_id == request.user.pk,
             "crumbs": officer_crumbs((direct_award.reference, None)),
         },
@@ -348,7 +331,7 @@ def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
     criterion = direct_award.criteria.first()
     if criterion is None:
         raise Http404("Nothing to moderate")
-    current = DirectAwardModeratedScore.objects.filter(direct_award=direct_award, criterion=criterion).first()
+    current = selectors.moderated_direct_award_score(direct_award, criterion)
     form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -372,9 +355,7 @@ def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "direct_award": direct_award,
             "criterion": criterion,
-            "individual": DirectAwardScore.objects.filter(
-                assignment__direct_award=direct_award, assignment__submitted_at__isnull=False
-            ).select_related("assignment__evaluator"),
+            "individual": selectors.submitted_direct_award_scores(direct_award, criterion),
             "summary": direct_award.social_value_summary,
             "commitments": list(direct_award.commitments.all()),
             "crumbs": officer_crumbs((direct_award.reference, back), ("Moderate", None)),
