@@ -85,7 +85,9 @@ class CompetitionForm(GDSFormMixin, forms.Form):
         initial=True,
     )
     requires_budget_template = forms.BooleanField(
-        label="Bidders must upload a completed budget template", required=False
+        label="Bidders must upload a completed budget template",
+        required=False,
+        help_text="An expression of interest always asks for one.",
     )
     clarification_date = gds_date("Deadline for clarification questions")
     clarification_time = TimeOfDayField("Time of the clarification deadline")
