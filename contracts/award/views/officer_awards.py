@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
+from commissioning.forms import add_service_errors
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AssignEvaluatorsForm,
@@ -29,7 +30,7 @@ from contracts.award.models import (
 )
 from frameworks.forms import ModerationForm
 
-from .common import RUN, T, apply_service_errors, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
 
 
 def _opened_tender(request, pk) -> Tender:
@@ -105,7 +106,7 @@ def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
                 by=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The agreed mark has been recorded.")
             return redirect("awards:officer_tender", tender.pk)
@@ -149,7 +150,7 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{lot} has been awarded. Each bidder's assessment summary is being produced.")
             return redirect("awards:officer_competition", competition.pk)
@@ -179,7 +180,7 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
         try:
             services.decide_no_award(lot=lot, reasons=form.cleaned_data["reasons"], by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{lot} will not be awarded. Its bidders have been told why.")
             return redirect("awards:officer_competition", competition.pk)
@@ -209,7 +210,7 @@ def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             contract = services.create_award_contract(award=award, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Contract {contract.reference} has been created as a draft.")
             return redirect("contracts:officer_contract", contract.pk)
@@ -263,7 +264,7 @@ def request_direct_award(request: HttpRequest) -> HttpResponse:
                 commitments=data["commitments"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Direct award {direct_award.reference} recorded. A second officer must approve it."
@@ -309,7 +310,7 @@ def direct_award_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
                 direct_award=direct_award, evaluators=list(form.cleaned_data["evaluators"]), by=request.user
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The evaluators have been assigned and told by email.")
             return redirect("awards:officer_direct_award", direct_award.pk)
@@ -343,7 +344,7 @@ def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The agreed mark has been recorded.")
             return redirect("awards:officer_direct_award", direct_award.pk)
@@ -380,7 +381,7 @@ def decide_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "The direct award has been rejected.")
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("awards:officer_direct_award", direct_award.pk)
     back = reverse("awards:officer_direct_award", args=[pk])

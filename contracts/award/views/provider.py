@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required, signed_in
 from commissioning.files import attachment_response
+from commissioning.forms import add_service_errors
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from contracts.award import selectors, services
@@ -25,7 +26,7 @@ from contracts.award.models import (
     Tender,
 )
 
-from .common import TENDER, T, apply_service_errors, simple_form_page
+from .common import TENDER, T, simple_form_page
 from .officer_awards import tender_content
 
 # --- Providers -----------------------------------------------------------------------------------------
@@ -108,7 +109,7 @@ def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ask_question(competition=competition, question=form.cleaned_data["question"], by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "Your question has been sent. The answer will be published to every bidder, without your name."
@@ -158,7 +159,7 @@ def edit_tender(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_tender(tender=tender, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if "check" in request.POST:
                 return redirect("awards:check_tender", tender.pk)
