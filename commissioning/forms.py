@@ -1,5 +1,5 @@
 """Forms and form helpers of the shared core: sign-in and two-factor codes, GOV.UK date inputs, select
-filters and numbers read from query strings."""
+filters, numbers read from query strings, and a service's refusal put on the form that asked for it."""
 
 import re
 from datetime import date
@@ -14,10 +14,26 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from .email import record_email
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, *, field: str | None = None) -> None:
+    """Show a service's refusal on the form that asked for the move: each message next to the field it
+    names (or next to `field`, for a form whose one question the whole refusal is about), otherwise at the
+    top; the page's error summary lists them all, and the form keeps what was typed.
+
+    Every app's rule error is a `ValidationError`, keyed by field name where one applies; a key the form
+    does not have (such as `__all__`) goes to the top."""
+    whole = field is not None or not hasattr(error, "error_dict")
+    keyed = {field: error.messages} if whole else error.message_dict
+    for name, messages in keyed.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
 
 
 class GDSFormMixin:

@@ -1,6 +1,7 @@
 """Role predicates shared by every app. Object-level rules live in each app's own rules.py."""
 
 import rules
+from django.db.models import Q
 
 
 @rules.predicate
@@ -37,6 +38,48 @@ def is_partner(user) -> bool:
 @rules.predicate
 def is_signed_in(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
+
+
+# Acting for an authority ---------------------------------------------------------------------------------
+# Who may act for the authority that runs a framework, a competition, a direct award or a contract is
+# decided here and nowhere else: `acts_for_running_authority` for one object, `acting_for_filter` for a
+# queryset. Today: an active officer of that authority, or a platform administrator (whatever their role).
+# To let an officer also act for what their authority co-commissions and for frameworks shared with it,
+# change these three functions together (and `running_authority_id` into a set of ids).
+
+
+# An officer of any authority, or a platform administrator: who may act on the contract register and on
+# quarterly returns, which every officer of the portal manages today.
+acts_as_officer = is_officer | is_platform_admin
+
+
+def running_authority_id(obj) -> int | None:
+    """The authority that runs `obj`: a framework's lead authority, or the buying authority of a
+    competition, a direct award or a contract."""
+    for name in ("lead_authority_id", "buying_authority_id"):
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    raise TypeError(f"A {type(obj).__name__} names no authority that runs it")
+
+
+@rules.predicate
+def acts_for_running_authority(user, obj) -> bool:
+    """The user acts for the authority that runs `obj` (see `running_authority_id`)."""
+    if obj is None:
+        return False
+    if is_platform_admin(user):
+        return True
+    return bool(is_officer(user) and user.authority_id and running_authority_id(obj) == user.authority_id)
+
+
+def acting_for_filter(user, authority: str) -> Q:
+    """The rows whose running authority, reached by the lookup `authority` (for example "lead_authority"
+    or "window__framework__lead_authority"), this user acts for: `acts_for_running_authority` as a filter."""
+    if is_platform_admin(user):
+        return Q()
+    if not (is_officer(user) and user.authority_id):
+        return Q(pk__in=[])
+    return Q(**{authority: user.authority_id})
 
 
 rules.add_perm("commissioning.officer_home", is_officer)

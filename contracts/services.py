@@ -26,13 +26,22 @@ from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from commissioning import events
 from commissioning.audit import record
 from commissioning.dates import Quarter, financial_year_label, financial_year_of
-from commissioning.models import Area, Authority, FundingStream, User
+from commissioning.models import Area, AuditEvent, Authority, FundingStream, User
 from frameworks.models import Lot
 from frameworks.services import IMPORT_BATCH, ImportRowsError, bulk_history, chunked
 from suppliers.models import Supplier
 
+from .events import (
+    CONTRACT_ENDED,
+    CONTRACT_TERMINATED,
+    CONTRACT_WENT_LIVE,
+    EXTENSION_EXERCISED,
+    SOCIAL_VALUE_CHANGED,
+    VARIATION_RECORDED,
+)
 from .models import (
     ZERO,
     Contract,
@@ -67,6 +76,10 @@ class ContractRuleError(ValidationError):
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
+
+
+def _id(user: User | None) -> int | None:
+    return user.pk if user is not None else None
 
 
 def _money(value: Any, *, field: str) -> Decimal:
@@ -371,6 +384,8 @@ def save_contract_part(*, by: User | None, contract: Contract, part: models.Mode
         part.save()
         data = {"part": label, "saved": str(part), "created": created}
     record("contracts.contract_part_changed", by=by, obj=contract, data=data)
+    if isinstance(part, SocialValueCommitment):
+        events.send(SOCIAL_VALUE_CHANGED, contract_id=contract.pk, by_id=_id(by))
 
 
 # Lifecycle --------------------------------------------------------------------------------------------
@@ -402,6 +417,7 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
             "status": contract.status_on(_today(today)),
         },
     )
+    events.send(CONTRACT_WENT_LIVE, contract_id=contract.pk, by_id=_id(by))
     return contract
 
 
@@ -487,6 +503,14 @@ def exercise_extension(
             "meetings_added": added,
         },
     )
+    events.send(
+        EXTENSION_EXERCISED,
+        contract_id=contract.pk,
+        by_id=_id(by),
+        option=option.sequence,
+        end_before=end_before,
+        end_after=end_after,
+    )
     return extension
 
 
@@ -563,6 +587,7 @@ def record_variation(
             "scope_after": variation.scope_after,
         },
     )
+    events.send(VARIATION_RECORDED, contract_id=contract.pk, by_id=_id(by), variation_id=variation.pk, kind=kind)
     return variation
 
 
@@ -638,7 +663,30 @@ def terminate_contract(
         obj=contract,
         data={"terminated_on": terminated_on, "reason": contract.termination_reason},
     )
+    events.send(CONTRACT_TERMINATED, contract_id=contract.pk, by_id=_id(by), terminated_on=terminated_on)
     return contract
+
+
+@transaction.atomic
+def record_contract_ends(*, today: date | None = None) -> list[Contract]:
+    """Tell the other apps about each live contract whose term has run out (its current end date is
+    past and it was not terminated). Once per contract, whatever the number of runs: its audit event
+    `contracts.contract_ended` is the record. Run daily by `contracts.record_contract_ends`."""
+    today = _today(today)
+    contract_type = ContentType.objects.get_for_model(Contract)
+    told = AuditEvent.objects.filter(action="contracts.contract_ended", content_type=contract_type).values_list(
+        "object_id", flat=True
+    )
+    ended = list(
+        Contract.objects.select_for_update()
+        .filter(activated_at__isnull=False, terminated_on__isnull=True, current_end_on__lt=today)
+        .exclude(pk__in=[int(pk) for pk in told])
+        .order_by("pk")
+    )
+    for contract in ended:
+        record("contracts.contract_ended", by=None, obj=contract, data={"ended_on": contract.current_end_on})
+        events.send(CONTRACT_ENDED, contract_id=contract.pk, ended_on=contract.current_end_on)
+    return ended
 
 
 @transaction.atomic
@@ -694,6 +742,7 @@ def record_social_value_proposal(
         obj=contract,
         data={"score": score, "commitments": [str(c) for c in proposal.commitments.all()]},
     )
+    events.send(SOCIAL_VALUE_CHANGED, contract_id=contract.pk, by_id=_id(by))
     return proposal
 
 
@@ -708,6 +757,7 @@ def accept_social_value_proposal(*, by: User, proposal: SocialValueProposal) -> 
     proposal.accepted_by = by
     proposal.save()
     record("contracts.social_value_proposal_accepted", by=by, obj=proposal.contract, data={"score": proposal.score})
+    events.send(SOCIAL_VALUE_CHANGED, contract_id=proposal.contract_id, by_id=_id(by))
     return proposal
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
-from commissioning.forms import number_from_query
+from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import paginate
 
@@ -26,11 +26,6 @@ from .services import ContractRuleError
 def _authority(request: HttpRequest) -> Authority | None:
     pk = number_from_query(request.GET.get("authority"))
     return Authority.objects.filter(pk=pk).first() if pk else None
-
-
-def _form_error(form, error: ContractRuleError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.text)
 
 
 # Officer pages ------------------------------------------------------------------------------------------
@@ -95,7 +90,7 @@ def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
                 new_scope=data.get("new_scope") or "",
             )
         except ContractRuleError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Variation recorded: {variation.get_kind_display().lower()}")
             return redirect("contracts:officer_contract", pk=contract.pk)
@@ -123,7 +118,7 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except ContractRuleError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -156,7 +151,7 @@ def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ContractRuleError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The termination has been recorded")
             return redirect("contracts:officer_contract", pk=contract.pk)
@@ -202,7 +197,7 @@ def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["scope_note"],
             )
         except ContractRuleError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Recommissioning scope updated")
             return redirect("contracts:officer_contract", pk=contract.pk)

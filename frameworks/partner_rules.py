@@ -2,8 +2,8 @@
 
 Partner commissioners read only frameworks whose `partner_authorities` name their authority; for any
 other framework the views answer 404, so a partner cannot even learn that a framework exists.
-Officers read the frameworks their authority leads (platform administrators read all), as in
-`frameworks.selectors.applications_for_officer`.
+Officers read the frameworks they act for (`commissioning.rules.acts_for_running_authority`: today those
+their authority leads; platform administrators read all).
 
 Imported from `frameworks/rules.py`, which `rules` autodiscovers.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from commissioning.rules import is_officer, is_partner, is_platform_admin
+from commissioning.rules import acts_for_running_authority, is_officer, is_partner
 
 
 @rules.predicate
@@ -23,23 +23,12 @@ def framework_shared_with_user(user, framework) -> bool:
     return framework.partner_authorities.filter(pk=user.authority_id).exists()
 
 
-@rules.predicate
-def framework_led_by_user(user, framework) -> bool:
-    """The framework is run by the officer's authority (administrators run every framework)."""
-    if framework is None:
-        return False
-    return bool(user.is_superuser or framework.lead_authority_id == user.authority_id)
-
-
-# Object-level: does this user act for the authority that runs the framework (an officer of it, or a
-# platform administrator)? Deciding applications and asking for their outcome letters need this.
-runs_framework = (is_officer & framework_led_by_user) | is_platform_admin
 # Object-level: may this user read this framework's shared approved list?
 can_view_shared_framework = is_partner & framework_shared_with_user
 # Object-level: may this user read this framework's coverage matrix and its cells?
-can_view_coverage = runs_framework | (is_partner & framework_shared_with_user)
+can_view_coverage = acts_for_running_authority | (is_partner & framework_shared_with_user)
 # Object-level: may this officer export this framework's whole approved list and read its history?
-can_manage_approved_list = runs_framework
+can_manage_approved_list = acts_for_running_authority
 
 # Role-level permissions, checked by the views' `permission_required` before any object is loaded.
 rules.add_perm("frameworks.view_shared_frameworks", is_partner)

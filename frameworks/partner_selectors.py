@@ -34,6 +34,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
+from commissioning.rules import acting_for_filter
 from suppliers.models import Accreditation, AccreditationScheme
 
 from .models import ApplicationWindow, Appointment, ConsortiumMember, Framework, Lot
@@ -108,10 +109,11 @@ def shared_frameworks(user: User, today: date | None = None) -> QuerySet[Framewo
 
 def officer_frameworks(user: User) -> QuerySet[Framework]:
     """Frameworks an officer runs: those their authority leads (administrators see all)."""
-    if not (user.is_authenticated and user.role == User.Role.OFFICER):
-        return Framework.objects.none()
-    qs = Framework.objects.select_related("lead_authority").order_by("title")
-    return qs if user.is_superuser else qs.filter(lead_authority=user.authority_id)
+    return (
+        Framework.objects.filter(acting_for_filter(user, "lead_authority"))
+        .select_related("lead_authority")
+        .order_by("title")
+    )
 
 
 def coverage_frameworks(user: User) -> QuerySet[Framework]:

@@ -6,16 +6,16 @@ from typing import Any
 
 from commissioning.models import GeneratedDocument
 from commissioning.reports import register_report
+from commissioning.rules import acts_for_running_authority
 
 from . import selectors
 from .models import Application
-from .partner_rules import runs_framework
 
 OUTCOME_LETTER = "outcome-letter"
 
 
 def _is_lead_officer(user, application: Application | None) -> bool:
-    return application is not None and runs_framework(user, application.window.framework)
+    return application is not None and acts_for_running_authority(user, application.window.framework)
 
 
 def _may_read_letter(user, application: Application | None) -> bool:

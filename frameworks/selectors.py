@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.models import User
+from commissioning.rules import acting_for_filter
 
 from .models import (
     Application,
@@ -33,9 +34,7 @@ def applications_for_provider(user: User) -> QuerySet[Application]:
 def applications_for_officer(user: User) -> QuerySet[Application]:
     """Officers see applications to frameworks their authority leads (administrators see all)."""
     qs = Application.objects.exclude(status=Application.Status.DRAFT).select_related("window__framework", "supplier")
-    if user.is_superuser:
-        return qs
-    return qs.filter(window__framework__lead_authority=user.authority_id)
+    return qs.filter(acting_for_filter(user, "window__framework__lead_authority"))
 
 
 def assignments_for_evaluator(user: User) -> QuerySet[EvaluationAssignment]:

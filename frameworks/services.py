@@ -16,16 +16,19 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning import events
 from commissioning.audit import record
 from commissioning.documents import request_document
 from commissioning.email import send_after_commit
 from commissioning.models import Area, User
+from commissioning.rules import acts_for_running_authority
 from commissioning.templatetags.portal import deadline
 from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
 from suppliers.models import Accreditation, Supplier
 
 from . import evaluation, selectors
+from .events import APPLICATION_DECIDED, APPLICATION_SUBMITTED, APPOINTMENT_CHANGED
 from .models import (
     Answer,
     Application,
@@ -40,7 +43,6 @@ from .models import (
     Score,
     SelectionQuestion,
 )
-from .partner_rules import runs_framework
 from .reports import OUTCOME_LETTER
 
 Status = Application.Status
@@ -63,7 +65,7 @@ def _require_provider_of(application: Application, user: User) -> None:
 
 
 def _require_officer_of(application: Application, user: User) -> None:
-    if not runs_framework(user, application.window.framework):
+    if not acts_for_running_authority(user, application.window.framework):
         raise PermissionDenied("Only officers of the lead authority may do this.")
 
 
@@ -286,6 +288,7 @@ def submit_application(*, application: Application, by: User, now: datetime | No
     }
     application.save(update_fields=["status", "submitted_at", "submitted_by", "receipt", "updated_at"])
     record("application.submitted", by=by, obj=application, data=application.receipt)
+    events.send(APPLICATION_SUBMITTED, application_id=application.pk, supplier_id=application.supplier_id, by_id=by.pk)
     send_after_commit(
         to=_applicant_emails(application),
         subject=f"Application received: {application.window.framework.title}",
@@ -522,6 +525,17 @@ def decide_lot(
         application.status = Status.DECIDED
         application.save(update_fields=["status", "updated_at"])
         record("application.decided", by=by, obj=application)
+        outcomes = dict(application.lot_choices.values_list("lot_id", "outcome"))
+        events.send(
+            APPLICATION_DECIDED,
+            application_id=application.pk,
+            supplier_id=application.supplier_id,
+            by_id=by.pk,
+            appointed_lot_ids=sorted(lot for lot, won in outcomes.items() if won == ApplicationLot.Outcome.APPOINTED),
+            unsuccessful_lot_ids=sorted(
+                lot for lot, won in outcomes.items() if won != ApplicationLot.Outcome.APPOINTED
+            ),
+        )
         letter = request_document(kind=OUTCOME_LETTER, target=application, by=by)
         send_after_commit(
             to=_applicant_emails(application),
@@ -541,6 +555,7 @@ def appoint(*, choice: ApplicationLot, by: User, starts_on: date) -> Appointment
     """Put the supplier on the approved list for the lot; an earlier appointee keeps its record and history."""
     application = choice.application
     appointment = Appointment.objects.filter(supplier=application.supplier_id, lot=choice.lot_id).first()
+    previous = appointment.status if appointment is not None else None
     if appointment is None:
         appointment = Appointment(supplier_id=application.supplier_id, lot_id=choice.lot_id, starts_on=starts_on)
     appointment.application = application
@@ -558,13 +573,26 @@ def appoint(*, choice: ApplicationLot, by: User, starts_on: date) -> Appointment
         obj=appointment,
         data={"lot": choice.lot.number, "areas": sorted(choice.areas.values_list("name", flat=True))},
     )
+    _appointment_changed(appointment, previous, by=by)
     return appointment
+
+
+def _appointment_changed(appointment: Appointment, previous: str | None, *, by: User | None) -> None:
+    events.send(
+        APPOINTMENT_CHANGED,
+        appointment_id=appointment.pk,
+        supplier_id=appointment.supplier_id,
+        lot_id=appointment.lot_id,
+        status=appointment.status,
+        previous_status=previous,
+        by_id=by.pk if by is not None else None,
+    )
 
 
 @transaction.atomic
 def change_appointment_status(*, appointment: Appointment, status: str, reason: str, by: User) -> Appointment:
     appointment = Appointment.objects.select_for_update().select_related("lot__framework").get(pk=appointment.pk)
-    if not (by.is_superuser or (by.is_officer and appointment.lot.framework.lead_authority_id == by.authority_id)):
+    if not acts_for_running_authority(by, appointment.lot.framework):
         raise PermissionDenied("Only officers of the lead authority may do this.")
     allowed = {
         Appointment.Status.ACTIVE: {Appointment.Status.SUSPENDED, Appointment.Status.REMOVED},
@@ -586,6 +614,7 @@ def change_appointment_status(*, appointment: Appointment, status: str, reason: 
     appointment._history_user = by
     appointment.save()
     record(f"appointment.{status}", by=by, obj=appointment, data={"from": previous, "reason": reason})
+    _appointment_changed(appointment, previous, by=by)
     return appointment
 
 
@@ -811,4 +840,7 @@ def import_appointments(*, by: User | None, rows: Sequence[ImportedAppointment])
             "suppliers_registered": [supplier.legal_name for supplier in outcome.new_suppliers],
         },
     )
+    previous = {a.pk: a.status for a in outcome.updated}
+    for appointment in [*outcome.created, *outcome.updated]:
+        _appointment_changed(appointment, previous.get(appointment.pk), by=by)
     return outcome

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
+from commissioning.forms import add_service_errors
 from commissioning.models import Area
 from commissioning.pagination import paginate
+from commissioning.rules import acting_for_filter
 
 from . import selectors, services
 from .forms import (
@@ -52,11 +54,6 @@ from .partner_selectors import shared_frameworks
 APPLY = "frameworks.apply"
 EVALUATE = "frameworks.evaluate"
 RUN = "frameworks.run_selection"
-
-
-def _errors_to_form(form, error: ValidationError, field: str | None = None) -> None:
-    for message in error.messages:
-        form.add_error(field, message)
 
 
 # --- Provider ------------------------------------------------------------------------------------
@@ -149,7 +146,7 @@ def edit_lots(request, pk):
             services.save_lots(application=application, choices=form.choices(), by=request.user)
             return redirect("frameworks:task_list", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "frameworks/provider/lots.html",
@@ -185,7 +182,7 @@ def edit_consortium(request, pk):
             )
             return redirect("frameworks:task_list", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error, "is_consortium")
+            add_service_errors(form, error, field="is_consortium")
     return render(
         request,
         "frameworks/provider/consortium.html",
@@ -221,7 +218,7 @@ def edit_consent(request, pk):
             )
             return redirect("frameworks:task_list", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "frameworks/provider/consent.html",
@@ -256,7 +253,7 @@ def edit_section(request, pk, slug):
             messages.success(request, f"Your answers to ‘{section.title}’ have been saved.")
             return redirect("frameworks:task_list", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "frameworks/provider/section.html",
@@ -351,7 +348,7 @@ def withdraw(request, pk):
             messages.success(request, "Your application has been withdrawn.")
             return redirect("frameworks:provider_application", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "layouts/simple_form.html",
@@ -380,7 +377,7 @@ def clarification_respond(request, pk, clarification_pk):
             messages.success(request, "Your response has been sent.")
             return redirect("frameworks:provider_application", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error, "response")
+            add_service_errors(form, error, field="response")
     return render(
         request,
         "layouts/simple_form.html",
@@ -444,7 +441,7 @@ def evaluate(request, pk):
                 services.declare_conflict(assignment=assignment, by=request.user, **form.cleaned_data)
                 return redirect("frameworks:evaluate", assignment.pk)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_service_errors(form, error)
         return render(
             request,
             "frameworks/evaluator/declare.html",
@@ -468,7 +465,7 @@ def evaluate(request, pk):
             messages.success(request, "Your scores have been submitted." if submit else "Your scores have been saved.")
             return redirect("frameworks:evaluate", assignment.pk)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
     answers = {a.question_id: a for a in application.answers.all()}
     others = {}
     for score in selectors.visible_scores_for(assignment):
@@ -502,10 +499,7 @@ def evaluator_answer_file(request, pk, answer_pk):
 
 
 def _officer_framework(request, pk) -> Framework:
-    qs = Framework.objects.all()
-    if not request.user.is_superuser:
-        qs = qs.filter(lead_authority=request.user.authority_id)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(Framework.objects.filter(acting_for_filter(request.user, "lead_authority")), pk=pk)
 
 
 def _officer_application(request, pk) -> Application:
@@ -514,9 +508,11 @@ def _officer_application(request, pk) -> Application:
 
 @permission_required(RUN)
 def officer_frameworks(request):
-    frameworks = Framework.objects.select_related("lead_authority").prefetch_related("lots", "windows")
-    if not request.user.is_superuser:
-        frameworks = frameworks.filter(lead_authority=request.user.authority_id)
+    frameworks = (
+        Framework.objects.filter(acting_for_filter(request.user, "lead_authority"))
+        .select_related("lead_authority")
+        .prefetch_related("lots", "windows")
+    )
     return render(request, "frameworks/officer/frameworks.html", {"frameworks": frameworks, "now": timezone.now()})
 
 
@@ -558,7 +554,7 @@ def officer_application(request, pk):
                 messages.success(request, "Your clarification request has been sent to the applicant.")
                 return redirect("frameworks:officer_application", application.pk)
         except ValidationError as error:
-            _errors_to_form(assign_form if "assign" in request.POST else clarify_form, error)
+            add_service_errors(assign_form if "assign" in request.POST else clarify_form, error)
     answers = {a.question_id: a for a in application.answers.all()}
     return render(
         request,
@@ -600,7 +596,7 @@ def moderate(request, pk, question_pk):
             messages.success(request, "The agreed mark has been recorded.")
             return redirect("frameworks:officer_application", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
     individual = Score.objects.filter(
         assignment__application=application, question=question, assignment__submitted_at__isnull=False
     ).select_related("assignment__evaluator")
@@ -629,7 +625,7 @@ def decide(request, pk, choice_pk):
             messages.success(request, f"Your decision on {choice.lot} has been recorded.")
             return redirect("frameworks:officer_application", application.pk)
         except ValidationError as error:
-            _errors_to_form(form, error, "outcome")
+            add_service_errors(form, error, field="outcome")
     return render(
         request,
         "frameworks/officer/decide.html",
@@ -659,9 +655,10 @@ def approved_list(request, pk):
 @permission_required(RUN)
 def appointment_status(request, pk):
     appointment = get_object_or_404(
-        Appointment.objects.select_related("supplier", "lot__framework"),
+        Appointment.objects.filter(acting_for_filter(request.user, "lot__framework__lead_authority")).select_related(
+            "supplier", "lot__framework"
+        ),
         pk=pk,
-        **({} if request.user.is_superuser else {"lot__framework__lead_authority": request.user.authority_id}),
     )
     form = AppointmentStatusForm(request.POST or None, initial={"status": appointment.status})
     if request.method == "POST" and form.is_valid():
@@ -670,7 +667,7 @@ def appointment_status(request, pk):
             messages.success(request, f"{appointment} is now {appointment.get_status_display().lower()}.")
             return redirect("frameworks:approved_list", appointment.lot.framework_id)
         except ValidationError as error:
-            _errors_to_form(form, error, "status")
+            add_service_errors(form, error, field="status")
     return render(
         request,
         "layouts/simple_form.html",

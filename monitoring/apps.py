@@ -6,6 +6,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Performance monitoring"
 
     def ready(self) -> None:
-        from . import reminders, reports  # noqa: F401  (registers the monitoring PDFs)
+        from . import handlers, reminders, reports  # noqa: F401  (registers the monitoring PDFs)
 
         reminders.register()
+        handlers.register()

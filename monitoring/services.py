@@ -25,14 +25,17 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning import events
 from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
 from commissioning.email import send_after_commit
 from commissioning.models import User
+from commissioning.rules import acts_as_officer
 from commissioning.uploads import sha256_of, validate_upload
 from contracts.models import Contract, SocialValueCommitment
 
 from . import figures as checks
+from .events import RETURN_ACCEPTED, RETURN_RETURNED, RETURN_SUBMITTED
 from .figures import Figure
 from .models import (
     ContractIndicator,
@@ -99,12 +102,8 @@ def next_status(move: str, status: str | None) -> str:
 # Who may act ------------------------------------------------------------------------------------------
 
 
-def _is_officer(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_officer))
-
-
 def _require_officer(user: User) -> None:
-    if not _is_officer(user):
+    if not acts_as_officer(user):
         raise PermissionDenied("Only commissioning officers can do this.")
 
 
@@ -177,12 +176,26 @@ def set_up_indicators(
     officers then change per contract) plus one indicator per social value commitment. Safe to call again:
     it adds only what is missing (for example a commitment recorded later).
 
-    Every page of a return calls this, and the set is nearly always complete already: that is checked
-    first, in two queries and without a lock; only a set with something missing is locked and added to."""
+    Called when monitoring hears that a contract went live or that its social value commitments changed
+    (`handlers`), and by `manage.py set_up_indicators`; never by a page. The set is often complete
+    already: that is checked first, in two queries and without a lock; only a set with something
+    missing is locked and added to."""
     existing = list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
     if _set_is_complete(contract, existing, template):
         return existing
     return _add_missing_indicators(contract=contract, by=by, template=template)
+
+
+def set_up_missing_indicators(*, by: User | None = None) -> list[Contract]:
+    """Give every live contract whatever its indicator set lacks: for contracts that went live before
+    monitoring heard of it (an existing database) or whose `contract went live` handler failed.
+    Idempotent; returns the contracts that were given something."""
+    completed = []
+    for contract in Contract.objects.filter(activated_at__isnull=False).order_by("pk"):
+        before = ContractIndicator.objects.filter(contract=contract).count()
+        if len(set_up_indicators(contract=contract, by=by)) != before:
+            completed.append(contract)
+    return completed
 
 
 def _has_template_copy(indicators: Iterable[ContractIndicator]) -> bool:
@@ -547,6 +560,13 @@ def submit_return(
         obj=quarterly_return,
         data={"status": [before, after], "due_on": quarterly_return.due_on, "timeliness": late},
     )
+    events.send(
+        RETURN_SUBMITTED,
+        return_id=quarterly_return.pk,
+        contract_id=quarterly_return.contract_id,
+        resubmitted=after == Status.RESUBMITTED,
+        by_id=by.pk,
+    )
     contract = quarterly_return.contract
     _email(
         to=_officer_emails(contract),
@@ -624,6 +644,7 @@ def accept_return(
         obj=quarterly_return,
         data={"status": [before, after], "comments": comments.strip()},
     )
+    events.send(RETURN_ACCEPTED, return_id=quarterly_return.pk, contract_id=quarterly_return.contract_id, by_id=by.pk)
     contract = quarterly_return.contract
     period = quarterly_return.period
     _email(
@@ -663,6 +684,7 @@ def return_for_amendment(
         obj=quarterly_return,
         data={"status": [before, after], "comments": comments.strip()},
     )
+    events.send(RETURN_RETURNED, return_id=quarterly_return.pk, contract_id=quarterly_return.contract_id, by_id=by.pk)
     contract = quarterly_return.contract
     period = quarterly_return.period
     _email(

@@ -17,7 +17,7 @@ from commissioning.access import permission_required
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.documents import request_document
 from commissioning.files import attachment_response
-from commissioning.forms import number_from_query
+from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from contracts.models import Contract
@@ -45,12 +45,6 @@ def _quarter(year: int, number: int) -> Quarter:
     if not (1 <= number <= 4 and 2000 <= year <= 2100):
         raise Http404("No such quarter")
     return Quarter(year, number)
-
-
-def _rule_error(form, error: ValidationError) -> None:
-    field = getattr(error, "field", None)
-    for message in getattr(error, "texts", None) or error.messages:
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _legend():
@@ -100,7 +94,7 @@ def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int)
     contract, period, quarterly_return, today = _provider_slot(request, contract_pk, year, quarter)
     if quarterly_return is not None and not quarterly_return.is_editable:
         return redirect("monitoring:provider_return", contract.pk, year, quarter)
-    indicators = services.set_up_indicators(contract=contract, by=request.user)
+    indicators = selectors.indicators_of(contract)
     areas = services.contract_areas(contract)
     submitting = request.method == "POST" and request.POST.get("action") == "submit"
     if request.method == "POST":
@@ -138,7 +132,7 @@ def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int)
             for problem in error.errors:
                 form.add_figure_error(problem)
         except ValidationError as error:
-            _rule_error(form, error)
+            add_service_errors(form, error)
         quarterly_return = selectors.return_of(contract, period)
     slot = selectors.ReturnSlot(contract, period, quarterly_return, today)
     groups = selectors.group_by_question(
@@ -190,7 +184,7 @@ def provider_return(request: HttpRequest, contract_pk: int, year: int, quarter: 
 @permission_required(SUBMIT, read_only=True)
 def download_spreadsheet(request: HttpRequest, contract_pk: int, year: int, quarter: int) -> HttpResponse:
     contract, period, quarterly_return, _today = _provider_slot(request, contract_pk, year, quarter)
-    indicators = services.set_up_indicators(contract=contract, by=request.user)
+    indicators = selectors.indicators_of(contract)
     areas = services.contract_areas(contract)
     raw, narrative = {}, {}
     if quarterly_return is not None:
@@ -225,8 +219,7 @@ def upload_spreadsheet(request: HttpRequest, contract_pk: int, year: int, quarte
             for problem in error.problems:
                 form.add_error("spreadsheet", problem)
         except ValidationError as error:
-            for message in getattr(error, "texts", None) or error.messages:
-                form.add_error("spreadsheet", message)
+            add_service_errors(form, error, field="spreadsheet")
     return render(
         request,
         "monitoring/provider/upload.html",
@@ -317,7 +310,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect("monitoring:review", quarterly_return.pk)
         except ValidationError as error:
-            _rule_error(form, error)
+            add_service_errors(form, error)
     contract, quarter = quarterly_return.contract, quarterly_return.period.as_quarter
     rows = selectors.indicator_rows(contract=contract, quarter=quarter, quarterly_return=quarterly_return)
     return render(
@@ -349,7 +342,7 @@ def targets(request: HttpRequest, contract_pk: int) -> HttpResponse:
     contract = get_object_or_404(
         Contract.objects.select_related("supplier", "lot__framework"), pk=contract_pk, activated_at__isnull=False
     )
-    indicators = services.set_up_indicators(contract=contract, by=request.user)
+    indicators = selectors.indicators_of(contract)
     form = TargetsForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         try:
@@ -357,7 +350,7 @@ def targets(request: HttpRequest, contract_pk: int) -> HttpResponse:
             messages.success(request, f"The targets for {contract.reference} have been saved.")
             return redirect("monitoring:targets", contract.pk)
         except ValidationError as error:
-            _rule_error(form, error)
+            add_service_errors(form, error)
     template = services.template_for(contract)
     return render(
         request,

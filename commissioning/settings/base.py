@@ -254,5 +254,10 @@ CELERY_BEAT_SCHEDULE["retry-unsent-emails"] = {
     "task": "commissioning.retry_emails",
     "schedule": crontab(minute="*/5"),
 }
+# Daily, with the reminders: contracts whose term ran out are announced once ("contract ended").
+CELERY_BEAT_SCHEDULE["record-contract-ends"] = {
+    "task": "contracts.record_contract_ends",
+    "schedule": crontab(hour=REMINDER_SWEEP_TIME.hour, minute=REMINDER_SWEEP_TIME.minute),
+}
 # WeasyPrint logs every layout step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

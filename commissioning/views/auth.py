@@ -15,7 +15,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from ..access import public, signed_in
 from ..audit import record
@@ -72,6 +72,23 @@ def _qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
+ENROLMENT_KEY = "two_factor_enrolment_key"
+
+
+def _device_being_enrolled(request: HttpRequest) -> TOTPDevice:
+    """The authenticator app being set up. Its secret waits in the session, and the device is stored only
+    when a code is sent (a POST): showing the QR code writes nothing."""
+    pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    key = request.session.get(ENROLMENT_KEY) or (pending.key if pending else default_key())
+    request.session[ENROLMENT_KEY] = key
+    device = pending or TOTPDevice(user=request.user, confirmed=False, name="Authenticator app")
+    if request.method == "POST" and (device.pk is None or device.key != key):
+        device.key = key
+        device.save()
+    device.key = key
+    return device
+
+
 @signed_in
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code, or enrol an authenticator app first if the user has none."""
@@ -81,7 +98,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
-        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+        device = _device_being_enrolled(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, throttle = device.verify_is_allowed()
@@ -95,6 +112,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(ENROLMENT_KEY, None)
                 record("auth.two_factor_enrolled", by=user, obj=user, request=request)
             otp_login(request, device)
             record("auth.two_factor_verified", by=user, obj=user, request=request)

@@ -13,6 +13,7 @@ from typing import Any
 
 from commissioning.models import GeneratedDocument, User
 from commissioning.reports import register_report
+from commissioning.rules import acts_for_running_authority
 
 from . import reminders  # noqa: F401  (registers the award reminders and background tasks)
 from .models import Award, Tender
@@ -25,14 +26,7 @@ def _awarded(tender: Tender | None) -> bool:
 
 
 def _officer_of(user: User, tender: Tender) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (
-            user.is_superuser
-            or (user.role == User.Role.OFFICER and user.authority_id == tender.competition.buying_authority_id)
-        )
-    )
+    return acts_for_running_authority(user, tender.competition)
 
 
 def can_request(user: User, tender: Tender | None) -> bool:

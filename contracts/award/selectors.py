@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from commissioning.models import Area, User
+from commissioning.models import Area, GeneratedDocument, User
+from commissioning.rules import acting_for_filter, is_platform_admin
 from frameworks.models import Appointment, Lot
 from frameworks.partner_selectors import current_appointments
 from suppliers.models import Supplier
@@ -30,10 +32,12 @@ from .models import (
     CompetitionLot,
     DirectAward,
     DirectAwardAssignment,
+    DirectAwardModeratedScore,
     DirectAwardScore,
     NoAward,
     Tender,
     TenderAssignment,
+    TenderDocument,
     TenderModeratedScore,
     TenderScore,
 )
@@ -148,13 +152,7 @@ def received_by_lot(competition: Competition) -> dict[int, int]:
 
 
 def competitions_for_officer(user: User) -> QuerySet[Competition]:
-    if not (user.is_authenticated and user.is_active):
-        return Competition.objects.none()
-    if user.is_superuser:
-        return Competition.objects.all()
-    if user.role != User.Role.OFFICER:
-        return Competition.objects.none()
-    return Competition.objects.filter(buying_authority=user.authority_id)
+    return Competition.objects.filter(acting_for_filter(user, "buying_authority"))
 
 
 def competition_list(user: User) -> QuerySet[Competition]:
@@ -172,14 +170,9 @@ def competition_list(user: User) -> QuerySet[Competition]:
 
 
 def direct_awards_for_officer(user: User) -> QuerySet[DirectAward]:
-    if not (user.is_authenticated and user.is_active):
-        return DirectAward.objects.none()
-    qs = DirectAward.objects.select_related("supplier", "framework_lot__framework", "requested_by", "decided_by")
-    if user.is_superuser:
-        return qs
-    if user.role != User.Role.OFFICER:
-        return DirectAward.objects.none()
-    return qs.filter(buying_authority=user.authority_id)
+    return DirectAward.objects.filter(acting_for_filter(user, "buying_authority")).select_related(
+        "supplier", "framework_lot__framework", "requested_by", "decided_by"
+    )
 
 
 def competition_detail(user: User, pk: int) -> Competition:
@@ -444,3 +437,122 @@ def awards_for(competition: Competition) -> dict[int, Award]:
             "tender__supplier", "contract", "decided_by"
         )
     }
+
+
+# What the officers' pages read about one competition, response or direct award ---------------------------
+
+
+def competition_lots_for_officer(user: User) -> QuerySet[CompetitionLot]:
+    return CompetitionLot.objects.filter(competition__in=competitions_for_officer(user))
+
+
+def criteria_for_officer(user: User) -> QuerySet[AwardCriterion]:
+    return AwardCriterion.objects.filter(competition__in=competitions_for_officer(user))
+
+
+def questions_for_officer(user: User) -> QuerySet[ClarificationQuestion]:
+    return ClarificationQuestion.objects.filter(competition__in=competitions_for_officer(user))
+
+
+def awards_for_officer(user: User) -> QuerySet[Award]:
+    return Award.objects.filter(competition__in=competitions_for_officer(user)).select_related(
+        "competition", "lot", "tender__supplier"
+    )
+
+
+def documents_of_opened_tenders(user: User) -> QuerySet[TenderDocument]:
+    """The files of responses the officer may read (see `opened_tenders_for_officer`)."""
+    return TenderDocument.objects.filter(tender__in=opened_tenders_for_officer(user))
+
+
+def tender_assignments_of(competition: Competition) -> QuerySet[TenderAssignment]:
+    """Who marks the competition's responses; for officers once it is opened."""
+    return TenderAssignment.objects.filter(tender__competition=competition).select_related(
+        "evaluator", "tender__supplier"
+    )
+
+
+def submitted_tender_scores(tender: Tender, criterion: AwardCriterion | None = None) -> QuerySet[TenderScore]:
+    """The evaluators' marks of a response (of one criterion), once each evaluator has submitted them."""
+    scores = TenderScore.objects.filter(assignment__tender=tender, assignment__submitted_at__isnull=False)
+    if criterion is not None:
+        scores = scores.filter(criterion=criterion)
+    return scores.select_related("assignment__evaluator")
+
+
+def moderated_tender_score(tender: Tender, criterion: AwardCriterion) -> TenderModeratedScore | None:
+    return TenderModeratedScore.objects.filter(tender=tender, criterion=criterion).first()
+
+
+def lot_is_awarded(lot_id: int) -> bool:
+    return Award.objects.filter(lot=lot_id).exists()
+
+
+def submitted_direct_award_scores(
+    direct_award: DirectAward, criterion: AwardCriterion | None = None
+) -> QuerySet[DirectAwardScore]:
+    scores = DirectAwardScore.objects.filter(
+        assignment__direct_award=direct_award, assignment__submitted_at__isnull=False
+    )
+    if criterion is not None:
+        scores = scores.filter(criterion=criterion)
+    return scores.select_related("assignment__evaluator")
+
+
+def moderated_direct_award_scores(direct_award: DirectAward) -> QuerySet[DirectAwardModeratedScore]:
+    return DirectAwardModeratedScore.objects.filter(direct_award=direct_award).select_related("moderated_by")
+
+
+def moderated_direct_award_score(
+    direct_award: DirectAward, criterion: AwardCriterion
+) -> DirectAwardModeratedScore | None:
+    return DirectAwardModeratedScore.objects.filter(direct_award=direct_award, criterion=criterion).first()
+
+
+# What the providers' pages read --------------------------------------------------------------------------
+
+
+def own_tenders_by_lot(user: User, competition: Competition) -> dict[int, Tender]:
+    """The supplier's own responses to a competition, by competition lot."""
+    return {tender.lot_id: tender for tender in tenders_for_provider(user).filter(competition=competition)}
+
+
+def competition_lots_for_provider(user: User) -> QuerySet[CompetitionLot]:
+    return CompetitionLot.objects.filter(competition__in=competitions_for_provider(user))
+
+
+def documents_of_own_tenders(user: User) -> QuerySet[TenderDocument]:
+    return TenderDocument.objects.filter(tender__in=tenders_for_provider(user))
+
+
+def outcome_of(tender: Tender) -> tuple[Award | None, NoAward | None]:
+    """The decision on the lot of a response that was opened and evaluated (a draft or withdrawn
+    response has none): its award, or its record of not being awarded."""
+    if tender.status not in Tender.IN_EVALUATION:
+        return None, None
+    award = Award.objects.filter(lot=tender.lot_id).first()
+    return award, (NoAward.objects.filter(lot=tender.lot_id).first() if award is None else None)
+
+
+def latest_assessment_summary(tender: Tender) -> GeneratedDocument | None:
+    """The newest assessment summary (PDF) of a response; the report decides who may read it."""
+    from .reports import ASSESSMENT_SUMMARY
+
+    return (
+        GeneratedDocument.objects.filter(
+            kind=ASSESSMENT_SUMMARY, target_type=ContentType.objects.get_for_model(Tender), target_id=str(tender.pk)
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+def lots_to_call_off(officer: User) -> QuerySet[Lot]:
+    """Framework lots the officer's authority may call off from: those of frameworks it runs and of
+    frameworks that name it as an entitled partner authority."""
+    lots = Lot.objects.select_related("framework").order_by("framework__title", "number")
+    if is_platform_admin(officer):
+        return lots
+    return lots.filter(
+        acting_for_filter(officer, "framework__lead_authority") | Q(framework__partner_authorities=officer.authority_id)
+    ).distinct()

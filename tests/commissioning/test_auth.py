@@ -1,3 +1,4 @@
+import base64
 import re
 
 import pytest
@@ -139,10 +140,13 @@ class TestTwoFactor:
         assert page.status_code == 200
         assert "Set up two-factor authentication" in page.content.decode()
         assert "<svg" in page.content.decode()
-        device = TOTPDevice.objects.get(user=officer, confirmed=False)
+        assert not TOTPDevice.objects.filter(user=officer).exists(), "showing the QR code must write nothing"
+        assert client.get("/account/two-factor/").context["secret"] == page.context["secret"]  # the same secret
 
         wrong = client.post("/account/two-factor/", {"token": "000000", "next": "/admin/"})
         assert "The security code is wrong" in wrong.content.decode()
+        device = TOTPDevice.objects.get(user=officer, confirmed=False)
+        assert base64.b32encode(device.bin_key).decode().rstrip("=") == page.context["secret"]
 
         throttled = client.post("/account/two-factor/", {"token": "000000", "next": "/admin/"})
         assert "Too many wrong codes" in throttled.content.decode()

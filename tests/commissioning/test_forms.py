@@ -1,11 +1,18 @@
-"""The shared form helpers: dates typed in three boxes, and numbers read from a query string."""
+"""The shared form helpers: dates typed in three boxes, numbers read from a query string, and service
+errors put on a form."""
 
 from datetime import date
 
 import pytest
 from django import forms
 
-from commissioning.forms import RealDateField, not_in_list_message, number_from_query, whole_numbers
+from commissioning.forms import (
+    RealDateField,
+    add_service_errors,
+    not_in_list_message,
+    number_from_query,
+    whole_numbers,
+)
 
 
 class StartForm(forms.Form):
@@ -64,3 +71,44 @@ def test_the_message_for_a_value_not_in_the_list_reads_well():
 )
 def test_whole_numbers_separated_by_commas(text, expected):
     assert whole_numbers(text, most=120) == expected
+
+
+# A service's refusal on the form that asked for the move --------------------------------------------
+
+
+class _MoveForm(forms.Form):
+    reason = forms.CharField(required=False)
+    decided_on = forms.DateField(required=False)
+
+
+def _refused(error):
+    form = _MoveForm({"reason": "typed", "decided_on": ""})
+    assert form.is_valid()
+    add_service_errors(form, error)
+    return form
+
+
+def test_service_errors_go_next_to_the_field_they_name_and_the_rest_to_the_top():
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    form = _refused(
+        ValidationError({"reason": ["Enter the reason"], NON_FIELD_ERRORS: ["Too late"], "elsewhere": ["Not here"]})
+    )
+    assert form.errors["reason"] == ["Enter the reason"]
+    assert form.non_field_errors() == ["Too late", "Not here"]
+    assert form.data["reason"] == "typed"  # nothing typed is lost
+
+
+def test_a_plain_service_error_goes_to_the_top_or_to_the_field_the_view_names():
+    from django.core.exceptions import ValidationError
+
+    from contracts.services import ContractRuleError
+    from monitoring.services import ReturnRuleError
+
+    assert _refused(ValidationError(["One", "Two"])).non_field_errors() == ["One", "Two"]
+    assert _refused(ContractRuleError("Enter a date", field="decided_on")).errors["decided_on"] == ["Enter a date"]
+    assert _refused(ReturnRuleError("Refused")).non_field_errors() == ["Refused"]
+    form = _MoveForm({"reason": "typed"})
+    form.is_valid()
+    add_service_errors(form, ValidationError({"decided_on": ["Wrong"]}), field="reason")
+    assert form.errors["reason"] == ["Wrong"] and "decided_on" not in form.errors

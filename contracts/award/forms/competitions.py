@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
-from django.db.models import Q
 
 from commissioning.dates import deadline_on
 from commissioning.forms import GDSFormMixin, whole_numbers
 from commissioning.models import Area, User
+from contracts.award import selectors
 from contracts.award.models import AwardCriterion, Competition
 from contracts.forms import MoneyField, gds_date
 from frameworks.forms import ConflictForm as SelectionConflictForm
@@ -85,7 +85,9 @@ class CompetitionForm(GDSFormMixin, forms.Form):
         initial=True,
     )
     requires_budget_template = forms.BooleanField(
-        label="Bidders must upload a completed budget template", required=False
+        label="Bidders must upload a completed budget template",
+        required=False,
+        help_text="An expression of interest always asks for one.",
     )
     clarification_date = gds_date("Deadline for clarification questions")
     clarification_time = TimeOfDayField("Time of the clarification deadline")
@@ -96,13 +98,7 @@ class CompetitionForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, officer: User, competition: Competition | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.creating = competition is None
-        lots = Lot.objects.select_related("framework").order_by("framework__title", "number")
-        if not officer.is_superuser:
-            lots = lots.filter(
-                Q(framework__lead_authority=officer.authority_id)
-                | Q(framework__partner_authorities=officer.authority_id)
-            ).distinct()
-        self.fields["framework_lot"].queryset = lots
+        self.fields["framework_lot"].queryset = selectors.lots_to_call_off(officer)
         self.fields["framework_lot"].label_from_instance = lambda lot: f"{lot.framework.reference} – {lot}"
         if not self.creating:
             for name in ("kind", "framework_lot", "reference"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
-from django.db.models import Q
 
 from commissioning.forms import GDSFormMixin
 from commissioning.models import Area, User
+from contracts.award import selectors
 from contracts.award.models import Justification
 from contracts.forms import MoneyField, gds_date
 from contracts.models import Contract
@@ -90,13 +90,7 @@ class DirectAwardForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, officer: User, **kwargs):
         super().__init__(*args, **kwargs)
-        lots = Lot.objects.select_related("framework").order_by("framework__title", "number")
-        if not officer.is_superuser:
-            lots = lots.filter(
-                Q(framework__lead_authority=officer.authority_id)
-                | Q(framework__partner_authorities=officer.authority_id)
-            ).distinct()
-        self.fields["framework_lot"].queryset = lots
+        self.fields["framework_lot"].queryset = selectors.lots_to_call_off(officer)
         self.fields["framework_lot"].label_from_instance = lambda lot: f"{lot.framework.reference} – {lot}"
         layout = [
             "reference",

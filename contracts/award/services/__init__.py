@@ -4,7 +4,7 @@ its side effects for after the commit. A refused move raises `AwardRuleError`, w
 to the user as they are (keyed by form field where they concern one)."""
 
 from .clarifications import answer_question, ask_question
-from .common import TRANSITIONS, AwardRuleError, contract_total, may_run
+from .common import TRANSITIONS, AwardRuleError, contract_total
 from .competitions import (
     DEFAULT_CRITERIA,
     cancel_competition,
@@ -75,7 +75,6 @@ __all__ = [
     "eligible_evaluator",
     "json_ready",
     "lock_tender",
-    "may_run",
     "moderate_direct_award",
     "moderate_tender",
     "move_closing_time",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from commissioning.audit import record
 from commissioning.email import send_after_commit
 from commissioning.models import User
+from commissioning.rules import acts_for_running_authority
 from contracts import services as contract_services
 from contracts.award.models import (
     Competition,
@@ -68,18 +69,9 @@ def lock_competition(competition: Competition) -> Competition:
     return Competition.objects.select_for_update().get(pk=competition.pk)
 
 
-def may_run(user: User, competition_or_authority_id) -> bool:
-    """Officers of the buying authority (and administrators) run a competition or direct award."""
-    authority_id = getattr(competition_or_authority_id, "buying_authority_id", competition_or_authority_id)
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or (user.role == User.Role.OFFICER and user.authority_id == authority_id))
-    )
-
-
 def require_officer(competition, user: User) -> None:
-    if not may_run(user, competition):
+    """Officers of the buying authority (and administrators) run a competition or a direct award."""
+    if not acts_for_running_authority(user, competition):
         raise PermissionDenied("Only officers of the buying authority may do this.")
 
 

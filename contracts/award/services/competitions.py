@@ -106,6 +106,9 @@ def create_competition(
         raise field_error("framework_lot", "Select the framework lot whose appointed providers may bid")
     if not is_mini:
         framework_lot = None
+    if requires_budget_template is None:
+        requires_budget_template = not is_mini
+    _check_budget_template(kind, requires_budget_template)
     _check_dates(clarification_deadline, closes_at)
     competition = Competition(
         kind=kind,
@@ -121,7 +124,7 @@ def create_competition(
         extension_months=",".join(str(m) for m in parse_months(extension_months)),
         interviews=interviews,
         is_light_touch=framework_lot.framework.is_light_touch if framework_lot is not None else is_light_touch,
-        requires_budget_template=(not is_mini) if requires_budget_template is None else requires_budget_template,
+        requires_budget_template=requires_budget_template,
         clarification_deadline=clarification_deadline,
         closes_at=closes_at,
     )
@@ -153,6 +156,14 @@ def create_competition(
         },
     )
     return competition
+
+
+def _check_budget_template(kind: str, requires_budget_template: bool) -> None:
+    """Seed 002: every response to an expression of interest comes with the completed budget template."""
+    if kind == Competition.Kind.EXPRESSION_OF_INTEREST and not requires_budget_template:
+        raise field_error(
+            "requires_budget_template", "An expression of interest always asks bidders for a completed budget template"
+        )
 
 
 EDITABLE_FIELDS = {
@@ -196,6 +207,7 @@ def update_competition(
         if getattr(competition, name) != value:
             changed[name] = value
             setattr(competition, name, value)
+    _check_budget_template(competition.kind, competition.requires_budget_template)
     _check_dates(competition.clarification_deadline, competition.closes_at)
     _store_specification(competition, specification)
     competition.save()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning import events
 from commissioning.audit import record
 from commissioning.dates import add_working_days
 from commissioning.documents import request_document
@@ -17,6 +18,7 @@ from commissioning.models import User
 from commissioning.templatetags.portal import money
 from contracts import services as contract_services
 from contracts.award import selectors
+from contracts.award.events import AWARD_DECIDED
 from contracts.award.models import (
     Award,
     Competition,
@@ -136,6 +138,15 @@ def decide_award(
             "standstill_skipped_reason": skip,
         },
     )
+    events.send(
+        AWARD_DECIDED,
+        competition_id=competition.pk,
+        lot_id=lot.pk,
+        award_id=award.pk,
+        supplier_id=winner.tender.supplier_id,
+        awarded=True,
+        by_id=by.pk,
+    )
     for result in results:
         request_document(kind=ASSESSMENT_SUMMARY, target=result.tender, by=by)
         successful = result.tender.pk == winner.tender.pk
@@ -206,6 +217,15 @@ def decide_no_award(*, lot: CompetitionLot, reasons: str, by: User, now: datetim
         by=by,
         obj=competition,
         data={"lot": lot.number, "reasons": decision.reasons, "bidders": [t.supplier.legal_name for t in tenders]},
+    )
+    events.send(
+        AWARD_DECIDED,
+        competition_id=competition.pk,
+        lot_id=lot.pk,
+        award_id=None,
+        supplier_id=None,
+        awarded=False,
+        by_id=by.pk,
     )
     for tender in tenders:
         notify(

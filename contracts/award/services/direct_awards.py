@@ -14,11 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning import events
 from commissioning.audit import record
 from commissioning.models import Area, User
 from commissioning.templatetags.portal import money
 from contracts import services as contract_services
 from contracts.award import selectors
+from contracts.award.events import DIRECT_AWARD_APPROVED
 from contracts.award.models import (
     AwardCriterion,
     DirectAward,
@@ -355,6 +357,13 @@ def approve_direct_award(
             "note": direct_award.decision_note,
             "social_value_score": score,
         },
+    )
+    events.send(
+        DIRECT_AWARD_APPROVED,
+        direct_award_id=direct_award.pk,
+        supplier_id=direct_award.supplier_id,
+        contract_id=contract.pk,
+        by_id=by.pk,
     )
     notify(
         to=[direct_award.requested_by.email],

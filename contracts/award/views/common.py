@@ -1,10 +1,8 @@
-"""What the award stage's pages share: the permissions they check, service errors put next to their fields,
-the officer's competition looked up through a scoped selector, breadcrumbs and the one-question form
-page."""
+"""What the award stage's pages share: the permissions they check, the officer's competition looked up
+through a scoped selector, breadcrumbs and the one-question form page."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,18 +18,6 @@ EVALUATE = "contracts.evaluate_awards"
 
 
 T = "contracts/award/"
-
-
-def apply_service_errors(form, error: ValidationError) -> None:
-    """Put a service's messages next to the field they name (or at the top) and in the error summary."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = field if form is not None and field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def officer_competition_or_404(request, pk) -> Competition:

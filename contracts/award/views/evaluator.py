@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
+from commissioning.forms import add_service_errors
 from contracts.award import selectors, services
 from contracts.award.forms import (
     ConflictForm,
@@ -20,7 +21,7 @@ from contracts.award.models import (
 )
 from frameworks.forms import ScoringForm
 
-from .common import EVALUATE, T, apply_service_errors
+from .common import EVALUATE, T
 
 # --- Evaluators ----------------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ def _evaluate(
             try:
                 declare(assignment=assignment, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                apply_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect(back_url)
         return render(
@@ -87,7 +88,7 @@ def _evaluate(
         try:
             save(assignment=assignment, marks=form.marks(), submit=submit, by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your scores have been submitted." if submit else "Your scores have been saved.")
             return redirect(back_url)

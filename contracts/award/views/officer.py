@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
+from commissioning.forms import add_service_errors
 from commissioning.pagination import paginate
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -25,12 +26,10 @@ from contracts.award.forms import (
     ReasonForm,
 )
 from contracts.award.models import (
-    ClarificationQuestion,
     Competition,
-    TenderAssignment,
 )
 
-from .common import RUN, T, apply_service_errors, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
 
 # --- Officers: competitions -----------------------------------------------------------------------------
 
@@ -71,14 +70,14 @@ def create_competition(request: HttpRequest) -> HttpResponse:
                 extension_months=data["extension_months"],
                 interviews=data["interviews"],
                 is_light_touch=data["is_light_touch"],
-                requires_budget_template=data["requires_budget_template"]
-                or data["kind"] == Competition.Kind.EXPRESSION_OF_INTEREST,
+                # An unticked box asks for the default of the kind (an expression of interest always has one).
+                requires_budget_template=data["requires_budget_template"] or None,
                 clarification_deadline=data["clarification_deadline"],
                 closes_at=data["closes_at"],
                 specification=data.get("specification"),
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Draft competition {competition.reference} created. Check its award criteria.")
             return redirect("awards:officer_competition", competition.pk)
@@ -128,7 +127,7 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The competition's details have been saved.")
             return redirect("awards:officer_competition", competition.pk)
@@ -157,7 +156,7 @@ def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_criteria(competition=competition, criteria=form.criteria(), by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The award criteria have been saved.")
             return redirect("awards:officer_competition", competition.pk)
@@ -186,7 +185,7 @@ def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_lots(competition=competition, lots=form.lots(), combined=form.combined(), by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The lots and limits have been saved.")
             return redirect("awards:officer_competition", competition.pk)
@@ -211,11 +210,7 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
     lots = list(competition.lots.all())
     results = {lot.pk: selectors.lot_results(lot) for lot in lots} if opened else {}
     awards, no_awards = selectors.awards_for(competition), selectors.no_awards_for(competition)
-    assignments = (
-        TenderAssignment.objects.filter(tender__competition=competition).select_related("evaluator", "tender__supplier")
-        if opened
-        else []
-    )
+    assignments = selectors.tender_assignments_of(competition) if opened else []
     return render(
         request,
         T + "officer/competition.html",
@@ -284,7 +279,7 @@ def cancel_competition(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cancel_competition(competition=competition, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{competition.reference} has been cancelled.")
             return redirect("awards:officer_competition", competition.pk)
@@ -315,7 +310,7 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The closing time has moved and every bidder has been told.")
             return redirect("awards:officer_competition", competition.pk)
@@ -335,7 +330,7 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    question = get_object_or_404(ClarificationQuestion, pk=question_pk, competition=competition)
+    question = get_object_or_404(selectors.questions_for_officer(request.user), pk=question_pk, competition=competition)
     form = AnswerForm(
         request.POST or None, initial={"published_question": question.published_question or question.question}
     )
@@ -343,7 +338,7 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
         try:
             services.answer_question(question=question, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The answer has been published to every bidder.")
             return redirect("awards:officer_competition", competition.pk)
@@ -396,9 +391,7 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def assign_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    assigned = set(
-        TenderAssignment.objects.filter(tender__competition=competition).values_list("evaluator_id", flat=True)
-    )
+    assigned = set(selectors.tender_assignments_of(competition).values_list("evaluator_id", flat=True))
     form = AssignEvaluatorsForm(request.POST or None, authority_id=competition.buying_authority_id, exclude=assigned)
     if request.method == "POST" and form.is_valid():
         try:
@@ -406,7 +399,7 @@ def assign_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
                 competition=competition, evaluators=list(form.cleaned_data["evaluators"]), by=request.user
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The evaluators have been assigned and told by email.")
             return redirect("awards:officer_competition", competition.pk)

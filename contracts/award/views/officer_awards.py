@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
+from commissioning.forms import add_service_errors
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AssignEvaluatorsForm,
@@ -23,20 +24,13 @@ from contracts.award.forms import (
     NoAwardForm,
 )
 from contracts.award.models import (
-    Award,
     AwardCriterion,
-    CompetitionLot,
     DirectAward,
-    DirectAwardModeratedScore,
-    DirectAwardScore,
     Tender,
-    TenderDocument,
-    TenderModeratedScore,
-    TenderScore,
 )
 from frameworks.forms import ModerationForm
 
-from .common import RUN, T, apply_service_errors, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
 
 
 def _opened_tender(request, pk) -> Tender:
@@ -62,9 +56,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
     competition = tender.competition
     moderated = {m.criterion_id: m for m in tender.moderated_scores.select_related("moderated_by")}
     scores = {}
-    for score in TenderScore.objects.filter(
-        assignment__tender=tender, assignment__submitted_at__isnull=False
-    ).select_related("assignment__evaluator"):
+    for score in selectors.submitted_tender_scores(tender):
         scores.setdefault(score.criterion_id, []).append(score)
     scored = selectors.scored_criteria(competition)
     return render(
@@ -77,7 +69,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": tender.assignments.select_related("evaluator"),
             "marking": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
             "can_moderate": tender.status in {Tender.Status.OPENED, Tender.Status.SCORED}
-            and not Award.objects.filter(lot=tender.lot_id).exists(),
+            and not selectors.lot_is_awarded(tender.lot_id),
             "crumbs": officer_crumbs(
                 (competition.reference, reverse("awards:officer_competition", args=[competition.pk])),
                 (tender.supplier.legal_name, None),
@@ -89,7 +81,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def officer_tender_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     tender = _opened_tender(request, pk)
-    document = get_object_or_404(TenderDocument, pk=document_pk, tender=tender)
+    document = get_object_or_404(selectors.documents_of_opened_tenders(request.user), pk=document_pk, tender=tender)
     return attachment_response(document.file, document.name)
 
 
@@ -97,10 +89,12 @@ def officer_tender_file(request: HttpRequest, pk: int, document_pk: int) -> Http
 def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     tender = _opened_tender(request, pk)
     competition = tender.competition
-    criterion = get_object_or_404(AwardCriterion, pk=criterion_pk, competition=competition)
+    criterion = get_object_or_404(
+        selectors.criteria_for_officer(request.user), pk=criterion_pk, competition=competition
+    )
     if not criterion.is_scored:
         raise Http404("Price is scored by the formula")
-    current = TenderModeratedScore.objects.filter(tender=tender, criterion=criterion).first()
+    current = selectors.moderated_tender_score(tender, criterion)
     form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,13 +106,11 @@ def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
                 by=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The agreed mark has been recorded.")
             return redirect("awards:officer_tender", tender.pk)
-    individual = TenderScore.objects.filter(
-        assignment__tender=tender, criterion=criterion, assignment__submitted_at__isnull=False
-    ).select_related("assignment__evaluator")
+    individual = selectors.submitted_tender_scores(tender, criterion)
     answer = tender.answers.filter(criterion=criterion).first()
     return render(
         request,
@@ -142,7 +134,7 @@ def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRes
 @permission_required(RUN)
 def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     results = selectors.lot_results(lot)
     form = AwardForm(request.POST or None, results=results, light_touch=competition.is_light_touch)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +150,7 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{lot} has been awarded. Each bidder's assessment summary is being produced.")
             return redirect("awards:officer_competition", competition.pk)
@@ -181,14 +173,14 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
 @permission_required(RUN)
 def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     form = NoAwardForm(request.POST or None)
     form.fields["reasons"].label = f"Why will {lot} not be awarded?"
     if request.method == "POST" and form.is_valid():
         try:
             services.decide_no_award(lot=lot, reasons=form.cleaned_data["reasons"], by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{lot} will not be awarded. Its bidders have been told why.")
             return redirect("awards:officer_competition", competition.pk)
@@ -208,11 +200,7 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
 
 @permission_required(RUN)
 def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
-    award = get_object_or_404(
-        Award.objects.select_related("competition", "lot", "tender__supplier"),
-        pk=pk,
-        competition__in=selectors.competitions_for_officer(request.user),
-    )
+    award = get_object_or_404(selectors.awards_for_officer(request.user), pk=pk)
     competition = award.competition
     suggested = competition.reference + (f"-L{award.lot.number}" if competition.lots.count() > 1 else "")
     form = ContractFromAwardForm(
@@ -222,7 +210,7 @@ def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             contract = services.create_award_contract(award=award, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Contract {contract.reference} has been created as a draft.")
             return redirect("contracts:officer_contract", contract.pk)
@@ -276,7 +264,7 @@ def request_direct_award(request: HttpRequest) -> HttpResponse:
                 commitments=data["commitments"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Direct award {direct_award.reference} recorded. A second officer must approve it."
@@ -293,9 +281,7 @@ def request_direct_award(request: HttpRequest) -> HttpResponse:
 def officer_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
     direct_award = _officer_direct_award(request, pk)
     criterion = direct_award.criteria.first()
-    scores = DirectAwardScore.objects.filter(
-        assignment__direct_award=direct_award, assignment__submitted_at__isnull=False
-    ).select_related("assignment__evaluator")
+    scores = selectors.submitted_direct_award_scores(direct_award)
     return render(
         request,
         T + "officer/direct_award.html",
@@ -306,9 +292,7 @@ def officer_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": list(direct_award.commitments.all()),
             "assignments": direct_award.assignments.select_related("evaluator"),
             "scores": scores,
-            "moderated": DirectAwardModeratedScore.objects.filter(direct_award=direct_award)
-            .select_related("moderated_by")
-            .first(),
+            "moderated": selectors.moderated_direct_award_scores(direct_award).first(),
             "is_requester": direct_award.requested_by_id == request.user.pk,
             "crumbs": officer_crumbs((direct_award.reference, None)),
         },
@@ -326,7 +310,7 @@ def direct_award_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
                 direct_award=direct_award, evaluators=list(form.cleaned_data["evaluators"]), by=request.user
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The evaluators have been assigned and told by email.")
             return redirect("awards:officer_direct_award", direct_award.pk)
@@ -348,7 +332,7 @@ def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
     criterion = direct_award.criteria.first()
     if criterion is None:
         raise Http404("Nothing to moderate")
-    current = DirectAwardModeratedScore.objects.filter(direct_award=direct_award, criterion=criterion).first()
+    current = selectors.moderated_direct_award_score(direct_award, criterion)
     form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,7 +344,7 @@ def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The agreed mark has been recorded.")
             return redirect("awards:officer_direct_award", direct_award.pk)
@@ -372,9 +356,7 @@ def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "direct_award": direct_award,
             "criterion": criterion,
-            "individual": DirectAwardScore.objects.filter(
-                assignment__direct_award=direct_award, assignment__submitted_at__isnull=False
-            ).select_related("assignment__evaluator"),
+            "individual": selectors.submitted_direct_award_scores(direct_award, criterion),
             "summary": direct_award.social_value_summary,
             "commitments": list(direct_award.commitments.all()),
             "crumbs": officer_crumbs((direct_award.reference, back), ("Moderate", None)),
@@ -399,7 +381,7 @@ def decide_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "The direct award has been rejected.")
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("awards:officer_direct_award", direct_award.pk)
     back = reverse("awards:officer_direct_award", args=[pk])

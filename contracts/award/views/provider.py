@@ -4,7 +4,6 @@ from draft to receipt. Another supplier's response, or a sealed one, is a 404.""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required, signed_in
 from commissioning.files import attachment_response
-from commissioning.models import GeneratedDocument, User
+from commissioning.forms import add_service_errors
+from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -22,16 +22,11 @@ from contracts.award.forms import (
     TenderForm,
 )
 from contracts.award.models import (
-    Award,
     Competition,
-    CompetitionLot,
-    NoAward,
     Tender,
-    TenderDocument,
 )
-from contracts.award.reports import ASSESSMENT_SUMMARY
 
-from .common import TENDER, T, apply_service_errors, simple_form_page
+from .common import TENDER, T, simple_form_page
 from .officer_awards import tender_content
 
 # --- Providers -----------------------------------------------------------------------------------------
@@ -74,7 +69,7 @@ def provider_competitions(request: HttpRequest) -> HttpResponse:
 def provider_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _provider_competition(request, pk)
     supplier = selectors.supplier_of(request.user)
-    own = {t.lot_id: t for t in Tender.objects.filter(competition=competition, supplier=supplier)}
+    own = selectors.own_tenders_by_lot(request.user, competition)
     lots = list(competition.lots.order_by("number"))
     return render(
         request,
@@ -114,7 +109,7 @@ def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ask_question(competition=competition, question=form.cleaned_data["question"], by=request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "Your question has been sent. The answer will be published to every bidder, without your name."
@@ -137,7 +132,7 @@ def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def start_tender(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     competition = _provider_competition(request, pk)
-    lot = get_object_or_404(CompetitionLot, pk=lot_pk, competition=competition)
+    lot = get_object_or_404(selectors.competition_lots_for_provider(request.user), pk=lot_pk, competition=competition)
     try:
         tender = services.start_tender(competition=competition, lot=lot, by=request.user)
     except ValidationError as error:
@@ -164,7 +159,7 @@ def edit_tender(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_tender(tender=tender, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if "check" in request.POST:
                 return redirect("awards:check_tender", tender.pk)
@@ -255,23 +250,11 @@ def tender_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _summaries_for(tender: Tender):
-    return GeneratedDocument.objects.filter(
-        kind=ASSESSMENT_SUMMARY,
-        target_type=ContentType.objects.get_for_model(Tender),
-        target_id=str(tender.pk),
-    ).order_by("-requested_at")
-
-
 @permission_required(TENDER)
 def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _own_tender(request, pk)
     competition = tender.competition
-    # Only a response that was opened and evaluated has an outcome; a draft or withdrawn one has none.
-    award = no_award = None
-    if tender.status in Tender.IN_EVALUATION:
-        award = Award.objects.filter(lot=tender.lot_id).first()
-        no_award = NoAward.objects.filter(lot=tender.lot_id).first() if award is None else None
+    award, no_award = selectors.outcome_of(tender)
     return render(
         request,
         T + "provider/tender.html",
@@ -282,7 +265,7 @@ def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
             "open": competition.is_open(),
             "award": award,
             "no_award": no_award,
-            "summary": _summaries_for(tender).first() if award else None,
+            "summary": selectors.latest_assessment_summary(tender) if award else None,
             "crumbs": _provider_crumbs(competition, (f"Your response: {tender.lot}", None)),
         },
     )
@@ -319,5 +302,5 @@ def withdraw_tender(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(TENDER)
 def provider_tender_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     tender = _own_tender(request, pk)
-    document = get_object_or_404(TenderDocument, pk=document_pk, tender=tender)
+    document = get_object_or_404(selectors.documents_of_own_tenders(request.user), pk=document_pk, tender=tender)
     return attachment_response(document.file, document.name)
