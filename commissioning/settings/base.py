@@ -214,7 +214,8 @@ CACHES = {
 SOCIAL_VALUE_THRESHOLD = Decimal(env_str("SOCIAL_VALUE_THRESHOLD", "100000.00"))  # excluding VAT
 SOCIAL_VALUE_MIN_WEIGHT = env_int("SOCIAL_VALUE_MIN_WEIGHT", 10)
 STANDSTILL_WORKING_DAYS = env_int("STANDSTILL_WORKING_DAYS", 8)
-# One-off bank holidays (ISO dates, comma-separated) on top of the standing England and Wales rules.
+# One-off bank holidays (ISO dates, comma-separated) on top of the UK calendar (England, Wales, Scotland and
+# Northern Ireland) that the `holidays` package keeps.
 EXTRA_BANK_HOLIDAYS = [date.fromisoformat(day) for day in env_list("EXTRA_BANK_HOLIDAYS")]
 
 LOGGING = {
