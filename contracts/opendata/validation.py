@@ -1,0 +1,75 @@
+"""The release schema Find a Tender's data follows: OCDS 1.1.5 patched with the UK and lots extensions, all
+vendored in `vendor/` and read from disk (never fetched), and validation that names the field at fault.
+
+A release that fails validation is not published: `release_errors` gives each problem as
+"tender/lots/0/value/amount: -1 is less than the minimum of 0", the path of the field first."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft4Validator, FormatChecker
+
+VENDOR = Path(__file__).resolve().parent / "vendor"
+CORE = VENDOR / "1.1.5"
+EXTENSIONS = {
+    "uk": VENDOR / "extensions" / "uk",
+    "lots": VENDOR / "extensions" / "lots",
+}
+# The extension.json URLs a release package names (Find a Tender lists the UK one among its extensions).
+EXTENSION_URLS = [
+    "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json",
+]
+OCDS_VERSION = "1.1"
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON Merge Patch: objects merge key by key, null removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _load(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def release_schema() -> dict[str, Any]:
+    """The OCDS 1.1.5 release schema with the lots and UK extensions applied (lots first: the UK extension
+    patches the lots it adds)."""
+    schema = _load(CORE / "release-schema.json")
+    for name in ("lots", "uk"):
+        schema = merge_patch(schema, _load(EXTENSIONS[name] / "release-schema.json"))
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft4Validator:
+    schema = release_schema()
+    Draft4Validator.check_schema(schema)
+    return Draft4Validator(schema, format_checker=FormatChecker())
+
+
+def field_path(error) -> str:
+    """Where an error is, as a path of the release: tender/lots/0/value/amount (or "release")."""
+    path = "/".join(str(part) for part in error.absolute_path)
+    return path or "release"
+
+
+def release_errors(release: dict[str, Any]) -> list[str]:
+    """Every way the release breaks the patched schema, each naming its field; empty when valid."""
+    errors = sorted(_validator().iter_errors(release), key=lambda e: [str(p) for p in e.absolute_path])
+    return [f"{field_path(error)}: {error.message}" for error in errors]
