@@ -92,15 +92,23 @@ def of_contract(contract, *, recorded_total: Decimal | None = None) -> WholeLife
     pending = [o.months for o in contract.extension_options.all() if not hasattr(o, "exercised")]
     if not pending or contract.terminated_on is not None:
         return WholeLife(recorded, "the value recorded for each financial year")
-    term_days = (contract.current_end_on - contract.start_on).days + 1
-    end, option_days = contract.current_end_on, 0
-    for months in pending:
-        later = extended_end(end, months)
-        option_days += (later - end).days
-        end = later
-    options = (recorded * option_days / term_days).quantize(PENNY, rounding=ROUND_HALF_UP)
+    exercised = [o.months for o in contract.extension_options.all() if hasattr(o, "exercised")]
+    initial = contract.initial_term_months
+    if initial:  # a whole number of months: each option is worth the same per month as the term so far
+        options = recorded * sum(pending) / (initial + sum(exercised))
+        rate = "month"
+    else:
+        term_days = (contract.current_end_on - contract.start_on).days + 1
+        end, option_days = contract.current_end_on, 0
+        for months in pending:
+            later = extended_end(end, months)
+            option_days += (later - end).days
+            end = later
+        options = recorded * option_days / term_days
+        rate = "day"
+    options = Decimal(options).quantize(PENNY, rounding=ROUND_HALF_UP)
     return WholeLife(
         recorded + options,
         f"{money(recorded)} recorded, plus {money(options)} for the extension options not yet exercised "
-        f"({' + '.join(describe_months(m) for m in pending)}) at the same daily value",
+        f"({' + '.join(describe_months(m) for m in pending)}) at the same value a {rate}",
     )

@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE["send-reminders"] = {
     "task": "commissioning.send_reminders",
     "schedule": crontab(hour=REMINDER_SWEEP_TIME.hour, minute=REMINDER_SWEEP_TIME.minute),
 }
+# Keep each record's Procurement Act notices in step before the morning's reminders.
+CELERY_BEAT_SCHEDULE["sync-procurement-notices"] = {
+    "task": "contracts.sync_notices",
+    "schedule": crontab(hour=max(REMINDER_SWEEP_TIME.hour - 1, 0), minute=REMINDER_SWEEP_TIME.minute),
+}
 # Between daily sweeps, pick up claims a stopped worker left unsent and failed sends (bounded).
 CELERY_BEAT_SCHEDULE["retry-unsent-reminders"] = {
     "task": "commissioning.retry_reminders",

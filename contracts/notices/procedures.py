@@ -100,9 +100,8 @@ def started_on(obj: models.Model) -> date | None:
     if isinstance(root, DirectAward):
         return local_day(root.requested_at)
     if isinstance(root, Contract):
-        return (
-            root.start_on if root.origin == Contract.Origin.IMPORTED else (local_day(root.created_at) or root.start_on)
-        )
+        # Entered by hand or imported from an earlier register: its start shows which regime it was let under.
+        return root.start_on
     return None
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft4Validator, FormatChecker
+from jsonschema import Draft4Validator, Draft7Validator, FormatChecker
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 CORE = VENDOR / "1.1.5"
@@ -63,13 +63,39 @@ def _validator() -> Draft4Validator:
     return Draft4Validator(schema, format_checker=FormatChecker())
 
 
+# What Find a Tender needs beyond the schema: every supplier a notice names is identified (by its PPON, or
+# its Charity Commission or Companies House number), or the notice cannot be matched to the organisation.
+FIND_A_TENDER_RULES: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "parties": {
+            "type": "array",
+            "items": {
+                "if": {"properties": {"roles": {"contains": {"const": "supplier"}}}, "required": ["roles"]},
+                "then": {"required": ["identifier"]},
+            },
+        }
+    },
+}
+
+
+@lru_cache(maxsize=1)
+def _publication_validator() -> Draft7Validator:
+    return Draft7Validator(FIND_A_TENDER_RULES)
+
+
 def field_path(error) -> str:
-    """Where an error is, as a path of the release: tender/lots/0/value/amount (or "release")."""
-    path = "/".join(str(part) for part in error.absolute_path)
-    return path or "release"
+    """Where an error is, as a path of the release: tender/lots/0/value/amount (or "release"); a missing
+    property is named at the end of the path of the object that lacks it."""
+    parts = [str(part) for part in error.absolute_path]
+    if error.validator == "required" and error.message.startswith("'"):
+        parts.append(error.message.split("'")[1])
+    return "/".join(parts) or "release"
 
 
 def release_errors(release: dict[str, Any]) -> list[str]:
-    """Every way the release breaks the patched schema, each naming its field; empty when valid."""
-    errors = sorted(_validator().iter_errors(release), key=lambda e: [str(p) for p in e.absolute_path])
+    """Every way the release breaks the patched schema (and the few rules Find a Tender adds), each naming
+    its field; empty when valid."""
+    errors = [*_validator().iter_errors(release), *_publication_validator().iter_errors(release)]
+    errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
     return [f"{field_path(error)}: {error.message}" for error in errors]

@@ -237,10 +237,9 @@ def criteria_problems(criteria: list[Mapping[str, Any]], estimated_value: Decima
         minimum = settings.SOCIAL_VALUE_MIN_WEIGHT
         if social < minimum:
             problems.append(
-                f"The whole-life estimated value, {money(estimated_value)}, is over {money(threshold)} (excluding VAT): "
-                f"social "
-                f"value must carry at least {minimum}% of the weighting and bidders must send a Social Value "
-                f"Proposal (it has {social}%)"
+                f"The whole-life estimated value, {money(estimated_value)}, is over {money(threshold)} "
+                f"(excluding VAT): social value must carry at least {minimum}% of the weighting and bidders must "
+                f"send a Social Value Proposal (it has {social}%)"
             )
     return problems
 
