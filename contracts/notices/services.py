@@ -30,7 +30,7 @@ from .models import Notice, NoticeType, content_type_of, target_key
 Status = Notice.Status
 
 TRANSITIONS: dict[str, set[str]] = {
-    Status.DUE: {Status.DRAFTED, Status.PUBLISHED, Status.WITHDRAWN},
+    Status.DUE: {Status.DRAFTED, Status.VALIDATED, Status.PUBLISHED, Status.WITHDRAWN},
     Status.DRAFTED: {Status.DRAFTED, Status.VALIDATED, Status.PUBLISHED, Status.WITHDRAWN},
     Status.VALIDATED: {Status.DRAFTED, Status.VALIDATED, Status.PUBLISHED, Status.WITHDRAWN},
     Status.PUBLISHED: set(),

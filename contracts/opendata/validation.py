@@ -53,7 +53,25 @@ def release_schema() -> dict[str, Any]:
     schema = _load(CORE / "release-schema.json")
     for name in ("lots", "uk"):
         schema = merge_patch(schema, _load(EXTENSIONS[name] / "release-schema.json"))
+    # The lots extension refers to definitions of extensions it only tests with (SubmissionTerms); they are
+    # not vendored, so such objects are checked as objects and nothing more, and every $ref resolves.
+    for name in sorted(_refs(schema) - set(schema["definitions"])):
+        schema["definitions"][name] = {"type": "object", "description": f"{name}: an extension not vendored"}
     return schema
+
+
+def _refs(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            found.add(ref.split("/")[-1])
+        for value in node.values():
+            found |= _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _refs(value)
+    return found
 
 
 @lru_cache(maxsize=1)
