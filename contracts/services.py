@@ -397,8 +397,9 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
     life = whole_life.of_contract(contract, recorded_total=total)
     if social_value_required(contract.kind, life.amount) and not _has_accepted_social_value(contract):
         raise ContractRuleError(
-            f"The whole-life contract value of £{life.amount:,.2f} (excluding VAT: {life.basis}) is over "
-            f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f}: accept a Social Value Proposal before it goes live"
+            f"The whole-life contract value of £{life.amount:,.2f} (excluding VAT) is over "
+            f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f} ({life.basis}): accept a Social Value Proposal before it goes "
+            "live"
         )
     contract.activated_at = timezone.now()
     contract.activated_by = by

@@ -16,7 +16,7 @@ from commissioning.files import attachment_response
 from commissioning.models import Area
 from commissioning.pagination import paginate
 
-from . import selectors, services
+from . import open_frameworks, selectors, services
 from .forms import (
     AppointmentStatusForm,
     AssignEvaluatorsForm,
@@ -514,9 +514,13 @@ def _officer_application(request, pk) -> Application:
 
 @permission_required(RUN)
 def officer_frameworks(request):
-    frameworks = Framework.objects.select_related("lead_authority").prefetch_related("lots", "windows")
+    frameworks = Framework.objects.select_related("lead_authority").prefetch_related("lots", "windows", "awards")
     if not request.user.is_superuser:
         frameworks = frameworks.filter(lead_authority=request.user.authority_id)
+    frameworks = list(frameworks)
+    for framework in frameworks:
+        framework.scheme_awards = list(framework.awards.all())
+        framework.reaward = open_frameworks.next_reaward(framework, framework.scheme_awards)
     return render(request, "frameworks/officer/frameworks.html", {"frameworks": frameworks, "now": timezone.now()})
 
 

@@ -541,3 +541,16 @@ def test_a_contract_cannot_go_live_without_social_value_when_its_options_take_it
 def test_a_competition_shows_its_whole_life_basis(setup):
     competition = make_published_mini(setup, estimated_value="80000", extension_months="12")
     assert competition.whole_life.amount == Decimal("120000.00") and competition.social_value_required
+
+
+def test_officers_are_reminded_when_an_open_framework_must_be_re_awarded(setup):
+    from frameworks.reminders import reaward_reminders
+
+    framework = setup.framework
+    framework.is_open_framework = True
+    framework.save()
+    open_frameworks.award_framework(framework=framework, starts_on=date(2025, 7, 1), by=setup.officer)
+    due = list(reaward_reminders(date(2026, 6, 1)))
+    assert {d.recipient for d in due} == {setup.officer, setup.officer2}
+    assert due[0].occasion == "2026-06-30-due-in-30-days" and "12 months" in due[0].context["message"]
+    assert list(reaward_reminders(date(2026, 1, 1))) == []
