@@ -243,15 +243,12 @@ def _competition(competition: Competition) -> list[Requirement]:
             )
         )
     if competition.status == Competition.Status.CANCELLED and _published_before(ocid_of(competition), UK4, UK5, UK6):
-        cancelled = local_day(competition.cancelled_at)
         needs.append(
-            requirement(
-                UK12,
+            _termination(
                 competition.title,
-                basis="The authority decided not to award after publishing a notice for the procurement (s.55). "
+                "The authority decided not to award after publishing a notice for the procurement (s.55). "
                 f"Reason: {competition.cancellation_reason}",
-                deadline=days_after(cancelled, PRACTICABLE_DAYS),
-                deadline_basis=f"As soon as reasonably practicable (s.55; the portal allows {PRACTICABLE_DAYS} days)",
+                local_day(competition.cancelled_at),
             )
         )
     return needs
@@ -297,17 +294,24 @@ def _award(award: Award) -> list[Requirement]:
 def _no_award(decision: NoAward) -> list[Requirement]:
     if not _published_before(ocid_of(decision), UK4, UK5, UK6):
         return []
-    decided = local_day(decision.decided_at)
     return [
-        requirement(
-            UK12,
+        _termination(
             f"{decision.competition.title}, {decision.lot}",
-            basis=f"The lot will not be awarded after a tender notice was published (s.55). "
-            f"Reasons: {decision.reasons}",
-            deadline=days_after(decided, PRACTICABLE_DAYS),
-            deadline_basis=f"As soon as reasonably practicable (s.55; the portal allows {PRACTICABLE_DAYS} days)",
+            f"The lot will not be awarded after a tender notice was published (s.55). Reasons: {decision.reasons}",
+            local_day(decision.decided_at),
         )
     ]
+
+
+def _termination(subject: str, basis: str, decided: date | None) -> Requirement:
+    """A procurement termination notice (UK12), due as soon as reasonably practicable after the decision."""
+    return requirement(
+        UK12,
+        subject,
+        basis=basis,
+        deadline=days_after(decided, PRACTICABLE_DAYS),
+        deadline_basis=f"As soon as reasonably practicable (s.55; the portal allows {PRACTICABLE_DAYS} days)",
+    )
 
 
 def transparency_exemption(direct_award: DirectAward, test: ValueTest) -> str:
@@ -354,15 +358,12 @@ def _direct_award(direct_award: DirectAward) -> list[Requirement]:
             )
         )
     if direct_award.status == DirectAward.Status.REJECTED and _published_before(ocid_of(direct_award), UK5, UK6):
-        decided = local_day(direct_award.decided_at)
         needs.append(
-            requirement(
-                UK12,
+            _termination(
                 direct_award.title,
-                basis="The authority decided not to award after publishing a transparency notice (s.55). "
+                "The authority decided not to award after publishing a transparency notice (s.55). "
                 f"Reason: {direct_award.decision_note}",
-                deadline=days_after(decided, PRACTICABLE_DAYS),
-                deadline_basis=f"As soon as reasonably practicable (s.55; the portal allows {PRACTICABLE_DAYS} days)",
+                local_day(direct_award.decided_at),
             )
         )
     return needs
