@@ -138,3 +138,25 @@ def test_the_competition_page_lists_its_notices(setup):
     page = client_for(setup.officer).get(reverse("awards:officer_competition", args=[notice.target.competition_id]))
     assert reverse("notices:notice", args=[notice.pk]).encode() in page.content
     assert b"The standstill begins on the day the contract award notice (UK6) is published" in page.content
+
+
+def test_an_officer_re_awards_an_open_framework_from_its_page(setup):
+    from frameworks.models import FrameworkAward
+
+    framework = setup.framework
+    framework.is_open_framework = True
+    framework.save()
+    url = reverse("frameworks:award_framework", args=[framework.pk])
+    officer = client_for(setup.officer)
+    assert officer.get(url).status_code == 200
+    first = officer.post(url, date_fields("starts_on", date(2025, 7, 1)))
+    assert first.status_code == 302
+    late = officer.post(url, date_fields("starts_on", date(2030, 7, 1)))
+    assert late.status_code == 200 and b"within the framework&#x27;s term" in late.content
+    officer.post(url, date_fields("starts_on", date(2026, 7, 1)))
+    assert list(FrameworkAward.objects.filter(framework=framework).values_list("sequence", "ends_on")) == [
+        (1, date(2026, 6, 30)),
+        (2, framework.term_end),
+    ]
+    assert client_for(make_user(User.Role.OFFICER)).get(url).status_code == 404
+    assert client_for(setup.providers[0]).get(url).status_code == 403

@@ -141,6 +141,7 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         # officer: selection is scoped to the authority leading the framework
         "frameworks:officer_applications": ("officer", lambda: {"pk": framework.pk}),
         "frameworks:approved_list": ("officer", lambda: {"pk": framework.pk}),
+        "frameworks:award_framework": ("officer", lambda: {"pk": framework.pk}),
         "frameworks:officer_application": ("officer", lambda: {"pk": decided.pk}),
         "frameworks:moderate": ("officer", lambda: {"pk": decided.pk, "question_pk": question.pk}),
         "frameworks:decide": ("officer", lambda: {"pk": decided.pk, "choice_pk": choice.pk}),
