@@ -1,16 +1,21 @@
 """Dates the commissioning documents rely on: financial years, quarters, return due dates, 5pm
-deadlines in Europe/London and working days. One place, so every app counts the same way."""
+deadlines in Europe/London, working days across the UK and the standstill period. One place, so every
+app counts the same way."""
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays as holidays_calendar
 from django.conf import settings
 
 LONDON = ZoneInfo("Europe/London")
+# The parts of the UK whose bank holidays close a working day (s.123 Procurement Act 2023).
+UK_PARTS = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
 
 
 def financial_year_of(day: date) -> int:
@@ -93,46 +98,55 @@ def easter_sunday(year: int) -> date:
     return date(year, month, (h + l_ - 7 * m + 33 * month + 19) % 32)
 
 
-def _monday(year: int, month: int, *, last: bool) -> date:
-    days = calendar.monthcalendar(year, month)
-    mondays = [week[calendar.MONDAY] for week in days if week[calendar.MONDAY]]
-    return date(year, month, mondays[-1] if last else mondays[0])
+@lru_cache(maxsize=64)
+def _uk_calendar(year: int) -> dict[date, str]:
+    """Bank holidays of every part of the UK in `year`, from the maintained `holidays` calendar: each day
+    with the parts it is a holiday in, e.g. {date(2025, 12, 1): "Saint Andrew's Day (observed) (Scotland)"}."""
+    found: dict[date, list[str]] = {}
+    for code, part in UK_PARTS.items():
+        for day, name in holidays_calendar.UK(subdiv=code, years=year).items():
+            found.setdefault(day, [])
+            label = f"{name} ({part})"
+            if label not in found[day]:
+                found[day].append(label)
+    return {day: "; ".join(labels) for day, labels in sorted(found.items())}
 
 
 def bank_holidays(year: int) -> frozenset[date]:
-    """England and Wales bank holidays by the standing rules, with substitute days when New Year,
-    Christmas or Boxing Day fall at a weekend. One-off days (a coronation, a state funeral) are not
-    in the rules: add them with the EXTRA_BANK_HOLIDAYS setting."""
-    easter = easter_sunday(year)
-    days = {
-        easter - timedelta(days=2),  # Good Friday
-        easter + timedelta(days=1),  # Easter Monday
-        _monday(year, 5, last=False),  # early May
-        _monday(year, 5, last=True),  # spring
-        _monday(year, 8, last=True),  # summer
-    }
-    new_year = date(year, 1, 1)
-    days.add(new_year + timedelta(days=(7 - new_year.weekday()) % 7) if new_year.weekday() >= 5 else new_year)
-    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
-    if christmas.weekday() == 5:  # Saturday: both move to Monday and Tuesday
-        days |= {date(year, 12, 27), date(year, 12, 28)}
-    elif christmas.weekday() == 6:  # Sunday: Christmas on Tuesday, Boxing Day on Monday
-        days |= {boxing, date(year, 12, 27)}
-    elif christmas.weekday() == 4:  # Friday: Boxing Day on Monday
-        days |= {christmas, date(year, 12, 28)}
-    else:
-        days |= {christmas, boxing}
-    return frozenset(days | {day for day in settings.EXTRA_BANK_HOLIDAYS if day.year == year})
+    """Bank holidays in any part of the United Kingdom (England, Wales, Scotland, Northern Ireland), as
+    s.123 of the Procurement Act 2023 counts a working day, with substitute days. One-off days the
+    calendar does not know yet (a coronation, a state funeral) come from the EXTRA_BANK_HOLIDAYS setting."""
+    return frozenset(_uk_calendar(year)) | {day for day in settings.EXTRA_BANK_HOLIDAYS if day.year == year}
+
+
+def bank_holiday_name(day: date) -> str:
+    """Why a day is a bank holiday, naming the parts of the UK ("" when it is not one)."""
+    if day in settings.EXTRA_BANK_HOLIDAYS:
+        return "Bank holiday (EXTRA_BANK_HOLIDAYS)"
+    return _uk_calendar(day.year).get(day, "")
+
+
+def is_working_day(day: date, holidays: frozenset[date] | None = None) -> bool:
+    closed = holidays if holidays is not None else bank_holidays(day.year)
+    return day.weekday() < 5 and day not in closed
 
 
 def add_working_days(start: date, days: int, holidays: frozenset[date] | None = None) -> date:
-    """Count forward over Monday to Friday, skipping bank holidays (England and Wales unless the
-    caller gives its own set)."""
+    """Count forward over Monday to Friday from the day after `start`, skipping the bank holidays of
+    every part of the UK (unless the caller gives its own set)."""
     current = start
     remaining = days
     while remaining > 0:
         current += timedelta(days=1)
-        closed = holidays if holidays is not None else bank_holidays(current.year)
-        if current.weekday() < 5 and current not in closed:
+        if is_working_day(current, holidays):
             remaining -= 1
     return current
+
+
+def standstill_last_day(published_on: date, days: int | None = None) -> date:
+    """The last day of a standstill period of `days` working days *beginning with* the day the contract
+    award notice is published (s.51 of the Procurement Act 2023): a notice published on a working day
+    counts that day as the first; one published at a weekend or on a bank holiday starts on the next
+    working day. The contract may be entered into from the day after."""
+    days = settings.STANDSTILL_WORKING_DAYS if days is None else days
+    return add_working_days(published_on - timedelta(days=1), days)

@@ -45,6 +45,8 @@ urlpatterns = [
     path("", include("contracts.coverage_urls")),
     path("", include("contracts.urls")),
     path("", include("contracts.award.urls")),
+    path("", include("contracts.notices.urls")),
+    path("", include("contracts.opendata.urls")),
     path("", include("monitoring.urls")),
 ]
 

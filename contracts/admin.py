@@ -489,3 +489,4 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 from .award import admin as award_admin  # noqa: E402,F401  (the award stage in the admin)
+from .notices import admin as notices_admin  # noqa: E402,F401  (notices and thresholds)

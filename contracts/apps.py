@@ -12,5 +12,12 @@ class ContractsConfig(AppConfig):
         reports.register()
         framework_report.register()
         from . import reminders
+        from .notices import reminders as notice_reminders
+        from .notices import reports as notice_reports
+        from .notices import signals as notice_signals
+        from .notices import tasks as notice_tasks  # noqa: F401  (registers the daily sync task)
 
         reminders.register()
+        notice_reports.register()
+        notice_reminders.register()
+        notice_signals.connect()

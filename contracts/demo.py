@@ -611,3 +611,6 @@ def load(ctx: dict) -> None:
     from .award.demo import load as load_award_stage  # competitions, awards and direct awards
 
     load_award_stage(ctx)
+    from .notices.demo import load as load_notices  # the Procurement Act notices, some recorded as published
+
+    load_notices(ctx)

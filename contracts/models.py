@@ -623,3 +623,4 @@ class Milestone(models.Model):
 
 
 from .award.models import *  # noqa: E402,F401,F403
+from .notices.models import *  # noqa: E402,F401,F403

@@ -30,6 +30,10 @@ def owns_action(user, action) -> bool:
 rules.add_perm("contracts.view_register", is_officer)
 # Lifecycle moves: go live, exercise an extension, record a variation, terminate, set scope.
 rules.add_perm("contracts.manage_lifecycle", is_officer)
+# Procurement Act notices: previews, schema checks and recording publication (objects scoped to the
+# officer's authority by the selectors and the service).
+rules.add_perm("contracts.manage_notices", is_officer)
+officers_manage("contracts", "notice", "threshold", actions=("view",))
 # The provider portal's contract pages (objects scoped to the provider's supplier).
 rules.add_perm("contracts.view_own_contracts", is_provider)
 rules.add_perm("contracts.read_contract", is_officer | (is_provider & is_contract_supplier))

@@ -34,6 +34,7 @@ from frameworks.models import Lot
 from frameworks.services import IMPORT_BATCH, ImportRowsError, bulk_history, chunked
 from suppliers.models import Supplier
 
+from . import whole_life
 from .events import (
     CONTRACT_ENDED,
     CONTRACT_TERMINATED,
@@ -104,19 +105,27 @@ def _total_value(contract: Contract) -> Decimal:
     return Decimal(total).quantize(PENNY)
 
 
+def _sync_notices(record_: models.Model, *, by: User | None) -> None:
+    """The Procurement Act notices the record now needs (`contracts.notices`)."""
+    from .notices.services import sync_notices
+
+    sync_notices(record_, by=by)
+
+
 def _has_accepted_social_value(contract: Contract) -> bool:
     return SocialValueProposal.objects.filter(contract=contract, accepted_at__isnull=False).exists()
 
 
 def social_value_required(kind: str, total_value: Decimal) -> bool:
-    """A contract (not a grant agreement) whose total value is over the threshold needs an accepted
+    """A contract (not a grant agreement) whose whole-life value is over the threshold needs an accepted
     Social Value Proposal.
 
-    The threshold compares the total contract value, the sum of every financial year's value,
-    excluding VAT: seed 000 requires a proposal for "any contract awarded over £100,000.00", which is
-    the value awarded, not a year's share of it (comparing a year's value would let a three-year
-    £60,000-a-year contract, £180,000 in all, escape). Grant agreements are not procurement awards,
-    where social value is scored and moderated, so the rule does not apply to them.
+    The threshold compares the whole-life value (`contracts.whole_life`): every financial year's value and
+    every extension option, excluding VAT. Seed 000 requires a proposal for "any contract awarded over
+    £100,000.00", the value awarded, so neither a year's share (a three-year £60,000-a-year contract,
+    £180,000 in all) nor the initial term alone (£30,000 a year for 3 + 1 + 1 years, £150,000) may escape
+    it. Grant agreements are not procurement awards, where social value is scored and moderated, so the
+    rule does not apply to them.
     """
     return kind == Contract.Kind.CONTRACT and total_value > settings.SOCIAL_VALUE_THRESHOLD
 
@@ -234,6 +243,7 @@ def create_contract(
             "total_value": _total_value(contract),
         },
     )
+    _sync_notices(contract, by=by)
     return contract
 
 
@@ -399,10 +409,12 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
     if not contract.is_draft:
         raise ContractRuleError("This contract is already live")
     total = _total_value(contract)
-    if social_value_required(contract.kind, total) and not _has_accepted_social_value(contract):
+    life = whole_life.of_contract(contract, recorded_total=total)
+    if social_value_required(contract.kind, life.amount) and not _has_accepted_social_value(contract):
         raise ContractRuleError(
-            f"The total contract value of £{total:,.2f} (excluding VAT) is over "
-            f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f}: accept a Social Value Proposal before it goes live"
+            f"The whole-life contract value of £{life.amount:,.2f} (excluding VAT) is over "
+            f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f} ({life.basis}): accept a Social Value Proposal before it goes "
+            "live"
         )
     contract.activated_at = timezone.now()
     contract.activated_by = by
@@ -413,11 +425,13 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
         obj=contract,
         data={
             "total_value": total,
+            "whole_life_value": life.amount,
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
             "status": contract.status_on(_today(today)),
         },
     )
     events.send(CONTRACT_WENT_LIVE, contract_id=contract.pk, by_id=_id(by))
+    _sync_notices(contract, by=by)
     return contract
 
 
@@ -511,6 +525,7 @@ def exercise_extension(
         end_before=end_before,
         end_after=end_after,
     )
+    _sync_notices(contract, by=by)
     return extension
 
 
@@ -588,6 +603,8 @@ def record_variation(
         },
     )
     events.send(VARIATION_RECORDED, contract_id=contract.pk, by_id=_id(by), variation_id=variation.pk, kind=kind)
+    _sync_notices(variation, by=by)
+    _sync_notices(contract, by=by)
     return variation
 
 
@@ -604,10 +621,10 @@ def _vary_value(contract: Contract, variation: Variation, financial_year: int | 
         raise ContractRuleError(
             f"The value for {financial_year_label(financial_year)} is already £{before:,.2f}", field="new_value"
         )
-    new_total = _total_value(contract) - before + new_value
+    new_total = whole_life.of_contract(contract, recorded_total=_total_value(contract) - before + new_value).amount
     if social_value_required(contract.kind, new_total) and not _has_accepted_social_value(contract):
         raise ContractRuleError(
-            f"This would take the total contract value to £{new_total:,.2f} (excluding VAT), over "
+            f"This would take the whole-life contract value to £{new_total:,.2f} (excluding VAT), over "
             f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f}: accept a Social Value Proposal first",
             field="new_value",
         )
@@ -664,6 +681,7 @@ def terminate_contract(
         data={"terminated_on": terminated_on, "reason": contract.termination_reason},
     )
     events.send(CONTRACT_TERMINATED, contract_id=contract.pk, by_id=_id(by), terminated_on=terminated_on)
+    _sync_notices(contract, by=by)
     return contract
 
 

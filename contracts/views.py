@@ -17,9 +17,10 @@ from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import paginate
 
-from . import reports, selectors, services
+from . import reports, selectors, services, whole_life
 from .forms import AsOfFilterForm, ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
 from .models import extended_end
+from .notices import selectors as notice_selectors
 from .services import ContractRuleError
 
 
@@ -66,6 +67,8 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.audit_events_for(contract)[:100],
             "complete_action_url": "contracts:complete_action",
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
+            "whole_life": whole_life.of_contract(contract),
+            "notices": notice_selectors.notices_of(contract),
         },
     )
 
@@ -171,6 +174,7 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The contract is live")
             return redirect("contracts:officer_contract", pk=contract.pk)
     total = contract.total_value_now
+    life = whole_life.of_contract(contract)
     return render(
         request,
         "contracts/officer/go_live.html",
@@ -178,7 +182,8 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "error": error,
             "total": total,
-            "needs_social_value": services.social_value_required(contract.kind, total),
+            "whole_life": life,
+            "needs_social_value": services.social_value_required(contract.kind, life.amount),
         },
     )
 

@@ -16,6 +16,7 @@ from .models import (
     Clarification,
     EvaluationAssignment,
     Framework,
+    FrameworkAward,
     Lot,
     SelectionQuestion,
 )
@@ -33,13 +34,35 @@ class WindowInline(admin.TabularInline):
     extra = 0
 
 
+class FrameworkAwardInline(admin.TabularInline):
+    """Awards of the framework (an open framework's re-awards): made by `open_frameworks.award_framework`."""
+
+    model = FrameworkAward
+    extra = 0
+    fields = ["sequence", "starts_on", "ends_on", "window", "awarded_at", "awarded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "lead_authority", "term_start", "term_end", "is_light_touch", "staff_links"]
-    list_filter = ["is_light_touch", "legal_regime", "lead_authority"]
+    list_display = [
+        "reference",
+        "title",
+        "lead_authority",
+        "term_start",
+        "term_end",
+        "is_light_touch",
+        "is_open_framework",
+        "staff_links",
+    ]
+    list_filter = ["is_light_touch", "is_open_framework", "legal_regime", "lead_authority"]
     search_fields = ["reference", "title"]
     filter_horizontal = ["partner_authorities"]
-    inlines = [LotInline, WindowInline]
+    inlines = [LotInline, WindowInline, FrameworkAwardInline]
     date_hierarchy = "term_start"
 
     @admin.display(description="Selection")

@@ -8,6 +8,7 @@ reads like real use. Idempotent: a second run finds the framework and stops."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -16,10 +17,12 @@ from commissioning.dates import LONDON
 from commissioning.models import Area, Authority, User
 from suppliers.models import Accreditation, AccreditationScheme, Supplier, SupplierDocument, SupplierMembership
 
-from . import services
+from . import open_frameworks, services
 from .models import ApplicationLot, ApplicationWindow, Framework, Lot, SelectionQuestion
 
 REFERENCE = "WMOPCC-DASAA-2025"
+FIRST_AWARD = date(2025, 7, 1)
+SECOND_AWARD = date(2026, 7, 1)
 
 LOTS = [
     (
@@ -197,6 +200,21 @@ DEMO_SUPPLIERS = [
     ),
 ]
 
+# Admitted at the 2026 reopening (the scheme's second award).
+REOPENING_SUPPLIERS = [
+    (
+        "Dudley Oak Tree Advocacy",
+        "charity",
+        "1195508",
+        "Dudley",
+        True,
+        True,
+        {2: ["Dudley", "Walsall"]},
+        [],
+        (3, 3, 3),
+    ),
+]
+
 ACCREDITATION_FOR_LOT = {1: "safelives", 2: "womens_aid", 3: "limeculture", 4: "rape_crisis"}
 TINY_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
@@ -218,12 +236,16 @@ def _framework(ctx) -> Framework:
         title="Domestic Abuse and Sexual Assault and Abuse Services Commissioning Framework",
         reference=REFERENCE,
         description="Suppliers apply, pass selection and join an approved list. Contracts are then awarded by "
-        "mini-competition between appointed providers, or by direct award where required. The "
-        "framework reopens at least once every 12 months for new suppliers.",
+        "mini-competition between appointed providers, or by direct award where required. An open framework "
+        "(s.49 of the Procurement Act 2023): it reopens at least once every 12 months for new suppliers, each "
+        "re-award keeping the suppliers already appointed.",
         lead_authority=authorities["West Midlands Office of the Police and Crime Commissioner"],
         term_start=date(2025, 4, 1),
         term_end=date(2029, 3, 31),
         is_light_touch=True,
+        is_open_framework=True,
+        reaward_months=12,
+        estimated_value=Decimal("6000000.00"),
     )
     framework.partner_authorities.set(
         [
@@ -355,26 +377,13 @@ def _answer_everything(application, by, now, lots_spec, members, scores=None):
     services.save_answers(application=application, texts=texts, uploads=uploads, by=by, now=now)
 
 
-def load(ctx: dict) -> None:
-    if Framework.objects.filter(reference=REFERENCE).exists():
-        ctx["framework"] = Framework.objects.get(reference=REFERENCE)
-        return
-    users = ctx["users"]
-    officer, evaluator = users["officer@demo.test"], users["evaluator@demo.test"]
-    framework = _framework(ctx)
-    ctx["framework"] = framework
-
-    closed = ApplicationWindow.objects.create(
-        framework=framework,
-        title="Initial appointment 2025",
-        opens_at=_at(date(2025, 5, 1), 9),
-        closes_at=_at(date(2025, 6, 13), 17),
-    )
-    during = _at(date(2025, 6, 2))
-    for spec in DEMO_SUPPLIERS:
+def _admit(window, specs, officer, evaluator, *, starts_on: date) -> None:
+    """Applications to a window, evaluated by two evaluators, moderated and decided."""
+    during = window.opens_at + timedelta(days=32)
+    for spec in specs:
         supplier = _supplier(spec)
         applicant = _user_for(supplier)
-        application = services.start_application(window=closed, by=applicant, now=during)
+        application = services.start_application(window=window, by=applicant, now=during)
         _answer_everything(application, applicant, during, spec[6], spec[7])
         services.submit_application(application=application, by=applicant, now=during + timedelta(days=3))
         services.assign_evaluators(application=application, evaluators=[evaluator, officer], by=officer)
@@ -428,7 +437,41 @@ def load(ctx: dict) -> None:
                 if result.passes
                 else f"Scored {result.percentage}%, below the minimum of {choice.lot.minimum_score}%."
             )
-            services.decide_lot(choice=choice, outcome=outcome, reason=reason, by=officer, starts_on=date(2025, 7, 1))
+            services.decide_lot(choice=choice, outcome=outcome, reason=reason, by=officer, starts_on=starts_on)
+
+
+def load(ctx: dict) -> None:
+    if Framework.objects.filter(reference=REFERENCE).exists():
+        ctx["framework"] = Framework.objects.get(reference=REFERENCE)
+        return
+    users = ctx["users"]
+    officer, evaluator = users["officer@demo.test"], users["evaluator@demo.test"]
+    framework = _framework(ctx)
+    ctx["framework"] = framework
+
+    closed = ApplicationWindow.objects.create(
+        framework=framework,
+        title="Initial appointment 2025",
+        opens_at=_at(date(2025, 5, 1), 9),
+        closes_at=_at(date(2025, 6, 13), 17),
+    )
+    _admit(closed, DEMO_SUPPLIERS, officer, evaluator, starts_on=FIRST_AWARD)
+    open_frameworks.award_framework(
+        framework=framework, starts_on=FIRST_AWARD, window=closed, by=officer, now=_at(date(2025, 6, 30))
+    )
+    # Seed 000: the framework opens at least once every 12 months, so a year after the first window the
+    # scheme reopened, admitted a new supplier and was re-awarded, keeping everyone already appointed.
+    if timezone.localdate() > SECOND_AWARD:
+        second = ApplicationWindow.objects.create(
+            framework=framework,
+            title="Annual reopening 2026",
+            opens_at=_at(date(2026, 5, 1), 9),
+            closes_at=_at(date(2026, 6, 12), 17),
+        )
+        _admit(second, REOPENING_SUPPLIERS, officer, evaluator, starts_on=SECOND_AWARD)
+        open_frameworks.award_framework(
+            framework=framework, starts_on=SECOND_AWARD, window=second, by=officer, now=_at(date(2026, 6, 30))
+        )
 
     now = timezone.now()
     reopening = ApplicationWindow.objects.create(

@@ -38,6 +38,31 @@ class Framework(models.Model):
     term_end = models.DateField()
     is_light_touch = models.BooleanField(default=True)
     legal_regime = models.CharField(max_length=30, choices=LegalRegime.choices, default=LegalRegime.PA2023_LIGHT_TOUCH)
+    is_open_framework = models.BooleanField(
+        "open framework (s.49)",
+        default=False,
+        help_text="A scheme of successive framework awards that admits new suppliers at each re-award.",
+    )
+    reaward_months = models.PositiveSmallIntegerField(
+        "re-award at least every (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text="The scheme's own policy (seed 000: at least once every 12 months), within the Act's limits.",
+    )
+    estimated_value = models.DecimalField(
+        "estimated value of call-offs (excluding VAT)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Over the scheme's term; decides which notices the Procurement Act requires.",
+    )
+    cpv_code = models.CharField(
+        "CPV code",
+        max_length=10,
+        default="85320000",
+        help_text="Common Procurement Vocabulary code of the services (85320000: social services).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -51,6 +76,45 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+
+class FrameworkAward(models.Model):
+    """One award of a framework agreement. A closed framework has one; an open framework (s.49 of the
+    Procurement Act 2023) is a scheme of successive awards, each ending the one before, keeping its
+    appointees and admitting the suppliers of the window that led to it. Each award has its own notices."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="awards")
+    sequence = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    window = models.ForeignKey(
+        "ApplicationWindow",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="framework_awards",
+        help_text="The application window whose successful applicants this award admitted.",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="Moved to the day before the next award starts when the scheme is re-awarded.")
+    awarded_at = models.DateTimeField(default=timezone.now)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["framework", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "sequence"], name="one_framework_award_per_sequence"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="framework_award_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.reference} award {self.sequence}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.framework.reference}-A{self.sequence}"
 
 
 def lot_specification_path(instance, filename: str) -> str:

@@ -68,9 +68,12 @@ def _today() -> date:
 
 
 def current_appointments(today: date | None = None) -> QuerySet[Appointment]:
-    """Active appointments that have not ended: the suppliers a commissioner may call off from."""
+    """Active appointments that have not ended, on a framework whose term has not ended: the suppliers a
+    commissioner may call off from."""
     today = today or _today()
-    return Appointment.objects.active().filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return Appointment.objects.active().filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), lot__framework__term_end__gte=today
+    )
 
 
 def shared_appointments(authority: Authority | int, today: date | None = None) -> QuerySet[Appointment]:

@@ -56,3 +56,49 @@ def register() -> None:
     register_source(
         KIND, window_closing_reminders, label="Application windows closing", offsets="7,1", remind_when_overdue=False
     )
+    register_source(
+        REAWARD,
+        reaward_reminders,
+        label="Open frameworks due to be re-awarded",
+        offsets="90,30,7",
+        remind_when_overdue=True,
+    )
+
+
+REAWARD = "framework-reaward"
+
+
+def reaward_reminders(today: date) -> Iterator[Due]:
+    """An open framework's next re-award (the scheme's 12 months, within the Act's limits), to the officers
+    of its lead authority."""
+    from .models import Framework
+    from .open_frameworks import next_reaward
+
+    rule = rule_for(REAWARD)
+    frameworks = Framework.objects.filter(is_open_framework=True, term_end__gte=today).prefetch_related("awards")
+    officers = {}
+    for framework in frameworks:
+        due = next_reaward(framework, list(framework.awards.all()))
+        if due is None or due.due_on > rule.horizon(today):
+            continue
+        occasion = rule.occasion_for(due.due_on, today)
+        if not occasion:
+            continue
+        if framework.lead_authority_id not in officers:
+            officers[framework.lead_authority_id] = list(
+                User.objects.filter(role=User.Role.OFFICER, is_active=True, authority=framework.lead_authority_id)
+            )
+        for officer in officers[framework.lead_authority_id]:
+            yield Due(
+                recipient=officer,
+                obligation=framework,
+                occasion=f"{due.due_on}-{occasion}",
+                subject=f"{framework.reference} must be re-awarded {when_phrase(due.due_on, today)}",
+                url=reverse("frameworks:officer_frameworks"),
+                context={
+                    "message": f"{framework.title} is an open framework. {due.basis} Open a window for new "
+                    "suppliers in good time; the re-award keeps everyone already appointed.",
+                    "details": [("Re-award due", f"{due.due_on:%d %B %Y}")],
+                    "action": "See the framework",
+                },
+            )

@@ -502,6 +502,11 @@ def decide_lot(
     result = next(r for r in selectors.lot_results(application) if r.lot.pk == choice.lot_id)
     if outcome == ApplicationLot.Outcome.APPOINTED and result.failed_pass_fail:
         raise SelectionRuleError("A failed pass/fail question makes this lot unsuccessful, whatever the scores.")
+    framework = application.window.framework
+    if outcome == ApplicationLot.Outcome.APPOINTED and (starts_on or timezone.localdate()) > framework.term_end:
+        raise SelectionRuleError(
+            f"The framework ended on {framework.term_end:%d %B %Y}: no supplier can be appointed after its end."
+        )
     choice.outcome = outcome
     choice.decision_reason = reason
     choice.decided_by = by

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import open_framework_views, views
 
 app_name = "frameworks"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("officer/frameworks/", views.officer_frameworks, name="officer_frameworks"),
     path("officer/frameworks/<int:pk>/applications/", views.officer_applications, name="officer_applications"),
+    path("officer/frameworks/<int:pk>/award/", open_framework_views.award_framework, name="award_framework"),
     path("officer/frameworks/<int:pk>/approved-list/", views.approved_list, name="approved_list"),
     path("officer/applications/<int:pk>/", views.officer_application, name="officer_application"),
     path("officer/applications/<int:pk>/moderate/<int:question_pk>/", views.moderate, name="moderate"),

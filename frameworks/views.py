@@ -18,7 +18,7 @@ from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acting_for_filter
 
-from . import selectors, services
+from . import open_frameworks, selectors, services
 from .forms import (
     AppointmentStatusForm,
     AssignEvaluatorsForm,
@@ -508,11 +508,14 @@ def _officer_application(request, pk) -> Application:
 
 @permission_required(RUN)
 def officer_frameworks(request):
-    frameworks = (
+    frameworks = list(
         Framework.objects.filter(acting_for_filter(request.user, "lead_authority"))
         .select_related("lead_authority")
-        .prefetch_related("lots", "windows")
+        .prefetch_related("lots", "windows", "awards")
     )
+    for framework in frameworks:
+        framework.scheme_awards = list(framework.awards.all())
+        framework.reaward = open_frameworks.next_reaward(framework, framework.scheme_awards)
     return render(request, "frameworks/officer/frameworks.html", {"frameworks": frameworks, "now": timezone.now()})
 
 

@@ -20,6 +20,12 @@ class Supplier(models.Model):
     kind = models.CharField("type of organisation", max_length=20, choices=Kind.choices)
     charity_number = models.CharField(max_length=20, blank=True)
     company_number = models.CharField(max_length=20, blank=True)
+    ppon_id = models.CharField(
+        "PPON",
+        max_length=20,
+        blank=True,
+        help_text="The Public Procurement Organisation Number the Central Digital Platform gave the organisation.",
+    )
     address_line_1 = models.CharField(max_length=200, blank=True)
     address_line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)

@@ -214,8 +214,22 @@ CACHES = {
 SOCIAL_VALUE_THRESHOLD = Decimal(env_str("SOCIAL_VALUE_THRESHOLD", "100000.00"))  # excluding VAT
 SOCIAL_VALUE_MIN_WEIGHT = env_int("SOCIAL_VALUE_MIN_WEIGHT", 10)
 STANDSTILL_WORKING_DAYS = env_int("STANDSTILL_WORKING_DAYS", 8)
-# One-off bank holidays (ISO dates, comma-separated) on top of the standing England and Wales rules.
+# One-off bank holidays (ISO dates, comma-separated) on top of the UK calendar (England, Wales, Scotland and
+# Northern Ireland) that the `holidays` package keeps.
 EXTRA_BANK_HOLIDAYS = [date.fromisoformat(day) for day in env_list("EXTRA_BANK_HOLIDAYS")]
+
+# Procurement Act notices and open contracting data (issue 19).
+# Thresholds include VAT; the portal records money excluding it, so VAT is added at this rate to compare.
+PROCUREMENT_VAT_RATE = Decimal(env_str("PROCUREMENT_VAT_RATE", "0.20"))
+# Records with no framework to say otherwise (a direct award that is not a call-off, a contract entered by
+# hand) are light-touch services: victim support is in the Act's light-touch list (CPV 85...).
+NOTICES_DEFAULT_LIGHT_TOUCH = env_bool("NOTICES_DEFAULT_LIGHT_TOUCH", True)
+# The prefix of every open contracting ID (ocid) the portal mints, one per procedure: register one with the
+# Open Contracting Partnership ("ocds-" and six characters).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-xxxxxx")
+OCDS_PUBLISHER_NAME = env_str("OCDS_PUBLISHER_NAME", "West Midlands Office of the Police and Crime Commissioner")
+OCDS_DEFAULT_CPV = env_str("OCDS_DEFAULT_CPV", "85320000")
+OCDS_PAGE_SIZE = env_int("OCDS_PAGE_SIZE", 100)
 
 LOGGING = {
     "version": 1,
@@ -258,6 +272,11 @@ CELERY_BEAT_SCHEDULE["retry-unsent-emails"] = {
 CELERY_BEAT_SCHEDULE["record-contract-ends"] = {
     "task": "contracts.record_contract_ends",
     "schedule": crontab(hour=REMINDER_SWEEP_TIME.hour, minute=REMINDER_SWEEP_TIME.minute),
+}
+# Keep each record's Procurement Act notices in step before the morning's reminders.
+CELERY_BEAT_SCHEDULE["sync-procurement-notices"] = {
+    "task": "contracts.sync_notices",
+    "schedule": crontab(hour=max(REMINDER_SWEEP_TIME.hour - 1, 0), minute=REMINDER_SWEEP_TIME.minute),
 }
 # WeasyPrint logs every layout step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -303,6 +303,12 @@ def _awarded(framework, officer, officer2, evaluator, areas) -> None:
         by=officer,
         now=decided,
     )
+    # The contract award notice went on Find a Tender the day after the decision; its standstill followed.
+    from contracts.notices.demo import publish_on
+    from contracts.notices.models import Notice
+
+    for notice in Notice.objects.filter(key=f"award:{award.pk}:UK6"):
+        publish_on(notice, timezone.localdate(decided) + timedelta(days=1), officer)
     services.create_award_contract(
         award=award,
         reference=f"{AWARDED}-C",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from commissioning.models import GeneratedDocument, User
 from commissioning.reports import register_report
 from commissioning.rules import acts_for_running_authority
@@ -62,6 +64,7 @@ def assessment_summary_context(document: GeneratedDocument) -> dict[str, Any]:
         "winner": winner,
         "rows": rows,
         "bidders": len(award.results),
+        "standstill_days": settings.STANDSTILL_WORKING_DAYS,
     }
 
 

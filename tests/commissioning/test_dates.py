@@ -2,7 +2,17 @@ from datetime import date, time
 
 import pytest
 
-from commissioning.dates import Quarter, add_working_days, bank_holidays, deadline_on, easter_sunday, financial_year_of
+from commissioning.dates import (
+    Quarter,
+    add_working_days,
+    bank_holiday_name,
+    bank_holidays,
+    deadline_on,
+    easter_sunday,
+    financial_year_of,
+    is_working_day,
+    standstill_last_day,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,15 +77,40 @@ PUBLISHED = {
 ONE_OFFS_2022 = ["2022-06-02", "2022-06-03", "2022-09-19"]
 
 
+# Bank holidays outside England and Wales, as published for Scotland and Northern Ireland.
+SCOTLAND_ONLY = {
+    2025: ["01-02", "08-04", "12-01"],
+    2026: ["01-02", "08-03", "11-30"],
+}
+NORTHERN_IRELAND_ONLY = {
+    2025: ["03-17", "07-14"],
+    2026: ["03-17", "07-13"],
+}
+
+
 @pytest.mark.parametrize("year", [2025, 2026, 2027, 2028])
-def test_bank_holidays_follow_the_published_england_and_wales_dates(year):
-    assert bank_holidays(year) == {date.fromisoformat(f"{year}-{day}") for day in PUBLISHED[year]}
+def test_every_england_and_wales_bank_holiday_closes_a_working_day(year):
+    expected = {date.fromisoformat(f"{year}-{day}") for day in PUBLISHED[year]}
+    assert expected <= bank_holidays(year)
+    assert not any(is_working_day(day) for day in expected)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_scotland_and_northern_ireland_bank_holidays_close_a_working_day_too(year):
+    scotland = {date.fromisoformat(f"{year}-{day}") for day in SCOTLAND_ONLY[year]}
+    northern_ireland = {date.fromisoformat(f"{year}-{day}") for day in NORTHERN_IRELAND_ONLY[year]}
+    assert scotland | northern_ireland <= bank_holidays(year)
+    assert "Scotland" in bank_holiday_name(date(2025, 12, 1))
+    assert "Northern Ireland" in bank_holiday_name(date(2026, 7, 13))
+    assert bank_holiday_name(date(2026, 7, 14)) == ""
 
 
 def test_one_off_bank_holidays_come_from_the_setting(settings):
-    settings.EXTRA_BANK_HOLIDAYS = [date.fromisoformat(day) for day in ONE_OFFS_2022]
-    expected = {date.fromisoformat(f"2022-{day}") for day in PUBLISHED[2022]} | {date(2022, 5, 30)}
-    assert bank_holidays(2022) == expected
+    settings.EXTRA_BANK_HOLIDAYS = [date(2030, 6, 4)]
+    assert date(2030, 6, 4) in bank_holidays(2030)
+    assert not is_working_day(date(2030, 6, 4))
+    assert "EXTRA_BANK_HOLIDAYS" in bank_holiday_name(date(2030, 6, 4))
+    assert add_working_days(date(2030, 6, 3), 1) == date(2030, 6, 5)
 
 
 def test_easter():
@@ -88,8 +123,31 @@ def test_easter():
 
 
 def test_the_standstill_skips_christmas_and_new_year_bank_holidays():
-    # Decided on Tuesday 22 December 2026: Christmas (Friday), Boxing Day's substitute (Monday 28)
-    # and New Year's Day (Friday) are not working days, so eight working days end on 6 January 2027.
-    assert add_working_days(date(2026, 12, 22), 8) == date(2027, 1, 6)
+    # From Tuesday 22 December 2026: Christmas (Friday), Boxing Day's substitute (Monday 28), New
+    # Year's Day (Friday) and Scotland's 2 January holiday, moved from Saturday to Monday 4 January, are
+    # not working days, so eight working days end on 7 January 2027.
+    assert add_working_days(date(2026, 12, 22), 8) == date(2027, 1, 7)
     # Over Easter 2027: Good Friday 26 March and Easter Monday 29 March are skipped.
     assert add_working_days(date(2027, 3, 24), 3) == date(2027, 3, 31)
+
+
+def test_the_standstill_of_the_act_after_a_notice_on_saturday_29_november_2025():
+    # Monday 1 December 2025 is St Andrew's Day's substitute in Scotland, so not a working day (s.123):
+    # eight working days beginning with the publication day end on Thursday 11 December, not Wednesday 10.
+    assert standstill_last_day(date(2025, 11, 29), 8) == date(2025, 12, 11)
+
+
+def test_the_standstill_of_the_act_after_a_notice_on_saturday_11_july_2026():
+    # Monday 13 July 2026 is the Battle of the Boyne holiday (observed) in Northern Ireland.
+    assert standstill_last_day(date(2026, 7, 11), 8) == date(2026, 7, 23)
+
+
+def test_a_notice_published_on_a_working_day_counts_that_day_as_the_first():
+    # Published on Tuesday 2 December 2025: the 2nd is day 1, so day 8 is Thursday 11 December.
+    assert standstill_last_day(date(2025, 12, 2), 8) == date(2025, 12, 11)
+    assert standstill_last_day(date(2025, 12, 3), 1) == date(2025, 12, 3)
+
+
+def test_the_standstill_length_is_the_setting(settings):
+    settings.STANDSTILL_WORKING_DAYS = 10
+    assert standstill_last_day(date(2026, 7, 11)) == date(2026, 7, 27)

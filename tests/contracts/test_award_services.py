@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from commissioning import notifications
-from commissioning.dates import add_working_days
+from commissioning.dates import standstill_last_day
 from commissioning.models import AuditEvent, GeneratedDocument, Notification, User
 from contracts.award import services
 from contracts.award.models import (
@@ -47,6 +47,7 @@ from tests.factories.awards import (
     make_seed_002_eoi,
     open_competition,
     pdf,
+    publish_award_notice,
 )
 from tests.factories.frameworks import make_appointment, make_lot
 
@@ -234,6 +235,7 @@ class TestLifecycle:
         open_competition(competition, setup.officer, setup.officer2)
         evaluate_all(competition, setup.officer, setup.evaluators)
         award = services.decide_award(lot=competition.lots.get(), tender=first, reasons="Best value", by=setup.officer)
+        award = publish_award_notice(award, setup.officer)
         services.create_award_contract(
             award=award,
             reference="AWARD-1",
@@ -783,7 +785,10 @@ class TestEvaluationAndAward:
             award = services.decide_award(
                 lot=competition.lots.get(), tender=good, reasons="Highest score", by=setup.officer
             )
-        assert award.standstill_ends_on == add_working_days(timezone.localdate(award.decided_at), 8)
+        assert award.standstill_ends_on is None  # it begins with the contract award notice (s.51)
+        published = timezone.localdate(award.decided_at)
+        award = publish_award_notice(award, setup.officer, published_on=published)
+        assert award.standstill_ends_on == standstill_last_day(published, 8)
         assert Tender.objects.get(pk=good.pk).status == Tender.Status.SUCCESSFUL
         assert Tender.objects.get(pk=cheap.pk).status == Tender.Status.UNSUCCESSFUL
         summaries = GeneratedDocument.objects.filter(kind="assessment-summary")
@@ -818,6 +823,11 @@ class TestEvaluationAndAward:
         open_competition(competition, setup.officer, setup.officer2)
         evaluate_all(competition, setup.officer, setup.evaluators)
         award = services.decide_award(lot=competition.lots.get(), tender=tender, reasons="Only bid", by=setup.officer)
+        with pytest.raises(AwardRuleError, match="contract award notice"):
+            services.create_award_contract(
+                award=award, reference="C-STAND", start_on=date(2026, 4, 1), by=setup.officer, today=date(2030, 1, 1)
+            )
+        award = publish_award_notice(award, setup.officer)
         with pytest.raises(AwardRuleError, match="standstill period runs to the end of"):
             services.create_award_contract(
                 award=award,
@@ -896,6 +906,7 @@ class TestNoAward:
         return eoi, lot_1, lot_3
 
     def _contract_after_standstill(self, award, setup):
+        award = publish_award_notice(award, setup.officer)
         return services.create_award_contract(
             award=award,
             reference="EOI-L3",

@@ -27,7 +27,12 @@ def make_area(**overrides) -> Area:
 
 def make_supplier(**overrides) -> Supplier:
     n = next(_seq)
-    values = {"legal_name": f"Test Support Services {n}", "kind": Supplier.Kind.CHARITY, "is_vcse": True}
+    values = {
+        "legal_name": f"Test Support Services {n}",
+        "kind": Supplier.Kind.CHARITY,
+        "is_vcse": True,
+        "charity_number": f"11{n:05d}",
+    }
     values.update(overrides)
     return Supplier.objects.create(**values)
 

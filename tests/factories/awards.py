@@ -257,3 +257,27 @@ def evaluate_all(
             )
     competition.refresh_from_db()
     return competition
+
+
+_FTS_SEQUENCE = iter(range(100000, 999999))
+
+
+def next_fts_number(year: int | None = None) -> str:
+    return f"{next(_FTS_SEQUENCE):06d}-{year or timezone.localdate().year}"
+
+
+def publish_award_notice(award, by: User, *, published_on: date | None = None):
+    """Record the award's contract award notice (UK6) as published on Find a Tender, which starts its
+    standstill (s.51), and return the award as it now stands."""
+    from contracts.notices.models import Notice, NoticeType
+    from contracts.notices.services import publish_notice
+
+    notice = Notice.objects.get(key=f"award:{award.pk}:{NoticeType.UK6}")
+    publish_notice(
+        notice=notice,
+        fts_number=next_fts_number(),
+        published_on=published_on or timezone.localdate(award.decided_at),
+        by=by,
+    )
+    award.refresh_from_db()
+    return award

@@ -11,7 +11,7 @@ from decimal import Decimal
 from itertools import count
 
 from commissioning.models import Authority, FundingAllocation, FundingStream, User
-from contracts import services
+from contracts import services, whole_life
 from contracts.models import Contract, ContractMeeting, MeetingAction, SocialValueCommitment, term_end
 from suppliers.models import Supplier
 from tests.factories import make_authority, make_supplier, make_user
@@ -75,7 +75,7 @@ def make_live_contract(*, by: User | None = None, **kwargs) -> Contract:
     """A contract that has gone live (with an accepted Social Value Proposal when it needs one)."""
     by = by or make_user(User.Role.OFFICER)
     contract = make_contract(by=by, **kwargs)
-    if services.social_value_required(contract.kind, contract.total_value_now):
+    if services.social_value_required(contract.kind, whole_life.of_contract(contract).amount):
         accept_social_value(contract, by=by)
     return services.activate_contract(by=by, contract=contract)
 

@@ -60,6 +60,7 @@ def _first(qs, what):
 def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     """URL name -> (the role it is for, the kwargs of an object belonging to the demo organisation)."""
     from contracts.models import Contract
+    from contracts.notices.models import Notice
     from frameworks.models import (
         Answer,
         Application,
@@ -73,6 +74,8 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     from suppliers.models import Accreditation, SupplierDocument
 
     framework = Framework.objects.get(reference="WMOPCC-DASAA-2025")
+    notice = _first(Notice.objects.outstanding().filter(buying_authority=w.officer.authority_id), "notice due")
+    published_notice = _first(Notice.objects.filter(status="published"), "published notice")
     draft = Application.objects.get(supplier=w.supplier, status="draft")
     decided = _first(Application.objects.filter(supplier=w.supplier, status="decided"), "decided application")
     answer = _first(
@@ -139,6 +142,7 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         # officer: selection is scoped to the authority leading the framework
         "frameworks:officer_applications": ("officer", lambda: {"pk": framework.pk}),
         "frameworks:approved_list": ("officer", lambda: {"pk": framework.pk}),
+        "frameworks:award_framework": ("officer", lambda: {"pk": framework.pk}),
         "frameworks:officer_application": ("officer", lambda: {"pk": decided.pk}),
         "frameworks:moderate": ("officer", lambda: {"pk": decided.pk, "question_pk": question.pk}),
         "frameworks:decide": ("officer", lambda: {"pk": decided.pk, "choice_pk": choice.pk}),
@@ -176,6 +180,13 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         # public, with an object
         "public:framework_suppliers": ("public", lambda: ref),
         "suppliers:accept_invitation": ("public", lambda: {"token": "no-such-token"}),
+        "opendata:procedure_releases": ("public", lambda: {"ocid": published_notice.ocid}),
+        "opendata:procedure_record": ("public", lambda: {"ocid": published_notice.ocid}),
+        # notices of the demo OPCC: officers of another authority get 404
+        "notices:notice": ("officer", lambda: {"pk": notice.pk}),
+        "notices:validate_notice": ("officer", lambda: {"pk": notice.pk}),
+        "notices:notice_pdf": ("officer", lambda: {"pk": notice.pk}),
+        "notices:publish_notice": ("officer", lambda: {"pk": notice.pk}),
         "password_reset_confirm": ("public", lambda: {"uidb64": "MQ", "token": "set-password"}),
     }
 

@@ -46,7 +46,10 @@ class Award(models.Model):
         return f"Award of {self.competition.reference} lot {self.lot.number}"
 
     def standstill_over(self, today: date) -> bool:
-        return self.standstill_ends_on is None or today > self.standstill_ends_on
+        """Skipped (light-touch, with a reason), or begun with the contract award notice and run its course."""
+        if self.standstill_skipped_reason:
+            return True
+        return self.standstill_ends_on is not None and today > self.standstill_ends_on
 
 
 class NoAward(models.Model):
@@ -87,6 +90,16 @@ class Justification(models.TextChoices):
     INSOLVENCY = "insolvency", "Schedule 5: advantageous terms on insolvency"
     URGENCY = "urgency", "Schedule 5: extreme and unavoidable urgency"
     USER_CHOICE = "user_choice", "Schedule 5: user choice contracts"
+    PROTECT_LIFE = (
+        "protect_life",
+        "Section 42: to protect life, health, public order or safety (under regulations made by a Minister of the "
+        "Crown)",
+    )
+    SWITCHING = (
+        "switching_s43",
+        "Section 43: switching to direct award – the competitive tendering procedure received no suitable tenders or "
+        "requests to participate",
+    )
     FRAMEWORK_NO_COMPETITION = (
         "framework_s45_4",
         "Section 45(4): call-off from the framework without competition (one supplier on it, or core terms and an "

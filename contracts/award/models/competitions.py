@@ -169,10 +169,17 @@ class Competition(models.Model):
         return self.status == self.Status.PUBLISHED and (now or timezone.now()) < self.clarification_deadline
 
     @property
+    def whole_life(self):
+        """The estimated value over the initial term and every extension option, excluding VAT."""
+        from contracts.whole_life import from_estimate
+
+        return from_estimate(self.estimated_value, self.term_months, self.extension_list)
+
+    @property
     def social_value_required(self) -> bool:
-        """Over the threshold (estimated total value, excluding VAT) a Social Value Proposal is required
-        and social value carries at least the minimum weight."""
-        return self.estimated_value is not None and self.estimated_value > settings.SOCIAL_VALUE_THRESHOLD
+        """Over the threshold (whole-life estimated value including extension options, excluding VAT) a
+        Social Value Proposal is required and social value carries at least the minimum weight."""
+        return self.estimated_value is not None and self.whole_life.amount > settings.SOCIAL_VALUE_THRESHOLD
 
     @property
     def extension_list(self) -> list[int]:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.dates import long_date
 from commissioning.models import Area, User
 from commissioning.templatetags.portal import deadline, money
 from commissioning.uploads import sha256_of, validate_upload
@@ -29,6 +30,7 @@ from contracts.award.models import (
     Tender,
     parse_months,
 )
+from contracts.notices.services import sync_notices
 from frameworks.models import Lot
 
 from .common import (
@@ -223,8 +225,9 @@ def update_competition(
 
 
 def criteria_problems(criteria: list[Mapping[str, Any]], estimated_value: Decimal | None) -> list[str]:
-    """What stops a set of award criteria being used: weights must add up to 100; where the estimated
-    value is over the social value threshold, social value carries at least the minimum weight."""
+    """What stops a set of award criteria being used: weights must add up to 100; where the whole-life
+    estimated value (with the extension options) is over the social value threshold, social value carries
+    at least the minimum weight."""
     problems = []
     if not criteria:
         return ["Add at least one award criterion"]
@@ -246,9 +249,9 @@ def criteria_problems(criteria: list[Mapping[str, Any]], estimated_value: Decima
         minimum = settings.SOCIAL_VALUE_MIN_WEIGHT
         if social < minimum:
             problems.append(
-                f"The estimated value, {money(estimated_value)}, is over {money(threshold)} (excluding VAT): social "
-                f"value must carry at least {minimum}% of the weighting and bidders must send a Social Value "
-                f"Proposal (it has {social}%)"
+                f"The whole-life estimated value, {money(estimated_value)}, is over {money(threshold)} "
+                f"(excluding VAT): social value must carry at least {minimum}% of the weighting and bidders must "
+                f"send a Social Value Proposal (it has {social}%)"
             )
     return problems
 
@@ -261,7 +264,7 @@ def save_criteria(*, competition: Competition, criteria: list[Mapping[str, Any]]
     require_officer(competition, by)
     if competition.status != Status.DRAFT:
         raise AwardRuleError("The award criteria of a published competition cannot be changed.")
-    problems = criteria_problems(criteria, competition.estimated_value)
+    problems = criteria_problems(criteria, competition.whole_life.amount)
     if problems:
         raise AwardRuleError(problems)
     competition.criteria.all().delete()
@@ -373,10 +376,17 @@ def publication_problems(competition: Competition, now: datetime | None = None) 
     if not lots:
         problems.append("Add at least one lot")
     criteria = [{"kind": c.kind, "title": c.title, "weight": c.weight} for c in competition.criteria.all()]
-    problems += criteria_problems(criteria, competition.estimated_value)
+    problems += criteria_problems(criteria, competition.whole_life.amount)
     for c in competition.criteria.all():
         if c.kind == AwardCriterion.Kind.QUALITY and not c.question.strip():
             problems.append(f"Write the question bidders answer for ‘{c.title}’")
+    if competition.is_mini_competition and competition.framework_lot_id:
+        framework = competition.framework_lot.framework
+        if timezone.localdate(now) > framework.term_end:
+            problems.append(
+                f"The framework {framework.reference} ended on {long_date(framework.term_end)}: "
+                "no call-off can be made after its end"
+            )
     if competition.is_mini_competition:
         if not competition.areas.exists():
             problems.append("Select the areas the service covers")
@@ -413,6 +423,7 @@ def publish_competition(*, competition: Competition, by: User, now: datetime | N
             "clarification_deadline": competition.clarification_deadline,
         },
     )
+    sync_notices(competition, by=by)
     if invited:
         send_invitations(competition.pk)
     return competition
@@ -466,6 +477,7 @@ def cancel_competition(*, competition: Competition, reason: str, by: User) -> Co
     competition.cancelled_by = by
     competition.cancellation_reason = reason.strip()
     move(competition, Status.CANCELLED, by=by, data={"reason": reason.strip()})
+    sync_notices(competition, by=by)
     if was_published:
         notify(
             to=emails_of_suppliers(selectors.bidder_supplier_ids(competition)),

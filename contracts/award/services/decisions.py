@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from commissioning import events
 from commissioning.audit import record
-from commissioning.dates import add_working_days
+from commissioning.dates import long_date
 from commissioning.documents import request_document
 from commissioning.models import User
 from commissioning.templatetags.portal import money
 from contracts import services as contract_services
+from contracts import whole_life
 from contracts.award import selectors
 from contracts.award.events import AWARD_DECIDED
 from contracts.award.models import (
@@ -26,13 +27,13 @@ from contracts.award.models import (
     NoAward,
     Tender,
 )
-from contracts.models import Contract, term_end
+from contracts.models import Contract, NoticeType, term_end
+from contracts.notices.services import required_unpublished, sync_notices
 
 from .common import (
     AwardRuleError,
     Status,
     TenderStatus,
-    contract_total,
     emails_of_suppliers,
     field_error,
     lock_competition,
@@ -93,12 +94,14 @@ def decide_award(
         )
     if not reasons.strip():
         raise field_error("reasons", "Give the reasons for the award")
-    value = contract_total(competition.contract_start_on, competition.term_months, winner.tender.annual_price)
-    if contract_services.social_value_required(Contract.Kind.CONTRACT, value) and not (
+    life = whole_life.from_annual(
+        competition.contract_start_on, competition.term_months, competition.extension_list, winner.tender.annual_price
+    )
+    if contract_services.social_value_required(Contract.Kind.CONTRACT, life.amount) and not (
         winner.tender.social_value_summary.strip() and selectors.social_value_criterion(competition)
     ):
         raise AwardRuleError(
-            f"The contract would be worth {money(value)} (excluding VAT), over "
+            f"The contract would be worth {money(life.amount)} over its whole life ({life.basis}), excluding VAT, over "
             f"{money(settings.SOCIAL_VALUE_THRESHOLD)}: "
             "it needs a Social Value Proposal scored and moderated in this competition, which it does not have."
         )
@@ -114,9 +117,7 @@ def decide_award(
         results=json_ready([r.as_dict() for r in results]),
         decided_by=by,
         decided_at=now,
-        standstill_ends_on=None
-        if skip
-        else add_working_days(timezone.localdate(now), settings.STANDSTILL_WORKING_DAYS),
+        standstill_ends_on=None,  # begins on the contract award notice's publication day (s.51)
         standstill_skipped_reason=skip,
     )
     for result in results:
@@ -134,7 +135,6 @@ def decide_award(
             "annual_value": award.annual_value,
             "reasons": award.reasons,
             "ranking": [(r.tender.supplier.legal_name, r.total) for r in results],
-            "standstill_ends_on": award.standstill_ends_on,
             "standstill_skipped_reason": skip,
         },
     )
@@ -158,15 +158,17 @@ def decide_award(
                 f"{'successful' if successful else 'not successful'}. Your assessment summary, with your scores "
                 "and the reasons beside the winning response's, is on the portal."
                 + (
-                    f" The standstill period runs to the end of {award.standstill_ends_on:%d %B %Y}."
-                    if award.standstill_ends_on
-                    else ""
+                    ""
+                    if skip
+                    else f" A standstill period of {settings.STANDSTILL_WORKING_DAYS} working days begins on the day "
+                    "the contract award notice is published; you will be told when it ends."
                 )
             ),
             url=reverse("awards:provider_tender", args=[result.tender.pk]),
             action="Read your assessment summary",
         )
     _settle_if_every_lot_decided(competition, by=by, now=now)
+    sync_notices(award, by=by)
     return award
 
 
@@ -191,6 +193,7 @@ def _settle_if_every_lot_decided(competition: Competition, *, by: User, now: dat
     competition.cancelled_by = by
     competition.cancellation_reason = "No lot was awarded."
     move(competition, Status.CANCELLED, by=by, data={"reason": competition.cancellation_reason})
+    sync_notices(competition, by=by)
 
 
 @transaction.atomic
@@ -239,6 +242,7 @@ def decide_no_award(*, lot: CompetitionLot, reasons: str, by: User, now: datetim
             action="Read your response",
         )
     _settle_if_every_lot_decided(competition, by=by, now=now)
+    sync_notices(decision, by=by)
     return decision
 
 
@@ -258,10 +262,22 @@ def create_award_contract(
         raise AwardRuleError(
             f"A competition that is {competition.get_status_display().lower()} has no award to contract."
         )
-    if not award.standstill_over(today):
+    sync_notices(award, by=by)
+    unpublished = required_unpublished(award, NoticeType.UK6)
+    if unpublished:
         raise AwardRuleError(
-            f"The standstill period runs to the end of {award.standstill_ends_on:%A %d %B %Y}: the contract can be "
-            "created after that."
+            "Publish the contract award notice (UK6) on Find a Tender and record it here before the contract is "
+            "entered into (s.50 of the Procurement Act 2023)."
+        )
+    if not award.standstill_over(today):
+        if award.standstill_ends_on is None:
+            raise AwardRuleError(
+                "The standstill period has not begun: it begins on the day the contract award notice (UK6) is "
+                "published. Record its publication first."
+            )
+        raise AwardRuleError(
+            f"The standstill period runs to the end of {award.standstill_ends_on:%A} "
+            f"{long_date(award.standstill_ends_on)}: the contract can be created after that."
         )
     tender = award.tender
     several_lots = competition.lots.count() > 1
@@ -304,6 +320,7 @@ def create_award_contract(
         data={"lot": award.lot.number, "contract": contract.reference},
     )
     _contracted_if_every_award_is(competition, by=by)
+    sync_notices(contract, by=by)
     return contract
 
 

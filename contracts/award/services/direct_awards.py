@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from commissioning import events
 from commissioning.audit import record
+from commissioning.dates import long_date
 from commissioning.models import Area, User
 from commissioning.templatetags.portal import money
 from contracts import services as contract_services
+from contracts import whole_life
 from contracts.award import selectors
 from contracts.award.events import DIRECT_AWARD_APPROVED
 from contracts.award.models import (
@@ -31,7 +33,8 @@ from contracts.award.models import (
     Justification,
     parse_months,
 )
-from contracts.models import Contract
+from contracts.models import Contract, NoticeType
+from contracts.notices.services import required_unpublished, sync_notices
 from frameworks import evaluation
 from frameworks.models import Lot
 from suppliers.models import Supplier
@@ -39,7 +42,6 @@ from suppliers.models import Supplier
 from .common import (
     PENNY,
     AwardRuleError,
-    contract_total,
     field_error,
     notify,
     officer_emails,
@@ -52,8 +54,22 @@ from .evaluation import eligible_evaluator
 # --- Direct awards ------------------------------------------------------------------------------------
 
 
-def direct_award_social_value_required(*, kind: str, start_on: date, term_months: int, annual_value: Decimal) -> bool:
-    return contract_services.social_value_required(kind, contract_total(start_on, term_months, annual_value))
+def direct_award_social_value_required(
+    *, kind: str, start_on: date, term_months: int, annual_value: Decimal, extension_months: str = ""
+) -> bool:
+    """Over the threshold on the whole-life value (initial term and every extension option, excluding VAT)."""
+    life = whole_life.from_annual(start_on, term_months, parse_months(extension_months), annual_value)
+    return contract_services.social_value_required(kind, life.amount)
+
+
+def _framework_open(framework_lot: Lot, today: date) -> None:
+    framework = framework_lot.framework
+    if today > framework.term_end:
+        raise field_error(
+            "framework_lot",
+            f"The framework {framework.reference} ended on {long_date(framework.term_end)}: no call-off can be made "
+            "after its end",
+        )
 
 
 @transaction.atomic
@@ -97,6 +113,7 @@ def request_direct_award(
     if value <= 0:
         raise field_error("annual_value", "Enter an annual value of more than £0")
     if framework_lot is not None:
+        _framework_open(framework_lot, timezone.localdate())
         if not areas:
             raise field_error("areas", "Select the areas the call-off covers")
         if not selectors.appointment_covers(framework_lot, supplier, areas):
@@ -104,13 +121,12 @@ def request_direct_award(
                 "supplier",
                 f"{supplier} has no active appointment on {framework_lot} covering every selected area",
             )
-    sv_required = direct_award_social_value_required(
-        kind=kind, start_on=contract_start_on, term_months=term_months, annual_value=value
-    )
+    life = whole_life.from_annual(contract_start_on, term_months, parse_months(extension_months), value)
+    sv_required = contract_services.social_value_required(kind, life.amount)
     if sv_required and not social_value_summary.strip():
         raise field_error(
             "social_value_summary",
-            f"The total value, {money(contract_total(contract_start_on, term_months, value))}, is over "
+            f"The whole-life value, {money(life.amount)} ({life.basis}), is over "
             f"{money(settings.SOCIAL_VALUE_THRESHOLD)} (excluding VAT): record the supplier's Social Value Proposal",
         )
     if sv_required and not commitments:
@@ -160,6 +176,7 @@ def request_direct_award(
             "social_value_required": sv_required,
         },
     )
+    sync_notices(direct_award, by=by)
     notify(
         to=officer_emails(by.authority_id, exclude=by),
         subject=f"Direct award to approve: {direct_award.reference}",
@@ -298,6 +315,15 @@ def approve_direct_award(
     )
     if criterion is not None and moderated is None:
         raise AwardRuleError("Score and moderate the Social Value Proposal before approving the direct award.")
+    sync_notices(direct_award, by=by)
+    waiting = required_unpublished(direct_award, NoticeType.UK5)
+    if waiting:
+        raise AwardRuleError(
+            "Publish the transparency notice (UK5) on Find a Tender and record it here before the direct award is "
+            "approved (s.44 of the Procurement Act 2023)."
+        )
+    if direct_award.framework_lot_id:
+        _framework_open(direct_award.framework_lot, today or timezone.localdate())
     areas = list(direct_award.areas.all())
     if direct_award.framework_lot_id and not selectors.appointment_covers(
         direct_award.framework_lot, direct_award.supplier, areas
@@ -372,6 +398,8 @@ def approve_direct_award(
         f"Contract {contract.reference} has been created as a draft.",
         url=reverse("contracts:officer_contract", args=[contract.pk]),
     )
+    sync_notices(direct_award, by=by)
+    sync_notices(contract, by=by)
     return direct_award
 
 
@@ -391,4 +419,5 @@ def reject_direct_award(*, direct_award: DirectAward, reason: str, by: User) -> 
     direct_award.decision_note = reason.strip()
     direct_award.save()
     record("direct_award.rejected", by=by, obj=direct_award, data={"reason": direct_award.decision_note})
+    sync_notices(direct_award, by=by)
     return direct_award

@@ -28,6 +28,8 @@ from contracts.award.forms import (
 from contracts.award.models import (
     Competition,
 )
+from contracts.notices import selectors as notice_selectors
+from contracts.notices.procedures import ocid_of
 
 from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
 
@@ -232,6 +234,8 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "awards": awards,
             "is_owner": competition.owner_id == request.user.pk,
+            "notices": notice_selectors.procedure_notices(ocid_of(competition)),
+            "today": timezone.localdate(),
             "crumbs": officer_crumbs((competition.reference, None)),
         },
     )

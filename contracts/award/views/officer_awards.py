@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors
+from contracts import whole_life
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AssignEvaluatorsForm,
@@ -28,6 +30,8 @@ from contracts.award.models import (
     DirectAward,
     Tender,
 )
+from contracts.notices import selectors as notice_selectors
+from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.forms import ModerationForm
 
 from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
@@ -218,7 +222,11 @@ def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
     intro = f"{award.lot} awarded to {award.tender.supplier.legal_name} at £{award.annual_value:,.2f} a year. " + (
         f"The standstill period runs to the end of {award.standstill_ends_on:%A %d %B %Y}."
         if award.standstill_ends_on
-        else f"No standstill period: {award.standstill_skipped_reason}"
+        else (
+            f"No standstill period: {award.standstill_skipped_reason}"
+            if award.standstill_skipped_reason
+            else "The standstill has not begun: it begins on the day the contract award notice (UK6) is published."
+        )
     )
     return simple_form_page(
         request,
@@ -294,6 +302,15 @@ def officer_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": scores,
             "moderated": selectors.moderated_direct_award_scores(direct_award).first(),
             "is_requester": direct_award.requested_by_id == request.user.pk,
+            "notices": notice_selectors.notices_of(direct_award),
+            "transparency_exemption": transparency_exemption(direct_award, test_value(direct_award)),
+            "whole_life": whole_life.from_annual(
+                direct_award.contract_start_on,
+                direct_award.term_months,
+                direct_award.extension_list,
+                direct_award.annual_value,
+            ),
+            "today": timezone.localdate(),
             "crumbs": officer_crumbs((direct_award.reference, None)),
         },
     )
