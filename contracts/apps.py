@@ -12,5 +12,7 @@ class ContractsConfig(AppConfig):
         reports.register()
         framework_report.register()
         from . import reminders
+        from .award import evaluation
 
         reminders.register()
+        evaluation.register_kinds()

@@ -30,12 +30,10 @@ from .models import (
     CompetitionLot,
     DirectAward,
     DirectAwardAssignment,
-    DirectAwardScore,
     NoAward,
     Tender,
     TenderAssignment,
     TenderModeratedScore,
-    TenderScore,
 )
 
 PENNY = Decimal("0.01")
@@ -300,29 +298,6 @@ def tender_assignments_for_evaluator(user: User) -> QuerySet[TenderAssignment]:
 
 def direct_award_assignments_for_evaluator(user: User) -> QuerySet[DirectAwardAssignment]:
     return DirectAwardAssignment.objects.filter(evaluator=user).select_related("direct_award__supplier")
-
-
-def visible_tender_scores(assignment: TenderAssignment) -> list[TenderScore]:
-    """Other evaluators' marks appear only after this evaluator has submitted their own."""
-    if assignment.submitted_at is None:
-        return []
-    return list(
-        TenderScore.objects.filter(assignment__tender=assignment.tender_id, assignment__submitted_at__isnull=False)
-        .exclude(assignment=assignment)
-        .select_related("assignment__evaluator")
-    )
-
-
-def visible_direct_award_scores(assignment: DirectAwardAssignment) -> list[DirectAwardScore]:
-    if assignment.submitted_at is None:
-        return []
-    return list(
-        DirectAwardScore.objects.filter(
-            assignment__direct_award=assignment.direct_award_id, assignment__submitted_at__isnull=False
-        )
-        .exclude(assignment=assignment)
-        .select_related("assignment__evaluator")
-    )
 
 
 # Results ------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from commissioning.models import Area, Authority, GeneratedDocument, User
 from contracts.award import services
 from contracts.award.demo import SECOND_OFFICER
 from contracts.award.models import Competition, DirectAward, Tender
+from frameworks import evaluation
 from suppliers.models import Supplier
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
 from tests.factories.awards import close_now, complete_tender, evaluate_all, make_competition, open_competition
@@ -296,10 +297,10 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
     officer2 = w["officer2"]
     for tender in competition.tenders.all():
         assignment = tender.assignments.get(evaluator=officer2)
-        services.declare_tender_conflict(assignment=assignment, has_conflict=False, details="", by=officer2)
-        services.save_tender_scores(
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=officer2)
+        evaluation.save_scores(
             assignment=assignment,
-            marks={c.pk: {"score": 3, "comment": "Agree"} for c in criteria},
+            scores={c.pk: {"score": 3, "comment": "Agree"} for c in criteria},
             submit=True,
             by=officer2,
         )
@@ -322,8 +323,8 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
         for criterion in criteria:
             if tender.pk == brindley_tender.pk and criterion.title == "Service delivery":
                 continue
-            services.moderate_tender(
-                tender=tender,
+            evaluation.moderate(
+                subject=tender,
                 criterion=criterion,
                 score=4 if tender.pk == brindley_tender.pk else 3,
                 reason="Agreed by the panel.",
@@ -439,12 +440,10 @@ def test_a_direct_award_is_approved_by_a_second_officer(page, award_world):
     page.get_by_role("button", name="Assign evaluators").click()
     criterion = direct_award.criteria.get()
     for assignment in direct_award.assignments.all():
-        services.declare_direct_award_conflict(
-            assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-        )
-        services.save_direct_award_scores(
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+        evaluation.save_scores(
             assignment=assignment,
-            marks={criterion.pk: {"score": 3, "comment": "Measurable."}},
+            scores={criterion.pk: {"score": 3, "comment": "Measurable."}},
             submit=True,
             by=assignment.evaluator,
         )

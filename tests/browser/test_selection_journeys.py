@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from commissioning.models import Authority, User
-from frameworks import services
+from frameworks import evaluation, services
 from frameworks.models import Application, Appointment, SelectionQuestion
 from suppliers.models import Accreditation
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
@@ -257,12 +257,12 @@ def test_evaluator_scores_then_officer_moderates_and_appoints(page, framework_se
     page.get_by_role("button", name="Sign out").click()
 
     officer_assignment = application.assignments.get(evaluator=officer)
-    services.declare_conflict(assignment=officer_assignment, has_conflict=False, details="", by=officer)
-    services.save_scores(
+    evaluation.declare_conflict(assignment=officer_assignment, has_conflict=False, details="", by=officer)
+    evaluation.save_scores(
         assignment=officer_assignment,
         by=officer,
         submit=True,
-        marks={q.pk: ({"score": 4} if q.is_scored else {"passed": True}) | {"comment": "Agree"} for q in questions},
+        scores={q.pk: ({"score": 4} if q.is_scored else {"passed": True}) | {"comment": "Agree"} for q in questions},
     )
 
     sign_in(page, "officer@demo.test")

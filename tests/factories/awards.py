@@ -15,6 +15,7 @@ from django.utils import timezone
 from commissioning.models import Area, Authority, User
 from contracts.award import services
 from contracts.award.models import AwardCriterion, Competition, Tender
+from frameworks import evaluation
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
 from tests.factories import make_area, make_authority, make_user
@@ -232,24 +233,24 @@ def evaluate_all(
 ) -> Competition:
     """Assign the evaluators, declare no conflict, mark every criterion, submit, and moderate each mark.
     `marks` maps a tender pk to {criterion title: mark}; 3 otherwise."""
-    services.assign_tender_evaluators(competition=competition, evaluators=evaluators, by=officer)
+    evaluation.assign_evaluators(target=competition, evaluators=evaluators, by=officer)
     marks = marks or {}
     criteria = [c for c in competition.criteria.all() if c.is_scored]
     for tender in competition.tenders.filter(status=Tender.Status.OPENED):
         wanted = marks.get(tender.pk, {})
         for assignment in tender.assignments.all():
-            services.declare_tender_conflict(
-                assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-            )
-            services.save_tender_scores(
+            evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+            evaluation.save_scores(
                 assignment=assignment,
-                marks={c.pk: {"score": wanted.get(c.title, 3), "comment": "Evidence in the answer."} for c in criteria},
+                scores={
+                    c.pk: {"score": wanted.get(c.title, 3), "comment": "Evidence in the answer."} for c in criteria
+                },
                 submit=True,
                 by=assignment.evaluator,
             )
         for criterion in criteria:
-            services.moderate_tender(
-                tender=tender,
+            evaluation.moderate(
+                subject=tender,
                 criterion=criterion,
                 score=wanted.get(criterion.title, 3),
                 reason="Agreed by the panel.",

@@ -20,6 +20,7 @@ from commissioning.models import Area, User
 from commissioning.templatetags.portal import deadline, money
 from commissioning.uploads import sha256_of, validate_upload
 from contracts.award import selectors
+from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
     AwardCriterion,
     CombinedLimit,
@@ -182,8 +183,7 @@ def update_competition(
     """Edit a draft. Once published only the owner can move the closing time (`move_closing_time`)."""
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError("Only a draft competition can be edited.")
+    COMPETITION.next_status("edit", competition.status)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise AwardRuleError(f"These are not edited here: {sorted(unknown)}")
@@ -247,8 +247,7 @@ def save_criteria(*, competition: Competition, criteria: list[Mapping[str, Any]]
     carries its minimum weight where the threshold is passed."""
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError("The award criteria of a published competition cannot be changed.")
+    COMPETITION.next_status("edit", competition.status)
     problems = criteria_problems(criteria, competition.estimated_value)
     if problems:
         raise AwardRuleError(problems)
@@ -290,8 +289,7 @@ def save_lots(
     combined limits across named lots."""
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError("The lots of a published competition cannot be changed.")
+    COMPETITION.next_status("edit", competition.status)
     if competition.is_mini_competition:
         raise AwardRuleError("A mini-competition's lot is its framework lot.")
     if not lots:
@@ -380,8 +378,7 @@ def publish_competition(*, competition: Competition, by: User, now: datetime | N
     now = now_or(now)
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError(f"This competition is {competition.get_status_display().lower()}, not a draft.")
+    COMPETITION.next_status("publish", competition.status)
     problems = publication_problems(competition, now)
     if problems:
         raise AwardRuleError(problems)
@@ -393,7 +390,7 @@ def publish_competition(*, competition: Competition, by: User, now: datetime | N
     competition.published_by = by
     move(
         competition,
-        Status.PUBLISHED,
+        "publish",
         by=by,
         data={
             "invited": sorted(s.legal_name for s in invited),
@@ -453,6 +450,7 @@ def cancel_competition(*, competition: Competition, reason: str, by: User) -> Co
     require_officer(competition, by)
     if not reason.strip():
         raise field_error("reason", "Give the reason for cancelling the competition")
+    COMPETITION.next_status("cancel", competition.status)
     if competition.awards.exists():
         raise AwardRuleError(
             "A lot of this competition has been awarded, so it cannot be cancelled. "
@@ -462,7 +460,7 @@ def cancel_competition(*, competition: Competition, reason: str, by: User) -> Co
     competition.cancelled_at = timezone.now()
     competition.cancelled_by = by
     competition.cancellation_reason = reason.strip()
-    move(competition, Status.CANCELLED, by=by, data={"reason": reason.strip()})
+    move(competition, "cancel", by=by, data={"reason": reason.strip()})
     if was_published:
         notify(
             to=emails_of_suppliers(selectors.bidder_supplier_ids(competition)),
@@ -486,8 +484,7 @@ def move_closing_time(
         raise AwardRuleError(
             f"Only the owner of this competition, {competition.owner.full_name}, can move its closing time."
         )
-    if competition.status != Status.PUBLISHED:
-        raise AwardRuleError("Only a published competition's closing time can be moved.")
+    COMPETITION.next_status("move_closing_time", competition.status)
     if competition.has_closed(now):
         raise AwardRuleError(
             f"The closing time, {deadline(competition.closes_at)}, has passed: it can no longer be moved."

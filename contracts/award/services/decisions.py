@@ -17,6 +17,7 @@ from commissioning.models import User
 from commissioning.templatetags.portal import money
 from contracts import services as contract_services
 from contracts.award import selectors
+from contracts.award.lifecycles import COMPETITION, TENDER
 from contracts.award.models import (
     Award,
     Competition,
@@ -29,7 +30,6 @@ from contracts.models import Contract, term_end
 from .common import (
     AwardRuleError,
     Status,
-    TenderStatus,
     contract_total,
     emails_of_suppliers,
     field_error,
@@ -49,8 +49,7 @@ def _lock_undecided_lot(lot: CompetitionLot, by: User) -> Competition:
     while the lot is neither awarded nor recorded as not awarded."""
     competition = lock_competition(lot.competition)
     require_officer(competition, by)
-    if competition.status not in {Status.EVALUATED, Status.AWARDED}:
-        raise AwardRuleError("Decide on a lot once every opened response has been scored and moderated.")
+    COMPETITION.next_status("decide_lot", competition.status)
     if Award.objects.filter(lot=lot).exists():
         raise AwardRuleError(f"{lot} has already been awarded.")
     if NoAward.objects.filter(lot=lot).exists():
@@ -118,9 +117,8 @@ def decide_award(
         standstill_skipped_reason=skip,
     )
     for result in results:
-        result.tender.status = (
-            TenderStatus.SUCCESSFUL if result.tender.pk == winner.tender.pk else TenderStatus.UNSUCCESSFUL
-        )
+        outcome = "win" if result.tender.pk == winner.tender.pk else "lose"
+        result.tender.status = TENDER.next_status(outcome, result.tender.status)
         result.tender.save(update_fields=["status", "updated_at"])
     record(
         "competition.award_decided",
@@ -173,13 +171,13 @@ def _settle_if_every_lot_decided(competition: Competition, *, by: User, now: dat
     if not to_decide <= awarded | not_awarded:
         return
     if awarded:
-        move(competition, Status.AWARDED, by=by)
+        move(competition, "award", by=by)
         _contracted_if_every_award_is(competition, by=by)
         return
     competition.cancelled_at = now
     competition.cancelled_by = by
     competition.cancellation_reason = "No lot was awarded."
-    move(competition, Status.CANCELLED, by=by, data={"reason": competition.cancellation_reason})
+    move(competition, "cancel", by=by, data={"reason": competition.cancellation_reason})
 
 
 @transaction.atomic
@@ -199,7 +197,7 @@ def decide_no_award(*, lot: CompetitionLot, reasons: str, by: User, now: datetim
         competition=competition, lot=lot, reasons=reasons.strip(), decided_by=by, decided_at=now
     )
     for tender in tenders:
-        tender.status = TenderStatus.UNSUCCESSFUL
+        tender.status = TENDER.next_status("lose", tender.status)
         tender.save(update_fields=["status", "updated_at"])
     record(
         "competition.lot_not_awarded",
@@ -234,10 +232,7 @@ def create_award_contract(
     require_officer(competition, by)
     if award.contract_id is not None:
         raise AwardRuleError("The contract has already been created from this award.")
-    if competition.status not in {Status.AWARDED, Status.EVALUATED}:
-        raise AwardRuleError(
-            f"A competition that is {competition.get_status_display().lower()} has no award to contract."
-        )
+    COMPETITION.next_status("create_contract", competition.status)
     if not award.standstill_over(today):
         raise AwardRuleError(
             f"The standstill period runs to the end of {award.standstill_ends_on:%A %d %B %Y}: the contract can be "
@@ -290,7 +285,7 @@ def create_award_contract(
 def _contracted_if_every_award_is(competition: Competition, *, by: User) -> None:
     """An awarded competition is contracted once each of its awards has its contract."""
     if competition.status == Status.AWARDED and not competition.awards.filter(contract__isnull=True).exists():
-        move(competition, Status.CONTRACTED, by=by)
+        move(competition, "contract", by=by)
 
 
 def copy_social_value(
