@@ -28,6 +28,7 @@ from django.utils import timezone
 from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
 from commissioning.email import send_after_commit
+from commissioning.lifecycle import IllegalMove
 from commissioning.models import User
 from commissioning.uploads import sha256_of, validate_upload
 from contracts.models import Contract, SocialValueCommitment
@@ -73,6 +74,11 @@ class ReturnRuleError(ValidationError):
         return " ".join(self.texts)
 
 
+class IllegalReturnMove(ReturnRuleError, IllegalMove):
+    """A move the return's lifecycle does not allow: the IllegalMove every lifecycle raises, and a
+    ReturnRuleError like every other refusal here."""
+
+
 class FigureErrors(ReturnRuleError):
     """The figures failed the checks; `errors` holds each one with the field it belongs to."""
 
@@ -82,7 +88,7 @@ class FigureErrors(ReturnRuleError):
 
 
 def next_status(move: str, status: str | None) -> str:
-    """Where `move` takes a return in `status`, or a ReturnRuleError saying why it cannot."""
+    """Where `move` takes a return in `status`, or an IllegalReturnMove saying why it cannot."""
     allowed = TRANSITIONS[move]
     if status not in allowed:
         label = QuarterlyReturn.Status(status).label.lower() if status else "not started"
@@ -92,7 +98,7 @@ def next_status(move: str, status: str | None) -> str:
             "accept": "accepted",
             "return": "returned for amendment",
         }
-        raise ReturnRuleError(f"A return that is {label} cannot be {verbs[move]}")
+        raise IllegalReturnMove(f"A return that is {label} cannot be {verbs[move]}")
     return allowed[status] or status
 
 

@@ -244,11 +244,11 @@ def test_evaluator_scores_then_officer_moderates_and_appoints(page, framework_se
     expect(page.locator("main")).to_contain_text("Answer to")
     check(page)
     page.get_by_role("button", name="Submit scores").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Give a mark and a comment for every question")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give a score and a comment for every question")
     check(page)
     for q in questions:
         if q.is_scored:
-            page.locator(f"#id_score_{q.pk}").select_option("3")
+            page.locator(f"input[name='score_{q.pk}'][value='3']").check()
         else:
             page.locator(f"input[name='passed_{q.pk}'][value='pass']").check()
         page.locator(f"#id_comment_{q.pk}").fill("Clear evidence in the answer.")
@@ -269,14 +269,14 @@ def test_evaluator_scores_then_officer_moderates_and_appoints(page, framework_se
     for q in questions:
         page.goto(f"/officer/applications/{application.pk}/moderate/{q.pk}/")
         if q.is_scored:
-            page.get_by_role("button", name="Record agreed mark").click()
+            page.get_by_role("button", name="Record agreed score").click()
             expect(page.locator(".govuk-error-summary")).to_contain_text("Select the agreed score")
             check(page)
-            page.get_by_label("Agreed score").select_option("3")
+            page.locator("input[name='score'][value='3']").check()
         else:
             page.get_by_label("Pass", exact=True).check()
-        page.get_by_label("Reason for the agreed mark").fill("The panel agreed on the evidence.")
-        page.get_by_role("button", name="Record agreed mark").click()
+        page.get_by_label("Reason for the agreed score").fill("The panel agreed on the evidence.")
+        page.get_by_role("button", name="Record agreed score").click()
     expect(page.locator("main")).to_contain_text("75.00%")
     page.get_by_role("link", name="Decide").click()
     check(page)

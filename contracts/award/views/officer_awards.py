@@ -73,7 +73,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
             "competition": competition,
             **tender_content(tender),
             "assignments": tender.assignments.select_related("evaluator"),
-            "marking": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
+            "scoring": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
             "can_moderate": tender.status in {Tender.Status.OPENED, Tender.Status.SCORED}
             and not Award.objects.filter(lot=tender.lot_id).exists(),
             "crumbs": officer_crumbs(
