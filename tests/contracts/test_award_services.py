@@ -46,6 +46,7 @@ from tests.factories.awards import (
     evaluate_all,
     make_award_setup,
     make_competition,
+    make_direct_award,
     make_published_mini,
     make_seed_002_eoi,
     open_competition,
@@ -992,47 +993,19 @@ class TestNoAward:
 # --- Direct awards --------------------------------------------------------------------------------------------
 
 
-def _direct(setup, **overrides):
-    values = {
-        "by": setup.officer,
-        "reference": "DA-TEST-1",
-        "title": "Children's ISVA service",
-        "supplier": setup.suppliers[0],
-        "framework_lot": setup.lot,
-        "areas": setup.areas,
-        "annual_value": Decimal("50000"),
-        "contract_start_on": date(2026, 4, 1),
-        "term_months": 24,
-        "justification": Justification.FRAMEWORK_NO_COMPETITION,
-        "explanation": "The only appointee for these areas.",
-        "social_value_summary": "Local volunteers.",
-        "commitments": [
-            {
-                "theme": "jobs",
-                "measure": "Volunteers",
-                "unit": "people",
-                "target": Decimal("5"),
-                "due_on": date(2027, 3, 31),
-            }
-        ],
-    }
-    values.update(overrides)
-    return services.request_direct_award(**values)
-
-
 class TestDirectAwards:
     def test_a_framework_call_off_needs_an_active_appointee_covering_every_area(self, setup):
         with pytest.raises(AwardRuleError) as error:
-            _direct(setup, supplier=setup.partial_supplier)
+            make_direct_award(setup, supplier=setup.partial_supplier)
         assert "no active appointment" in error.value.message_dict["supplier"][0]
         with pytest.raises(AwardRuleError, match="names the framework lot"):
-            _direct(setup, framework_lot=None)
+            make_direct_award(setup, framework_lot=None)
         with pytest.raises(AwardRuleError, match="Explain why"):
-            _direct(setup, explanation=" ")
+            make_direct_award(setup, explanation=" ")
 
     def test_the_threshold_at_100000_and_100000_01(self, setup):
         # 12 months from 1 April: the whole value falls in one financial year.
-        at = _direct(
+        at = make_direct_award(
             setup,
             reference="DA-AT",
             annual_value=Decimal("100000.00"),
@@ -1042,7 +1015,7 @@ class TestDirectAwards:
         )
         assert not at.criteria.exists()
         with pytest.raises(AwardRuleError, match="over £100,000"):
-            _direct(
+            make_direct_award(
                 setup,
                 reference="DA-OVER",
                 annual_value=Decimal("100000.01"),
@@ -1050,11 +1023,11 @@ class TestDirectAwards:
                 social_value_summary="",
                 commitments=[],
             )
-        over = _direct(setup, reference="DA-OVER", annual_value=Decimal("100000.01"), term_months=12)
+        over = make_direct_award(setup, reference="DA-OVER", annual_value=Decimal("100000.01"), term_months=12)
         assert over.criteria.get().is_social_value
 
     def test_approval_needs_a_second_officer_and_a_moderated_social_value_score(self, setup):
-        direct_award = _direct(setup, annual_value=Decimal("60000"))
+        direct_award = make_direct_award(setup, annual_value=Decimal("60000"))
         with pytest.raises(AwardRuleError, match="second, different officer"):
             services.approve_direct_award(direct_award=direct_award, by=setup.officer)
         with pytest.raises(AwardRuleError, match="Score and moderate"):
@@ -1082,12 +1055,12 @@ class TestDirectAwards:
             services.approve_direct_award(direct_award=direct_award, by=setup.officer2)
 
     def test_a_direct_award_under_the_threshold_is_approved_without_scoring(self, setup):
-        direct_award = _direct(setup, annual_value=Decimal("40000"), social_value_summary="", commitments=[])
+        direct_award = make_direct_award(setup, annual_value=Decimal("40000"), social_value_summary="", commitments=[])
         services.approve_direct_award(direct_award=direct_award, by=setup.officer2)
         assert DirectAward.objects.get(pk=direct_award.pk).contract.total_value_now == Decimal("80000.00")
 
     def test_rejection_needs_a_reason_and_another_officer(self, setup):
-        direct_award = _direct(setup)
+        direct_award = make_direct_award(setup)
         with pytest.raises(AwardRuleError, match="second, different officer"):
             services.reject_direct_award(direct_award=direct_award, reason="No", by=setup.officer)
         with pytest.raises(AwardRuleError, match="Give the reason"):
@@ -1097,7 +1070,7 @@ class TestDirectAwards:
         assert not Contract.objects.filter(reference="DA-TEST-1").exists()
 
     def test_a_schedule_5_award_need_not_be_on_a_framework(self, setup):
-        direct_award = _direct(
+        direct_award = make_direct_award(
             setup,
             framework_lot=None,
             areas=[],

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
 from contracts.award import services
-from contracts.award.models import AwardCriterion, Competition, Tender
+from contracts.award.models import AwardCriterion, Competition, DirectAward, Justification, Tender
 from frameworks import evaluation
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
@@ -258,3 +258,33 @@ def evaluate_all(
             )
     competition.refresh_from_db()
     return competition
+
+
+def make_direct_award(setup: AwardSetup, **overrides) -> DirectAward:
+    """A framework call-off without competition, requested by the setup's first officer: £50,000 a year for
+    two years (at the social value threshold; above it, its Social Value Proposal has a criterion to score)."""
+    values = {
+        "by": setup.officer,
+        "reference": "DA-TEST-1",
+        "title": "Children's ISVA service",
+        "supplier": setup.suppliers[0],
+        "framework_lot": setup.lot,
+        "areas": setup.areas,
+        "annual_value": Decimal("50000"),
+        "contract_start_on": date(2026, 4, 1),
+        "term_months": 24,
+        "justification": Justification.FRAMEWORK_NO_COMPETITION,
+        "explanation": "The only appointee for these areas.",
+        "social_value_summary": "Local volunteers.",
+        "commitments": [
+            {
+                "theme": "jobs",
+                "measure": "Volunteers",
+                "unit": "people",
+                "target": Decimal("5"),
+                "due_on": date(2027, 3, 31),
+            }
+        ],
+    }
+    values.update(overrides)
+    return services.request_direct_award(**values)

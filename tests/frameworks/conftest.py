@@ -130,3 +130,13 @@ def evaluate_fully(sel: Selection, application, *, delivery=3, outcomes=3, polic
         )
     application.refresh_from_db()
     return application
+
+
+@pytest.fixture(params=["application", "tender", "direct_award"])
+def case(request):
+    """One thing of each kind to evaluate, made through the services (see tests/factories/evaluation.py)."""
+    from tests.factories.evaluation import application_case, award_case
+
+    if request.param == "application":
+        return application_case(request.getfixturevalue("selection"))
+    return award_case(request.param)
