@@ -69,7 +69,7 @@ class Heading:
     bidder: str
     caption: str
     what: str
-    members: list = field(default_factory=list)
+    members: list | None = None  # consortium members; None where there is no consortium to speak of
     facts: list[tuple[str, str]] = field(default_factory=list)
 
 

@@ -90,12 +90,13 @@ def evaluate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     kind = _kind(kind)
     assignment = get_object_or_404(kind.assignments_for(request.user), pk=pk)
     here = reverse(kind.evaluate_url, args=[assignment.pk])
-    heading = kind.heading(assignment)
+    about = kind.heading(assignment)
     context = {
         "kind": kind,
         "assignment": assignment,
-        "heading": heading,
-        "crumbs": [(kind.assignments_label, reverse(kind.assignments_url)), (heading.bidder, None)],
+        "about": about,
+        "caption": about.caption,
+        "crumbs": [(kind.assignments_label, reverse(kind.assignments_url)), (about.bidder, None)],
         "back_url": reverse(kind.assignments_url),
     }
     if assignment.has_conflict is None:
