@@ -293,6 +293,9 @@ def _supplier(spec) -> Supplier:
                 "reference": f"{ACCREDITATION_FOR_LOT[lot].upper()}-{number}",
                 "issued_on": date(2024, 3, 1),
                 "expires_on": date(2027, 2, 28),
+                # The certificate evaluators open beside the question that asks for the accreditation.
+                "evidence": ContentFile(TINY_PDF, name=f"{ACCREDITATION_FOR_LOT[lot]}-certificate.pdf"),
+                "evidence_sha256": "demo",
             },
         )
     if not supplier.documents.exists():

@@ -1,6 +1,7 @@
-"""Every write and state change in selection: applications, evaluation, moderation, decisions and
-appointments. Each function takes the acting user, checks the rule, runs in a transaction and
-writes the audit trail."""
+"""Every write and state change in selection: applications, clarifications, decisions and appointments
+(evaluation and moderation are the one mechanism of `frameworks.evaluation`). Each function takes the
+acting user, checks the rule and the application's lifecycle (`lifecycle.APPLICATION`), runs in a
+transaction and writes the audit trail."""
 
 from __future__ import annotations
 
