@@ -49,7 +49,7 @@ urlpatterns = [
     path("officer/applications/<int:pk>/", views.officer_application, name="officer_application"),
     path(
         "officer/applications/<int:pk>/moderate/<int:criterion_pk>/",
-        evaluation.moderate_view,
+        evaluation.moderate,
         {"kind": "application"},
         name="moderate",
     ),

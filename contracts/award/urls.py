@@ -33,7 +33,7 @@ urlpatterns = [
     ),
     path(
         "officer/responses/<int:pk>/moderate/<int:criterion_pk>/",
-        evaluation.moderate_view,
+        evaluation.moderate,
         {"kind": "tender"},
         name="moderate_tender",
     ),
@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "officer/direct-awards/<int:pk>/moderate/",
-        evaluation.moderate_view,
+        evaluation.moderate,
         {"kind": "direct_award"},
         name="moderate_direct_award",
     ),

@@ -71,6 +71,32 @@ class ConflictForm(GDSFormMixin, forms.Form):
         return data
 
 
+def score_field(criterion, label: str, *, saved=None, required: bool, **kwargs) -> forms.TypedChoiceField:
+    """Radios for a score: 0 to the criterion's top score, or pass and fail; `saved` is a score already
+    given (an evaluator's or the agreed one), shown as chosen."""
+    if criterion.is_scored:
+        return forms.TypedChoiceField(
+            label=f"{label}, from 0 to {criterion.max_score}",
+            choices=[(i, str(i)) for i in range(criterion.max_score + 1)],
+            coerce=int,
+            initial=saved.score if saved else None,
+            required=required,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+    return forms.TypedChoiceField(
+        label=f"{label}: pass or fail",
+        choices=PASS_FAIL,
+        coerce=lambda value: value == "pass",
+        initial=as_pass_fail(saved.passed) if saved else None,
+        required=required,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
 class ScoringForm(GDSFormMixin, forms.Form):
     """A score and a comment per criterion. Nothing here is required: a draft may be partial, and the
     service says what is missing when the evaluator submits."""
@@ -80,26 +106,7 @@ class ScoringForm(GDSFormMixin, forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             saved = scores.get(criterion.pk)
-            if criterion.is_scored:
-                self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
-                    label=f"Score, from 0 to {criterion.max_score}",
-                    required=False,
-                    coerce=int,
-                    empty_value=None,
-                    widget=forms.RadioSelect,
-                    choices=[(i, str(i)) for i in range(criterion.max_score + 1)],
-                    initial=saved.score if saved else None,
-                )
-            else:
-                self.fields[f"passed_{criterion.pk}"] = forms.TypedChoiceField(
-                    label="Score: pass or fail",
-                    required=False,
-                    coerce=lambda value: value == "pass",
-                    empty_value=None,
-                    widget=forms.RadioSelect,
-                    choices=PASS_FAIL,
-                    initial=as_pass_fail(saved.passed) if saved else None,
-                )
+            self.fields[self.score_name(criterion)] = score_field(criterion, "Score", saved=saved, required=False)
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label="Comment on your score",
                 required=False,
@@ -154,24 +161,13 @@ class ScoringForm(GDSFormMixin, forms.Form):
 class ModerationForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, criterion, agreed=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if criterion.is_scored:
-            self.fields["score"] = forms.TypedChoiceField(
-                label=f"Agreed score, from 0 to {criterion.max_score}",
-                coerce=int,
-                widget=forms.RadioSelect,
-                choices=[(i, str(i)) for i in range(criterion.max_score + 1)],
-                error_messages={"required": "Select the agreed score"},
-                initial=agreed.score if agreed else None,
-            )
-        else:
-            self.fields["passed"] = forms.TypedChoiceField(
-                label="Agreed score: pass or fail",
-                widget=forms.RadioSelect,
-                choices=PASS_FAIL,
-                coerce=lambda value: value == "pass",
-                error_messages={"required": "Select pass or fail"},
-                initial=as_pass_fail(agreed.passed) if agreed else None,
-            )
+        self.fields["score" if criterion.is_scored else "passed"] = score_field(
+            criterion,
+            "Agreed score",
+            saved=agreed,
+            required=True,
+            error_messages={"required": "Select the agreed score" if criterion.is_scored else "Select pass or fail"},
+        )
         self.fields["reason"] = forms.CharField(
             label="Reason for the agreed score",
             widget=forms.Textarea(attrs={"rows": 3}),

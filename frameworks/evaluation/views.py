@@ -13,18 +13,10 @@ from django.urls import reverse
 
 from commissioning.access import permission_required
 
+from . import services
 from .checks import ScoresMissing
 from .forms import AssignEvaluatorsForm, ConflictForm, ModerationForm, ScoringForm, scale_hints
 from .kinds import EvaluationKind, Item, kind_for, kind_named
-from .services import (
-    assign_evaluators,
-    assignable_evaluators,
-    declare_conflict,
-    moderate,
-    save_scores,
-    submitted_scores,
-    visible_scores,
-)
 
 EVALUATE = "frameworks.evaluate"
 MODERATE = "frameworks.moderate"
@@ -103,7 +95,7 @@ def evaluate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         form = ConflictForm(request.POST or None, bidder_noun=kind.bidder_noun)
         if request.method == "POST" and form.is_valid():
             try:
-                declare_conflict(assignment=assignment, by=request.user, **form.cleaned_data)
+                services.declare_conflict(assignment=assignment, by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -122,7 +114,7 @@ def evaluate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if request.method == "POST" and assignment.submitted_at is None and form.is_valid():
         submit = "submit" in request.POST
         try:
-            save_scores(assignment=assignment, scores=form.scores(), submit=submit, by=request.user)
+            services.save_scores(assignment=assignment, scores=form.scores(), submit=submit, by=request.user)
         except ScoresMissing as missing:
             form.add_error(None, missing)
             form.show_missing(missing.missing)
@@ -132,7 +124,7 @@ def evaluate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             messages.success(request, "Your scores have been submitted." if submit else "Your scores have been saved.")
             return redirect(here)
     others: dict[int, list] = {}
-    for score in visible_scores(assignment):
+    for score in services.visible_scores(assignment):
         others.setdefault(getattr(score, f"{kind.criterion_field}_id"), []).append(score)
     rows = [
         Row(number, item, *form.fields_for(item.criterion), others.get(item.criterion.pk, []))
@@ -152,7 +144,7 @@ def evaluate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @permission_required(MODERATE)
-def moderate_view(request: HttpRequest, kind: str, pk: int, criterion_pk: int | None = None) -> HttpResponse:
+def moderate(request: HttpRequest, kind: str, pk: int, criterion_pk: int | None = None) -> HttpResponse:
     """The agreed score for one criterion, beside the answer, its evidence and every evaluator's score.
     Without a criterion in the URL, the subject's only criterion (a direct award's Social Value Proposal)."""
     kind = _kind(kind)
@@ -166,7 +158,7 @@ def moderate_view(request: HttpRequest, kind: str, pk: int, criterion_pk: int | 
     form = ModerationForm(request.POST or None, criterion=criterion, agreed=agreed.first())
     if request.method == "POST" and form.is_valid():
         try:
-            moderate(
+            services.moderate(
                 subject=subject,
                 criterion=criterion,
                 score=form.cleaned_data.get("score"),
@@ -186,7 +178,7 @@ def moderate_view(request: HttpRequest, kind: str, pk: int, criterion_pk: int | 
             "form": form,
             "item": item,
             "caption": kind.moderation_caption(subject),
-            "individual": submitted_scores(subject, criterion),
+            "individual": services.submitted_scores(subject, criterion),
             "crumbs": [*kind.officer_crumbs(subject), ("Moderate", None)],
             "cancel_url": kind.officer_url(subject),
         },
@@ -199,11 +191,11 @@ def assign_evaluators_page(request: HttpRequest, *, target, title: str, caption:
     have checked the officer's access to the target."""
     kind = kind_for(target)
     form = AssignEvaluatorsForm(
-        request.POST or None, eligible=assignable_evaluators(target), bidder_noun=kind.bidder_noun
+        request.POST or None, eligible=services.assignable_evaluators(target), bidder_noun=kind.bidder_noun
     )
     if request.method == "POST" and form.is_valid():
         try:
-            assign_evaluators(target=target, evaluators=list(form.cleaned_data["evaluators"]), by=request.user)
+            services.assign_evaluators(target=target, evaluators=list(form.cleaned_data["evaluators"]), by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
