@@ -6,6 +6,7 @@ class FrameworksConfig(AppConfig):
     verbose_name = "Frameworks and selection"
 
     def ready(self) -> None:
-        from . import reminders, reports  # noqa: F401  (registers the selection-stage PDFs)
+        from . import application_evaluation, reminders, reports  # noqa: F401  (registers the selection-stage PDFs)
 
         reminders.register()
+        application_evaluation.register_kind()

@@ -17,7 +17,7 @@ from commissioning.dates import LONDON
 from commissioning.models import Area, Authority, User
 from suppliers.models import Accreditation, AccreditationScheme, Supplier, SupplierDocument, SupplierMembership
 
-from . import open_frameworks, services
+from . import evaluation, open_frameworks, services
 from .models import ApplicationLot, ApplicationWindow, Framework, Lot, SelectionQuestion
 
 REFERENCE = "WMOPCC-DASAA-2025"
@@ -315,6 +315,9 @@ def _supplier(spec) -> Supplier:
                 "reference": f"{ACCREDITATION_FOR_LOT[lot].upper()}-{number}",
                 "issued_on": date(2024, 3, 1),
                 "expires_on": date(2027, 2, 28),
+                # The certificate evaluators open beside the question that asks for the accreditation.
+                "evidence": ContentFile(TINY_PDF, name=f"{ACCREDITATION_FOR_LOT[lot]}-certificate.pdf"),
+                "evidence_sha256": "demo",
             },
         )
     if not supplier.documents.exists():
@@ -386,7 +389,7 @@ def _admit(window, specs, officer, evaluator, *, starts_on: date) -> None:
         application = services.start_application(window=window, by=applicant, now=during)
         _answer_everything(application, applicant, during, spec[6], spec[7])
         services.submit_application(application=application, by=applicant, now=during + timedelta(days=3))
-        services.assign_evaluators(application=application, evaluators=[evaluator, officer], by=officer)
+        evaluation.assign_evaluators(target=application, evaluators=[evaluator, officer], by=officer)
         questions = list(application.window.framework.questions.filter(lot__isnull=True)) + [
             q for q in application.window.framework.questions.filter(lot__isnull=False) if q.lot.number in spec[6]
         ]
@@ -397,7 +400,7 @@ def _admit(window, specs, officer, evaluator, *, starts_on: date) -> None:
             "Partnership and social value": partnership,
         }
         for assignment in application.assignments.all():
-            services.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+            evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
             marks = {}
             for q in questions:
                 if q.is_scored:
@@ -405,21 +408,21 @@ def _admit(window, specs, officer, evaluator, *, starts_on: date) -> None:
                     marks[q.pk] = {"score": marks_for[q.section] + delta, "comment": "Evidence in the answer."}
                 else:
                     marks[q.pk] = {"passed": True, "comment": "Policy provided and current."}
-            services.save_scores(assignment=assignment, marks=marks, submit=True, by=assignment.evaluator)
+            evaluation.save_scores(assignment=assignment, scores=marks, submit=True, by=assignment.evaluator)
         for q in questions:
             if q.is_scored:
-                services.moderate(
-                    application=application,
-                    question=q,
+                evaluation.moderate(
+                    subject=application,
+                    criterion=q,
                     score=marks_for[q.section],
                     passed=None,
                     reason="Panel agreed the lower mark: the evidence supports it.",
                     by=officer,
                 )
             else:
-                services.moderate(
-                    application=application,
-                    question=q,
+                evaluation.moderate(
+                    subject=application,
+                    criterion=q,
                     score=None,
                     passed=True,
                     reason="Both evaluators passed it.",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from commissioning.forms import GDSFormMixin
-from commissioning.models import Area, User
+from commissioning.models import Area
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
-from .models import Application, ApplicationLot, Appointment, Lot, SelectionQuestion
+from .models import ApplicationLot, Appointment, Lot, SelectionQuestion
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -182,125 +182,12 @@ class WithdrawForm(GDSFormMixin, forms.Form):
     )
 
 
-class ConflictForm(GDSFormMixin, forms.Form):
-    has_conflict = yes_no_field(
-        "Do you have a conflict of interest with this applicant or any member of its consortium?",
-        "Select yes if you have a conflict of interest",
-        help_text="For example: you work or have worked for them, sit on their board, or a close relative does.",
-    )
-    details = forms.CharField(
-        label="If yes, describe the conflict", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("has_conflict") and not data.get("details", "").strip():
-            self.add_error("details", "Describe the conflict of interest")
-        return data
-
-
-class ScoringForm(GDSFormMixin, forms.Form):
-    def __init__(self, *args, questions: list[SelectionQuestion], scores: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.questions = questions
-        for question in questions:
-            score = scores.get(question.pk)
-            if question.is_scored:
-                self.fields[f"score_{question.pk}"] = forms.TypedChoiceField(
-                    label=f"Score (0 to {question.max_score})",
-                    required=False,
-                    coerce=int,
-                    empty_value=None,
-                    choices=[("", "Not scored")] + [(i, str(i)) for i in range(question.max_score + 1)],
-                    initial=score.score if score else None,
-                )
-            else:
-                self.fields[f"passed_{question.pk}"] = forms.TypedChoiceField(
-                    label="Pass or fail",
-                    required=False,
-                    widget=forms.RadioSelect,
-                    choices=[("pass", "Pass"), ("fail", "Fail")],
-                    coerce=lambda v: v == "pass",
-                    empty_value=None,
-                    initial=None if not score or score.passed is None else ("pass" if score.passed else "fail"),
-                )
-            self.fields[f"comment_{question.pk}"] = forms.CharField(
-                label="Comment",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=score.comment if score else "",
-            )
-
-    def marks(self) -> dict[int, dict]:
-        result = {}
-        for q in self.questions:
-            mark = {"comment": self.cleaned_data.get(f"comment_{q.pk}", "")}
-            if q.is_scored:
-                mark["score"] = self.cleaned_data.get(f"score_{q.pk}")
-            else:
-                mark["passed"] = self.cleaned_data.get(f"passed_{q.pk}")
-            result[q.pk] = mark
-        return result
-
-    def fields_for(self, question):
-        key = f"score_{question.pk}" if question.is_scored else f"passed_{question.pk}"
-        return self[key], self[f"comment_{question.pk}"]
-
-
-class AssignEvaluatorsForm(GDSFormMixin, forms.Form):
-    evaluators = forms.ModelMultipleChoiceField(
-        label="Evaluators",
-        queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Assign at least two. Each declares conflicts of interest before seeing the application.",
-        error_messages={"required": "Select at least one evaluator"},
-    )
-
-    def __init__(self, *args, application: Application, **kwargs):
-        super().__init__(*args, **kwargs)
-        assigned = application.assignments.values_list("evaluator_id", flat=True)
-        self.fields["evaluators"].queryset = (
-            User.objects.filter(role__in=[User.Role.EVALUATOR, User.Role.OFFICER], is_active=True)
-            .exclude(pk__in=assigned)
-            .order_by("full_name")
-        )
-
-
 class ClarificationRequestForm(GDSFormMixin, forms.Form):
     question = forms.CharField(
         label="Your question to the applicant",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter your question to the applicant"},
     )
-
-
-class ModerationForm(GDSFormMixin, forms.Form):
-    def __init__(self, *args, question: SelectionQuestion, initial_mark=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question = question
-        if question.is_scored:
-            self.fields["score"] = forms.TypedChoiceField(
-                label=f"Agreed score (0 to {question.max_score})",
-                coerce=int,
-                choices=[("", "Select a score")] + [(i, str(i)) for i in range(question.max_score + 1)],
-                error_messages={"required": "Select the agreed score"},
-                initial=initial_mark.score if initial_mark else None,
-            )
-        else:
-            self.fields["passed"] = forms.TypedChoiceField(
-                label="Agreed result",
-                widget=forms.RadioSelect,
-                choices=[("pass", "Pass"), ("fail", "Fail")],
-                coerce=lambda v: v == "pass",
-                error_messages={"required": "Select pass or fail"},
-                initial=None if not initial_mark else ("pass" if initial_mark.passed else "fail"),
-            )
-        self.fields["reason"] = forms.CharField(
-            label="Reason for the agreed mark",
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"required": "Give the reason for the agreed mark"},
-            initial=initial_mark.reason if initial_mark else "",
-        )
 
 
 class DecisionForm(GDSFormMixin, forms.Form):

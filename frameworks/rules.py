@@ -9,6 +9,9 @@ rules.add_perm("frameworks.apply", is_provider)
 # Evaluators (and officers acting as evaluators) see only what is assigned to them.
 rules.add_perm("frameworks.evaluate", is_evaluator | is_officer)
 rules.add_perm("frameworks.run_selection", is_officer)
+# Officers moderate evaluations (of applications, competition responses and direct awards); the page
+# scopes what is moderated to the officer's authority.
+rules.add_perm("frameworks.moderate", is_officer)
 rules.add_perm("frameworks.evaluator_home", is_evaluator)
 
 officers_manage(

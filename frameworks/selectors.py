@@ -20,7 +20,6 @@ from .models import (
     EvaluationAssignment,
     Lot,
     ModeratedScore,
-    Score,
     SelectionQuestion,
 )
 
@@ -132,17 +131,6 @@ def setup_statuses(application: Application) -> dict[str, str]:
     if application.consent_share_with_partners is not None and application.consent_publish is not None:
         sharing = "completed"
     return {"lots": lots, "consortium": consortium, "sharing": sharing}
-
-
-def visible_scores_for(assignment: EvaluationAssignment) -> list[Score]:
-    """Other evaluators' scores stay hidden until this evaluator has submitted their own."""
-    if assignment.submitted_at is None:
-        return []
-    return list(
-        Score.objects.filter(assignment__application=assignment.application, assignment__submitted_at__isnull=False)
-        .exclude(assignment=assignment)
-        .select_related("assignment__evaluator", "question")
-    )
 
 
 @dataclass

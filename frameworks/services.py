@@ -1,6 +1,7 @@
-"""Every write and state change in selection: applications, evaluation, moderation, decisions and
-appointments. Each function takes the acting user, checks the rule, runs in a transaction and
-writes the audit trail."""
+"""Every write and state change in selection: applications, clarifications, decisions and appointments
+(evaluation and moderation are the one mechanism of `frameworks.evaluation`). Each function takes the
+acting user, checks the rule and the application's lifecycle (`lifecycle.APPLICATION`), runs in a
+transaction and writes the audit trail."""
 
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
 from suppliers.models import Accreditation, Supplier
 
-from . import evaluation, selectors
+from . import selectors
+from .evaluation import EvaluationRuleError
 from .events import APPLICATION_DECIDED, APPLICATION_SUBMITTED, APPOINTMENT_CHANGED
+from .lifecycle import APPLICATION
 from .models import (
     Answer,
     Application,
@@ -37,10 +40,7 @@ from .models import (
     Appointment,
     Clarification,
     ConsortiumMember,
-    EvaluationAssignment,
     Lot,
-    ModeratedScore,
-    Score,
     SelectionQuestion,
 )
 from .reports import OUTCOME_LETTER
@@ -48,8 +48,9 @@ from .reports import OUTCOME_LETTER
 Status = Application.Status
 
 
-# A move the selection or evaluation rules do not allow; the message is shown to the user as it is.
-SelectionRuleError = evaluation.EvaluationRuleError
+# A move the selection or evaluation rules do not allow; the message is shown to the user as it is. An
+# illegal move of the application's lifecycle (`lifecycle.APPLICATION`) raises its subclass IllegalMove.
+SelectionRuleError = EvaluationRuleError
 
 
 def _lock(application: Application) -> Application:
@@ -73,9 +74,8 @@ def _closing_text(window: ApplicationWindow) -> str:
     return deadline(window.closes_at)
 
 
-def _require_editable(application: Application, now: datetime) -> None:
-    if application.status != Status.DRAFT:
-        raise SelectionRuleError("This application has been submitted and can no longer be changed.")
+def _require_editable(application: Application, now: datetime, move: str = "edit") -> None:
+    APPLICATION.next_status(move, application.status)
     if not application.window.is_open(now):
         raise SelectionRuleError(
             f"The application window closed at {_closing_text(application.window)}. "
@@ -85,14 +85,6 @@ def _require_editable(application: Application, now: datetime) -> None:
 
 def _applicant_emails(application: Application) -> list[str]:
     return list(application.supplier.memberships.values_list("user__email", flat=True))
-
-
-def _officer_emails(application: Application) -> list[str]:
-    return list(
-        User.objects.filter(
-            role=User.Role.OFFICER, is_active=True, authority=application.window.framework.lead_authority_id
-        ).values_list("email", flat=True)
-    )
 
 
 # --- Provider: preparing and submitting an application ---------------------------------------
@@ -269,7 +261,7 @@ def submit_application(*, application: Application, by: User, now: datetime | No
     _require_provider_of(application, by)
     if application.status == Status.SUBMITTED:
         return application  # a repeated click: already done, nothing more to do
-    _require_editable(application, now)
+    _require_editable(application, now, "submit")
     problems = submission_problems(application, timezone.localdate(now))
     if problems:
         raise SelectionRuleError(problems)
@@ -277,7 +269,7 @@ def submit_application(*, application: Application, by: User, now: datetime | No
         {"question": a.question_id, "name": a.upload_name, "sha256": a.upload_sha256}
         for a in application.answers.exclude(upload="").order_by("question_id")
     ]
-    application.status = Status.SUBMITTED
+    application.status = APPLICATION.next_status("submit", application.status)
     application.submitted_at = now
     application.submitted_by = by
     application.receipt = {
@@ -306,9 +298,7 @@ def submit_application(*, application: Application, by: User, now: datetime | No
 def withdraw_application(*, application: Application, by: User, reason: str = "") -> Application:
     application = _lock(application)
     _require_provider_of(application, by)
-    if application.status in {Status.DECIDED, Status.WITHDRAWN}:
-        raise SelectionRuleError("A decided or withdrawn application cannot be withdrawn.")
-    application.status = Status.WITHDRAWN
+    application.status = APPLICATION.next_status("withdraw", application.status)
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])
     record("application.withdrawn", by=by, obj=application, data={"reason": reason})
@@ -322,10 +312,9 @@ def withdraw_application(*, application: Application, by: User, reason: str = ""
 def request_clarification(*, application: Application, question: str, by: User) -> Clarification:
     application = _lock(application)
     _require_officer_of(application, by)
-    if application.status not in {Status.SUBMITTED, Status.CLARIFICATION}:
-        raise SelectionRuleError("Clarification can only be requested on a submitted application.")
+    after = APPLICATION.next_status("request_clarification", application.status)
     clarification = Clarification.objects.create(application=application, question=question, asked_by=by)
-    application.status = Status.CLARIFICATION
+    application.status = after
     application.save(update_fields=["status", "updated_at"])
     record("application.clarification_requested", by=by, obj=application, data={"question": question})
     send_after_commit(
@@ -347,141 +336,18 @@ def respond_to_clarification(*, clarification: Clarification, response: str, by:
     _require_provider_of(application, by)
     if clarification.responded_at is not None:
         raise SelectionRuleError("This clarification has already been answered.")
+    after = APPLICATION.next_status("answer_clarification", application.status)
     if not response.strip():
         raise SelectionRuleError("Enter your response")
     clarification.response = response
     clarification.responded_by = by
     clarification.responded_at = timezone.now()
     clarification.save(update_fields=["response", "responded_by", "responded_at"])
-    if not application.clarifications.filter(responded_at__isnull=True).exists():
-        application.status = Status.SUBMITTED
+    if after != application.status and not application.clarifications.filter(responded_at__isnull=True).exists():
+        application.status = after
         application.save(update_fields=["status", "updated_at"])
     record("application.clarification_answered", by=by, obj=application, data={"clarification": clarification.pk})
     return clarification
-
-
-@transaction.atomic
-def assign_evaluators(*, application: Application, evaluators: list[User], by: User) -> list[EvaluationAssignment]:
-    application = _lock(application)
-    _require_officer_of(application, by)
-    if application.status in {Status.DRAFT, Status.WITHDRAWN, Status.DECIDED}:
-        raise SelectionRuleError("Evaluators can only be assigned to a submitted application.")
-    for evaluator in evaluators:
-        if evaluator.role not in {User.Role.EVALUATOR, User.Role.OFFICER} or not evaluator.is_active:
-            raise SelectionRuleError(f"{evaluator.full_name} cannot evaluate.")
-    existing = set(application.assignments.values_list("evaluator_id", flat=True))
-    if len(existing | {e.pk for e in evaluators}) < 2:
-        raise SelectionRuleError("Assign at least two evaluators")
-    created = [
-        EvaluationAssignment.objects.create(application=application, evaluator=e, assigned_by=by)
-        for e in evaluators
-        if e.pk not in existing
-    ]
-    record(
-        "application.evaluators_assigned",
-        by=by,
-        obj=application,
-        data={"evaluators": [a.evaluator.email for a in created]},
-    )
-    for assignment in created:
-        send_after_commit(
-            to=[assignment.evaluator.email],
-            subject="An application has been assigned to you",
-            template="evaluation_assigned",
-            context={"assignment": assignment, "url": reverse("frameworks:evaluate", args=[assignment.pk])},
-        )
-    return created
-
-
-@transaction.atomic
-def declare_conflict(
-    *, assignment: EvaluationAssignment, has_conflict: bool, details: str, by: User
-) -> EvaluationAssignment:
-    assignment = (
-        EvaluationAssignment.objects.select_for_update()
-        .select_related("application__window__framework")
-        .get(pk=assignment.pk)
-    )
-    evaluation.declare(assignment, has_conflict=has_conflict, details=details, by=by)
-    record(
-        "evaluation.conflict_declared",
-        by=by,
-        obj=assignment.application,
-        data={"has_conflict": has_conflict, "details": details},
-    )
-    if has_conflict:
-        send_after_commit(
-            to=_officer_emails(assignment.application),
-            subject=f"Conflict of interest declared on {assignment.application.supplier}",
-            template="conflict_declared",
-            context={
-                "assignment": assignment,
-                "url": reverse("frameworks:officer_application", args=[assignment.application_id]),
-            },
-        )
-    return assignment
-
-
-@transaction.atomic
-def save_scores(
-    *, assignment: EvaluationAssignment, marks: dict[int, dict], submit: bool, by: User
-) -> EvaluationAssignment:
-    """Individual marks; submitting requires every question marked with a comment, and is final."""
-    assignment = EvaluationAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
-    if assignment.application.status not in {Status.SUBMITTED, Status.CLARIFICATION}:
-        raise SelectionRuleError("This application is not open for evaluation.")
-    questions = {q.pk: q for q in selectors.questions_for(assignment.application)}
-    stored = evaluation.record_marks(
-        assignment, criteria=questions, marks=marks, submit=submit, by=by, score_model=Score, criterion_field="question"
-    )
-    if submit:
-        record(
-            "evaluation.scores_submitted",
-            by=by,
-            obj=assignment.application,
-            data={q: {"score": s.score, "passed": s.passed} for q, s in stored.items()},
-        )
-    return assignment
-
-
-@transaction.atomic
-def moderate(
-    *,
-    application: Application,
-    question: SelectionQuestion,
-    score: int | None,
-    passed: bool | None,
-    reason: str,
-    by: User,
-) -> ModeratedScore:
-    """The agreed mark and why; every individual score is kept as it was."""
-    application = _lock(application)
-    _require_officer_of(application, by)
-    if application.status not in {Status.SUBMITTED, Status.CLARIFICATION, Status.EVALUATED}:
-        raise SelectionRuleError("Only a submitted application can be moderated.")
-    evaluation.require_all_marks_in(application.assignments.all())
-    evaluation.check_agreed_mark(question, score=score, passed=passed, reason=reason)
-    moderated, _ = ModeratedScore.objects.update_or_create(
-        application=application,
-        question=question,
-        defaults={
-            "score": score if question.is_scored else None,
-            "passed": None if question.is_scored else passed,
-            "reason": reason,
-            "moderated_by": by,
-        },
-    )
-    record(
-        "evaluation.moderated",
-        by=by,
-        obj=application,
-        data={"question": question.pk, "score": score, "passed": passed, "reason": reason},
-    )
-    if all(result.complete for result in selectors.lot_results(application)):
-        application.status = Status.EVALUATED
-        application.save(update_fields=["status", "updated_at"])
-        record("application.evaluated", by=by, obj=application)
-    return moderated
 
 
 @transaction.atomic
@@ -491,8 +357,7 @@ def decide_lot(
     application = _lock(choice.application)
     _require_officer_of(application, by)
     choice = ApplicationLot.objects.select_for_update().get(pk=choice.pk)
-    if application.status != Status.EVALUATED:
-        raise SelectionRuleError("Decide once the application has been evaluated and moderated.")
+    APPLICATION.next_status("decide_lot", application.status)
     if choice.outcome != ApplicationLot.Outcome.PENDING:
         raise SelectionRuleError("This lot has already been decided.")
     if outcome not in {ApplicationLot.Outcome.APPOINTED, ApplicationLot.Outcome.UNSUCCESSFUL}:
@@ -527,7 +392,7 @@ def decide_lot(
     if outcome == ApplicationLot.Outcome.APPOINTED:
         appoint(choice=choice, by=by, starts_on=starts_on or timezone.localdate())
     if not application.lot_choices.filter(outcome=ApplicationLot.Outcome.PENDING).exists():
-        application.status = Status.DECIDED
+        application.status = APPLICATION.next_status("decide", application.status)
         application.save(update_fields=["status", "updated_at"])
         record("application.decided", by=by, obj=application)
         outcomes = dict(application.lot_choices.values_list("lot_id", "outcome"))

@@ -17,21 +17,19 @@ from commissioning.forms import add_service_errors
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acting_for_filter
+from suppliers.models import Accreditation, SupplierDocument
 
-from . import open_frameworks, selectors, services
+from . import evaluation, open_frameworks, selectors, services
+from .evaluation.forms import AssignEvaluatorsForm
 from .forms import (
     AppointmentStatusForm,
-    AssignEvaluatorsForm,
     ClarificationRequestForm,
     ClarificationResponseForm,
-    ConflictForm,
     ConsentForm,
     ConsortiumForm,
     ConsortiumMemberFormSet,
     DecisionForm,
     LotsForm,
-    ModerationForm,
-    ScoringForm,
     SectionForm,
     WithdrawForm,
     as_yes_no,
@@ -45,9 +43,6 @@ from .models import (
     Clarification,
     EvaluationAssignment,
     Framework,
-    ModeratedScore,
-    Score,
-    SelectionQuestion,
 )
 from .partner_selectors import shared_frameworks
 
@@ -425,74 +420,42 @@ def evaluator_home(request):
 
 
 def _own_assignment(request, pk) -> EvaluationAssignment:
-    return get_object_or_404(selectors.assignments_for_evaluator(request.user), pk=pk)
-
-
-@permission_required(EVALUATE)
-def evaluate(request, pk):
-    """Declaration first; a conflict blocks all content. Then independent scoring."""
-    assignment = _own_assignment(request, pk)
-    application = assignment.application
-    crumbs = [("Your assignments", reverse("evaluator_home")), (str(application.supplier), None)]
-    if assignment.has_conflict is None:
-        form = ConflictForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.declare_conflict(assignment=assignment, by=request.user, **form.cleaned_data)
-                return redirect("frameworks:evaluate", assignment.pk)
-            except ValidationError as error:
-                add_service_errors(form, error)
-        return render(
-            request,
-            "frameworks/evaluator/declare.html",
-            {
-                "form": form,
-                "assignment": assignment,
-                "crumbs": crumbs,
-                "title": "Declare any conflict of interest",
-                "members": application.consortium_members.all(),
-            },
-        )
-    if assignment.has_conflict:
-        return render(request, "frameworks/evaluator/conflicted.html", {"assignment": assignment, "crumbs": crumbs})
-    questions = selectors.questions_for(application)
-    scores = {s.question_id: s for s in assignment.scores.all()}
-    form = ScoringForm(request.POST or None, questions=questions, scores=scores)
-    if request.method == "POST" and assignment.submitted_at is None and form.is_valid():
-        submit = "submit" in request.POST
-        try:
-            services.save_scores(assignment=assignment, marks=form.marks(), submit=submit, by=request.user)
-            messages.success(request, "Your scores have been submitted." if submit else "Your scores have been saved.")
-            return redirect("frameworks:evaluate", assignment.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-    answers = {a.question_id: a for a in application.answers.all()}
-    others = {}
-    for score in selectors.visible_scores_for(assignment):
-        others.setdefault(score.question_id, []).append(score)
-    rows = [(q, answers.get(q.pk), *form.fields_for(q), others.get(q.pk, [])) for q in questions]
-    return render(
-        request,
-        "frameworks/evaluator/score.html",
-        {
-            "assignment": assignment,
-            "application": application,
-            "form": form,
-            "rows": rows,
-            "crumbs": crumbs,
-            "choices": application.lot_choices.select_related("lot").prefetch_related("areas"),
-            "members": application.consortium_members.all(),
-        },
-    )
+    """The evaluator's own assignment, once they have declared no conflict (404 otherwise)."""
+    assignment = get_object_or_404(selectors.assignments_for_evaluator(request.user), pk=pk)
+    if assignment.has_conflict is not False:
+        raise Http404("Declare first")
+    return assignment
 
 
 @permission_required(EVALUATE)
 def evaluator_answer_file(request, pk, answer_pk):
     assignment = _own_assignment(request, pk)
-    if assignment.has_conflict is not False:
-        raise Http404("Declare first")
     answer = get_object_or_404(Answer, pk=answer_pk, application=assignment.application)
     return attachment_response(answer.upload, answer.upload_name)
+
+
+@permission_required(EVALUATE)
+def evaluator_accreditation_file(request, pk, accreditation_pk):
+    """The evidence of the applicant's accreditation, beside the question that asks for it."""
+    assignment = _own_assignment(request, pk)
+    return _accreditation_evidence(assignment.application, accreditation_pk)
+
+
+@permission_required(EVALUATE)
+def evaluator_document_file(request, pk, document_pk):
+    """A policy, insurance certificate or accounts the applicant holds on the portal."""
+    assignment = _own_assignment(request, pk)
+    return _supplier_document(assignment.application, document_pk)
+
+
+def _accreditation_evidence(application: Application, accreditation_pk: int):
+    accreditation = get_object_or_404(Accreditation, pk=accreditation_pk, supplier=application.supplier_id)
+    return attachment_response(accreditation.evidence)
+
+
+def _supplier_document(application: Application, document_pk: int):
+    document = get_object_or_404(SupplierDocument, pk=document_pk, supplier=application.supplier_id)
+    return attachment_response(document.file)
 
 
 # --- Officer -------------------------------------------------------------------------------------
@@ -539,14 +502,17 @@ def officer_applications(request, pk):
 def officer_application(request, pk):
     application = _officer_application(request, pk)
     assign_form = AssignEvaluatorsForm(
-        request.POST if "assign" in request.POST else None, application=application, prefix="assign"
+        request.POST if "assign" in request.POST else None,
+        eligible=evaluation.assignable_evaluators(application),
+        bidder_noun="applicant",
+        prefix="assign",
     )
     clarify_form = ClarificationRequestForm(request.POST if "clarify" in request.POST else None, prefix="clarify")
     if request.method == "POST":
         try:
             if "assign" in request.POST and assign_form.is_valid():
-                services.assign_evaluators(
-                    application=application, by=request.user, evaluators=list(assign_form.cleaned_data["evaluators"])
+                evaluation.assign_evaluators(
+                    target=application, by=request.user, evaluators=list(assign_form.cleaned_data["evaluators"])
                 )
                 messages.success(request, "The evaluators have been assigned and told by email.")
                 return redirect("frameworks:officer_application", application.pk)
@@ -574,44 +540,6 @@ def officer_application(request, pk):
             "clarifications": application.clarifications.all(),
             "results": selectors.lot_results(application),
             "form": assign_form if assign_form.errors else clarify_form,
-        },
-    )
-
-
-@permission_required(RUN)
-def moderate(request, pk, question_pk):
-    application = _officer_application(request, pk)
-    question = get_object_or_404(
-        SelectionQuestion, pk=question_pk, pk__in=[q.pk for q in selectors.questions_for(application)]
-    )
-    current = ModeratedScore.objects.filter(application=application, question=question).first()
-    form = ModerationForm(request.POST or None, question=question, initial_mark=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.moderate(
-                application=application,
-                question=question,
-                by=request.user,
-                score=form.cleaned_data.get("score"),
-                passed=form.cleaned_data.get("passed"),
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, "The agreed mark has been recorded.")
-            return redirect("frameworks:officer_application", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-    individual = Score.objects.filter(
-        assignment__application=application, question=question, assignment__submitted_at__isnull=False
-    ).select_related("assignment__evaluator")
-    return render(
-        request,
-        "frameworks/officer/moderate.html",
-        {
-            "application": application,
-            "question": question,
-            "form": form,
-            "individual": individual,
-            "answer": application.answers.filter(question=question).first(),
         },
     )
 
@@ -694,3 +622,13 @@ def officer_answer_file(request, pk, answer_pk):
     application = _officer_application(request, pk)
     answer = get_object_or_404(Answer, pk=answer_pk, application=application)
     return attachment_response(answer.upload, answer.upload_name)
+
+
+@permission_required(RUN)
+def officer_accreditation_file(request, pk, accreditation_pk):
+    return _accreditation_evidence(_officer_application(request, pk), accreditation_pk)
+
+
+@permission_required(RUN)
+def officer_document_file(request, pk, document_pk):
+    return _supplier_document(_officer_application(request, pk), document_pk)

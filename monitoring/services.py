@@ -29,6 +29,7 @@ from commissioning import events
 from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
 from commissioning.email import send_after_commit
+from commissioning.lifecycle import IllegalMove
 from commissioning.models import User
 from commissioning.rules import acts_as_officer
 from commissioning.uploads import sha256_of, validate_upload
@@ -76,6 +77,11 @@ class ReturnRuleError(ValidationError):
         return " ".join(self.texts)
 
 
+class IllegalReturnMove(ReturnRuleError, IllegalMove):
+    """A move the return's lifecycle does not allow: the IllegalMove every lifecycle raises, and a
+    ReturnRuleError like every other refusal here."""
+
+
 class FigureErrors(ReturnRuleError):
     """The figures failed the checks; `errors` holds each one with the field it belongs to."""
 
@@ -85,7 +91,7 @@ class FigureErrors(ReturnRuleError):
 
 
 def next_status(move: str, status: str | None) -> str:
-    """Where `move` takes a return in `status`, or a ReturnRuleError saying why it cannot."""
+    """Where `move` takes a return in `status`, or an IllegalReturnMove saying why it cannot."""
     allowed = TRANSITIONS[move]
     if status not in allowed:
         label = QuarterlyReturn.Status(status).label.lower() if status else "not started"
@@ -95,7 +101,7 @@ def next_status(move: str, status: str | None) -> str:
             "accept": "accepted",
             "return": "returned for amendment",
         }
-        raise ReturnRuleError(f"A return that is {label} cannot be {verbs[move]}")
+        raise IllegalReturnMove(f"A return that is {label} cannot be {verbs[move]}")
     return allowed[status] or status
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from commissioning.dates import LONDON, deadline_on
 from commissioning.demo import DEMO_PASSWORD
 from commissioning.models import Area, User
+from frameworks import evaluation
 from frameworks.models import Framework
 from suppliers.models import Supplier
 
@@ -266,7 +267,7 @@ def _awarded(framework, officer, officer2, evaluator, areas) -> None:
     opened = closes + timedelta(hours=1)
     services.request_opening(competition=competition, by=officer, now=opened)
     services.confirm_opening(competition=competition, by=officer2, now=opened + timedelta(minutes=20))
-    services.assign_tender_evaluators(competition=competition, evaluators=[evaluator, officer2], by=officer)
+    evaluation.assign_evaluators(target=competition, evaluators=[evaluator, officer2], by=officer)
     marks = {
         winner.pk: {"Service delivery": 4, "Outcomes and monitoring": 3, "Social value": 3},
     }
@@ -274,12 +275,10 @@ def _awarded(framework, officer, officer2, evaluator, areas) -> None:
     for tender in competition.tenders.filter(status=Tender.Status.OPENED):
         wanted = marks.get(tender.pk, {"Service delivery": 2, "Outcomes and monitoring": 2, "Social value": 2})
         for assignment in tender.assignments.all():
-            services.declare_tender_conflict(
-                assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-            )
-            services.save_tender_scores(
+            evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+            evaluation.save_scores(
                 assignment=assignment,
-                marks={
+                scores={
                     c.pk: {"score": wanted[c.title], "comment": "Marked against the scale; evidence in the answer."}
                     for c in criteria
                 },
@@ -287,8 +286,8 @@ def _awarded(framework, officer, officer2, evaluator, areas) -> None:
                 by=assignment.evaluator,
             )
         for criterion in criteria:
-            services.moderate_tender(
-                tender=tender,
+            evaluation.moderate(
+                subject=tender,
                 criterion=criterion,
                 score=wanted[criterion.title],
                 reason="Both evaluators gave this mark; the panel agreed it.",
@@ -412,20 +411,18 @@ def _direct(framework, officer, officer2, evaluator, areas) -> None:
             },
         ],
     )
-    services.assign_direct_award_evaluators(direct_award=direct_award, evaluators=[evaluator, officer2], by=officer)
+    evaluation.assign_evaluators(target=direct_award, evaluators=[evaluator, officer2], by=officer)
     criterion = direct_award.criteria.get()
     for assignment in direct_award.assignments.all():
-        services.declare_direct_award_conflict(
-            assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-        )
-        services.save_direct_award_scores(
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+        evaluation.save_scores(
             assignment=assignment,
-            marks={criterion.pk: {"score": 3, "comment": "Relevant and measurable commitments."}},
+            scores={criterion.pk: {"score": 3, "comment": "Relevant and measurable commitments."}},
             submit=True,
             by=assignment.evaluator,
         )
-    services.moderate_direct_award(
-        direct_award=direct_award, criterion=criterion, score=3, reason="Both evaluators marked 3.", by=officer
+    evaluation.moderate(
+        subject=direct_award, criterion=criterion, score=3, reason="Both evaluators marked 3.", by=officer
     )
     services.approve_direct_award(
         direct_award=direct_award, note="Approved: justification and value checked.", by=officer2

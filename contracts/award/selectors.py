@@ -295,29 +295,6 @@ def direct_award_assignments_for_evaluator(user: User) -> QuerySet[DirectAwardAs
     return DirectAwardAssignment.objects.filter(evaluator=user).select_related("direct_award__supplier")
 
 
-def visible_tender_scores(assignment: TenderAssignment) -> list[TenderScore]:
-    """Other evaluators' marks appear only after this evaluator has submitted their own."""
-    if assignment.submitted_at is None:
-        return []
-    return list(
-        TenderScore.objects.filter(assignment__tender=assignment.tender_id, assignment__submitted_at__isnull=False)
-        .exclude(assignment=assignment)
-        .select_related("assignment__evaluator")
-    )
-
-
-def visible_direct_award_scores(assignment: DirectAwardAssignment) -> list[DirectAwardScore]:
-    if assignment.submitted_at is None:
-        return []
-    return list(
-        DirectAwardScore.objects.filter(
-            assignment__direct_award=assignment.direct_award_id, assignment__submitted_at__isnull=False
-        )
-        .exclude(assignment=assignment)
-        .select_related("assignment__evaluator")
-    )
-
-
 # Results ------------------------------------------------------------------------------------------
 
 
@@ -480,10 +457,6 @@ def submitted_tender_scores(tender: Tender, criterion: AwardCriterion | None = N
     return scores.select_related("assignment__evaluator")
 
 
-def moderated_tender_score(tender: Tender, criterion: AwardCriterion) -> TenderModeratedScore | None:
-    return TenderModeratedScore.objects.filter(tender=tender, criterion=criterion).first()
-
-
 def lot_is_awarded(lot_id: int) -> bool:
     return Award.objects.filter(lot=lot_id).exists()
 
@@ -501,12 +474,6 @@ def submitted_direct_award_scores(
 
 def moderated_direct_award_scores(direct_award: DirectAward) -> QuerySet[DirectAwardModeratedScore]:
     return DirectAwardModeratedScore.objects.filter(direct_award=direct_award).select_related("moderated_by")
-
-
-def moderated_direct_award_score(
-    direct_award: DirectAward, criterion: AwardCriterion
-) -> DirectAwardModeratedScore | None:
-    return DirectAwardModeratedScore.objects.filter(direct_award=direct_award, criterion=criterion).first()
 
 
 # What the providers' pages read --------------------------------------------------------------------------

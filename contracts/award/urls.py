@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from frameworks.evaluation import views as evaluation
+
 from .views import evaluator, officer, officer_awards, provider
 
 app_name = "awards"
@@ -31,7 +33,8 @@ urlpatterns = [
     ),
     path(
         "officer/responses/<int:pk>/moderate/<int:criterion_pk>/",
-        officer_awards.moderate_tender,
+        evaluation.moderate,
+        {"kind": "tender"},
         name="moderate_tender",
     ),
     # Officers: direct awards
@@ -43,12 +46,21 @@ urlpatterns = [
         name="direct_award_evaluators",
     ),
     path(
-        "officer/direct-awards/<int:pk>/moderate/", officer_awards.moderate_direct_award, name="moderate_direct_award"
+        "officer/direct-awards/<int:pk>/moderate/",
+        evaluation.moderate,
+        {"kind": "direct_award"},
+        name="moderate_direct_award",
     ),
     path("officer/direct-awards/<int:pk>/decide/", officer_awards.decide_direct_award, name="decide_direct_award"),
     # Evaluators
     path("evaluator/award-evaluations/", evaluator.evaluator_assignments, name="evaluator_assignments"),
-    path("evaluator/award-evaluations/responses/<int:pk>/", evaluator.evaluate_tender, name="evaluate_tender"),
+    # The one declare-and-score page of every evaluation, here for responses and direct awards.
+    path(
+        "evaluator/award-evaluations/responses/<int:pk>/",
+        evaluation.evaluate,
+        {"kind": "tender"},
+        name="evaluate_tender",
+    ),
     path(
         "evaluator/award-evaluations/responses/<int:pk>/files/<int:document_pk>/",
         evaluator.evaluator_tender_file,
@@ -56,7 +68,8 @@ urlpatterns = [
     ),
     path(
         "evaluator/award-evaluations/direct-awards/<int:pk>/",
-        evaluator.evaluate_direct_award,
+        evaluation.evaluate,
+        {"kind": "direct_award"},
         name="evaluate_direct_award",
     ),
     # Providers

@@ -18,6 +18,7 @@ from commissioning.models import Area, Authority, GeneratedDocument, User
 from contracts.award import services
 from contracts.award.demo import SECOND_OFFICER
 from contracts.award.models import Competition, DirectAward, Tender
+from frameworks import evaluation
 from suppliers.models import Supplier
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
 from tests.factories.awards import close_now, complete_tender, evaluate_all, make_competition, open_competition
@@ -283,10 +284,11 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
         expect(page.locator("main")).to_contain_text("Our answer")
         check(page)
         page.get_by_role("button", name="Submit scores").click()
-        expect(page.locator(".govuk-error-summary")).to_contain_text("Give a mark and a comment for every question")
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Give a score and a comment for every question")
         check(page)
         for criterion in criteria:
-            page.locator(f"#id_score_{criterion.pk}").select_option("4" if bidder.startswith("Brindley") else "3")
+            value = "4" if bidder.startswith("Brindley") else "3"
+            page.locator(f"input[name='score_{criterion.pk}'][value='{value}']").check()
             page.locator(f"#id_comment_{criterion.pk}").fill("Clear evidence in the answer.")
         page.get_by_role("button", name="Submit scores").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")
@@ -296,10 +298,10 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
     officer2 = w["officer2"]
     for tender in competition.tenders.all():
         assignment = tender.assignments.get(evaluator=officer2)
-        services.declare_tender_conflict(assignment=assignment, has_conflict=False, details="", by=officer2)
-        services.save_tender_scores(
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=officer2)
+        evaluation.save_scores(
             assignment=assignment,
-            marks={c.pk: {"score": 3, "comment": "Agree"} for c in criteria},
+            scores={c.pk: {"score": 3, "comment": "Agree"} for c in criteria},
             submit=True,
             by=officer2,
         )
@@ -311,19 +313,19 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
     expect(page.locator("main")).to_contain_text("£80,000")
     check(page)
     page.get_by_role("link", name="Moderate Service delivery").click()
-    page.get_by_role("button", name="Record agreed mark").click()
+    page.get_by_role("button", name="Record agreed score").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the agreed score")
     check(page)
-    page.get_by_label("Agreed score").select_option("4")
-    page.get_by_label("Reason for the agreed mark").fill("The panel agreed the higher mark: strong court experience.")
-    page.get_by_role("button", name="Record agreed mark").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("agreed mark has been recorded")
+    page.locator("input[name='score'][value='4']").check()
+    page.get_by_label("Reason for the agreed score").fill("The panel agreed the higher score: strong court experience.")
+    page.get_by_role("button", name="Record agreed score").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("agreed score has been recorded")
     for tender in competition.tenders.all():
         for criterion in criteria:
             if tender.pk == brindley_tender.pk and criterion.title == "Service delivery":
                 continue
-            services.moderate_tender(
-                tender=tender,
+            evaluation.moderate(
+                subject=tender,
                 criterion=criterion,
                 score=4 if tender.pk == brindley_tender.pk else 3,
                 reason="Agreed by the panel.",
@@ -439,21 +441,19 @@ def test_a_direct_award_is_approved_by_a_second_officer(page, award_world):
     page.get_by_role("button", name="Assign evaluators").click()
     criterion = direct_award.criteria.get()
     for assignment in direct_award.assignments.all():
-        services.declare_direct_award_conflict(
-            assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-        )
-        services.save_direct_award_scores(
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+        evaluation.save_scores(
             assignment=assignment,
-            marks={criterion.pk: {"score": 3, "comment": "Measurable."}},
+            scores={criterion.pk: {"score": 3, "comment": "Measurable."}},
             submit=True,
             by=assignment.evaluator,
         )
     page.get_by_role("link", name="Moderate the Social Value Proposal").click()
     check(page)
-    page.get_by_label("Agreed score").select_option("3")
-    page.get_by_label("Reason for the agreed mark").fill("Both evaluators marked 3.")
-    page.get_by_role("button", name="Record agreed mark").click()
-    expect(page.locator("main")).to_contain_text("Agreed mark: 3 of 4")
+    page.locator("input[name='score'][value='3']").check()
+    page.get_by_label("Reason for the agreed score").fill("Both evaluators marked 3.")
+    page.get_by_role("button", name="Record agreed score").click()
+    expect(page.locator("main")).to_contain_text("Agreed score: 3 of 4")
     sign_out(page)
 
     sign_in(page, SECOND_OFFICER)

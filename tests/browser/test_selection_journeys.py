@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from commissioning.models import Authority, User
-from frameworks import services
+from frameworks import evaluation, services
 from frameworks.models import Application, Appointment, SelectionQuestion
 from suppliers.models import Accreditation
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
@@ -244,11 +244,11 @@ def test_evaluator_scores_then_officer_moderates_and_appoints(page, framework_se
     expect(page.locator("main")).to_contain_text("Answer to")
     check(page)
     page.get_by_role("button", name="Submit scores").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Give a mark and a comment for every question")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give a score and a comment for every question")
     check(page)
     for q in questions:
         if q.is_scored:
-            page.locator(f"#id_score_{q.pk}").select_option("3")
+            page.locator(f"input[name='score_{q.pk}'][value='3']").check()
         else:
             page.locator(f"input[name='passed_{q.pk}'][value='pass']").check()
         page.locator(f"#id_comment_{q.pk}").fill("Clear evidence in the answer.")
@@ -257,26 +257,26 @@ def test_evaluator_scores_then_officer_moderates_and_appoints(page, framework_se
     page.get_by_role("button", name="Sign out").click()
 
     officer_assignment = application.assignments.get(evaluator=officer)
-    services.declare_conflict(assignment=officer_assignment, has_conflict=False, details="", by=officer)
-    services.save_scores(
+    evaluation.declare_conflict(assignment=officer_assignment, has_conflict=False, details="", by=officer)
+    evaluation.save_scores(
         assignment=officer_assignment,
         by=officer,
         submit=True,
-        marks={q.pk: ({"score": 4} if q.is_scored else {"passed": True}) | {"comment": "Agree"} for q in questions},
+        scores={q.pk: ({"score": 4} if q.is_scored else {"passed": True}) | {"comment": "Agree"} for q in questions},
     )
 
     sign_in(page, "officer@demo.test")
     for q in questions:
         page.goto(f"/officer/applications/{application.pk}/moderate/{q.pk}/")
         if q.is_scored:
-            page.get_by_role("button", name="Record agreed mark").click()
+            page.get_by_role("button", name="Record agreed score").click()
             expect(page.locator(".govuk-error-summary")).to_contain_text("Select the agreed score")
             check(page)
-            page.get_by_label("Agreed score").select_option("3")
+            page.locator("input[name='score'][value='3']").check()
         else:
             page.get_by_label("Pass", exact=True).check()
-        page.get_by_label("Reason for the agreed mark").fill("The panel agreed on the evidence.")
-        page.get_by_role("button", name="Record agreed mark").click()
+        page.get_by_label("Reason for the agreed score").fill("The panel agreed on the evidence.")
+        page.get_by_role("button", name="Record agreed score").click()
     expect(page.locator("main")).to_contain_text("75.00%")
     page.get_by_role("link", name="Decide").click()
     check(page)

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from commissioning import notifications
 from commissioning.dates import standstill_last_day
+from commissioning.lifecycle import IllegalMove
 from commissioning.models import AuditEvent, GeneratedDocument, Notification, User
 from contracts.award import services
+from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
     Award,
     Competition,
@@ -33,6 +35,7 @@ from contracts.award.models import (
 from contracts.award.selectors import eligible_suppliers, lot_results, price_points
 from contracts.award.services import AwardRuleError
 from contracts.models import Contract
+from frameworks import evaluation
 from frameworks.models import Appointment
 from tests.factories import make_area, make_user
 from tests.factories.awards import (
@@ -43,6 +46,7 @@ from tests.factories.awards import (
     evaluate_all,
     make_award_setup,
     make_competition,
+    make_direct_award,
     make_published_mini,
     make_seed_002_eoi,
     open_competition,
@@ -286,18 +290,17 @@ class TestLifecycle:
             elif move == "open":
                 services.request_opening(competition=competition, by=setup.officer, now=past)
             else:
-                services.assign_tender_evaluators(
-                    competition=competition, evaluators=setup.evaluators, by=setup.officer
-                )
+                evaluation.assign_evaluators(target=competition, evaluators=setup.evaluators, by=setup.officer)
         assert Competition.objects.get(pk=competition.pk).status == status
 
     def test_the_transition_table_allows_only_forward_moves(self):
         order = ["draft", "published", "closed", "evaluated", "awarded", "contracted"]
         for i, status in enumerate(order):
-            allowed = services.TRANSITIONS[status] - {"cancelled"}
+            allowed = COMPETITION.targets(status) - {"cancelled"}
             assert allowed == ({order[i + 1]} if i + 1 < len(order) else set())
-        assert services.TRANSITIONS["cancelled"] == set()
-        assert "cancelled" not in services.TRANSITIONS["awarded"]
+        assert COMPETITION.targets("cancelled") == set()
+        assert "cancelled" not in COMPETITION.targets("awarded")
+        assert services.TRANSITIONS is COMPETITION.transitions
 
     def test_cancelling_needs_a_reason_and_tells_bidders(self, setup, django_capture_on_commit_callbacks):
         competition = make_published_mini(setup)
@@ -316,7 +319,7 @@ class TestLifecycle:
 
     def test_a_draft_cannot_be_edited_once_published(self, setup):
         competition = make_published_mini(setup)
-        with pytest.raises(AwardRuleError, match="Only a draft"):
+        with pytest.raises(IllegalMove, match="A competition that is published cannot be changed"):
             services.update_competition(competition=competition, by=setup.officer, title="New")
         with pytest.raises(AwardRuleError, match="cannot be changed"):
             services.save_criteria(competition=competition, criteria=STANDARD_CRITERIA, by=setup.officer)
@@ -732,23 +735,35 @@ class TestEvaluationAndAward:
         competition = make_published_mini(setup)
         tender = complete_tender(competition, setup.providers[0])
         open_competition(competition, setup.officer, setup.officer2)
-        services.assign_tender_evaluators(competition=competition, evaluators=setup.evaluators, by=setup.officer)
+        evaluation.assign_evaluators(target=competition, evaluators=setup.evaluators, by=setup.officer)
         first, second = tender.assignments.order_by("pk")
         criteria = [c for c in competition.criteria.all() if c.is_scored]
         with pytest.raises(AwardRuleError, match="Declare that you have no conflict"):
-            services.save_tender_scores(assignment=first, marks={}, submit=False, by=first.evaluator)
-        services.declare_tender_conflict(assignment=first, has_conflict=False, details="", by=first.evaluator)
-        services.declare_tender_conflict(
-            assignment=second, has_conflict=True, details="Former trustee", by=second.evaluator
-        )
+            evaluation.save_scores(assignment=first, scores={}, submit=False, by=first.evaluator)
+        evaluation.declare_conflict(assignment=first, has_conflict=False, details="", by=first.evaluator)
+        evaluation.declare_conflict(assignment=second, has_conflict=True, details="Former trustee", by=second.evaluator)
         with pytest.raises(AwardRuleError):
-            services.save_tender_scores(assignment=second, marks={}, submit=False, by=second.evaluator)
+            evaluation.save_scores(assignment=second, scores={}, submit=False, by=second.evaluator)
         marks = {c.pk: {"score": 2, "comment": "Some gaps."} for c in criteria}
         with pytest.raises(AwardRuleError, match="Moderate once"):
-            services.moderate_tender(tender=tender, criterion=criteria[0], score=3, reason="x", by=setup.officer)
-        services.save_tender_scores(assignment=first, marks=marks, submit=True, by=first.evaluator)
+            evaluation.moderate(subject=tender, criterion=criteria[0], score=3, reason="x", by=setup.officer)
+        evaluation.save_scores(assignment=first, scores=marks, submit=True, by=first.evaluator)
+        # One evaluator free of a conflict is not a panel: moderation waits for the replacement's scores.
+        with pytest.raises(AwardRuleError, match="Moderate once at least two evaluators"):
+            evaluation.moderate(subject=tender, criterion=criteria[0], score=3, reason="x", by=setup.officer)
+        evaluation.assign_evaluators(target=competition, evaluators=[setup.officer2], by=setup.officer)
+        replacement = tender.assignments.get(evaluator=setup.officer2)
+        evaluation.declare_conflict(assignment=replacement, has_conflict=False, details="", by=setup.officer2)
+        with pytest.raises(AwardRuleError, match="Moderate once at least two evaluators"):
+            evaluation.moderate(subject=tender, criterion=criteria[0], score=3, reason="x", by=setup.officer)
+        evaluation.save_scores(
+            assignment=replacement,
+            scores={c.pk: {"score": 3, "comment": "Clear."} for c in criteria},
+            submit=True,
+            by=setup.officer2,
+        )
         for criterion in criteria:
-            services.moderate_tender(tender=tender, criterion=criterion, score=3, reason="Panel view", by=setup.officer)
+            evaluation.moderate(subject=tender, criterion=criterion, score=3, reason="Panel view", by=setup.officer)
         assert set(TenderScore.objects.filter(assignment=first).values_list("score", flat=True)) == {2}
         assert Tender.objects.get(pk=tender.pk).status == Tender.Status.SCORED
         assert Competition.objects.get(pk=competition.pk).status == Competition.Status.EVALUATED
@@ -758,13 +773,11 @@ class TestEvaluationAndAward:
         tender = complete_tender(competition, setup.providers[0])
         open_competition(competition, setup.officer, setup.officer2)
         with pytest.raises(AwardRuleError, match="Assign at least two evaluators"):
-            services.assign_tender_evaluators(
-                competition=competition, evaluators=setup.evaluators[:1], by=setup.officer
-            )
+            evaluation.assign_evaluators(target=competition, evaluators=setup.evaluators[:1], by=setup.officer)
         evaluate_all(competition, setup.officer, setup.evaluators)
         criterion = competition.criteria.filter(kind="quality").first()
         with pytest.raises(AwardRuleError, match="Give the reason"):
-            services.moderate_tender(tender=tender, criterion=criterion, score=3, reason="", by=setup.officer)
+            evaluation.moderate(subject=tender, criterion=criterion, score=3, reason="", by=setup.officer)
 
     def test_totals_and_ranking_and_the_award(self, setup, django_capture_on_commit_callbacks):
         competition = make_published_mini(setup)
@@ -1011,47 +1024,19 @@ class TestNoAward:
 # --- Direct awards --------------------------------------------------------------------------------------------
 
 
-def _direct(setup, **overrides):
-    values = {
-        "by": setup.officer,
-        "reference": "DA-TEST-1",
-        "title": "Children's ISVA service",
-        "supplier": setup.suppliers[0],
-        "framework_lot": setup.lot,
-        "areas": setup.areas,
-        "annual_value": Decimal("50000"),
-        "contract_start_on": date(2026, 4, 1),
-        "term_months": 24,
-        "justification": Justification.FRAMEWORK_NO_COMPETITION,
-        "explanation": "The only appointee for these areas.",
-        "social_value_summary": "Local volunteers.",
-        "commitments": [
-            {
-                "theme": "jobs",
-                "measure": "Volunteers",
-                "unit": "people",
-                "target": Decimal("5"),
-                "due_on": date(2027, 3, 31),
-            }
-        ],
-    }
-    values.update(overrides)
-    return services.request_direct_award(**values)
-
-
 class TestDirectAwards:
     def test_a_framework_call_off_needs_an_active_appointee_covering_every_area(self, setup):
         with pytest.raises(AwardRuleError) as error:
-            _direct(setup, supplier=setup.partial_supplier)
+            make_direct_award(setup, supplier=setup.partial_supplier)
         assert "no active appointment" in error.value.message_dict["supplier"][0]
         with pytest.raises(AwardRuleError, match="names the framework lot"):
-            _direct(setup, framework_lot=None)
+            make_direct_award(setup, framework_lot=None)
         with pytest.raises(AwardRuleError, match="Explain why"):
-            _direct(setup, explanation=" ")
+            make_direct_award(setup, explanation=" ")
 
     def test_the_threshold_at_100000_and_100000_01(self, setup):
         # 12 months from 1 April: the whole value falls in one financial year.
-        at = _direct(
+        at = make_direct_award(
             setup,
             reference="DA-AT",
             annual_value=Decimal("100000.00"),
@@ -1061,7 +1046,7 @@ class TestDirectAwards:
         )
         assert not at.criteria.exists()
         with pytest.raises(AwardRuleError, match="over £100,000"):
-            _direct(
+            make_direct_award(
                 setup,
                 reference="DA-OVER",
                 annual_value=Decimal("100000.01"),
@@ -1069,32 +1054,26 @@ class TestDirectAwards:
                 social_value_summary="",
                 commitments=[],
             )
-        over = _direct(setup, reference="DA-OVER", annual_value=Decimal("100000.01"), term_months=12)
+        over = make_direct_award(setup, reference="DA-OVER", annual_value=Decimal("100000.01"), term_months=12)
         assert over.criteria.get().is_social_value
 
     def test_approval_needs_a_second_officer_and_a_moderated_social_value_score(self, setup):
-        direct_award = _direct(setup, annual_value=Decimal("60000"))
+        direct_award = make_direct_award(setup, annual_value=Decimal("60000"))
         with pytest.raises(AwardRuleError, match="second, different officer"):
             services.approve_direct_award(direct_award=direct_award, by=setup.officer)
         with pytest.raises(AwardRuleError, match="Score and moderate"):
             services.approve_direct_award(direct_award=direct_award, by=setup.officer2)
-        services.assign_direct_award_evaluators(
-            direct_award=direct_award, evaluators=setup.evaluators, by=setup.officer
-        )
+        evaluation.assign_evaluators(target=direct_award, evaluators=setup.evaluators, by=setup.officer)
         criterion = direct_award.criteria.get()
         for assignment in direct_award.assignments.all():
-            services.declare_direct_award_conflict(
-                assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-            )
-            services.save_direct_award_scores(
+            evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+            evaluation.save_scores(
                 assignment=assignment,
-                marks={criterion.pk: {"score": 3, "comment": "Good"}},
+                scores={criterion.pk: {"score": 3, "comment": "Good"}},
                 submit=True,
                 by=assignment.evaluator,
             )
-        services.moderate_direct_award(
-            direct_award=direct_award, criterion=criterion, score=4, reason="Strong", by=setup.officer
-        )
+        evaluation.moderate(subject=direct_award, criterion=criterion, score=4, reason="Strong", by=setup.officer)
         services.approve_direct_award(direct_award=direct_award, note="Checked", by=setup.officer2)
         direct_award.refresh_from_db()
         assert direct_award.status == DirectAward.Status.APPROVED and direct_award.decided_by == setup.officer2
@@ -1107,12 +1086,12 @@ class TestDirectAwards:
             services.approve_direct_award(direct_award=direct_award, by=setup.officer2)
 
     def test_a_direct_award_under_the_threshold_is_approved_without_scoring(self, setup):
-        direct_award = _direct(setup, annual_value=Decimal("40000"), social_value_summary="", commitments=[])
+        direct_award = make_direct_award(setup, annual_value=Decimal("40000"), social_value_summary="", commitments=[])
         services.approve_direct_award(direct_award=direct_award, by=setup.officer2)
         assert DirectAward.objects.get(pk=direct_award.pk).contract.total_value_now == Decimal("80000.00")
 
     def test_rejection_needs_a_reason_and_another_officer(self, setup):
-        direct_award = _direct(setup)
+        direct_award = make_direct_award(setup)
         with pytest.raises(AwardRuleError, match="second, different officer"):
             services.reject_direct_award(direct_award=direct_award, reason="No", by=setup.officer)
         with pytest.raises(AwardRuleError, match="Give the reason"):
@@ -1122,7 +1101,7 @@ class TestDirectAwards:
         assert not Contract.objects.filter(reference="DA-TEST-1").exists()
 
     def test_a_schedule_5_award_need_not_be_on_a_framework(self, setup):
-        direct_award = _direct(
+        direct_award = make_direct_award(
             setup,
             framework_lot=None,
             areas=[],

@@ -17,6 +17,7 @@ from django.utils import timezone
 from commissioning.models import User
 from contracts.award import services
 from contracts.award.models import Competition, Tender
+from frameworks import evaluation
 from tests.factories import make_user
 from tests.factories.awards import (
     PDF_BYTES,
@@ -79,7 +80,7 @@ def world():
             {"theme": "jobs", "measure": "Jobs", "unit": "people", "target": 1, "due_on": timezone.localdate()}
         ],
     )
-    services.assign_direct_award_evaluators(direct_award=direct, evaluators=setup.evaluators, by=officer)
+    evaluation.assign_evaluators(target=direct, evaluators=setup.evaluators, by=officer)
     evaluator = setup.evaluators[0]
     return {
         "setup": setup,
@@ -586,7 +587,7 @@ def test_publishing_from_the_admin_goes_through_the_service(client, world):
     assert Competition.objects.get(pk=draft.pk).status == Competition.Status.PUBLISHED
     assert draft.invitations.count() == 2
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("is published, not a draft" in m for m in messages)
+    assert any("A competition that is published cannot be published. It is already published." in m for m in messages)
 
 
 def test_an_officer_records_a_lot_as_not_awarded_and_the_bidders_see_why(client):

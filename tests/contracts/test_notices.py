@@ -236,23 +236,19 @@ def _direct_award(setup, **overrides):
 
 
 def _score_social_value(direct_award, setup):
-    from contracts.award.models import DirectAwardAssignment
+    from frameworks import evaluation
 
-    services.assign_direct_award_evaluators(direct_award=direct_award, evaluators=setup.evaluators, by=setup.officer)
+    evaluation.assign_evaluators(target=direct_award, evaluators=setup.evaluators, by=setup.officer)
     criterion = direct_award.criteria.get()
-    for assignment in DirectAwardAssignment.objects.filter(direct_award=direct_award):
-        services.declare_direct_award_conflict(
-            assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-        )
-        services.save_direct_award_scores(
+    for assignment in direct_award.assignments.all():
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+        evaluation.save_scores(
             assignment=assignment,
-            marks={criterion.pk: {"score": 3, "comment": "Good"}},
+            scores={criterion.pk: {"score": 3, "comment": "Good"}},
             submit=True,
             by=assignment.evaluator,
         )
-    services.moderate_direct_award(
-        direct_award=direct_award, criterion=criterion, score=3, reason="Agreed", by=setup.officer
-    )
+    evaluation.moderate(subject=direct_award, criterion=criterion, score=3, reason="Agreed", by=setup.officer)
 
 
 def test_a_direct_award_that_needs_a_transparency_notice_is_approved_only_once_it_is_published(setup, settings):

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
 from contracts.award import services
-from contracts.award.models import AwardCriterion, Competition, Tender
+from contracts.award.models import AwardCriterion, Competition, DirectAward, Justification, Tender
+from frameworks import evaluation
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
 from tests.factories import make_area, make_authority, make_user
@@ -232,24 +233,24 @@ def evaluate_all(
 ) -> Competition:
     """Assign the evaluators, declare no conflict, mark every criterion, submit, and moderate each mark.
     `marks` maps a tender pk to {criterion title: mark}; 3 otherwise."""
-    services.assign_tender_evaluators(competition=competition, evaluators=evaluators, by=officer)
+    evaluation.assign_evaluators(target=competition, evaluators=evaluators, by=officer)
     marks = marks or {}
     criteria = [c for c in competition.criteria.all() if c.is_scored]
     for tender in competition.tenders.filter(status=Tender.Status.OPENED):
         wanted = marks.get(tender.pk, {})
         for assignment in tender.assignments.all():
-            services.declare_tender_conflict(
-                assignment=assignment, has_conflict=False, details="", by=assignment.evaluator
-            )
-            services.save_tender_scores(
+            evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+            evaluation.save_scores(
                 assignment=assignment,
-                marks={c.pk: {"score": wanted.get(c.title, 3), "comment": "Evidence in the answer."} for c in criteria},
+                scores={
+                    c.pk: {"score": wanted.get(c.title, 3), "comment": "Evidence in the answer."} for c in criteria
+                },
                 submit=True,
                 by=assignment.evaluator,
             )
         for criterion in criteria:
-            services.moderate_tender(
-                tender=tender,
+            evaluation.moderate(
+                subject=tender,
                 criterion=criterion,
                 score=wanted.get(criterion.title, 3),
                 reason="Agreed by the panel.",
@@ -281,3 +282,33 @@ def publish_award_notice(award, by: User, *, published_on: date | None = None):
     )
     award.refresh_from_db()
     return award
+
+
+def make_direct_award(setup: AwardSetup, **overrides) -> DirectAward:
+    """A framework call-off without competition, requested by the setup's first officer: £50,000 a year for
+    two years (at the social value threshold; above it, its Social Value Proposal has a criterion to score)."""
+    values = {
+        "by": setup.officer,
+        "reference": "DA-TEST-1",
+        "title": "Children's ISVA service",
+        "supplier": setup.suppliers[0],
+        "framework_lot": setup.lot,
+        "areas": setup.areas,
+        "annual_value": Decimal("50000"),
+        "contract_start_on": date(2026, 4, 1),
+        "term_months": 24,
+        "justification": Justification.FRAMEWORK_NO_COMPETITION,
+        "explanation": "The only appointee for these areas.",
+        "social_value_summary": "Local volunteers.",
+        "commitments": [
+            {
+                "theme": "jobs",
+                "measure": "Volunteers",
+                "unit": "people",
+                "target": Decimal("5"),
+                "due_on": date(2027, 3, 31),
+            }
+        ],
+    }
+    values.update(overrides)
+    return services.request_direct_award(**values)

@@ -105,24 +105,24 @@ def complete_application(sel: Selection, *, lots=None, supplier_user=None):
 
 def evaluate_fully(sel: Selection, application, *, delivery=3, outcomes=3, policy_passed=True, quality_passed=True):
     """Assign two evaluators, declare, score, submit, and moderate every question."""
-    from frameworks import services
+    from frameworks import evaluation
     from frameworks.selectors import questions_for
 
-    services.assign_evaluators(application=application, evaluators=sel.evaluators, by=sel.officer)
+    evaluation.assign_evaluators(target=application, evaluators=sel.evaluators, by=sel.officer)
     values = {sel.delivery.pk: delivery, sel.outcomes.pk: outcomes}
     passes = {sel.policy.pk: policy_passed, sel.quality.pk: quality_passed}
     questions = questions_for(application)
     for assignment in application.assignments.all():
-        services.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
         marks = {
             q.pk: ({"score": values[q.pk]} if q.is_scored else {"passed": passes[q.pk]}) | {"comment": "Reasoned."}
             for q in questions
         }
-        services.save_scores(assignment=assignment, marks=marks, submit=True, by=assignment.evaluator)
+        evaluation.save_scores(assignment=assignment, scores=marks, submit=True, by=assignment.evaluator)
     for q in questions:
-        services.moderate(
-            application=application,
-            question=q,
+        evaluation.moderate(
+            subject=application,
+            criterion=q,
             by=sel.officer,
             reason="Agreed by the panel.",
             score=values.get(q.pk),
@@ -130,3 +130,13 @@ def evaluate_fully(sel: Selection, application, *, delivery=3, outcomes=3, polic
         )
     application.refresh_from_db()
     return application
+
+
+@pytest.fixture(params=["application", "tender", "direct_award"])
+def case(request):
+    """One thing of each kind to evaluate, made through the services (see tests/factories/evaluation.py)."""
+    from tests.factories.evaluation import application_case, award_case
+
+    if request.param == "application":
+        return application_case(request.getfixturevalue("selection"))
+    return award_case(request.param)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from commissioning.dates import LONDON
 from commissioning.models import AuditEvent, Notification, User
-from frameworks import selectors, services
+from frameworks import evaluation, selectors, services
 from frameworks.models import Application, ApplicationLot, Appointment, Score
 from frameworks.services import SelectionRuleError
 from suppliers.models import Accreditation
@@ -272,75 +272,77 @@ class TestEvaluation:
 
     def test_at_least_two_evaluators(self, selection, submitted):
         with pytest.raises(SelectionRuleError, match="at least two"):
-            services.assign_evaluators(application=submitted, evaluators=selection.evaluators[:1], by=selection.officer)
-        created = services.assign_evaluators(
-            application=submitted, evaluators=selection.evaluators, by=selection.officer
-        )
+            evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators[:1], by=selection.officer)
+        created = evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         assert len(created) == 2
 
     def test_a_declared_conflict_blocks_scoring_and_tells_the_officer(self, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         assignment = submitted.assignments.get(evaluator=selection.evaluators[0])
         with pytest.raises(SelectionRuleError, match="Declare"):
-            services.save_scores(assignment=assignment, marks={}, submit=False, by=selection.evaluators[0])
+            evaluation.save_scores(assignment=assignment, scores={}, submit=False, by=selection.evaluators[0])
         mail.outbox.clear()
         from django.test import TestCase
 
         with TestCase.captureOnCommitCallbacks(execute=True):
-            services.declare_conflict(
+            evaluation.declare_conflict(
                 assignment=assignment, has_conflict=True, details="I chair its board", by=selection.evaluators[0]
             )
         assert mail.outbox and selection.officer.email in mail.outbox[0].to
         with pytest.raises(SelectionRuleError):
-            services.save_scores(assignment=assignment, marks={}, submit=False, by=selection.evaluators[0])
+            evaluation.save_scores(assignment=assignment, scores={}, submit=False, by=selection.evaluators[0])
         with pytest.raises(SelectionRuleError, match="already"):
-            services.declare_conflict(assignment=assignment, has_conflict=False, details="", by=selection.evaluators[0])
+            evaluation.declare_conflict(
+                assignment=assignment, has_conflict=False, details="", by=selection.evaluators[0]
+            )
 
     def test_only_the_assigned_evaluator_may_declare(self, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         assignment = submitted.assignments.get(evaluator=selection.evaluators[0])
         with pytest.raises(PermissionDenied):
-            services.declare_conflict(assignment=assignment, has_conflict=False, details="", by=selection.evaluators[1])
+            evaluation.declare_conflict(
+                assignment=assignment, has_conflict=False, details="", by=selection.evaluators[1]
+            )
 
     def test_scores_are_independent_until_submitted(self, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         first, second = submitted.assignments.order_by("pk")
         for a in (first, second):
-            services.declare_conflict(assignment=a, has_conflict=False, details="", by=a.evaluator)
+            evaluation.declare_conflict(assignment=a, has_conflict=False, details="", by=a.evaluator)
         marks = {
             q.pk: ({"score": 3} if q.is_scored else {"passed": True}) | {"comment": "ok"}
             for q in selectors.questions_for(submitted)
         }
-        services.save_scores(assignment=second, marks=marks, submit=True, by=second.evaluator)
-        assert selectors.visible_scores_for(first) == []
+        evaluation.save_scores(assignment=second, scores=marks, submit=True, by=second.evaluator)
+        assert evaluation.visible_scores(first) == []
         with pytest.raises(SelectionRuleError, match="every question"):
-            services.save_scores(
+            evaluation.save_scores(
                 assignment=first,
-                marks={selection.delivery.pk: {"score": 2, "comment": ""}},
+                scores={selection.delivery.pk: {"score": 2, "comment": ""}},
                 submit=True,
                 by=first.evaluator,
             )
-        services.save_scores(assignment=first, marks=marks, submit=True, by=first.evaluator)
+        evaluation.save_scores(assignment=first, scores=marks, submit=True, by=first.evaluator)
         first.refresh_from_db()
-        assert len(selectors.visible_scores_for(first)) == len(marks)
+        assert len(evaluation.visible_scores(first)) == len(marks)
         with pytest.raises(SelectionRuleError, match="no longer be changed"):
-            services.save_scores(assignment=first, marks=marks, submit=False, by=first.evaluator)
+            evaluation.save_scores(assignment=first, scores=marks, submit=False, by=first.evaluator)
 
     def test_a_score_outside_the_scale_is_refused(self, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         a = submitted.assignments.first()
-        services.declare_conflict(assignment=a, has_conflict=False, details="", by=a.evaluator)
+        evaluation.declare_conflict(assignment=a, has_conflict=False, details="", by=a.evaluator)
         with pytest.raises(SelectionRuleError, match="0 to 4"):
-            services.save_scores(
-                assignment=a, marks={selection.delivery.pk: {"score": 5}}, submit=False, by=a.evaluator
+            evaluation.save_scores(
+                assignment=a, scores={selection.delivery.pk: {"score": 5}}, submit=False, by=a.evaluator
             )
 
     def test_moderation_waits_for_every_evaluator_and_keeps_individual_scores(self, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         with pytest.raises(SelectionRuleError):
-            services.moderate(
-                application=submitted,
-                question=selection.delivery,
+            evaluation.moderate(
+                subject=submitted,
+                criterion=selection.delivery,
                 score=3,
                 passed=None,
                 reason="x",

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commissioning.models import User
-from frameworks import services
+from frameworks import evaluation, selectors, services
 from frameworks.models import Application, Appointment
 from tests.factories import make_user
 from tests.factories.frameworks import make_appointment
@@ -180,7 +180,7 @@ class TestProviderPages:
 
 class TestEvaluatorPages:
     def test_content_is_hidden_until_no_conflict_is_declared(self, client, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         assignment = submitted.assignments.get(evaluator=selection.evaluators[0])
         client.force_login(selection.evaluators[0])
         url = reverse("frameworks:evaluate", args=[assignment.pk])
@@ -196,7 +196,7 @@ class TestEvaluatorPages:
         assert "Our answer to" in client.get(url).content.decode()
 
     def test_an_unassigned_evaluator_gets_404(self, client, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         assignment = submitted.assignments.first()
         client.force_login(make_user(User.Role.EVALUATOR))
         assert client.get(reverse("frameworks:evaluate", args=[assignment.pk])).status_code == 404
@@ -205,16 +205,16 @@ class TestEvaluatorPages:
         )
 
     def test_providers_and_partners_are_refused(self, client, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         assignment = submitted.assignments.first()
         for role in ("provider", "partner"):
             client.force_login(make_user(role))
             assert client.get(reverse("frameworks:evaluate", args=[assignment.pk])).status_code == 403
 
-    def test_scoring_in_the_page_submits_marks(self, client, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+    def test_scoring_in_the_page_submits_scores(self, client, selection, submitted):
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         assignment = submitted.assignments.get(evaluator=selection.evaluators[0])
-        services.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
         client.force_login(assignment.evaluator)
         data = {"submit": "1"}
         for q in (selection.delivery, selection.outcomes):
@@ -225,14 +225,24 @@ class TestEvaluatorPages:
             data[f"comment_{q.pk}"] = "Present"
         incomplete = {k: v for k, v in data.items() if k != f"comment_{selection.delivery.pk}"}
         response = client.post(reverse("frameworks:evaluate", args=[assignment.pk]), incomplete)
-        assert "Give a mark and a comment for every question (1 left)" in response.content.decode()
+        page = response.content.decode()
+        assert "Give a score and a comment for every question (1 left)" in page
+        # The summary names the question left and links to its field, which is marked in error.
+        number = 1 + [q.pk for q in selectors.questions_for(submitted)].index(selection.delivery.pk)
+        assert (
+            f'<a href="#id_comment_{selection.delivery.pk}">Comment on your score for question {number}, '
+            f"‘How will you deliver?’</a>" in page
+        )
+        assert f'class="govuk-textarea govuk-textarea--error" id="id_comment_{selection.delivery.pk}"' in page
+        # What was typed is kept as a draft.
+        assert assignment.scores.get(question=selection.outcomes).score == 3
         response = client.post(reverse("frameworks:evaluate", args=[assignment.pk]), data)
         assert response.status_code == 302
         assignment.refresh_from_db()
         assert assignment.submitted_at is not None
 
     def test_evaluator_home_lists_only_their_assignments(self, client, selection, submitted):
-        services.assign_evaluators(application=submitted, evaluators=selection.evaluators, by=selection.officer)
+        evaluation.assign_evaluators(target=submitted, evaluators=selection.evaluators, by=selection.officer)
         client.force_login(selection.evaluators[0])
         assert selection.supplier.legal_name in client.get("/evaluator/").content.decode()
         client.force_login(make_user(User.Role.EVALUATOR))
@@ -254,7 +264,7 @@ class TestOfficerPages:
         client.force_login(selection.officer)
         moderate = reverse("frameworks:moderate", args=[application.pk, selection.delivery.pk])
         response = client.post(moderate, {"score": "2", "reason": ""})
-        assert "Give the reason for the agreed mark" in response.content.decode()
+        assert "Give the reason for the agreed score" in response.content.decode()
         assert client.post(moderate, {"score": "4", "reason": "Strong evidence"}).status_code == 302
         choice = application.lot_choices.get(lot=selection.lot1)
         decide = reverse("frameworks:decide", args=[application.pk, choice.pk])

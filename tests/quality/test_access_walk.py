@@ -139,14 +139,24 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         # evaluator
         "frameworks:evaluate": ("evaluator", lambda: {"pk": assignment.pk}),
         "frameworks:evaluator_answer_file": ("evaluator", lambda: {"pk": assignment.pk, "answer_pk": answer.pk}),
+        "frameworks:evaluator_accreditation_file": (
+            "evaluator",
+            lambda: {"pk": assignment.pk, "accreditation_pk": accreditation.pk},
+        ),
+        "frameworks:evaluator_document_file": ("evaluator", lambda: {"pk": assignment.pk, "document_pk": document.pk}),
         # officer: selection is scoped to the authority leading the framework
         "frameworks:officer_applications": ("officer", lambda: {"pk": framework.pk}),
         "frameworks:approved_list": ("officer", lambda: {"pk": framework.pk}),
         "frameworks:award_framework": ("officer", lambda: {"pk": framework.pk}),
         "frameworks:officer_application": ("officer", lambda: {"pk": decided.pk}),
-        "frameworks:moderate": ("officer", lambda: {"pk": decided.pk, "question_pk": question.pk}),
+        "frameworks:moderate": ("officer", lambda: {"pk": decided.pk, "criterion_pk": question.pk}),
         "frameworks:decide": ("officer", lambda: {"pk": decided.pk, "choice_pk": choice.pk}),
         "frameworks:officer_answer_file": ("officer", lambda: {"pk": answer.application_id, "answer_pk": answer.pk}),
+        "frameworks:officer_accreditation_file": (
+            "officer",
+            lambda: {"pk": decided.pk, "accreditation_pk": accreditation.pk},
+        ),
+        "frameworks:officer_document_file": ("officer", lambda: {"pk": decided.pk, "document_pk": document.pk}),
         "frameworks:appointment_status": ("officer", lambda: {"pk": appointment.pk}),
         "approved_list:officer_list": ("officer", lambda: ref),
         "approved_list:officer_list_export": ("officer", lambda: ref | {"fmt": "csv"}),

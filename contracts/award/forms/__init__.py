@@ -3,10 +3,8 @@
 from .common import TimeOfDayField, check_upload, layout_helper, upload_field
 from .competitions import (
     AnswerForm,
-    AssignEvaluatorsForm,
     AwardForm,
     CompetitionForm,
-    ConflictForm,
     ContractFromAwardForm,
     CriteriaForm,
     DecisionForm,
@@ -22,10 +20,8 @@ from .responses import TenderForm, add_commitment_fields, clean_commitments
 
 __all__ = [
     "AnswerForm",
-    "AssignEvaluatorsForm",
     "AwardForm",
     "CompetitionForm",
-    "ConflictForm",
     "ContractFromAwardForm",
     "CriteriaForm",
     "DecisionForm",

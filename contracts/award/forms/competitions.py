@@ -13,7 +13,6 @@ from commissioning.models import Area, User
 from contracts.award import selectors
 from contracts.award.models import AwardCriterion, Competition
 from contracts.forms import MoneyField, gds_date
-from frameworks.forms import ConflictForm as SelectionConflictForm
 from frameworks.models import Lot
 
 from .common import TimeOfDayField, check_upload, layout_helper, upload_field
@@ -431,33 +430,6 @@ class NoAwardForm(GDSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Give the reasons for not awarding the lot"},
     )
-
-
-class AssignEvaluatorsForm(GDSFormMixin, forms.Form):
-    evaluators = forms.ModelMultipleChoiceField(
-        label="Evaluators",
-        queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Assign at least two. Each declares any conflict of interest with the bidder before seeing anything.",
-        error_messages={"required": "Select at least one evaluator"},
-    )
-
-    def __init__(self, *args, authority_id: int | None, exclude: list[int] = (), **kwargs):
-        super().__init__(*args, **kwargs)
-        qs = User.objects.filter(role__in=[User.Role.EVALUATOR, User.Role.OFFICER], is_active=True)
-        if authority_id:
-            qs = qs.filter(authority=authority_id)
-        self.fields["evaluators"].queryset = qs.exclude(pk__in=list(exclude)).order_by("full_name")
-
-
-class ConflictForm(SelectionConflictForm):
-    """The selection stage's declaration, worded for a bidder."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "has_conflict"
-        ].label = "Do you have a conflict of interest with this bidder or any member of its consortium?"
 
 
 class AwardForm(GDSFormMixin, forms.Form):

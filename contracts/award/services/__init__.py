@@ -1,7 +1,9 @@
 """Every write and state change of the award stage, one module per step. Each function is keyword-only,
 takes the acting user as `by=`, checks the rule, runs in a transaction, writes the audit trail and queues
 its side effects for after the commit. A refused move raises `AwardRuleError`, whose messages are shown
-to the user as they are (keyed by form field where they concern one)."""
+to the user as they are (keyed by form field where they concern one); an illegal lifecycle move raises its
+subclass `IllegalMove` (see `contracts.award.lifecycles`). Evaluation (evaluators, declarations, scores,
+moderation) is the one mechanism of `frameworks.evaluation`."""
 
 from .clarifications import answer_question, ask_question
 from .common import TRANSITIONS, AwardRuleError, contract_total
@@ -21,22 +23,11 @@ from .competitions import (
 from .decisions import copy_social_value, create_award_contract, decide_award, decide_no_award
 from .direct_awards import (
     approve_direct_award,
-    assign_direct_award_evaluators,
-    declare_direct_award_conflict,
     direct_award_social_value_required,
-    moderate_direct_award,
     reject_direct_award,
     request_direct_award,
-    save_direct_award_scores,
 )
-from .evaluation import (
-    assign_tender_evaluators,
-    declare_tender_conflict,
-    eligible_evaluator,
-    moderate_tender,
-    refresh_evaluation,
-    save_tender_scores,
-)
+from .evaluation import refresh_evaluation
 from .opening import confirm_opening, request_opening
 from .tenders import (
     combined_problems,
@@ -57,8 +48,6 @@ __all__ = [
     "answer_question",
     "approve_direct_award",
     "ask_question",
-    "assign_direct_award_evaluators",
-    "assign_tender_evaluators",
     "cancel_competition",
     "combined_problems",
     "confirm_opening",
@@ -69,14 +58,9 @@ __all__ = [
     "criteria_problems",
     "decide_award",
     "decide_no_award",
-    "declare_direct_award_conflict",
-    "declare_tender_conflict",
     "direct_award_social_value_required",
-    "eligible_evaluator",
     "json_ready",
     "lock_tender",
-    "moderate_direct_award",
-    "moderate_tender",
     "move_closing_time",
     "publication_problems",
     "publish_competition",
@@ -85,10 +69,8 @@ __all__ = [
     "request_direct_award",
     "request_opening",
     "save_criteria",
-    "save_direct_award_scores",
     "save_lots",
     "save_tender",
-    "save_tender_scores",
     "send_invitations",
     "social_value_needed",
     "start_tender",

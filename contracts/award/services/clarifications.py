@@ -14,12 +14,13 @@ from commissioning.audit import record
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from contracts.award import selectors
+from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
     ClarificationQuestion,
     Competition,
 )
 
-from .common import AwardRuleError, Status, field_error, notify, now_or, require_officer, supplier_of
+from .common import AwardRuleError, field_error, notify, now_or, require_officer, supplier_of
 
 # --- Clarification questions --------------------------------------------------------------------------
 
@@ -33,8 +34,7 @@ def ask_question(
     competition = Competition.objects.get(pk=competition.pk)
     if not selectors.may_bid(competition, supplier):
         raise PermissionDenied("Your organisation is not invited to this competition.")
-    if competition.status != Status.PUBLISHED:
-        raise AwardRuleError("Questions can only be asked while the competition is open.")
+    COMPETITION.next_status("take_questions", competition.status)
     if not competition.questions_open(now):
         raise field_error("question", f"The deadline for questions was {deadline(competition.clarification_deadline)}")
     if not question.strip():
@@ -62,8 +62,7 @@ def answer_question(
     question = ClarificationQuestion.objects.select_for_update().select_related("competition").get(pk=question.pk)
     competition = question.competition
     require_officer(competition, by)
-    if competition.status != Status.PUBLISHED:
-        raise AwardRuleError("Answers are published while the competition is open.")
+    COMPETITION.next_status("take_questions", competition.status)
     if question.is_published:
         raise AwardRuleError("This question has already been answered and published.")
     if not answer.strip():

@@ -16,6 +16,7 @@ from commissioning.email import send_after_commit
 from commissioning.models import User
 from commissioning.rules import acts_for_running_authority
 from contracts import services as contract_services
+from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
     Competition,
     Tender,
@@ -24,24 +25,16 @@ from contracts.models import term_end
 from frameworks import evaluation
 from suppliers.models import Supplier
 
-# A move the award rules do not allow; its message is shown to the user as it is.
+# A move the award rules do not allow; its message is shown to the user as it is. An illegal move of a
+# lifecycle (`contracts.award.lifecycles`) raises its subclass IllegalMove.
 AwardRuleError = evaluation.EvaluationRuleError
 
 Status = Competition.Status
 TenderStatus = Tender.Status
 PENNY = Decimal("0.01")
 
-# The competition lifecycle, in one place: draft → published → closed (responses opened) → evaluated
-# → awarded (standstill) → contracted; or cancelled before an award.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
-    Status.PUBLISHED: {Status.CLOSED, Status.CANCELLED},
-    Status.CLOSED: {Status.EVALUATED, Status.CANCELLED},
-    Status.EVALUATED: {Status.AWARDED, Status.CANCELLED},
-    Status.AWARDED: {Status.CONTRACTED},
-    Status.CONTRACTED: set(),
-    Status.CANCELLED: set(),
-}
+# The competition lifecycle, in one place (see lifecycles.py).
+TRANSITIONS = COMPETITION.transitions
 
 
 def now_or(now: datetime | None) -> datetime:
@@ -52,17 +45,13 @@ def field_error(field: str, message: str) -> AwardRuleError:
     return AwardRuleError({field: [message]})
 
 
-def move(competition: Competition, to: str, *, by: User | None, data: dict | None = None) -> None:
-    """Change the competition's status if the lifecycle allows it, and record the move."""
-    if to not in TRANSITIONS[competition.status]:
-        raise AwardRuleError(
-            f"A competition that is {competition.get_status_display().lower()} cannot become "
-            f"{Status(to).label.lower()}."
-        )
+def move(competition: Competition, move_name: str, *, by: User | None, data: dict | None = None) -> None:
+    """Make a move of the competition's lifecycle (refused with IllegalMove where the table has none), save
+    it and record it as "competition.<new status>"."""
     before = competition.status
-    competition.status = to
+    competition.status = COMPETITION.next_status(move_name, before)
     competition.save()
-    record(f"competition.{to}", by=by, obj=competition, data={"from": before, **(data or {})})
+    record(f"competition.{competition.status}", by=by, obj=competition, data={"from": before, **(data or {})})
 
 
 def lock_competition(competition: Competition) -> Competition:

@@ -21,6 +21,7 @@ from commissioning.models import Area, User
 from commissioning.templatetags.portal import deadline, money
 from commissioning.uploads import sha256_of, validate_upload
 from contracts.award import selectors
+from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
     AwardCriterion,
     CombinedLimit,
@@ -195,8 +196,7 @@ def update_competition(
     """Edit a draft. Once published only the owner can move the closing time (`move_closing_time`)."""
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError("Only a draft competition can be edited.")
+    COMPETITION.next_status("edit", competition.status)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise AwardRuleError(f"These are not edited here: {sorted(unknown)}")
@@ -262,8 +262,7 @@ def save_criteria(*, competition: Competition, criteria: list[Mapping[str, Any]]
     carries its minimum weight where the threshold is passed."""
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError("The award criteria of a published competition cannot be changed.")
+    COMPETITION.next_status("edit", competition.status)
     problems = criteria_problems(criteria, competition.whole_life.amount)
     if problems:
         raise AwardRuleError(problems)
@@ -305,8 +304,7 @@ def save_lots(
     combined limits across named lots."""
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError("The lots of a published competition cannot be changed.")
+    COMPETITION.next_status("edit", competition.status)
     if competition.is_mini_competition:
         raise AwardRuleError("A mini-competition's lot is its framework lot.")
     if not lots:
@@ -402,8 +400,7 @@ def publish_competition(*, competition: Competition, by: User, now: datetime | N
     now = now_or(now)
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.DRAFT:
-        raise AwardRuleError(f"This competition is {competition.get_status_display().lower()}, not a draft.")
+    COMPETITION.next_status("publish", competition.status)
     problems = publication_problems(competition, now)
     if problems:
         raise AwardRuleError(problems)
@@ -415,7 +412,7 @@ def publish_competition(*, competition: Competition, by: User, now: datetime | N
     competition.published_by = by
     move(
         competition,
-        Status.PUBLISHED,
+        "publish",
         by=by,
         data={
             "invited": sorted(s.legal_name for s in invited),
@@ -467,6 +464,7 @@ def cancel_competition(*, competition: Competition, reason: str, by: User) -> Co
     require_officer(competition, by)
     if not reason.strip():
         raise field_error("reason", "Give the reason for cancelling the competition")
+    COMPETITION.next_status("cancel", competition.status)
     if competition.awards.exists():
         raise AwardRuleError(
             "A lot of this competition has been awarded, so it cannot be cancelled. "
@@ -476,7 +474,7 @@ def cancel_competition(*, competition: Competition, reason: str, by: User) -> Co
     competition.cancelled_at = timezone.now()
     competition.cancelled_by = by
     competition.cancellation_reason = reason.strip()
-    move(competition, Status.CANCELLED, by=by, data={"reason": reason.strip()})
+    move(competition, "cancel", by=by, data={"reason": reason.strip()})
     sync_notices(competition, by=by)
     if was_published:
         notify(
@@ -501,8 +499,7 @@ def move_closing_time(
         raise AwardRuleError(
             f"Only the owner of this competition, {competition.owner.full_name}, can move its closing time."
         )
-    if competition.status != Status.PUBLISHED:
-        raise AwardRuleError("Only a published competition's closing time can be moved.")
+    COMPETITION.next_status("move_closing_time", competition.status)
     if competition.has_closed(now):
         raise AwardRuleError(
             f"The closing time, {deadline(competition.closes_at)}, has passed: it can no longer be moved."

@@ -20,6 +20,7 @@ from contracts import services as contract_services
 from contracts import whole_life
 from contracts.award import selectors
 from contracts.award.events import AWARD_DECIDED
+from contracts.award.lifecycles import COMPETITION, TENDER
 from contracts.award.models import (
     Award,
     Competition,
@@ -33,7 +34,6 @@ from contracts.notices.services import required_unpublished, sync_notices
 from .common import (
     AwardRuleError,
     Status,
-    TenderStatus,
     emails_of_suppliers,
     field_error,
     lock_competition,
@@ -52,8 +52,7 @@ def _lock_undecided_lot(lot: CompetitionLot, by: User) -> Competition:
     while the lot is neither awarded nor recorded as not awarded."""
     competition = lock_competition(lot.competition)
     require_officer(competition, by)
-    if competition.status not in {Status.EVALUATED, Status.AWARDED}:
-        raise AwardRuleError("Decide on a lot once every opened response has been scored and moderated.")
+    COMPETITION.next_status("decide_lot", competition.status)
     if Award.objects.filter(lot=lot).exists():
         raise AwardRuleError(f"{lot} has already been awarded.")
     if NoAward.objects.filter(lot=lot).exists():
@@ -121,9 +120,8 @@ def decide_award(
         standstill_skipped_reason=skip,
     )
     for result in results:
-        result.tender.status = (
-            TenderStatus.SUCCESSFUL if result.tender.pk == winner.tender.pk else TenderStatus.UNSUCCESSFUL
-        )
+        outcome = "win" if result.tender.pk == winner.tender.pk else "lose"
+        result.tender.status = TENDER.next_status(outcome, result.tender.status)
         result.tender.save(update_fields=["status", "updated_at"])
     record(
         "competition.award_decided",
@@ -186,13 +184,13 @@ def _settle_if_every_lot_decided(competition: Competition, *, by: User, now: dat
     if not to_decide <= awarded | not_awarded:
         return
     if awarded:
-        move(competition, Status.AWARDED, by=by)
+        move(competition, "award", by=by)
         _contracted_if_every_award_is(competition, by=by)
         return
     competition.cancelled_at = now
     competition.cancelled_by = by
     competition.cancellation_reason = "No lot was awarded."
-    move(competition, Status.CANCELLED, by=by, data={"reason": competition.cancellation_reason})
+    move(competition, "cancel", by=by, data={"reason": competition.cancellation_reason})
     sync_notices(competition, by=by)
 
 
@@ -213,7 +211,7 @@ def decide_no_award(*, lot: CompetitionLot, reasons: str, by: User, now: datetim
         competition=competition, lot=lot, reasons=reasons.strip(), decided_by=by, decided_at=now
     )
     for tender in tenders:
-        tender.status = TenderStatus.UNSUCCESSFUL
+        tender.status = TENDER.next_status("lose", tender.status)
         tender.save(update_fields=["status", "updated_at"])
     record(
         "competition.lot_not_awarded",
@@ -258,10 +256,7 @@ def create_award_contract(
     require_officer(competition, by)
     if award.contract_id is not None:
         raise AwardRuleError("The contract has already been created from this award.")
-    if competition.status not in {Status.AWARDED, Status.EVALUATED}:
-        raise AwardRuleError(
-            f"A competition that is {competition.get_status_display().lower()} has no award to contract."
-        )
+    COMPETITION.next_status("create_contract", competition.status)
     sync_notices(award, by=by)
     unpublished = required_unpublished(award, NoticeType.UK6)
     if unpublished:
@@ -327,7 +322,7 @@ def create_award_contract(
 def _contracted_if_every_award_is(competition: Competition, *, by: User) -> None:
     """An awarded competition is contracted once each of its awards has its contract."""
     if competition.status == Status.AWARDED and not competition.awards.filter(contract__isnull=True).exists():
-        move(competition, Status.CONTRACTED, by=by)
+        move(competition, "contract", by=by)
 
 
 def copy_social_value(

@@ -1,5 +1,5 @@
-"""Direct awards: requested with their justification, evaluated like tenders, and approved or rejected by a
-second officer."""
+"""Direct awards: requested with their justification, their Social Value Proposal evaluated through the one
+evaluation mechanism (`frameworks.evaluation`), and approved or rejected by a second officer."""
 
 from __future__ import annotations
 
@@ -23,19 +23,17 @@ from contracts import services as contract_services
 from contracts import whole_life
 from contracts.award import selectors
 from contracts.award.events import DIRECT_AWARD_APPROVED
+from contracts.award.lifecycles import DIRECT_AWARD
 from contracts.award.models import (
     AwardCriterion,
     DirectAward,
-    DirectAwardAssignment,
     DirectAwardCommitment,
     DirectAwardModeratedScore,
-    DirectAwardScore,
     Justification,
     parse_months,
 )
 from contracts.models import Contract, NoticeType
 from contracts.notices.services import required_unpublished, sync_notices
-from frameworks import evaluation
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
@@ -49,7 +47,6 @@ from .common import (
     require_officer,
 )
 from .decisions import copy_social_value
-from .evaluation import eligible_evaluator
 
 # --- Direct awards ------------------------------------------------------------------------------------
 
@@ -192,110 +189,6 @@ def _lock_direct_award(direct_award: DirectAward) -> DirectAward:
 
 
 @transaction.atomic
-def assign_direct_award_evaluators(
-    *, direct_award: DirectAward, evaluators: list[User], by: User
-) -> list[DirectAwardAssignment]:
-    direct_award = _lock_direct_award(direct_award)
-    require_officer(direct_award, by)
-    if direct_award.status != DirectAward.Status.REQUESTED or not direct_award.criteria.exists():
-        raise AwardRuleError("Only a requested direct award with a Social Value Proposal to score has evaluators.")
-    for evaluator in evaluators:
-        if not eligible_evaluator(evaluator):
-            raise AwardRuleError(f"{evaluator.full_name} cannot evaluate.")
-    existing = set(direct_award.assignments.values_list("evaluator_id", flat=True))
-    if len(existing | {e.pk for e in evaluators}) < 2:
-        raise field_error("evaluators", "Assign at least two evaluators")
-    created = [
-        DirectAwardAssignment.objects.create(direct_award=direct_award, evaluator=e, assigned_by=by)
-        for e in evaluators
-        if e.pk not in existing
-    ]
-    record(
-        "direct_award.evaluators_assigned",
-        by=by,
-        obj=direct_award,
-        data={"evaluators": [a.evaluator.email for a in created]},
-    )
-    for assignment in created:
-        notify(
-            to=[assignment.evaluator.email],
-            subject=f"A Social Value Proposal to evaluate: {direct_award.reference}",
-            message=f"You have been asked to score the Social Value Proposal of the direct award {direct_award.title}. "
-            "Declare any conflict of interest with the supplier first.",
-            url=reverse("awards:evaluator_assignments"),
-        )
-    return created
-
-
-@transaction.atomic
-def declare_direct_award_conflict(
-    *, assignment: DirectAwardAssignment, has_conflict: bool, details: str, by: User
-) -> DirectAwardAssignment:
-    assignment = DirectAwardAssignment.objects.select_for_update().select_related("direct_award").get(pk=assignment.pk)
-    evaluation.declare(assignment, has_conflict=has_conflict, details=details, by=by)
-    record(
-        "evaluation.conflict_declared",
-        by=by,
-        obj=assignment.direct_award,
-        data={"has_conflict": has_conflict, "details": details},
-    )
-    return assignment
-
-
-@transaction.atomic
-def save_direct_award_scores(
-    *, assignment: DirectAwardAssignment, marks: dict[int, dict], submit: bool, by: User
-) -> DirectAwardAssignment:
-    assignment = DirectAwardAssignment.objects.select_for_update().select_related("direct_award").get(pk=assignment.pk)
-    if assignment.direct_award.status != DirectAward.Status.REQUESTED:
-        raise AwardRuleError("This direct award has been decided.")
-    criteria = {c.pk: c for c in assignment.direct_award.criteria.all()}
-    stored = evaluation.record_marks(
-        assignment,
-        criteria=criteria,
-        marks=marks,
-        submit=submit,
-        by=by,
-        score_model=DirectAwardScore,
-        criterion_field="criterion",
-    )
-    if submit:
-        record(
-            "evaluation.scores_submitted",
-            by=by,
-            obj=assignment.direct_award,
-            data={c: s.score for c, s in stored.items()},
-        )
-    return assignment
-
-
-@transaction.atomic
-def moderate_direct_award(
-    *, direct_award: DirectAward, criterion: AwardCriterion, score: int | None, reason: str, by: User
-) -> DirectAwardModeratedScore:
-    direct_award = _lock_direct_award(direct_award)
-    require_officer(direct_award, by)
-    if direct_award.status != DirectAward.Status.REQUESTED:
-        raise AwardRuleError("This direct award has been decided.")
-    if criterion.direct_award_id != direct_award.pk:
-        raise AwardRuleError("That criterion is not part of this direct award.")
-    evaluation.require_all_marks_in(direct_award.assignments.all())
-    evaluation.check_agreed_mark(criterion, score=score, passed=None, reason=reason)
-    moderated, _ = DirectAwardModeratedScore.objects.update_or_create(
-        direct_award=direct_award,
-        criterion=criterion,
-        defaults={"score": score, "reason": reason.strip(), "moderated_by": by},
-    )
-    record(
-        "evaluation.moderated",
-        by=by,
-        obj=direct_award,
-        data={"criterion": criterion.title, "score": score, "reason": reason.strip()},
-    )
-    return moderated
-
-
-@transaction.atomic
 def approve_direct_award(
     *, direct_award: DirectAward, by: User, note: str = "", today: date | None = None
 ) -> DirectAward:
@@ -303,8 +196,7 @@ def approve_direct_award(
     and commitments, accepted with their moderated score."""
     direct_award = _lock_direct_award(direct_award)
     require_officer(direct_award, by)
-    if direct_award.status != DirectAward.Status.REQUESTED:
-        raise AwardRuleError(f"This direct award is {direct_award.get_status_display().lower()}.")
+    after = DIRECT_AWARD.next_status("approve", direct_award.status)
     if direct_award.requested_by_id == by.pk:
         raise AwardRuleError("You asked for this direct award: a second, different officer must approve it.")
     criterion = direct_award.criteria.first()
@@ -366,7 +258,7 @@ def approve_direct_award(
         received_on=timezone.localdate(direct_award.requested_at),
         by=by,
     )
-    direct_award.status = DirectAward.Status.APPROVED
+    direct_award.status = after
     direct_award.decided_by = by
     direct_award.decided_at = timezone.now()
     direct_award.decision_note = note.strip()
@@ -407,13 +299,12 @@ def approve_direct_award(
 def reject_direct_award(*, direct_award: DirectAward, reason: str, by: User) -> DirectAward:
     direct_award = _lock_direct_award(direct_award)
     require_officer(direct_award, by)
-    if direct_award.status != DirectAward.Status.REQUESTED:
-        raise AwardRuleError(f"This direct award is {direct_award.get_status_display().lower()}.")
+    after = DIRECT_AWARD.next_status("reject", direct_award.status)
     if direct_award.requested_by_id == by.pk:
         raise AwardRuleError("You asked for this direct award: a second, different officer decides it.")
     if not reason.strip():
         raise field_error("note", "Give the reason for rejecting the direct award")
-    direct_award.status = DirectAward.Status.REJECTED
+    direct_award.status = after
     direct_award.decided_by = by
     direct_award.decided_at = timezone.now()
     direct_award.decision_note = reason.strip()

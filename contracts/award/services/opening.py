@@ -12,6 +12,7 @@ from commissioning.audit import record
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from contracts.award import selectors
+from contracts.award.lifecycles import COMPETITION, TENDER
 from contracts.award.models import (
     Competition,
     Tender,
@@ -19,7 +20,6 @@ from contracts.award.models import (
 
 from .common import (
     AwardRuleError,
-    Status,
     TenderStatus,
     lock_competition,
     move,
@@ -39,8 +39,7 @@ def request_opening(*, competition: Competition, by: User, now: datetime | None 
     now = now_or(now)
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.PUBLISHED:
-        raise AwardRuleError("Only a published competition's responses can be opened.")
+    COMPETITION.next_status("open", competition.status)
     if not competition.has_closed(now):
         raise AwardRuleError(f"The responses are sealed until the closing time, {deadline(competition.closes_at)}.")
     if competition.opening_requested_at is not None:
@@ -70,8 +69,7 @@ def confirm_opening(*, competition: Competition, by: User, now: datetime | None 
     now = now_or(now)
     competition = lock_competition(competition)
     require_officer(competition, by)
-    if competition.status != Status.PUBLISHED:
-        raise AwardRuleError("Only a published competition's responses can be opened.")
+    COMPETITION.next_status("open", competition.status)
     if competition.opening_requested_at is None:
         raise AwardRuleError("Ask to open the responses first; a second officer then confirms.")
     if competition.opening_requested_by_id == by.pk:
@@ -80,12 +78,12 @@ def confirm_opening(*, competition: Competition, by: User, now: datetime | None 
         raise AwardRuleError(f"The responses are sealed until the closing time, {deadline(competition.closes_at)}.")
     opened = Tender.objects.filter(competition=competition, status=TenderStatus.SUBMITTED)
     counts = {str(n): c for n, c in selectors.received_by_lot(competition).items()}
-    opened.update(status=TenderStatus.OPENED)
+    opened.update(status=TENDER.next_status("open", TenderStatus.SUBMITTED))
     competition.opened_at = now
     competition.opened_by = by
     move(
         competition,
-        Status.CLOSED,
+        "open",
         by=by,
         data={"requested_by": competition.opening_requested_by.email, "confirmed_by": by.email, "opened": counts},
     )

@@ -21,6 +21,7 @@ from commissioning.templatetags.portal import deadline, money
 from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
 from contracts.award import selectors
+from contracts.award.lifecycles import TENDER
 from contracts.award.models import (
     CombinedLimit,
     Competition,
@@ -162,8 +163,7 @@ def save_tender(
     tender = lock_tender(tender)
     require_supplier_of(tender, by)
     competition = tender.competition
-    if not tender.is_editable:
-        raise AwardRuleError("This response has been submitted. Withdraw it to change it.")
+    TENDER.next_status("edit", tender.status)
     if not competition.is_open(now):
         raise AwardRuleError(_closed_message(competition))
     if holds_nul_character(*(answers or {}).values(), social_value_summary):
@@ -306,8 +306,7 @@ def submit_tender(*, tender: Tender, by: User, now: datetime | None = None) -> T
     require_supplier_of(tender, by)
     if tender.status == TenderStatus.SUBMITTED:
         return tender
-    if not tender.is_editable:
-        raise AwardRuleError("This response can no longer be submitted.")
+    after = TENDER.next_status("submit", tender.status)
     if not competition.is_open(now):
         raise AwardRuleError(_closed_message(competition))
     problems = submission_problems(tender)
@@ -335,7 +334,7 @@ def submit_tender(*, tender: Tender, by: User, now: datetime | None = None) -> T
         content=json_ready(_snapshot(tender)),
         receipt=receipt,
     )
-    tender.status = TenderStatus.SUBMITTED
+    tender.status = after
     tender.submitted_at = now
     tender.submitted_by = by
     tender.withdrawn_at = None
@@ -392,13 +391,12 @@ def withdraw_tender(*, tender: Tender, by: User, now: datetime | None = None) ->
     competition = lock_competition(tender.competition)
     tender = lock_tender(tender)
     require_supplier_of(tender, by)
-    if tender.status != TenderStatus.SUBMITTED:
-        raise AwardRuleError("Only a submitted response can be withdrawn.")
+    after = TENDER.next_status("withdraw", tender.status)
     if not competition.is_open(now):
         raise AwardRuleError(
             f"The closing time was {deadline(competition.closes_at)}: a submitted response can no longer be withdrawn."
         )
-    tender.status = TenderStatus.WITHDRAWN
+    tender.status = after
     tender.withdrawn_at = now
     tender.save()
     TenderVersion.objects.filter(tender=tender, number=tender.version).update(withdrawn_at=now)

@@ -18,7 +18,6 @@ from commissioning.pagination import paginate
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AnswerForm,
-    AssignEvaluatorsForm,
     CompetitionForm,
     CriteriaForm,
     LotsForm,
@@ -30,6 +29,7 @@ from contracts.award.models import (
 )
 from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
+from frameworks.evaluation.views import assign_evaluators_page
 
 from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
 
@@ -395,27 +395,12 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def assign_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    assigned = set(selectors.tender_assignments_of(competition).values_list("evaluator_id", flat=True))
-    form = AssignEvaluatorsForm(request.POST or None, authority_id=competition.buying_authority_id, exclude=assigned)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assign_tender_evaluators(
-                competition=competition, evaluators=list(form.cleaned_data["evaluators"]), by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The evaluators have been assigned and told by email.")
-            return redirect("awards:officer_competition", competition.pk)
     back = reverse("awards:officer_competition", args=[pk])
-    return simple_form_page(
+    return assign_evaluators_page(
         request,
-        form,
+        target=competition,
         title="Assign evaluators",
         caption=competition.reference,
-        button="Assign evaluators",
-        intro="Each evaluator marks every opened response independently, after declaring any conflict of interest "
-        "with each bidder.",
         crumbs=officer_crumbs((competition.reference, back), ("Evaluators", None)),
-        cancel_url=back,
+        back_url=back,
     )

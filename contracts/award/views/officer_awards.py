@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from commissioning.forms import add_service_errors
 from contracts import whole_life
 from contracts.award import selectors, services
 from contracts.award.forms import (
-    AssignEvaluatorsForm,
     AwardForm,
     ContractFromAwardForm,
     DecisionForm,
@@ -32,7 +31,7 @@ from contracts.award.models import (
 )
 from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
-from frameworks.forms import ModerationForm
+from frameworks.evaluation.views import assign_evaluators_page
 
 from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
 
@@ -71,7 +70,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
             "competition": competition,
             **tender_content(tender),
             "assignments": tender.assignments.select_related("evaluator"),
-            "marking": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
+            "scoring": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
             "can_moderate": tender.status in {Tender.Status.OPENED, Tender.Status.SCORED}
             and not selectors.lot_is_awarded(tender.lot_id),
             "crumbs": officer_crumbs(
@@ -87,52 +86,6 @@ def officer_tender_file(request: HttpRequest, pk: int, document_pk: int) -> Http
     tender = _opened_tender(request, pk)
     document = get_object_or_404(selectors.documents_of_opened_tenders(request.user), pk=document_pk, tender=tender)
     return attachment_response(document.file, document.name)
-
-
-@permission_required(RUN)
-def moderate_tender(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
-    tender = _opened_tender(request, pk)
-    competition = tender.competition
-    criterion = get_object_or_404(
-        selectors.criteria_for_officer(request.user), pk=criterion_pk, competition=competition
-    )
-    if not criterion.is_scored:
-        raise Http404("Price is scored by the formula")
-    current = selectors.moderated_tender_score(tender, criterion)
-    form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.moderate_tender(
-                tender=tender,
-                criterion=criterion,
-                score=form.cleaned_data.get("score"),
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The agreed mark has been recorded.")
-            return redirect("awards:officer_tender", tender.pk)
-    individual = selectors.submitted_tender_scores(tender, criterion)
-    answer = tender.answers.filter(criterion=criterion).first()
-    return render(
-        request,
-        T + "officer/moderate.html",
-        {
-            "form": form,
-            "tender": tender,
-            "criterion": criterion,
-            "individual": individual,
-            "answer": answer,
-            "commitments": list(tender.commitments.all()) if criterion.is_social_value else [],
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[competition.pk])),
-                (tender.supplier.legal_name, reverse("awards:officer_tender", args=[tender.pk])),
-                ("Moderate", None),
-            ),
-        },
-    )
 
 
 @permission_required(RUN)
@@ -319,65 +272,14 @@ def officer_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def direct_award_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
     direct_award = _officer_direct_award(request, pk)
-    assigned = set(direct_award.assignments.values_list("evaluator_id", flat=True))
-    form = AssignEvaluatorsForm(request.POST or None, authority_id=direct_award.buying_authority_id, exclude=assigned)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assign_direct_award_evaluators(
-                direct_award=direct_award, evaluators=list(form.cleaned_data["evaluators"]), by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The evaluators have been assigned and told by email.")
-            return redirect("awards:officer_direct_award", direct_award.pk)
     back = reverse("awards:officer_direct_award", args=[pk])
-    return simple_form_page(
+    return assign_evaluators_page(
         request,
-        form,
+        target=direct_award,
         title="Assign evaluators to the Social Value Proposal",
         caption=direct_award.reference,
-        button="Assign evaluators",
         crumbs=officer_crumbs((direct_award.reference, back), ("Evaluators", None)),
-        cancel_url=back,
-    )
-
-
-@permission_required(RUN)
-def moderate_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
-    direct_award = _officer_direct_award(request, pk)
-    criterion = direct_award.criteria.first()
-    if criterion is None:
-        raise Http404("Nothing to moderate")
-    current = selectors.moderated_direct_award_score(direct_award, criterion)
-    form = ModerationForm(request.POST or None, question=criterion, initial_mark=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.moderate_direct_award(
-                direct_award=direct_award,
-                criterion=criterion,
-                score=form.cleaned_data.get("score"),
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The agreed mark has been recorded.")
-            return redirect("awards:officer_direct_award", direct_award.pk)
-    back = reverse("awards:officer_direct_award", args=[pk])
-    return render(
-        request,
-        T + "officer/moderate.html",
-        {
-            "form": form,
-            "direct_award": direct_award,
-            "criterion": criterion,
-            "individual": selectors.submitted_direct_award_scores(direct_award, criterion),
-            "summary": direct_award.social_value_summary,
-            "commitments": list(direct_award.commitments.all()),
-            "crumbs": officer_crumbs((direct_award.reference, back), ("Moderate", None)),
-        },
+        back_url=back,
     )
 
 
