@@ -148,11 +148,11 @@ def test_award_decisions_and_direct_award_approval_are_told(django_capture_on_co
     from decimal import Decimal
 
     from contracts.award import services as award_services
-    from tests.contracts.test_award_services import _direct
     from tests.factories.awards import (
         complete_tender,
         evaluate_all,
         make_award_setup,
+        make_direct_award,
         make_published_mini,
         open_competition,
     )
@@ -163,7 +163,7 @@ def test_award_decisions_and_direct_award_approval_are_told(django_capture_on_co
         complete_tender(competition, setup.providers[0], price="40000")
         open_competition(competition, setup.officer, setup.officer2)
         evaluate_all(competition, setup.officer, setup.evaluators)
-    direct_award = _direct(setup, annual_value=Decimal("40000"), social_value_summary="", commitments=[])
+    direct_award = make_direct_award(setup, annual_value=Decimal("40000"), social_value_summary="", commitments=[])
     winner = awarded.tenders.get()
 
     with (
