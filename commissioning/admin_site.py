@@ -3,13 +3,17 @@ think in stages (set-up, selection, award, contracts, monitoring), not in code m
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 STAGES = [
+    ("Accounts", ["user", "rolerequest", "invitation"]),
     (
         "Set-up",
-        ["authority", "area", "user", "fundingstream", "framework", "lot", "selectionquestion", "applicationwindow"],
+        ["authority", "area", "fundingstream", "framework", "lot", "selectionquestion", "applicationwindow"],
     ),
-    ("Suppliers", ["supplier", "accreditation", "supplierdocument", "invitation"]),
+    ("Suppliers", ["supplier", "accreditation", "supplierdocument"]),
     ("Selection", ["application", "clarification", "evaluationassignment", "appointment"]),
     ("Award", ["competition", "tender", "award", "noaward", "directaward", "clarificationquestion"]),
     ("Contracts", ["contract", "contractmeeting", "variation", "extensionoption", "socialvalueproposal", "milestone"]),
@@ -22,6 +26,15 @@ class PortalAdminSite(admin.AdminSite):
     site_header = "Commissioning portal administration"
     site_title = "Commissioning portal"
     index_title = "The commissioning cycle"
+
+    def login(self, request, extra_context=None):
+        """One way in: the portal's own sign-in, with its lock-out and two-factor. A signed-in person
+        who may not use the admin is refused rather than asked to sign in again."""
+        from django.contrib.auth.views import redirect_to_login  # not at import: the admin app loads first
+
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

@@ -27,6 +27,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.changes import differences, snapshot, stored_snapshot
 from commissioning.dates import Quarter, financial_year_label, financial_year_of
 from commissioning.models import Area, Authority, FundingStream, User
 from frameworks.models import Lot
@@ -363,13 +364,17 @@ def save_contract_part(*, by: User | None, contract: Contract, part: models.Mode
         raise ContractRuleError("The accepted Social Value Proposal of a live contract cannot be changed")
     label = part._meta.verbose_name
     if delete:
-        data = {"part": label, "deleted": str(part)}
+        data = {"part": label, "deleted": str(part), "before": snapshot(part)}
         part.delete()
     else:
         created = part.pk is None
+        before = stored_snapshot(part)
         part.full_clean()
         part.save()
-        data = {"part": label, "saved": str(part), "created": created}
+        changes = differences(before, snapshot(part))
+        if not (created or changes):
+            return
+        data = {"part": label, "saved": str(part), "created": created, "changes": changes}
     record("contracts.contract_part_changed", by=by, obj=contract, data=data)
 
 

@@ -2,8 +2,8 @@
 
 Partner commissioners read only frameworks whose `partner_authorities` name their authority; for any
 other framework the views answer 404, so a partner cannot even learn that a framework exists.
-Officers read the frameworks their authority leads (platform administrators read all), as in
-`frameworks.selectors.applications_for_officer`.
+Officers read the frameworks their authority leads, as in `frameworks.selectors.applications_for_officer`.
+Platform administrators take no commissioning decisions: they read records in the admin only.
 
 Imported from `frameworks/rules.py`, which `rules` autodiscovers.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from commissioning.rules import is_officer, is_partner, is_platform_admin
+from commissioning.rules import is_officer, is_partner
 
 
 @rules.predicate
@@ -25,15 +25,15 @@ def framework_shared_with_user(user, framework) -> bool:
 
 @rules.predicate
 def framework_led_by_user(user, framework) -> bool:
-    """The framework is run by the officer's authority (administrators run every framework)."""
+    """The framework is run by the officer's authority."""
     if framework is None:
         return False
-    return bool(user.is_superuser or framework.lead_authority_id == user.authority_id)
+    return bool(framework.lead_authority_id and framework.lead_authority_id == user.authority_id)
 
 
-# Object-level: does this user act for the authority that runs the framework (an officer of it, or a
-# platform administrator)? Deciding applications and asking for their outcome letters need this.
-runs_framework = (is_officer & framework_led_by_user) | is_platform_admin
+# Object-level: does this user act for the authority that runs the framework (an active officer of it)?
+# Setting it up, deciding applications and asking for their outcome letters need this.
+runs_framework = is_officer & framework_led_by_user
 # Object-level: may this user read this framework's shared approved list?
 can_view_shared_framework = is_partner & framework_shared_with_user
 # Object-level: may this user read this framework's coverage matrix and its cells?

@@ -8,12 +8,14 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.email import send_after_commit
 from commissioning.models import User
+from commissioning.rules import is_established
 from contracts import services as contract_services
 from contracts.award.models import (
     Competition,
@@ -69,18 +71,27 @@ def lock_competition(competition: Competition) -> Competition:
 
 
 def may_run(user: User, competition_or_authority_id) -> bool:
-    """Officers of the buying authority (and administrators) run a competition or direct award."""
+    """Officers of the buying authority run a competition or direct award (platform administrators take no
+    commissioning decisions)."""
     authority_id = getattr(competition_or_authority_id, "buying_authority_id", competition_or_authority_id)
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or (user.role == User.Role.OFFICER and user.authority_id == authority_id))
-    )
+    is_officer = user.is_authenticated and user.is_active and user.role == User.Role.OFFICER
+    return bool(is_officer and user.authority_id == authority_id)
 
 
 def require_officer(competition, user: User) -> None:
     if not may_run(user, competition):
         raise PermissionDenied("Only officers of the buying authority may do this.")
+
+
+def require_established(user: User, step: str) -> None:
+    """The second person of a two-person step must be established: not an account made or given its role
+    in the last few days without a second administrator's approval."""
+    if not is_established(user):
+        raise AwardRuleError(
+            f"Your officer role is less than {settings.ESTABLISHED_AFTER_DAYS} days old and was not approved by a "
+            f"second platform administrator, so you cannot be the second officer to {step}. Ask an established "
+            "colleague."
+        )
 
 
 def supplier_of(user: User) -> Supplier:
