@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from . import two_factor
 from .audit import record
 from .changes import differences, snapshot
 from .email import send_after_commit
+from .errors import RuleError
 from .models import Authority, RoleRequest, User
 from .rules import is_established, is_platform_admin
 
@@ -35,16 +36,8 @@ AUTHORITY_ROLES = frozenset({User.Role.OFFICER, User.Role.EVALUATOR, User.Role.P
 GRANTABLE_ROLES = frozenset({User.Role.OFFICER, User.Role.EVALUATOR, User.Role.PARTNER, User.Role.ADMINISTRATOR})
 
 
-class AccountRuleError(ValidationError):
-    """An account rule refused the change. The message is keyed by form field where one applies."""
-
-    def __init__(self, message: str, *, field: str = NON_FIELD_ERRORS):
-        super().__init__({field: [message]})
-        self.field = field
-        self.text = message
-
-    def __str__(self) -> str:
-        return self.text
+class AccountRuleError(RuleError):
+    """An account rule refused the change."""
 
 
 def _require_administrator(by: User) -> None:

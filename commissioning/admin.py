@@ -91,6 +91,19 @@ class AreaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """A record written by services or tasks: read here, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(AccountAdminMixin, admin.ModelAdmin):
     """Accounts, for platform administrators only. Every change is a service call: nobody types or sees
@@ -219,7 +232,7 @@ class UserAdmin(AccountAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoleRequest)
-class RoleRequestAdmin(AccountAdminMixin, admin.ModelAdmin):
+class RoleRequestAdmin(AccountAdminMixin, ReadOnlyLogAdmin):
     """Officer and administrator accounts waiting for a second administrator. Decided by the actions,
     which the one who asked cannot use on their own request."""
 
@@ -241,15 +254,6 @@ class RoleRequestAdmin(AccountAdminMixin, admin.ModelAdmin):
         "decided_at",
         "reason",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Approve the selected requests")
     def approve(self, request, queryset):
@@ -280,7 +284,7 @@ class RoleRequestAdmin(AccountAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyLogAdmin):
     """Read-only: the trail is append-only, here as everywhere."""
 
     list_display = [
@@ -295,15 +299,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["action", "actor_email", "object_repr", "organisation"]
     date_hierarchy = "occurred_at"
     list_select_related = ["content_type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("commissioning.view_auditevent")
@@ -348,19 +343,6 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_rule(rule=obj, changed=list(form.changed_data), by=request.user)
-
-
-class ReadOnlyLogAdmin(admin.ModelAdmin):
-    """A log written by tasks: officers read it, nobody edits it here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

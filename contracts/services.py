@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils import timezone
 from commissioning.audit import record
 from commissioning.changes import differences, snapshot, stored_snapshot
 from commissioning.dates import Quarter, financial_year_label, financial_year_of
+from commissioning.errors import RuleError
 from commissioning.models import Area, Authority, FundingStream, User
 from frameworks.models import Lot
 from frameworks.services import IMPORT_BATCH, ImportRowsError, bulk_history, chunked
@@ -54,16 +55,8 @@ from .models import (
 PENNY = Decimal("0.01")
 
 
-class ContractRuleError(ValidationError):
+class ContractRuleError(RuleError):
     """A contract rule refused the move. Messages are keyed by form field where one applies."""
-
-    def __init__(self, message: str, *, field: str = NON_FIELD_ERRORS):
-        super().__init__({field: [message]})
-        self.field = field
-        self.text = message
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def _today(today: date | None) -> date:

@@ -40,11 +40,17 @@ def save_framework(
     return framework
 
 
+def _save_part(part: Lot | SelectionQuestion | ApplicationWindow, *, by: User, action: str) -> None:
+    """A lot, question or window: checked against the framework it belongs to (and the one it belonged
+    to, if it moved), then saved with its before and after."""
+    stored = _stored(type(part), part.pk)
+    _require_runs(by, part.framework, stored.framework if stored else None)
+    save_audited(part, by=by, action=action, data={"framework": part.framework.reference})
+
+
 @transaction.atomic
 def save_lot(*, lot: Lot, by: User) -> Lot:
-    stored = _stored(Lot, lot.pk)
-    _require_runs(by, lot.framework, stored.framework if stored else None)
-    save_audited(lot, by=by, action="frameworks.lot", data={"framework": lot.framework.reference})
+    _save_part(lot, by=by, action="frameworks.lot")
     return lot
 
 
@@ -54,9 +60,7 @@ def save_question(*, question: SelectionQuestion, by: User) -> SelectionQuestion
     lot's framework, whatever was chosen."""
     if question.lot_id is not None:
         question.framework = question.lot.framework
-    stored = _stored(SelectionQuestion, question.pk)
-    _require_runs(by, question.framework, stored.framework if stored else None)
-    save_audited(question, by=by, action="frameworks.question", data={"framework": question.framework.reference})
+    _save_part(question, by=by, action="frameworks.question")
     return question
 
 
@@ -64,9 +68,7 @@ def save_question(*, question: SelectionQuestion, by: User) -> SelectionQuestion
 def save_window(*, window: ApplicationWindow, by: User) -> ApplicationWindow:
     """Open, move or close an application window. Its opening and closing times are recorded before and
     after, so an applicant's complaint that a deadline moved can be answered from the audit trail."""
-    stored = _stored(ApplicationWindow, window.pk)
-    _require_runs(by, window.framework, stored.framework if stored else None)
-    save_audited(window, by=by, action="frameworks.window", data={"framework": window.framework.reference})
+    _save_part(window, by=by, action="frameworks.window")
     return window
 
 

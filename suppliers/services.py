@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,6 +18,7 @@ from commissioning import two_factor
 from commissioning.audit import record
 from commissioning.changes import save_audited
 from commissioning.email import send_after_commit
+from commissioning.errors import RuleError
 from commissioning.models import User
 from commissioning.rules import is_officer, is_platform_admin
 from commissioning.uploads import sha256_of, validate_upload
@@ -190,15 +191,8 @@ def set_two_factor_requirement(*, supplier: Supplier, required: bool, by: User) 
 # --- Invitations ----------------------------------------------------------------------------------------
 
 
-class SupplierRuleError(ValidationError):
-    """A rule refused the change; the message is shown next to its field."""
-
-    def __init__(self, message: str, *, field: str = NON_FIELD_ERRORS):
-        super().__init__({field: [message]})
-        self.text = message
-
-    def __str__(self) -> str:
-        return self.text
+class SupplierRuleError(RuleError):
+    """A rule about a supplier refused the change."""
 
 
 class InvitationProblem(Exception):
