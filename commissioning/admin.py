@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts, two_factor
+from .changes import delete_audited, save_audited
 from .models import (
     Area,
     AuditEvent,
@@ -76,15 +77,41 @@ class AccountAdminMixin:
                 self.message_user(request, f"{item}: {outcome or done}", messages.SUCCESS)
 
 
+class AuditedAdminMixin:
+    """Reference data (authorities, areas, funding streams) saved through the one audited path: each
+    change is an audit event with its fields before and after."""
+
+    def _action(self, obj) -> str:
+        return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+    def save_model(self, request, obj, form, change):
+        many = {f.name: form.cleaned_data[f.name] for f in obj._meta.many_to_many if f.name in form.cleaned_data}
+        save_audited(obj, by=request.user, action=self._action(obj), many=many or None)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        parts = formset.save(commit=False)
+        for part in formset.deleted_objects:
+            delete_audited(part, by=request.user, action=self._action(part))
+        for part in parts:
+            save_audited(part, by=request.user, action=self._action(part))
+
+    def delete_model(self, request, obj):
+        delete_audited(obj, by=request.user, action=self._action(obj))
+
+
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "is_lead_commissioner", "email"]
     list_filter = ["kind", "is_lead_commissioner"]
     search_fields = ["name"]
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
@@ -310,7 +337,7 @@ class FundingAllocationInline(admin.TabularInline):
 
 
 @admin.register(FundingStream)
-class FundingStreamAdmin(admin.ModelAdmin):
+class FundingStreamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "funder", "is_ring_fenced"]
     list_filter = ["is_ring_fenced", "funder"]
     search_fields = ["name", "funder"]
