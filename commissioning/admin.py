@@ -40,6 +40,12 @@ class AccountForm(forms.ModelForm):
                 self.fields["role"].disabled = True
                 self.fields["role"].choices = User.Role.choices
 
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("An account with this email address already exists")
+        return email
+
     def clean(self):
         data = super().clean()
         editing = self.instance.pk is not None

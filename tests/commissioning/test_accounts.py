@@ -231,6 +231,14 @@ def test_an_authority_role_needs_its_authority_and_the_form_says_so(client, admi
     assert "Select the authority they work for" in response.content.decode()
 
 
+def test_an_address_already_in_use_in_other_letter_case_is_refused_on_the_form(client, administrator, partner):
+    client.force_login(administrator)
+    response = client.post(f"{USERS}add/", add_form(email=partner.email.upper(), role="administrator"))
+    assert (
+        response.status_code == 200 and "An account with this email address already exists" in response.content.decode()
+    )
+
+
 def test_an_administrator_cannot_change_their_own_role(client, administrator):
     client.force_login(administrator)
     data = {"full_name": administrator.full_name, "job_title": "", "role": "officer", "authority": make_authority().pk}
