@@ -169,6 +169,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     organisation requires it. Accounts made by an administrator use the e-mailed link instead."""
     if request.user.enrols_by_link:
         return render(request, "registration/two_factor_link_needed.html")
+    if not request.user.is_verified() and second_factor.has_authenticator(request.user):
+        # Replacing an authenticator takes a code from the current one: a password alone is not enough.
+        return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")
     return _set_up(request)
 
 

@@ -228,3 +228,13 @@ def test_development_may_skip_it_but_the_deployment_check_refuses(settings, clie
     assert [error.id for error in errors] == ["commissioning.E001"]
     settings.SKIP_TWO_FACTOR = False
     assert two_factor_is_not_skipped(None) == []
+
+
+def test_a_password_alone_cannot_replace_a_providers_authenticator(client, provider):
+    """Whoever learns the password must not swap the authenticator for their own."""
+    TOTPDevice.objects.create(user=provider, name="phone", confirmed=True)
+    sign_in(client, provider)
+    response = client.get("/account/two-factor/set-up/")
+    assert response.status_code == 302 and response.url.startswith("/account/two-factor/?next=")
+    client.post("/account/two-factor/set-up/", {"token": "123456"})
+    assert TOTPDevice.objects.filter(user=provider).count() == 1
