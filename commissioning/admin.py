@@ -80,7 +80,19 @@ class AccountAdminMixin:
             except accounts.AccountRuleError as error:
                 self.message_user(request, f"{item}: {error.text}", messages.ERROR)
             else:
-                self.message_user(request, f"{item}: {outcome or done}", messages.SUCCESS)
+                waiting = isinstance(outcome, RoleRequest)  # a reopened officer, say, waits again
+                message = "waiting for a second administrator to approve" if waiting else done
+                self.message_user(request, f"{item}: {message}", messages.SUCCESS)
+
+
+def account_action(service, description: str, done: str, subject: str = "user"):
+    """An admin action that calls one account service (`service(<subject>=row, by=...)`) on each row."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        modeladmin.each(request, queryset, lambda item: service(**{subject: item, "by": request.user}), done)
+
+    return action
 
 
 class AuditedAdminMixin:
@@ -233,35 +245,16 @@ class UserAdmin(AccountAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         """Nothing else to save: groups and permissions are not used (roles and rules decide)."""
 
-    @admin.action(description="Email the selected people a link to choose a new password")
-    def send_password_reset(self, request, queryset):
-        def send(user: User) -> None:
-            accounts.send_password_reset(user=user, by=request.user)
-
-        self.each(request, queryset, send, "link sent")
-
-    @admin.action(description="Email the selected people a link to set up two-factor authentication")
-    def send_two_factor_link(self, request, queryset):
-        def send(user: User) -> None:
-            accounts.send_two_factor_link(user=user, by=request.user)
-
-        self.each(request, queryset, send, "link sent")
-
-    @admin.action(description="Close the selected accounts")
-    def deactivate(self, request, queryset):
-        def close(user: User) -> None:
-            accounts.deactivate_account(user=user, by=request.user)
-
-        self.each(request, queryset, close, "closed")
-
-    @admin.action(description="Reopen the selected accounts")
-    def reactivate(self, request, queryset):
-        def reopen(user: User) -> str | None:
-            if accounts.reactivate_account(user=user, by=request.user) is not None:
-                return "waiting for a second administrator to approve"
-            return None
-
-        self.each(request, queryset, reopen, "reopened")
+    send_password_reset = account_action(
+        accounts.send_password_reset, "Email the selected people a link to choose a new password", "link sent"
+    )
+    send_two_factor_link = account_action(
+        accounts.send_two_factor_link,
+        "Email the selected people a link to set up two-factor authentication",
+        "link sent",
+    )
+    deactivate = account_action(accounts.deactivate_account, "Close the selected accounts", "closed")
+    reactivate = account_action(accounts.reactivate_account, "Reopen the selected accounts", "reopened")
 
 
 @admin.register(RoleRequest)
@@ -288,12 +281,7 @@ class RoleRequestAdmin(AccountAdminMixin, ReadOnlyLogAdmin):
         "reason",
     ]
 
-    @admin.action(description="Approve the selected requests")
-    def approve(self, request, queryset):
-        def approve_one(item: RoleRequest) -> None:
-            accounts.approve_role_request(role_request=item, by=request.user)
-
-        self.each(request, queryset, approve_one, "approved")
+    approve = account_action(accounts.approve_role_request, "Approve the selected requests", "approved", "role_request")
 
     @admin.action(description="Refuse the selected requests")
     def refuse(self, request, queryset):
