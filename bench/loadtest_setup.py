@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings.loadtest")
@@ -23,6 +24,7 @@ from django.utils import timezone  # noqa: E402
 
 from commissioning.dates import Quarter  # noqa: E402
 from commissioning.models import User  # noqa: E402
+from commissioning.signals import SIGNED_IN_AT  # noqa: E402
 from tests.factories import make_area  # noqa: E402
 from tests.factories.frameworks import make_framework, make_lot  # noqa: E402
 from tests.factories.monitoring import make_monitored_contract, make_template, valid_raw  # noqa: E402
@@ -36,6 +38,7 @@ def session_cookie(user: User) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "commissioning.backends.PortalBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SIGNED_IN_AT] = int(time.time())  # the sign-in the idle and absolute limits count from
     session.create()
     return session.session_key
 

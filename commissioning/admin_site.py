@@ -1,15 +1,21 @@
 """The admin index grouped by the commissioning cycle rather than by Django app, because officers
 think in stages (set-up, selection, award, contracts, monitoring), not in code modules."""
 
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 STAGES = [
+    ("Accounts", ["user", "rolerequest", "invitation"]),
     (
         "Set-up",
-        ["authority", "area", "user", "fundingstream", "framework", "lot", "selectionquestion", "applicationwindow"],
+        ["authority", "area", "fundingstream", "framework", "lot", "selectionquestion", "applicationwindow"],
     ),
-    ("Suppliers", ["supplier", "accreditation", "supplierdocument", "invitation"]),
+    ("Suppliers", ["supplier", "accreditation", "supplierdocument"]),
     ("Selection", ["application", "clarification", "evaluationassignment", "appointment", "frameworkaward"]),
     ("Award", ["competition", "tender", "award", "noaward", "directaward", "clarificationquestion"]),
     ("Notices", ["notice", "threshold"]),
@@ -19,10 +25,46 @@ STAGES = [
 ]
 
 
+# What platform administrators may change in the admin: accounts, and nothing else (they read the rest).
+ACCOUNT_MODELS = {("commissioning", "user"), ("commissioning", "rolerequest"), ("suppliers", "invitation")}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = "Commissioning portal administration"
     site_title = "Commissioning portal"
     index_title = "The commissioning cycle"
+
+    def admin_view(self, view, cacheable=False):
+        """Platform administrators take no commissioning decisions: whatever an admin page or action
+        offers them, every change outside the accounts is refused here (the services refuse it too)."""
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if (
+                request.method not in SAFE_METHODS
+                and user.is_authenticated
+                and user.role == "administrator"
+                and not self._is_account_page(request.path)
+            ):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, inner)
+
+    def _is_account_page(self, path: str) -> bool:
+        rest = path.removeprefix(reverse("admin:index")).split("/")
+        return tuple(rest[:2]) in ACCOUNT_MODELS or rest[0] == "logout"
+
+    def login(self, request, extra_context=None):
+        """One way in: the portal's own sign-in, with its lock-out and two-factor. A signed-in person
+        who may not use the admin is refused rather than asked to sign in again."""
+        from django.contrib.auth.views import redirect_to_login  # not at import: the admin app loads first
+
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

@@ -6,4 +6,4 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning core"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

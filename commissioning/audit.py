@@ -13,12 +13,15 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 
 from .models import AuditChainHead, AuditEvent, User
+from .request_context import client_address, current_client_address
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's real address: from the request when one is given, otherwise from the request being
+    served in this context (see ClientAddressMiddleware); None outside a request (tasks, commands)."""
     if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+        return current_client_address()
+    return getattr(request, "client_address", None) or client_address(request)
 
 
 def record(

@@ -1,13 +1,22 @@
 """Signing in by email and password (Django's model backend), loading the user with what every page
-shows: the header names the user's organisation, so the authority or supplier comes in the same query."""
+shows: the header names the user's organisation, so the authority or supplier comes in the same query.
+While an address is locked from a client (see `signin`), no password is even checked."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from . import signin
 
 
 class PortalBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if signin.locked_until(request, username or kwargs.get(get_user_model().USERNAME_FIELD)):
+            raise PermissionDenied("Too many failed sign-ins from here: locked for now.")
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
     def get_user(self, user_id):
         user_model = get_user_model()
         try:

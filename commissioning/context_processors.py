@@ -26,6 +26,7 @@ NAVIGATION = {
         ("Shared frameworks", "approved_list:shared_frameworks"),
         ("Coverage", "coverage:index"),
     ],
+    "administrator": [("Accounts", "admin:commissioning_user_changelist"), ("Admin", "admin:index")],
 }
 # Every signed-in user has these, whatever their role.
 SHARED_NAVIGATION = [("Notifications", "notifications"), ("Documents", "documents")]

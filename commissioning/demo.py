@@ -1,4 +1,5 @@
-"""Demo data for the shared core: authorities, areas and the five demo users.
+"""Demo data for the shared core: authorities, areas and the demo users, with two platform
+administrators, one of whom approved the officers' accounts (as the portal requires).
 
 Every loader here is idempotent: running it twice leaves one copy of everything.
 """
@@ -8,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Area, Authority, User
+from .models import Area, Authority, RoleRequest, User
 
 DEMO_PASSWORD = "commissioning-demo"  # noqa: S105 - demo only; the loader refuses it when DEBUG is off
 
@@ -46,7 +48,15 @@ class DemoUser:
     is_staff: bool = False
 
 
+ADMINISTRATORS = [
+    DemoUser("admin@demo.test", "Ruth Adeyemi", User.Role.ADMINISTRATOR, "Portal administrator", is_staff=True),
+    DemoUser("admin2@demo.test", "Tom Kowalski", User.Role.ADMINISTRATOR, "Portal administrator", is_staff=True),
+]
+# The administrator who asked for the demo's officer accounts, and the second one who approved them.
+REQUESTER, APPROVER = ADMINISTRATORS[0].email, ADMINISTRATORS[1].email
+
 DEMO_USERS = [
+    *ADMINISTRATORS,
     DemoUser(
         "officer@demo.test",
         "Amara Okafor",
@@ -85,21 +95,48 @@ def load_core() -> dict[str, User]:
         )
     users = {}
     for spec in DEMO_USERS:
-        user, created = User.objects.update_or_create(
-            email=spec.email,
-            defaults={
-                "full_name": spec.full_name,
-                "role": spec.role,
-                "job_title": spec.job_title,
-                "authority": authorities.get(spec.authority),
-                "is_staff": spec.is_staff,
-                "is_active": True,
-            },
+        approval = (
+            demo_approval(users[APPROVER], requested_by=users[REQUESTER]) if spec.role == User.Role.OFFICER else {}
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        users[spec.email] = user
+        users[spec.email] = demo_user(
+            spec.email,
+            full_name=spec.full_name,
+            role=spec.role,
+            job_title=spec.job_title,
+            authority=authorities.get(spec.authority),
+            is_staff=spec.is_staff,
+            **approval,
+        )
     return users
+
+
+def demo_approval(approver: User | None = None, *, requested_by: User | None = None) -> dict:
+    """Fields of a role approved by a second administrator (`approver`), or, with none, set up from the
+    command line as the demo's administrators are. `requested_by` leaves an approved request behind."""
+    if approver is None:
+        approver = User.objects.filter(email=APPROVER).first()
+        requested_by = requested_by or User.objects.filter(email=REQUESTER).first()
+    return {"role_approved_at": timezone.now(), "role_approved_by": approver, "_requested_by": requested_by}
+
+
+def demo_user(email: str, *, _requested_by: User | None = None, **fields) -> User:
+    """Create or refresh one demo user with the demo password (idempotent)."""
+    fields.setdefault("role_approved_at", timezone.now() if fields.get("role") == User.Role.ADMINISTRATOR else None)
+    user, _ = User.objects.update_or_create(email=email, defaults={**fields, "is_active": True})
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    if _requested_by is not None and not user.role_requests.exists():
+        RoleRequest.objects.create(
+            user=user,
+            role=user.role,
+            authority=user.authority,
+            is_new_account=True,
+            requested_by=_requested_by,
+            status=RoleRequest.Status.APPROVED,
+            decided_by=fields.get("role_approved_by"),
+            decided_at=timezone.now(),
+        )
+    return user
 
 
 def load(ctx: dict) -> None:

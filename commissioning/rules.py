@@ -1,7 +1,17 @@
-"""Role predicates shared by every app. Object-level rules live in each app's own rules.py."""
+"""Role predicates shared by every app. Object-level rules live in each app's own rules.py.
+
+Separation of duties: officers take commissioning decisions and never manage accounts; platform
+administrators manage accounts, read across authorities and take no commissioning decisions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 import rules
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 
 @rules.predicate
@@ -11,8 +21,8 @@ def is_officer(user) -> bool:
 
 @rules.predicate
 def is_platform_admin(user) -> bool:
-    """A superuser: administers the whole platform, whatever their role."""
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+    """A platform administrator: manages accounts and reads across authorities; decides nothing."""
+    return bool(user.is_authenticated and user.is_active and user.role == "administrator")
 
 
 @rules.predicate
@@ -43,14 +53,15 @@ def is_signed_in(user) -> bool:
 # Acting for an authority ---------------------------------------------------------------------------------
 # Who may act for the authority that runs a framework, a competition, a direct award or a contract is
 # decided here and nowhere else: `acts_for_running_authority` for one object, `acting_for_filter` for a
-# queryset. Today: an active officer of that authority, or a platform administrator (whatever their role).
+# queryset. Today: an active officer of that authority. Platform administrators read across authorities
+# (their own views) but take no commissioning decisions, so they never act for one.
 # To let an officer also act for what their authority co-commissions and for frameworks shared with it,
 # change these three functions together (and `running_authority_id` into a set of ids).
 
 
-# An officer of any authority, or a platform administrator: who may act on the contract register and on
-# quarterly returns, which every officer of the portal manages today.
-acts_as_officer = is_officer | is_platform_admin
+# An officer of any authority: who may act on the contract register and on quarterly returns, which every
+# officer of the portal manages today.
+acts_as_officer = is_officer
 
 
 def running_authority_id(obj) -> int | None:
@@ -67,19 +78,30 @@ def acts_for_running_authority(user, obj) -> bool:
     """The user acts for the authority that runs `obj` (see `running_authority_id`)."""
     if obj is None:
         return False
-    if is_platform_admin(user):
-        return True
     return bool(is_officer(user) and user.authority_id and running_authority_id(obj) == user.authority_id)
 
 
 def acting_for_filter(user, authority: str) -> Q:
     """The rows whose running authority, reached by the lookup `authority` (for example "lead_authority"
     or "window__framework__lead_authority"), this user acts for: `acts_for_running_authority` as a filter."""
-    if is_platform_admin(user):
-        return Q()
     if not (is_officer(user) and user.authority_id):
         return Q(pk__in=[])
     return Q(**{authority: user.authority_id})
+
+
+def is_established(user, *, now: datetime | None = None) -> bool:
+    """May this person be the second of a two-person step? Not an account created or given its role in
+    the last ESTABLISHED_AFTER_DAYS days, unless a second platform administrator approved that role: one
+    person must not be able to make a colleague and then act as them."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role_approved_at is not None:
+        return True
+    now = now or timezone.now()
+    return user.role_since <= now - timedelta(days=settings.ESTABLISHED_AFTER_DAYS)
+
+
+established = rules.predicate(is_established, name="is_established")
 
 
 rules.add_perm("commissioning.officer_home", is_officer)
@@ -87,19 +109,35 @@ rules.add_perm("commissioning.evaluator_home", is_evaluator)
 rules.add_perm("commissioning.provider_home", is_provider)
 rules.add_perm("commissioning.partner_home", is_partner)
 rules.add_perm("commissioning.view_audit_trail", is_officer)
+rules.add_perm("commissioning.manage_accounts", is_platform_admin)
 
 
 def officers_manage(app_label: str, *model_names: str, actions=("view", "add", "change")) -> None:
-    """Grant officers the admin permissions of these models (the admin is their workplace)."""
+    """Grant officers the admin permissions of these models (the admin is their workplace). Platform
+    administrators may view what officers may: they read across authorities but change nothing."""
     if not rules.perm_exists(app_label):
-        rules.add_perm(app_label, is_officer)
+        rules.add_perm(app_label, is_officer | is_platform_admin)
     for model_name in model_names:
         for action in actions:
-            rules.add_perm(f"{app_label}.{action}_{model_name}", is_officer)
+            allowed = is_officer | is_platform_admin if action == "view" else is_officer
+            rules.set_perm(f"{app_label}.{action}_{model_name}", allowed)
 
 
-officers_manage("commissioning", "authority", "area", "user", "fundingstream", "fundingallocation")
+def administrators_manage(app_label: str, *model_names: str, actions=("view", "add", "change")) -> None:
+    """Grant platform administrators, and only them, the admin permissions of these account models."""
+    if not rules.perm_exists(app_label):
+        rules.add_perm(app_label, is_officer | is_platform_admin)
+    for model_name in model_names:
+        for action in actions:
+            rules.set_perm(f"{app_label}.{action}_{model_name}", is_platform_admin)
+
+
+officers_manage("commissioning", "authority", "area", "fundingstream", "fundingallocation")
 officers_manage("commissioning", "auditevent", actions=("view",))
+# Accounts: platform administrators only. Nobody deletes an account (it is deactivated, and its history
+# stays); approvals are decided through actions, never typed.
+administrators_manage("commissioning", "user")
+administrators_manage("commissioning", "rolerequest", actions=("view",))
 
 # Reminders and generated documents. Officers tune reminder rules and read the reminder and document
 # logs in the admin; they cannot add or delete them (rules are created by the sources, logs by tasks).

@@ -1,15 +1,28 @@
-"""Sign-ins, sign-in failures, sign-outs and lock-outs go to the audit trail."""
+"""Sign-ins, sign-in failures, sign-outs and lock-outs go to the audit trail; failures count towards
+the lock of that address from that client (see `signin`)."""
 
-from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
+from . import signin, two_factor
 from .audit import record
+
+# When the session's sign-in happened (seconds since the epoch), for the idle and absolute limits (see
+# IdleTimeoutMiddleware).
+SIGNED_IN_AT = "signed_in_at"
+# Whether the person had an authenticator when they signed in: someone who set one up by choice is asked
+# for its code too (see TwoFactorMiddleware), without a query on every request.
+HAS_AUTHENTICATOR = "has_authenticator"
 
 
 @receiver(user_logged_in)
 def audit_sign_in(sender, request, user, **kwargs):
     record("auth.signed_in", by=user, obj=user, request=request)
+    signin.reset(request, user.email)
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = int(timezone.now().timestamp())
+        request.session[HAS_AUTHENTICATOR] = two_factor.has_authenticator(user)
 
 
 @receiver(user_logged_out)
@@ -20,16 +33,6 @@ def audit_sign_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def audit_sign_in_failure(sender, credentials, request=None, **kwargs):
-    attempted = (credentials or {}).get("username", "")
-    record("auth.sign_in_failed", by=None, actor_email=attempted[:254], request=request)
-
-
-@receiver(user_locked_out)
-def audit_lock_out(sender, request, username=None, ip_address=None, **kwargs):
-    record(
-        "auth.locked_out",
-        by=None,
-        actor_email=(username or "")[:254],
-        data={"reason": "too many failed sign-ins"},
-        request=request,
-    )
+    attempted = signin.normalise_email((credentials or {}).get("username", ""))
+    record("auth.sign_in_failed", by=None, actor_email=attempted, request=request)
+    signin.record_failure(request, attempted)

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import documents, email, notifications
+from . import documents, email, notifications, signin
 from .audit import verify_chain
 from .models import GeneratedDocument
 
@@ -25,6 +25,12 @@ def verify_audit_chain() -> dict:
         "broken_event_id": broken.event_id if broken else None,
         "reason": broken.reason if broken else "",
     }
+
+
+@shared_task(name="commissioning.forget_old_sign_in_failures")
+def forget_old_sign_in_failures() -> int:
+    """Hourly: drop sign-in failure counts no lock needs any more."""
+    return signin.forget_old_failures()
 
 
 @shared_task(

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.admin import ReadOnlyLogAdmin
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 
 from . import services
@@ -332,7 +333,7 @@ class ContractAdmin(ImportFileMessagesMixin, ImportExportMixin, SimpleHistoryAdm
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(ReadOnlyLogAdmin):
     """Exercised extensions are decisions: read them here, make them on the contract page."""
 
     list_display = ["contract", "option", "decided_on", "decided_by", "end_before", "end_after"]
@@ -340,18 +341,9 @@ class ExtensionAdmin(admin.ModelAdmin):
     search_fields = ["contract__reference", "contract__title", "reason"]
     date_hierarchy = "decided_on"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Variation)
-class VariationAdmin(admin.ModelAdmin):
+class VariationAdmin(ReadOnlyLogAdmin):
     list_display = [
         "contract",
         "kind",
@@ -366,15 +358,6 @@ class VariationAdmin(admin.ModelAdmin):
     list_select_related = ["contract"]
     search_fields = ["contract__reference", "contract__title", "reason", "approver"]
     date_hierarchy = "approved_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CommitmentInline(admin.TabularInline):

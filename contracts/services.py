@@ -21,14 +21,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from commissioning import events
 from commissioning.audit import record
+from commissioning.changes import differences, snapshot, stored_snapshot
 from commissioning.dates import Quarter, financial_year_label, financial_year_of
+from commissioning.errors import RuleError
 from commissioning.models import Area, AuditEvent, Authority, FundingStream, User
 from frameworks.models import Lot
 from frameworks.services import IMPORT_BATCH, ImportRowsError, bulk_history, chunked
@@ -63,16 +65,8 @@ from .models import (
 PENNY = Decimal("0.01")
 
 
-class ContractRuleError(ValidationError):
+class ContractRuleError(RuleError):
     """A contract rule refused the move. Messages are keyed by form field where one applies."""
-
-    def __init__(self, message: str, *, field: str = NON_FIELD_ERRORS):
-        super().__init__({field: [message]})
-        self.field = field
-        self.text = message
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def _today(today: date | None) -> date:
@@ -386,13 +380,17 @@ def save_contract_part(*, by: User | None, contract: Contract, part: models.Mode
         raise ContractRuleError("The accepted Social Value Proposal of a live contract cannot be changed")
     label = part._meta.verbose_name
     if delete:
-        data = {"part": label, "deleted": str(part)}
+        data = {"part": label, "deleted": str(part), "before": snapshot(part)}
         part.delete()
     else:
         created = part.pk is None
+        before = stored_snapshot(part)
         part.full_clean()
         part.save()
-        data = {"part": label, "saved": str(part), "created": created}
+        changes = differences(before, snapshot(part))
+        if not (created or changes):
+            return
+        data = {"part": label, "saved": str(part), "created": created, "changes": changes}
     record("contracts.contract_part_changed", by=by, obj=contract, data=data)
     if isinstance(part, SocialValueCommitment):
         events.send(SOCIAL_VALUE_CHANGED, contract_id=contract.pk, by_id=_id(by))

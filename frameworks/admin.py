@@ -1,4 +1,8 @@
-"""The officers' workplace for frameworks: set-up, selection records and the approved list."""
+"""The officers' workplace for frameworks: set-up, selection records and the approved list.
+
+Every save goes through `setup` (the rule of who runs the framework, and an audit event with each changed
+field before and after); selection moves are made on the staff pages, linked from here.
+"""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -8,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 
+from . import setup
 from .models import (
     Application,
     ApplicationLot,
@@ -22,6 +27,20 @@ from .models import (
 )
 from .resources import AppointmentResource
 
+SAVERS = {
+    Lot: lambda part, by: setup.save_lot(lot=part, by=by),
+    ApplicationWindow: lambda part, by: setup.save_window(window=part, by=by),
+    SelectionQuestion: lambda part, by: setup.save_question(question=part, by=by),
+}
+
+
+class ServiceInlinesMixin:
+    """Inline parts (lots, windows, questions) are saved one by one through their service."""
+
+    def save_formset(self, request, form, formset, change):
+        for part in formset.save(commit=False):
+            SAVERS[type(part)](part, request.user)
+
 
 class LotInline(admin.StackedInline):
     model = Lot
@@ -32,6 +51,7 @@ class LotInline(admin.StackedInline):
 class WindowInline(admin.TabularInline):
     model = ApplicationWindow
     extra = 0
+    fields = ["title", "opens_at", "closes_at"]
 
 
 class FrameworkAwardInline(admin.TabularInline):
@@ -48,7 +68,7 @@ class FrameworkAwardInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ServiceInlinesMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -64,6 +84,16 @@ class FrameworkAdmin(admin.ModelAdmin):
     filter_horizontal = ["partner_authorities"]
     inlines = [LotInline, WindowInline, FrameworkAwardInline]
     date_hierarchy = "term_start"
+
+    def save_model(self, request, obj, form, change):
+        setup.save_framework(
+            framework=obj, by=request.user, partner_authorities=form.cleaned_data.get("partner_authorities")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """Partner authorities were set by the service; the inlines go through theirs."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description="Selection")
     def staff_links(self, obj):
@@ -86,16 +116,18 @@ class QuestionInline(admin.StackedInline):
         "evaluator_guidance",
         "scale_descriptors",
         ("requires_upload", "required_accreditation"),
-        "framework",
-    ]
+    ]  # not its framework: a lot's question belongs to the lot's framework (the service sets it)
 
 
 @admin.register(Lot)
-class LotAdmin(admin.ModelAdmin):
+class LotAdmin(ServiceInlinesMixin, admin.ModelAdmin):
     list_display = ["__str__", "framework", "minimum_score", "min_value", "max_value"]
     list_filter = ["framework"]
     search_fields = ["title", "framework__reference"]
     inlines = [QuestionInline]
+
+    def save_model(self, request, obj, form, change):
+        setup.save_lot(lot=obj, by=request.user)
 
 
 @admin.register(SelectionQuestion)
@@ -104,12 +136,18 @@ class SelectionQuestionAdmin(admin.ModelAdmin):
     list_filter = ["framework", "lot", "kind", "requires_upload"]
     search_fields = ["text", "section"]
 
+    def save_model(self, request, obj, form, change):
+        setup.save_question(question=obj, by=request.user)
+
 
 @admin.register(ApplicationWindow)
 class ApplicationWindowAdmin(admin.ModelAdmin):
     list_display = ["__str__", "opens_at", "closes_at", "state"]
     list_filter = ["framework"]
     date_hierarchy = "closes_at"
+
+    def save_model(self, request, obj, form, change):
+        setup.save_window(window=obj, by=request.user)
 
     @admin.display(description="State")
     def state(self, obj):
@@ -202,6 +240,12 @@ class AppointmentAdmin(ImportFileMessagesMixin, ImportExportModelAdmin, SimpleHi
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
 
+    def save_model(self, request, obj, form, change):
+        setup.save_appointment(appointment=obj, by=request.user, areas=form.cleaned_data.get("areas"))
+
+    def save_related(self, request, form, formsets, change):
+        """The areas were set by the service."""
+
     @admin.display(description="Suspend or remove")
     def change_status(self, obj):
         if obj.status == Appointment.Status.REMOVED:
@@ -219,4 +263,7 @@ class ClarificationAdmin(admin.ModelAdmin):
     readonly_fields = ["application", "question", "asked_by", "response", "responded_by", "responded_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -3,7 +3,7 @@
 Partner commissioners read only frameworks whose `partner_authorities` name their authority; for any
 other framework the views answer 404, so a partner cannot even learn that a framework exists.
 Officers read the frameworks they act for (`commissioning.rules.acts_for_running_authority`: today those
-their authority leads; platform administrators read all).
+their authority leads). Platform administrators take no commissioning decisions.
 
 Imported from `frameworks/rules.py`, which `rules` autodiscovers.
 """

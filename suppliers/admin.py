@@ -1,12 +1,29 @@
+"""Supplier organisations in the admin. Officers correct an organisation's record and its accreditations
+through the services (audited, before and after); who acts for an organisation changes only by an
+invitation that the invitee accepts, so memberships are read-only here and invitations are sent, never
+read: their tokens exist only in the invitee's mailbox."""
+
+from django import forms
 from django.contrib import admin
 
+from . import services
 from .models import Accreditation, Invitation, Supplier, SupplierDocument, SupplierMembership
 
 
 class MembershipInline(admin.TabularInline):
     model = SupplierMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "is_admin", "joined_at"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = "person acting for the organisation"
+    verbose_name_plural = "people acting for the organisation (they join by accepting an invitation)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Supplier)
@@ -15,6 +32,10 @@ class SupplierAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_vcse", "is_sme"]
     search_fields = ["legal_name", "trading_name", "charity_number", "company_number"]
     inlines = [MembershipInline]
+    readonly_fields = ["require_two_factor", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_supplier_record(supplier=obj, by=request.user)
 
 
 @admin.register(Accreditation)
@@ -24,10 +45,17 @@ class AccreditationAdmin(admin.ModelAdmin):
     search_fields = ["supplier__legal_name", "reference", "equivalent_name"]
     date_hierarchy = "expires_on"
     autocomplete_fields = ["supplier"]
+    # Evidence is uploaded by the supplier, through the upload checks; here it is only read.
+    readonly_fields = ["evidence", "evidence_sha256", "added_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_accreditation_record(accreditation=obj, by=request.user)
 
 
 @admin.register(SupplierDocument)
 class SupplierDocumentAdmin(admin.ModelAdmin):
+    """Read here; the supplier uploads its documents through the upload checks."""
+
     list_display = ["supplier", "title", "kind", "expires_on", "uploaded_at"]
     list_filter = ["kind", "expires_on"]
     search_fields = ["supplier__legal_name", "title"]
@@ -35,8 +63,52 @@ class SupplierDocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["sha256", "uploaded_by", "uploaded_at"]
 
 
+class InvitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["supplier", "email", "full_name"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("supplier") is not None:
+            try:
+                services.check_invitation_allowed(data["supplier"])
+            except services.SupplierRuleError as error:
+                self.add_error("email", error.text)
+        return data
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "supplier", "invited_by", "created_at", "accepted_at"]
+    """Platform administrators may invite someone to act for an organisation (for one whose own users
+    cannot); the invitee accepts it from the e-mail, as any other invitation."""
+
+    list_display = ["email", "supplier", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["supplier", "invited_by"]
     search_fields = ["email", "supplier__legal_name"]
-    readonly_fields = ["token", "invited_by", "accepted_at"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["supplier"]
+    form = InvitationAdminForm
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["supplier", "email", "full_name"]
+        return ["supplier", "email", "full_name", "invited_by", "created_at", "expires_at", "accepted_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        invitation = services.invite_colleague(
+            supplier=form.cleaned_data["supplier"],
+            by=request.user,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+        )
+        obj.pk, obj._state.adding, obj._state.db = invitation.pk, False, invitation._state.db

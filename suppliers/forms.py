@@ -218,10 +218,21 @@ class InviteForm(GDSFormMixin, forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("This person already has an account on the portal")
-        return email
+        # Whether the address already has an account is not said here: the e-mail to it says so.
+        return self.cleaned_data["email"].strip().lower()
+
+
+class TwoFactorRequirementForm(GDSFormMixin, forms.Form):
+    required = forms.TypedChoiceField(
+        label="Must everyone at your organisation sign in with two-factor authentication?",
+        choices=[
+            ("True", "Yes, everyone enters a code from an authenticator app as well as their password"),
+            ("False", "No, each person decides"),
+        ],
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether everyone must use two-factor authentication"},
+    )
 
 
 class AcceptInvitationForm(GDSFormMixin, forms.Form):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Supplier(models.Model):
@@ -35,6 +36,12 @@ class Supplier(models.Model):
     contact_phone = models.CharField("main contact phone", max_length=30, blank=True)
     is_vcse = models.BooleanField("voluntary, community or social enterprise", default=False)
     is_sme = models.BooleanField("small or medium-sized enterprise", default=False)
+    require_two_factor = models.BooleanField(
+        "everyone signs in with two-factor authentication",
+        default=False,
+        help_text="Turned on by the organisation's own administrators: then each of its users signs in with a "
+        "code from an authenticator app as well as their password.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -145,14 +152,16 @@ class SupplierDocument(models.Model):
 
 
 class Invitation(models.Model):
-    """A colleague invited to act for a supplier; accepting creates their account."""
+    """A colleague invited to act for a supplier; accepting creates their account. The link's token is
+    only in the e-mail to the invitee: a hash of it is kept, so nobody can read it here."""
 
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     full_name = models.CharField(max_length=150)
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -160,3 +169,12 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.supplier}"
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        return "expired" if self.is_expired() else "waiting"

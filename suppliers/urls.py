@@ -24,4 +24,5 @@ urlpatterns = [
     path("provider/organisation/documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("provider/organisation/documents/<int:pk>/", views.document_download, name="document_download"),
     path("provider/organisation/people/invite/", views.invite, name="invite"),
+    path("provider/organisation/two-factor/", views.two_factor_requirement, name="two_factor_requirement"),
 ]

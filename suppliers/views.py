@@ -1,9 +1,11 @@
 """Provider pages for the organisation's own details, kept once and reused by every application."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.access import permission_required, public
 from commissioning.files import attachment_response
@@ -16,8 +18,9 @@ from .forms import (
     InviteForm,
     RegistrationForm,
     SupplierForm,
+    TwoFactorRequirementForm,
 )
-from .models import Accreditation, Invitation, SupplierDocument
+from .models import Accreditation, SupplierDocument
 
 MANAGE = "suppliers.manage_own_organisation"
 
@@ -72,7 +75,7 @@ def organisation(request):
             "accreditations": supplier.accreditations.all(),
             "documents": supplier.documents.select_related("uploaded_by"),
             "members": supplier.memberships.select_related("user"),
-            "invitations": supplier.invitations.filter(accepted_at__isnull=True),
+            "invitations": supplier.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now()),
             "is_admin": request.user.supplier_membership.is_admin,
         },
     )
@@ -192,9 +195,17 @@ def invite(request):
     supplier = _supplier(request)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.invite_colleague(supplier=supplier, by=request.user, **form.cleaned_data)
-        messages.success(request, f"We have emailed an invitation to {form.cleaned_data['email']}.")
-        return redirect("suppliers:organisation")
+        try:
+            services.invite_colleague(supplier=supplier, by=request.user, **form.cleaned_data)
+        except services.SupplierRuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"We have emailed {form.cleaned_data['email']}. The invitation lasts "
+                f"{settings.INVITATION_VALID_DAYS} days.",
+            )
+            return redirect("suppliers:organisation")
     return render(
         request,
         "layouts/simple_form.html",
@@ -209,14 +220,63 @@ def invite(request):
     )
 
 
+@permission_required("suppliers.invite_colleagues")
+def two_factor_requirement(request):
+    """The organisation's administrators decide whether everyone at it signs in with a second factor."""
+    supplier = _supplier(request)
+    form = TwoFactorRequirementForm(request.POST or None, initial={"required": str(supplier.require_two_factor)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_two_factor_requirement(
+                supplier=supplier, required=form.cleaned_data["required"], by=request.user
+            )
+        except services.SupplierRuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your organisation's sign-in setting has been saved.")
+            return redirect("suppliers:organisation")
+    return render(
+        request,
+        "layouts/simple_form.html",
+        {
+            "form": form,
+            "title": "Two-factor authentication for everyone",
+            "button": "Save",
+            "intro": "With two-factor authentication, signing in needs a code from an app on the person's phone as "
+            "well as their password, so a stolen password is not enough to see or change your bids and returns.",
+            "crumbs": _crumbs(("Two-factor authentication", None)),
+            "cancel_url": reverse("suppliers:organisation"),
+        },
+    )
+
+
+def _invitation_problem(request, message: str, status: int):
+    return render(request, "suppliers/invitation_problem.html", {"message": message}, status=status)
+
+
 @public
 def accept_invitation(request, token):
-    invitation = get_object_or_404(Invitation, token=token, accepted_at__isnull=True)
+    """The invitee's link. Someone signed in (an officer, say) cannot accept it: the invitation is for
+    the owner of the mailbox it was sent to, who makes their own account here."""
+    if request.user.is_authenticated:
+        return _invitation_problem(
+            request,
+            f"You are signed in as {request.user.email}. An invitation makes a new account for the person it was "
+            "sent to: sign out, then open the link again.",
+            403,
+        )
+    try:
+        invitation = services.invitation_for(token)
+    except services.InvitationProblem as problem:
+        return _invitation_problem(request, str(problem), 410)
     form = AcceptInvitationForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
-        user = services.accept_invitation(
-            invitation=invitation, password=form.cleaned_data["password1"], request=request
-        )
+        try:
+            user = services.accept_invitation(
+                invitation=invitation, password=form.cleaned_data["password1"], request=request
+            )
+        except services.InvitationProblem as problem:
+            return _invitation_problem(request, str(problem), 410)
         login(request, user, backend="commissioning.backends.PortalBackend")
         messages.success(request, f"Welcome. You now act for {invitation.supplier.legal_name}.")
         return redirect("provider_home")

@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
@@ -49,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "commissioning.request_context.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,10 +58,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "commissioning.middleware.StaffTwoFactorMiddleware",
+    "commissioning.middleware.IdleTimeoutMiddleware",
+    "commissioning.middleware.TwoFactorMiddleware",
     "commissioning.middleware.PrivateCacheMiddleware",
     "commissioning.middleware.ReadOnlyPartnerMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commissioning.urls"
@@ -94,7 +94,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "commissioning.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "commissioning.backends.PortalBackend",
 ]
@@ -112,22 +111,30 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Two-factor authentication (TOTP) for officers and evaluators.
-REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", False)
+# Two-factor authentication (TOTP): required for officers, evaluators, administrators and partners, and
+# for a supplier's users when the supplier turns it on. SKIP_TWO_FACTOR is for development only:
+# production settings refuse to start with it.
+SKIP_TWO_FACTOR = env_bool("SKIP_TWO_FACTOR", False)
 OTP_TOTP_ISSUER = PORTAL_NAME
+TWO_FACTOR_LINK_VALID_HOURS = env_int("TWO_FACTOR_LINK_VALID_HOURS", 72)
 
-# Lock an account for 15 minutes after 10 failed sign-ins, whether or not it exists.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by address as well would lock out a whole charity or council office behind one NAT
-# address; throttle by address at the reverse proxy instead.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "commissioning.views.auth.locked_out"
-AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Sign-in lock-out, per e-mail address (trimmed, lower case) and client address together: after
+# SIGN_IN_FAILURE_LIMIT failures the pair is locked for SIGN_IN_LOCK_MINUTES, each further lock in a row
+# twice as long (at most SIGN_IN_LOCK_MAX_MINUTES); a day without failures forgets earlier locks.
+SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+SIGN_IN_LOCK_MINUTES = env_int("SIGN_IN_LOCK_MINUTES", 15)
+SIGN_IN_LOCK_MAX_MINUTES = env_int("SIGN_IN_LOCK_MAX_MINUTES", 24 * 60)
+SIGN_IN_FORGET_AFTER_HOURS = 24
+# Trusted reverse proxies in front of the portal: the client's address is this many entries from the
+# right of X-Forwarded-For (0: the connecting address). It is recorded on every audit event.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Separation of duties. An account created or given its role in the last ESTABLISHED_AFTER_DAYS days,
+# without a second administrator's approval, cannot be the second person of a two-person step.
+ESTABLISHED_AFTER_DAYS = env_int("ESTABLISHED_AFTER_DAYS", 7)
+# Invitations to act for a supplier.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+INVITATIONS_PER_SUPPLIER_PER_DAY = env_int("INVITATIONS_PER_SUPPLIER_PER_DAY", 20)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -166,7 +173,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)  # the absolute limit, from the sign-in
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
@@ -195,6 +203,7 @@ AUDIT_CHECK_TIME = env_time("AUDIT_CHECK_TIME", "02:15")
 # versioned with it, and needs no extra tables. Times are Europe/London.
 CELERY_BEAT_SCHEDULE = {
     "seal-audit-events": {"task": "commissioning.seal_audit_events", "schedule": 300.0},
+    "forget-old-sign-in-failures": {"task": "commissioning.forget_old_sign_in_failures", "schedule": 3600.0},
     "verify-audit-chain": {
         "task": "commissioning.verify_audit_chain",
         "schedule": crontab(hour=AUDIT_CHECK_TIME.hour, minute=AUDIT_CHECK_TIME.minute),
@@ -236,7 +245,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {},
 }
 CSRF_FAILURE_VIEW = "commissioning.views.auth.csrf_failure"
 

@@ -1,6 +1,9 @@
 """Production: PostgreSQL, Redis, HTTPS only. Required variables fail loudly when missing."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
+from .base import SKIP_TWO_FACTOR
 from .env import env_bool, env_int, env_list, env_required
 
 DEBUG = False
@@ -8,7 +11,8 @@ SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [env_required("ALLOWED_HOSTS")]
 env_required("DATABASE_URL")
 
-REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", True)
+if SKIP_TWO_FACTOR:
+    raise ImproperlyConfigured("SKIP_TWO_FACTOR is for development only: production never skips two-factor.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)

@@ -10,6 +10,7 @@ ROLE_HOMES = {
     "evaluator": "evaluator_home",
     "provider": "provider_home",
     "partner": "partner_home",
+    "administrator": "admin:index",
 }
 
 

@@ -28,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from commissioning.dates import LONDON, deadline_on
-from commissioning.demo import DEMO_PASSWORD
+from commissioning.demo import demo_approval, demo_user
 from commissioning.models import Area, User
 from frameworks import evaluation
 from frameworks.models import Framework
@@ -135,20 +135,16 @@ def _next_april(today: date) -> date:
 
 
 def _second_officer(officer: User) -> User:
-    user, _ = User.objects.update_or_create(
-        email=SECOND_OFFICER,
-        defaults={
-            "full_name": "Priya Shah",
-            "role": User.Role.OFFICER,
-            "job_title": "Head of Commissioning",
-            "authority": officer.authority,
-            "is_staff": True,
-            "is_active": True,
-        },
+    """Approved by a second platform administrator, so established enough to be the second officer."""
+    return demo_user(
+        SECOND_OFFICER,
+        full_name="Priya Shah",
+        role=User.Role.OFFICER,
+        job_title="Head of Commissioning",
+        authority=officer.authority,
+        is_staff=True,
+        **demo_approval(),
     )
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    return user
 
 
 def _provider_for(supplier: Supplier) -> User | None:

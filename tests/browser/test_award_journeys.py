@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from commissioning.demo import DEMO_PASSWORD
+from commissioning.demo import demo_approval, demo_user
 from commissioning.models import Area, Authority, GeneratedDocument, User
 from contracts.award import services
 from contracts.award.demo import SECOND_OFFICER
@@ -28,13 +28,14 @@ from tests.factories.frameworks import make_appointment, make_framework, make_lo
 @pytest.fixture
 def award_world(demo):
     lead = Authority.objects.get(is_lead_commissioner=True)
-    officer2 = User.objects.create_user(
+    # Approved by a second administrator, as the demo's is: established enough to be the second officer.
+    officer2 = demo_user(
         SECOND_OFFICER,
-        DEMO_PASSWORD,
         full_name="Priya Shah",
         role=User.Role.OFFICER,
         authority=lead,
         is_staff=True,
+        **demo_approval(demo["admin2@demo.test"]),
     )
     framework = make_framework(
         lead_authority=lead,

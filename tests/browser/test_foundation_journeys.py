@@ -1,11 +1,7 @@
 """Each demo user signs in in a real browser; the foundation's pages pass axe-core's WCAG 2.2 AA rules."""
 
-import base64
-
 import pytest
 from django.template.loader import render_to_string
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
@@ -97,21 +93,6 @@ def test_server_error_page_is_accessible(page, demo, live_server):
     expect(page.locator("h1")).to_have_text("Sorry, there is a problem with the service")
     assert_page_structure(page)
     assert_accessible(page)
-
-
-def test_officer_enrols_two_factor_in_the_browser(page, demo, settings):
-    settings.REQUIRE_STAFF_MFA = True
-    sign_in(page, "officer@demo.test")
-    expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
-    assert_page_structure(page)
-    assert_accessible(page)
-    assert not TOTPDevice.objects.filter(user__email="officer@demo.test").exists()  # showing it writes nothing
-    secret = page.locator(".portal-secret").inner_text().strip()
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))  # the key a person would type into their app
-    page.get_by_label("Security code").fill(f"{totp(key):06d}")
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_have_text("Commissioning officer home")
-    assert TOTPDevice.objects.get(user__email="officer@demo.test").confirmed
 
 
 def test_keyboard_user_reaches_the_skip_link_first(page, demo):

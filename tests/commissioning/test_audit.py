@@ -219,3 +219,29 @@ def test_the_first_event_ever_starts_the_chain(officer):
     event.refresh_from_db()
     head = AuditChainHead.objects.get(pk=1)
     assert event.seq == 1 and head.last_hash == event.hash and head.last_event_id == event.pk
+
+
+def test_reference_data_changed_in_the_admin_is_audited_with_before_and_after(client, officer):
+    from commissioning.models import FundingStream
+
+    client.force_login(officer)
+    data = {
+        "name": "MoJ core victims grant",
+        "funder": "Ministry of Justice",
+        "ring_fence_purpose": "",
+        "notes": "",
+        "allocations-TOTAL_FORMS": "1",
+        "allocations-INITIAL_FORMS": "0",
+        "allocations-0-financial_year": "2026",
+        "allocations-0-amount": "1200000",
+    }
+    assert client.post("/admin/commissioning/fundingstream/add/", data).status_code == 302
+    stream = FundingStream.objects.get()
+    data.update({"funder": "MoJ", "allocations-INITIAL_FORMS": "1", "allocations-0-id": stream.allocations.get().pk})
+    data["allocations-0-amount"] = "1300000"
+    assert client.post(f"/admin/commissioning/fundingstream/{stream.pk}/change/", data).status_code == 302
+    changed = AuditEvent.objects.get(action="commissioning.fundingstream.changed")
+    assert changed.data["changes"] == {"funder": {"before": "Ministry of Justice", "after": "MoJ"}}
+    allocation = AuditEvent.objects.get(action="commissioning.fundingallocation.changed")
+    assert allocation.data["changes"]["amount"] == {"before": "1200000.00", "after": "1300000"}
+    assert AuditEvent.objects.filter(action="commissioning.fundingstream.created", actor=officer).exists()

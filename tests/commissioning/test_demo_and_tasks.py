@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from commissioning.audit import record
 from commissioning.demo import DEMO_PASSWORD
 from commissioning.models import Area, Authority, User
+from commissioning.rules import is_established
 from commissioning.tasks import verify_audit_chain
 from suppliers.models import Supplier
 
@@ -17,13 +18,13 @@ def test_load_demo_refuses_when_debug_is_off(settings):
 
 
 @pytest.mark.django_db
-def test_load_demo_is_idempotent_and_creates_the_five_demo_users(settings, capsys):
+def test_load_demo_is_idempotent_and_creates_the_seven_demo_users(settings, capsys):
     settings.DEBUG = True
     call_command("load_demo")
     counts = [model.objects.count() for model in (User, Area, Authority, Supplier)]
     call_command("load_demo")
     assert [model.objects.count() for model in (User, Area, Authority, Supplier)] == counts
-    assert User.objects.filter(email__endswith="@demo.test").count() == 5
+    assert User.objects.filter(email__endswith="@demo.test").count() == 7
     assert Area.objects.count() == 7
     assert set(Area.objects.values_list("name", flat=True)) == {
         "Birmingham",
@@ -42,6 +43,13 @@ def test_load_demo_is_idempotent_and_creates_the_five_demo_users(settings, capsy
     assert User.objects.get(email="partner@demo.test").authority.name == "Coventry City Council"
     officer = User.objects.get(email="officer@demo.test")
     assert officer.is_staff and not officer.is_superuser
+    # Two platform administrators; the officer's account was asked for by one and approved by the other.
+    admin, admin2 = (User.objects.get(email=f"{name}@demo.test") for name in ("admin", "admin2"))
+    assert admin.role == admin2.role == User.Role.ADMINISTRATOR and admin.is_staff and not admin.is_superuser
+    assert officer.role_approved_by == admin2
+    request = officer.role_requests.get()
+    assert (request.requested_by, request.decided_by, request.status) == (admin, admin2, "approved")
+    assert is_established(officer) and is_established(admin2)
     assert not User.objects.get(email="evaluator@demo.test").is_staff
     assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.filter(email__endswith="@demo.test"))
     assert "officer@demo.test" in capsys.readouterr().out

@@ -68,8 +68,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_requires_staff_two_factor_by_default():
-    code = "from django.conf import settings; print(settings.REQUIRE_STAFF_MFA, settings.SECURE_HSTS_SECONDS)"
+def test_production_never_skips_two_factor():
+    code = "from django.conf import settings; print(settings.SKIP_TWO_FACTOR, settings.SECURE_HSTS_SECONDS)"
     result = _manage(["shell", "--no-imports", "-c", code], PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "31536000"]
+    assert result.stdout.split() == ["False", "31536000"]
+    refused = _manage(["check"], {**PRODUCTION_ENV, "SKIP_TWO_FACTOR": "true"})
+    assert refused.returncode != 0
+    assert "SKIP_TWO_FACTOR is for development only" in refused.stderr

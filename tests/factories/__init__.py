@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import count
 
+from django.utils import timezone
+
 from commissioning.models import Area, Authority, User
 from suppliers.models import Supplier, SupplierMembership
 
@@ -44,10 +46,19 @@ def make_user(role: str = User.Role.OFFICER, *, supplier: Supplier | None = None
         values["authority"] = make_authority(
             kind=Authority.Kind.OPCC if role != User.Role.PARTNER else Authority.Kind.LOCAL_AUTHORITY
         )
-    if role == User.Role.OFFICER:
+    if role in User.STAFF_ROLES:
         values["is_staff"] = True
+    if role == User.Role.ADMINISTRATOR:
+        values["role_approved_at"] = timezone.now()  # as `createsuperuser` makes one: from the command line
     values.update(overrides)
     user = User.objects.create_user(password=PASSWORD, **values)
     if role == User.Role.PROVIDER:
         SupplierMembership.objects.create(user=user, supplier=supplier or make_supplier(), is_admin=True)
     return user
+
+
+def make_established(role: str = User.Role.OFFICER, **overrides) -> User:
+    """An account whose role a second platform administrator approved: it may be the second person of a
+    two-person step (opening tenders, approving a direct award) the day it is made."""
+    approver = overrides.pop("approved_by", None) or make_user(User.Role.ADMINISTRATOR)
+    return make_user(role, role_approved_at=timezone.now(), role_approved_by=approver, **overrides)

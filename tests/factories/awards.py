@@ -18,7 +18,7 @@ from contracts.award.models import AwardCriterion, Competition, DirectAward, Jus
 from frameworks import evaluation
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
-from tests.factories import make_area, make_authority, make_user
+from tests.factories import make_area, make_authority, make_established, make_user
 from tests.factories.frameworks import make_appointment, make_framework, make_lot
 
 PDF_BYTES = b"%PDF-1.4\n%award\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -80,11 +80,12 @@ class AwardSetup:
 
 
 def make_award_setup(*, bidders: int = 2) -> AwardSetup:
-    """A lead authority with two officers and two evaluators, a framework lot, three areas, `bidders`
+    """A lead authority with two officers (the second approved by a second administrator, so that they may
+    confirm an opening or approve a direct award) and two evaluators, a framework lot, three areas, `bidders`
     suppliers appointed on the lot for every area, and one appointed for one area only."""
     authority = make_authority(kind=Authority.Kind.OPCC, is_lead_commissioner=True)
     officer = make_user(User.Role.OFFICER, authority=authority, full_name="Olivia Owner")
-    officer2 = make_user(User.Role.OFFICER, authority=authority, full_name="Sam Second")
+    officer2 = make_established(User.Role.OFFICER, authority=authority, full_name="Sam Second")
     evaluators = [
         make_user(User.Role.EVALUATOR, authority=authority, full_name=name) for name in ("Eve Evans", "Ed Edwards")
     ]

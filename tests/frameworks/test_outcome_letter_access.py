@@ -22,14 +22,10 @@ def test_only_an_officer_of_the_lead_authority_may_request_the_letter(selection)
     assert not letter.can_request(selection.provider, application)
     assert not letter.can_request(selection.officer, None)
 
-    # A platform administrator may, whatever their role; not once their account is closed.
-    administrator = make_user(User.Role.EVALUATOR, is_superuser=True)
-    assert letter.can_request(administrator, application)
-
+    # Platform administrators take no commissioning decisions (DESIGN §10); a closed account nothing.
+    assert not letter.can_request(make_user(User.Role.ADMINISTRATOR), application)
     selection.officer.is_active = False
-    administrator.is_active = False
     assert not letter.can_request(selection.officer, application)
-    assert not letter.can_request(administrator, application)
 
 
 def test_the_applicant_and_the_lead_officers_may_read_the_letter(selection):

@@ -198,6 +198,8 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "notices:notice_pdf": ("officer", lambda: {"pk": notice.pk}),
         "notices:publish_notice": ("officer", lambda: {"pk": notice.pk}),
         "password_reset_confirm": ("public", lambda: {"uidb64": "MQ", "token": "set-password"}),
+        # a one-time link e-mailed to one person: signed in as anyone else, it is refused (410) on GET and POST
+        "two_factor_enrol": ("link", lambda: {"token": "no-such-token"}),
     }
 
 
@@ -391,6 +393,13 @@ def test_every_object_url_refuses_other_organisations_and_anonymous_visitors(set
             and response.url.startswith(settings.LOGIN_URL if "/" in settings.LOGIN_URL else "/sign-in/")
         ):
             problems.append(f"{name}: anonymous GET gave {response.status_code}, not a sign-in redirect")
+        if role == "link":
+            for user in w.others.values():
+                stranger = _client(user)
+                answers = {stranger.get(url).status_code, stranger.post(url, {"token": "123456"}).status_code}
+                if answers != {410}:
+                    problems.append(f"{name}: another person's link answered {answers}, not 410")
+            continue
         stranger_role = {"provider-any": "provider", "officer-any": "officer", "document": "provider"}.get(role, role)
         stranger = _client(w.others[stranger_role])
         get = stranger.get(url)

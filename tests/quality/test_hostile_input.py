@@ -28,7 +28,7 @@ from .test_access_walk import World, demo_world, registry, walk
 
 pytestmark = pytest.mark.django_db
 
-ROLE_OF = {"provider-any": "provider", "officer-any": "officer", "document": "provider"}
+ROLE_OF = {"provider-any": "provider", "officer-any": "officer", "document": "provider", "link": "officer"}
 # Forms that would end the walk rather than test anything.
 SKIPPED_ACTIONS = ("/sign-out/",)
 QUERY_PARAMETERS = [

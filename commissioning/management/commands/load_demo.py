@@ -33,4 +33,4 @@ class Command(BaseCommand):
                     import_module(name).load(ctx)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with any of:"))
         for spec in DEMO_USERS:
-            self.stdout.write(f"  {spec.email:<22} {spec.role:<10} password: {DEMO_PASSWORD}")
+            self.stdout.write(f"  {spec.email:<22} {spec.role:<13} password: {DEMO_PASSWORD}")

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.email import send_after_commit
 from commissioning.models import User
-from commissioning.rules import acts_for_running_authority
+from commissioning.rules import acts_for_running_authority, is_established
 from contracts import services as contract_services
 from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
@@ -62,6 +63,17 @@ def require_officer(competition, user: User) -> None:
     """Officers of the buying authority (and administrators) run a competition or a direct award."""
     if not acts_for_running_authority(user, competition):
         raise PermissionDenied("Only officers of the buying authority may do this.")
+
+
+def require_established(user: User, step: str) -> None:
+    """The second person of a two-person step must be established: not an account made or given its role
+    in the last few days without a second administrator's approval."""
+    if not is_established(user):
+        raise AwardRuleError(
+            f"Your officer role is less than {settings.ESTABLISHED_AFTER_DAYS} days old and was not approved by a "
+            f"second platform administrator, so you cannot be the second officer to {step}. Ask an established "
+            "colleague."
+        )
 
 
 def supplier_of(user: User) -> Supplier:

@@ -44,6 +44,7 @@ from .common import (
     notify,
     officer_emails,
     read_money,
+    require_established,
     require_officer,
 )
 from .decisions import copy_social_value
@@ -199,6 +200,7 @@ def approve_direct_award(
     after = DIRECT_AWARD.next_status("approve", direct_award.status)
     if direct_award.requested_by_id == by.pk:
         raise AwardRuleError("You asked for this direct award: a second, different officer must approve it.")
+    require_established(by, "approve it")
     criterion = direct_award.criteria.first()
     moderated = (
         DirectAwardModeratedScore.objects.filter(direct_award=direct_award, criterion=criterion).first()

@@ -26,6 +26,7 @@ from .common import (
     notify,
     now_or,
     officer_emails,
+    require_established,
     require_officer,
 )
 from .evaluation import refresh_evaluation
@@ -74,6 +75,7 @@ def confirm_opening(*, competition: Competition, by: User, now: datetime | None 
         raise AwardRuleError("Ask to open the responses first; a second officer then confirms.")
     if competition.opening_requested_by_id == by.pk:
         raise AwardRuleError("You asked to open these responses: a second, different officer must confirm the opening.")
+    require_established(by, "confirm the opening")
     if not competition.has_closed(now):
         raise AwardRuleError(f"The responses are sealed until the closing time, {deadline(competition.closes_at)}.")
     opened = Tender.objects.filter(competition=competition, status=TenderStatus.SUBMITTED)
