@@ -183,8 +183,9 @@ def test_sign_out_needs_post_and_is_audited(client, provider):
     assert AuditEvent.objects.filter(action="auth.signed_out", actor=provider).exists()
 
 
-def test_password_reset_by_email_end_to_end(client, provider):
-    response = client.post("/password-reset/", {"email": provider.email})
+def test_password_reset_by_email_end_to_end(client, provider, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/password-reset/", {"email": provider.email})
     assert response.status_code == 302 and response.url == "/password-reset/sent/"
     assert len(mail.outbox) == 1
     # Through the one e-mail path: recorded for the person, and the link is not kept once it is sent.

@@ -52,10 +52,11 @@ def test_an_inactive_officer_or_one_of_no_authority_does_not(ours):
     assert not acts_for_running_authority(homeless, Framework(lead_authority=None))
 
 
-@pytest.mark.parametrize("role", [User.Role.OFFICER, User.Role.EVALUATOR])
-def test_a_platform_administrator_acts_for_every_authority_whatever_their_role(ours, role):
-    administrator = make_user(role, is_superuser=True)
-    assert all(acts_for_running_authority(administrator, obj) for obj in run_by(ours))
+def test_a_platform_administrator_acts_for_no_authority(ours):
+    """Separation of duties: administrators manage accounts and read across authorities, but take no
+    commissioning decisions, so they act for no authority, not even one named on their account."""
+    administrator = make_user(User.Role.ADMINISTRATOR, authority=ours)
+    assert not any(acts_for_running_authority(administrator, obj) for obj in run_by(ours))
 
 
 def test_nothing_and_objects_that_name_no_authority():
@@ -72,7 +73,7 @@ def test_the_queryset_filter_agrees_with_the_predicate(ours):
         make_user(User.Role.OFFICER, authority=ours),
         make_user(User.Role.EVALUATOR, authority=ours),
         make_user(User.Role.PARTNER, authority=ours),
-        make_user(User.Role.EVALUATOR, is_superuser=True),
+        make_user(User.Role.ADMINISTRATOR, authority=ours),
     ]
     for user in users:
         filtered = set(Framework.objects.filter(acting_for_filter(user, "lead_authority")))

@@ -128,6 +128,8 @@ def test_an_officer_creates_frameworks_only_for_their_own_authority(client, sele
         "term_end": "31/03/2030",
         "legal_regime": "pa2023_light_touch",
         "is_light_touch": "on",
+        "reaward_months": "12",
+        "cpv_code": "85320000",
         "lots-TOTAL_FORMS": "0",
         "lots-INITIAL_FORMS": "0",
         "windows-TOTAL_FORMS": "0",
