@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter
-from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
+from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, validate_upload
 
 from . import figures as checks
 from .models import ContractIndicator, Unit
@@ -244,9 +244,7 @@ class SpreadsheetForm(GDSFormMixin, forms.Form):
 
     def clean_spreadsheet(self):
         upload = self.cleaned_data["spreadsheet"]
-        validate_upload(upload)
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("The selected file must be an Excel spreadsheet (.xlsx)")
+        validate_upload(upload, kind=RETURN_SPREADSHEET)
         return upload
 
 

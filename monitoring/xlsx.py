@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from commissioning.dates import Quarter, long_date
+from commissioning.uploads import echo
 from contracts.models import Contract
 
 from . import figures as checks
@@ -46,20 +48,35 @@ LOCKED_FILL = PatternFill("solid", fgColor="F3F2F1")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+MAX_PROBLEMS = 50
+
+
 class SpreadsheetErrors(ValidationError):
-    """Everything wrong with an uploaded spreadsheet, each message naming its sheet, row and column."""
+    """Everything wrong with an uploaded spreadsheet, each message naming its sheet, row and column: the
+    first MAX_PROBLEMS of them, so that a sheet of thousands of wrong rows gets a page, not a book."""
 
     def __init__(self, messages: list[str]):
-        super().__init__(messages)
-        self.problems = messages
+        shown = messages[:MAX_PROBLEMS]
+        if len(messages) > MAX_PROBLEMS:
+            shown.append(f"and {len(messages) - MAX_PROBLEMS:,} more problems. Download the return again and use that")
+        super().__init__(shown)
+        self.problems = shown
 
 
 def _cell_text(value) -> str:
+    """A cell's text, cut to the most a cell may hold (the upload gate refuses more before it is read)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value)[: settings.SPREADSHEET_MAX_CELL_CHARACTERS].strip()
+
+
+def _rows(sheet, *, columns: int, first: int = 1, last: int | None = None):
+    """A sheet's rows as values, at most SPREADSHEET_MAX_ROWS of them: a sheet can claim a million empty
+    rows, and reading them all would keep the server busy for nothing."""
+    last = min(last or settings.SPREADSHEET_MAX_ROWS, settings.SPREADSHEET_MAX_ROWS)
+    return sheet.iter_rows(min_row=first, max_row=last, max_col=columns, values_only=True)
 
 
 def _unlock(cell) -> None:
@@ -291,21 +308,22 @@ def _value_keys(indicator: ContractIndicator) -> list[str]:
 
 def _read_about(sheet, contract: Contract, quarter: Quarter, result: SheetReturn) -> None:
     found = {}
-    for row in sheet.iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+    for row in _rows(sheet, columns=2, last=20):
         if row and row[0]:
             found[_cell_text(row[0])] = _cell_text(row[1] if len(row) > 1 else None)
     reference, label = found.get("Contract reference", ""), found.get("Quarter", "")
     if reference != contract.reference or label != quarter.label:
         result.errors.append(
             f"{ABOUT} sheet, rows 3 and 6, column B: this spreadsheet is for "
-            f"{reference or 'an unknown contract'} {label or 'and quarter'}, not {contract.reference} {quarter.label}. "
+            f"{echo(reference) or 'an unknown contract'} {echo(label) or 'and quarter'}, "
+            f"not {contract.reference} {quarter.label}. "
             "Download the return for this contract and quarter"
         )
 
 
 def _read_figures(sheet, by_code: dict[str, ContractIndicator], result: SheetReturn) -> None:
     seen = set()
-    for index, row in enumerate(sheet.iter_rows(min_row=2, max_col=8, values_only=True), start=2):
+    for index, row in enumerate(_rows(sheet, columns=8, first=2), start=2):
         code = _cell_text(row[0] if row else None).upper()
         values = [_cell_text(v) for v in (row or ())]
         if not code:
@@ -314,10 +332,12 @@ def _read_figures(sheet, by_code: dict[str, ContractIndicator], result: SheetRet
             continue
         indicator = by_code.get(code)
         if indicator is None:
-            result.errors.append(f"{FIGURES} sheet, row {index}, column A: ‘{code}’ is not an indicator of this return")
+            result.errors.append(
+                f"{FIGURES} sheet, row {index}, column A: ‘{echo(code)}’ is not an indicator of this return"
+            )
             continue
         if code in seen:
-            result.errors.append(f"{FIGURES} sheet, row {index}, column A: {code} appears more than once")
+            result.errors.append(f"{FIGURES} sheet, row {index}, column A: {echo(code)} appears more than once")
             continue
         seen.add(code)
         padded = list(row) + [None] * (8 - len(row))
@@ -341,7 +361,7 @@ def _read_breakdowns(sheet, by_code: dict[str, ContractIndicator], areas: list, 
                     breakdown.key,
                     code,
                 )
-    for index, row in enumerate(sheet.iter_rows(min_row=2, max_col=5, values_only=True), start=2):
+    for index, row in enumerate(_rows(sheet, columns=5, first=2), start=2):
         padded = [_cell_text(v) for v in list(row or ()) + [None] * (5 - len(row or ()))]
         code, _name, breakdown_label, category_label, count = padded
         if not (code or breakdown_label or category_label or count):
@@ -349,8 +369,8 @@ def _read_breakdowns(sheet, by_code: dict[str, ContractIndicator], areas: list, 
         match = lookup.get((code.upper(), breakdown_label.lower(), category_label.lower()))
         if match is None:
             result.errors.append(
-                f"{BREAKDOWNS} sheet, row {index}, columns A to D: ‘{code} {breakdown_label}: {category_label}’ is not "
-                "a breakdown of this return"
+                f"{BREAKDOWNS} sheet, row {index}, columns A to D: "
+                f"‘{echo(f'{code} {breakdown_label}: {category_label}')}’ is not a breakdown of this return"
             )
             continue
         indicator, breakdown_key, category = match
@@ -364,7 +384,7 @@ def _read_breakdowns(sheet, by_code: dict[str, ContractIndicator], areas: list, 
 
 def _read_narrative(sheet, result: SheetReturn) -> None:
     names = {label.lower(): name for name, label in NARRATIVE_ROWS}
-    for index, row in enumerate(sheet.iter_rows(min_row=2, max_col=2, values_only=True), start=2):
+    for index, row in enumerate(_rows(sheet, columns=2, first=2), start=2):
         label = _cell_text(row[0] if row else None).lower()
         if label in names:
             result.narrative[names[label]] = _cell_text(row[1] if len(row) > 1 else None)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from commissioning.demo import minimal_pdf
 from commissioning.models import Authority, User
 from frameworks import services
 from frameworks.models import Application, Appointment, SelectionQuestion
@@ -15,7 +16,7 @@ from suppliers.models import Accreditation
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
 from tests.factories.frameworks import make_framework, make_lot, make_question, make_window
 
-PDF = b"%PDF-1.4\n%journey\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = minimal_pdf("journey")
 
 
 @pytest.fixture

@@ -30,5 +30,5 @@ def test_the_contract_import_page_says_why_it_refused_the_file(client):
         {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("register.csv", b"reference\nC-1\x00\n")},
     )
     assert response.status_code == 200
-    assert "Row 2, column “reference” holds a NUL character" in response.content.decode()
+    assert "line 2 holds a character that is not text (a NUL character)" in response.content.decode()
     assert not Contract.objects.exists()

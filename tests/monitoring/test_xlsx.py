@@ -130,7 +130,7 @@ def test_an_unknown_row_and_a_file_that_is_not_a_spreadsheet_are_refused(client)
     assert f"Figures sheet, row {row}, column A: ‘MADEUP’ is not an indicator of this return" in html
     fake = SimpleUploadedFile("return.xlsx", b"plain text", content_type="application/octet-stream")
     html = client.post(urls(m)[1], {"spreadsheet": fake}).content.decode()
-    assert "is not a real Excel spreadsheet" in html
+    assert "cannot be used as an Excel spreadsheet" in html
     assert not QuarterlyReturn.objects.exists()
 
 
