@@ -18,10 +18,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
 from commissioning.dates import financial_year_of
+from commissioning.exports import SpreadsheetSafeModelResource
 from commissioning.models import Authority
 from frameworks.services import chunked
 from suppliers.models import Supplier
@@ -29,7 +30,6 @@ from suppliers.models import Supplier
 from . import services
 from .models import Contract
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
@@ -166,7 +166,7 @@ CHECKED_FIELDS = {"reference", "title", "kind", "start_on", "initial_end_on", "c
 UNCHECKED_FIELDS = [f.name for f in Contract._meta.concrete_fields if f.name not in CHECKED_FIELDS]
 
 
-class ContractResource(resources.ModelResource):
+class ContractResource(SpreadsheetSafeModelResource):
     reference = fields.Field(attribute="reference", column_name="reference")
     title = fields.Field(attribute="title", column_name="service")
     kind = fields.Field(attribute="kind", column_name="contract_or_grant", widget=KindWidget())
@@ -258,12 +258,6 @@ class ContractResource(resources.ModelResource):
 
     def dehydrate_buying_authority(self, contract: Contract) -> str:
         return contract.buying_authority.name
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value  # shown as text by spreadsheets, never run as a formula
-        return value
 
     def import_instance(self, instance: Contract, row, **kwargs):
         if instance.pk and not instance.is_draft:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
+from commissioning.exports import SpreadsheetSafeModelResource
 from commissioning.models import Area
 from suppliers.models import Supplier
 
@@ -48,7 +49,7 @@ class AreasWidget(widgets.ManyToManyWidget):
         return areas
 
 
-class AppointmentResource(resources.ModelResource):
+class AppointmentResource(SpreadsheetSafeModelResource):
     framework_reference = fields.Field(
         column_name="framework_reference", attribute="lot__framework__reference", readonly=True
     )

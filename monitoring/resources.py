@@ -7,17 +7,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
+
+from commissioning.exports import SpreadsheetSafeModelResource
 
 from .models import BREAKDOWNS, Direction, Indicator, Kind, KPITemplate, QuarterlyReturn, Question, Unit
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    text = str(text or "")
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 class ChoiceWidget(widgets.Widget):
@@ -63,7 +57,7 @@ class DecimalOrBlank(widgets.Widget):
         return "" if value is None else f"{value.normalize():f}"
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(SpreadsheetSafeModelResource):
     """One row per indicator, matched on template name and code (a row with a new code adds one)."""
 
     template = fields.Field(
@@ -109,13 +103,13 @@ class IndicatorResource(resources.ModelResource):
             instance.amber_margin = Decimal("0")
 
     def dehydrate_name(self, indicator):
-        return _safe(indicator.name)
+        return indicator.name
 
     def dehydrate_guidance(self, indicator):
-        return _safe(indicator.guidance)
+        return indicator.guidance
 
 
-class QuarterlyReturnResource(resources.ModelResource):
+class QuarterlyReturnResource(SpreadsheetSafeModelResource):
     """Export only: which returns came in, when, and how they were decided."""
 
     contract = fields.Field(column_name="contract")
@@ -145,10 +139,10 @@ class QuarterlyReturnResource(resources.ModelResource):
         return QuarterlyReturn.objects.select_related("contract__supplier", "contract__lot__framework", "period")
 
     def dehydrate_contract(self, obj):
-        return _safe(obj.contract.reference)
+        return obj.contract.reference
 
     def dehydrate_provider(self, obj):
-        return _safe(obj.contract.supplier.legal_name)
+        return obj.contract.supplier.legal_name
 
     def dehydrate_lot(self, obj):
         lot = obj.contract.lot

@@ -9,7 +9,6 @@ is reported with its sheet, row and column.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from commissioning.dates import Quarter, long_date
+from commissioning.exports import safe_workbook_bytes
 from commissioning.uploads import echo
 from contracts.models import Contract
 
@@ -223,9 +223,7 @@ def build_return_workbook(
     sheet.protection.sheet = True
     _widths(sheet, [20, 110])
 
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return safe_workbook_bytes(book)
 
 
 def _as_number(text: str | None):
@@ -410,9 +408,7 @@ def build_half_year_workbook(*, title: str, sheets: list[tuple[str, list[str], l
             sheet.append(row)
         sheet.freeze_panes = "C4"
         _widths(sheet, [12, 50] + [14] * (len(headings) - 2))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return safe_workbook_bytes(book)
 
 
 def _cell(value):
