@@ -6,4 +6,6 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning core"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import numbers, signals  # noqa: F401
+
+        numbers.use_in_the_admin()

@@ -15,6 +15,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
+from commissioning.numbers import ascii_number_formfield
 
 from . import services
 from .models import (
@@ -133,6 +134,7 @@ class MilestoneInline(admin.TabularInline):
 
 class ContractAdminForm(forms.ModelForm):
     class Meta:
+        formfield_callback = ascii_number_formfield
         model = Contract
         fields = [
             "reference",

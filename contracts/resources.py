@@ -21,16 +21,16 @@ from django.utils import timezone
 from import_export import fields, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
+from commissioning import numbers
 from commissioning.dates import financial_year_of
 from commissioning.exports import SpreadsheetSafeModelResource
 from commissioning.models import Authority
+from commissioning.uploads import echo
 from frameworks.services import chunked
 from suppliers.models import Supplier
 
 from . import services
 from .models import Contract
-
-MONEY_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
 class MoneyWidget(widgets.Widget):
@@ -40,15 +40,14 @@ class MoneyWidget(widgets.Widget):
         if value is None or str(value).strip() == "":
             return None
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            text = f"{Decimal(str(value)):.2f}"
-        else:
-            text = str(value).replace("£", "").replace(",", "").strip()
-        if not MONEY_TEXT.match(text):
-            raise ValueError(f"“{value}” is not an amount in pounds: write it like 296973 or £296,973.00")
+            value = f"{Decimal(str(value)):.2f}"
         try:
-            return Decimal(text).quantize(Decimal("0.01"))
-        except InvalidOperation as exc:
-            raise ValueError(f"“{value}” is not an amount in pounds") from exc
+            amount = numbers.parse_number(value, pounds=True, max_digits=15)
+        except (numbers.NotANumber, InvalidOperation):
+            amount = None
+        if amount is None or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"“{echo(value)}” is not an amount in pounds: write it like 296973 or £296,973.00")
+        return amount.quantize(Decimal("0.01"))
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else f"{value:.2f}"
@@ -116,8 +115,8 @@ class OptionsWidget(widgets.Widget):
         if not text:
             return []
         parts = text.split("+")
-        if not all(part.isdigit() and 0 < int(part) <= 120 for part in parts):
-            raise ValueError(f"“{value}” is not a list of options in months: write it like 12+12")
+        if not all(re.fullmatch(r"[0-9]{1,3}", part) and 0 < int(part) <= 120 for part in parts):
+            raise ValueError(f"“{echo(value)}” is not a list of options in months: write it like 12+12")
         return [int(part) for part in parts]
 
 

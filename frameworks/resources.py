@@ -16,6 +16,7 @@ from datetime import date
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, widgets
 
+from commissioning import numbers
 from commissioning.exports import SpreadsheetSafeModelResource
 from commissioning.models import Area
 from suppliers.models import Supplier
@@ -130,8 +131,8 @@ class AppointmentResource(SpreadsheetSafeModelResource):
         if not reference or not number or not name:
             raise ValidationError({NON_FIELD_ERRORS: ["Each row needs framework_reference, lot_number and supplier"]})
         try:
-            lot = self._lots.get((reference, int(float(number))))
-        except ValueError:
+            lot = self._lots.get((reference, numbers.whole_number(number, max_digits=5)))
+        except numbers.NotANumber:
             lot = None
         if lot is None:
             raise ValidationError({"lot_number": [f"No lot {number} on framework {reference}"]})

@@ -4,12 +4,14 @@ upload their own returns, which go through the same checks as the web form."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from import_export import fields, widgets
 
+from commissioning import numbers
 from commissioning.exports import SpreadsheetSafeModelResource
+from commissioning.uploads import echo
 
 from .models import BREAKDOWNS, Direction, Indicator, Kind, KPITemplate, QuarterlyReturn, Question, Unit
 
@@ -45,13 +47,10 @@ class BreakdownsWidget(widgets.Widget):
 
 class DecimalOrBlank(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        text = str(value if value is not None else "").strip().replace(",", "").replace("£", "").rstrip("%")
-        if text == "":
-            return None
         try:
-            return Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError(f"“{value}” is not a number") from exc
+            return numbers.parse_number(value, pounds=True, percent=True)
+        except numbers.NotANumber as exc:
+            raise ValueError(f"“{echo(value)}” is not a number") from exc
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else f"{value.normalize():f}"
