@@ -23,6 +23,11 @@ class PortalAdminSite(admin.AdminSite):
     site_title = "Commissioning portal"
     index_title = "The commissioning cycle"
 
+    def index(self, request, extra_context=None):
+        from .uploads import scanning_enabled
+
+        return super().index(request, {"malware_scanning": scanning_enabled(), **(extra_context or {})})
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         if app_label is not None:

@@ -6,6 +6,7 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning core"
 
     def ready(self) -> None:
-        from . import numbers, signals  # noqa: F401
+        from . import numbers, signals, uploads  # noqa: F401
 
         numbers.use_in_the_admin()
+        uploads.use_in_the_admin()

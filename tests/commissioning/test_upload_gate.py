@@ -258,3 +258,24 @@ class TestMalwareScanning:
 def test_values_echoed_in_messages_are_cut_to_80_characters():
     assert echo("x" * 5000) == "x" * 79 + "…"
     assert echo("two\nlines") == "two lines"
+
+
+def test_the_admin_home_says_when_scanning_is_off(client, settings):
+    client.force_login(make_user("officer"))
+    settings.MALWARE_SCANNER = ""
+    assert "Malware scanning is off" in client.get("/admin/").content.decode()
+    settings.MALWARE_SCANNER = TestMalwareScanning.SCANNER
+    assert "Malware scanning is off" not in client.get("/admin/").content.decode()
+
+
+def test_files_taken_in_the_admin_pass_the_gate(rf):
+    from django.contrib import admin
+
+    from suppliers.models import SupplierDocument
+
+    request = rf.get("/admin/")
+    request.user = make_user("officer", is_superuser=True)
+    field = admin.site._registry[SupplierDocument].get_form(request).base_fields["file"]
+    with pytest.raises(ValidationError, match="XML with a document type"):
+        field.clean(SimpleUploadedFile("p.docx", with_doctype(docx_bytes())))
+    assert field.clean(SimpleUploadedFile("p.pdf", PDF)).name == "p.pdf"
