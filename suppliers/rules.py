@@ -18,4 +18,4 @@ def is_supplier_admin(user) -> bool:
 rules.add_perm("suppliers.manage_own_organisation", is_provider)
 rules.add_perm("suppliers.invite_colleagues", is_provider & is_supplier_admin)
 rules.add_perm("suppliers.view_supplier_files", is_officer)
-officers_manage("suppliers", "accreditation", "supplierdocument", "invitation")
+officers_manage("suppliers", "accreditation", "supplierdocument", "invitation", "duplicatecheck")

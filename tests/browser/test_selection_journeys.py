@@ -2,9 +2,11 @@
 a provider registers and applies for two lots as a consortium lead; another is refused after the
 deadline; an evaluator declares no conflict and scores; the officer moderates and appoints."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -83,6 +85,14 @@ def test_provider_registers_and_applies_for_two_lots_as_a_consortium_lead(page, 
     page.locator("#id_password1").fill("a long enough passphrase")
     page.locator("#id_password2").fill("a long enough passphrase")
     page.get_by_role("button", name="Register").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    check(page)
+    # The email says what happened: for a new address, a link to confirm it and finish registering.
+    link = re.search(r"/register/confirm/[^\s]+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Finish registering Oldbury Outreach Trust")
+    check(page)
+    page.get_by_role("button", name="Finish registering").click()
     expect(page.locator("h1")).to_have_text("Oldbury Outreach Trust")
     check(page)
 

@@ -172,6 +172,7 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         # public, with an object
         "public:framework_suppliers": ("public", lambda: ref),
         "suppliers:accept_invitation": ("public", lambda: {"token": "no-such-token"}),
+        "suppliers:confirm_registration": ("public", lambda: {"token": "no-such-token"}),
         "password_reset_confirm": ("public", lambda: {"uidb64": "MQ", "token": "set-password"}),
     }
 
