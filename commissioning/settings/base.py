@@ -267,8 +267,13 @@ UPLOAD_ZIP_MAX_MEMBER_BYTES = env_int("UPLOAD_ZIP_MAX_MEMBER_MB", 20) * MEGABYTE
 UPLOAD_ZIP_MAX_RATIO = env_int("UPLOAD_ZIP_MAX_RATIO", 100)
 # Text read from a spreadsheet, per cell: Excel itself holds at most 32,767 characters in a cell.
 SPREADSHEET_MAX_CELL_CHARACTERS = env_int("SPREADSHEET_MAX_CELL_CHARACTERS", 32767)
-# Elements in one sheet's XML (a cell is two or three), and rows read from one sheet.
-SPREADSHEET_MAX_XML_ELEMENTS = env_int("SPREADSHEET_MAX_XML_ELEMENTS", 2_000_000)
+# Elements in one sheet's XML (a cell is two or three), per kind of upload: what a spreadsheet library may
+# have to parse after the gate (a return has a few thousand cells; nothing parses a stored document).
+SPREADSHEET_MAX_XML_ELEMENTS = {
+    "document": env_int("SPREADSHEET_DOCUMENT_MAX_XML_ELEMENTS", 1_000_000),
+    "return_spreadsheet": env_int("SPREADSHEET_RETURN_MAX_XML_ELEMENTS", 100_000),
+    "import": env_int("SPREADSHEET_IMPORT_MAX_XML_ELEMENTS", 400_000),
+}
 SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 50_000)
 # Malware scanning: "" (off), "clamd" (ClamAV's daemon at CLAMD_ADDRESS), or a dotted path to a scanner class.
 MALWARE_SCANNER = env_str("MALWARE_SCANNER", "")

@@ -98,7 +98,7 @@ def check_upload(upload: UploadedFile, *, kind: Kind | str = DOCUMENT, by=None, 
         elif extension == ".csv":
             check_csv(upload)
         else:
-            check_zip_document(extension, upload, Limits.from_settings())
+            check_zip_document(extension, upload, Limits.from_settings(kind.name))
     except Refused as refused:
         advice = refused.advice or f"Save it again as {kind.label} and upload it again"
         raise _refusal(

@@ -4,12 +4,14 @@ A 171 KiB spreadsheet can unpack to 160 MB, and a spreadsheet library reads the 
 memory: the sizes a ZIP declares for its members are checked first (the reader used later stops at the
 declared size, so a member cannot unpack to more than it says). Then every XML part is read with
 defusedxml, which refuses a DTD, entity declarations and external references (the "billion laughs"
-and external-entity attacks), and a spreadsheet's cells are measured as they stream past, so that no
-cell bigger than a spreadsheet program can hold is ever built in memory.
+and external-entity attacks), and a spreadsheet's cells are measured as their bytes stream past, so
+that no cell bigger than a spreadsheet program can hold is ever built in memory, and no sheet has more
+parts than SPREADSHEET_MAX_XML_ELEMENTS for a library to parse.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -50,13 +52,13 @@ class Limits:
     xml_elements: int
 
     @classmethod
-    def from_settings(cls) -> Limits:
+    def from_settings(cls, kind: str) -> Limits:
         return cls(
             total_bytes=settings.UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES,
             member_bytes=settings.UPLOAD_ZIP_MAX_MEMBER_BYTES,
             ratio=settings.UPLOAD_ZIP_MAX_RATIO,
             cell_characters=settings.SPREADSHEET_MAX_CELL_CHARACTERS,
-            xml_elements=settings.SPREADSHEET_MAX_XML_ELEMENTS,
+            xml_elements=settings.SPREADSHEET_MAX_XML_ELEMENTS[kind],
         )
 
 
@@ -119,34 +121,43 @@ def _check_sizes(members: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise Refused(f"it is compressed more than {limits.ratio} to 1, which real documents never are")
 
 
-class _StopReading(Exception):
-    """Enough of the part has been read."""
+class _PastProlog(Exception):
+    """The root element has started: any DTD would have come before it."""
 
 
-class _Measure(ContentHandler):
-    """Counts elements and measures each element's text as it streams past, keeping none of it."""
-
-    def __init__(self, limits: Limits, *, whole: bool):
-        super().__init__()
-        self.limits, self.whole = limits, whole
-        self.elements = 0
-        self.text = 0
-
+class _Prolog(ContentHandler):
     def startElement(self, name, attrs):  # noqa: N802 - the SAX interface
-        if not self.whole:
-            raise _StopReading  # past the prolog, where a DTD would have been
-        self.elements += 1
-        self.text = 0
-        if self.elements > self.limits.xml_elements:
-            raise Refused(f"one of its sheets has more than {self.limits.xml_elements:,} parts")
+        raise _PastProlog
 
-    def endElement(self, name):  # noqa: N802 - the SAX interface
-        self.text = 0
 
-    def characters(self, content):
-        self.text += len(content)
-        if self.text > self.limits.cell_characters:
-            raise Refused(f"a cell holds more than {self.limits.cell_characters:,} characters")
+class _CellScan:
+    """Measures a spreadsheet part as bytes stream past, at the speed of bytes: the longest run of text
+    (between two tags there is no "<", so a cell's text is such a run; UTF-8 takes up to 4 bytes a
+    character) and the number of tags. Nothing is parsed or kept."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.longest_bytes = 4 * limits.cell_characters
+        self.run = 0
+        self.tags = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.tags += chunk.count(b"<")
+        if self.tags > 2 * self.limits.xml_elements:
+            raise Refused(f"one of its sheets is too big to read (more than {self.limits.xml_elements:,} XML elements)")
+        first = chunk.find(b"<")
+        if first < 0:
+            self.run += len(chunk)
+        else:
+            self.run += first
+            if self.run > self.longest_bytes or re.search(rb"[^<]{%d,}" % (self.longest_bytes + 1), chunk):
+                raise self._too_long()
+            self.run = len(chunk) - chunk.rfind(b"<") - 1
+        if self.run > self.longest_bytes:
+            raise self._too_long()
+
+    def _too_long(self) -> Refused:
+        return Refused(f"a cell holds more than {self.limits.cell_characters:,} characters")
 
 
 def _is_xml(name: str) -> bool:
@@ -158,15 +169,27 @@ def _check_xml(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits:
     for member in members:
         if not _is_xml(member.filename):
             continue
-        whole = spreadsheet and member.filename.startswith(CELL_PARTS)
+        cells = _CellScan(limits) if spreadsheet and member.filename.startswith(CELL_PARTS) else None
+        # defusedxml refuses a DTD, entity declarations and external references; all come before the root
+        # element, so the parser stops there.
         parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-        parser.setContentHandler(_Measure(limits, whole=whole))
+        parser.setContentHandler(_Prolog())
+        in_prolog = True
         try:
             with archive.open(member) as stream:
                 while chunk := stream.read(CHUNK):
-                    parser.feed(chunk)
-            parser.close()
-        except _StopReading:
+                    if in_prolog:
+                        try:
+                            parser.feed(chunk)
+                        except _PastProlog:
+                            in_prolog = False
+                    if cells is None and not in_prolog:
+                        break
+                    if cells is not None:
+                        cells.feed(chunk)
+            if in_prolog:
+                parser.close()
+        except _PastProlog:
             continue
         except DefusedXmlException as exc:
             raise Refused("it holds XML with a document type or entities, which Office documents never need") from exc

@@ -35,7 +35,11 @@ def check_pdf(upload) -> None:
         reader = PdfReader(upload, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise Refused("it is protected with a password", "Save it without a password and upload it again")
-        pages = len(reader.pages)
+        # The catalog's page tree says how many pages there are; walking every page would cost seconds
+        # on a large file and prove nothing more.
+        tree = reader.trailer["/Root"].get_object()["/Pages"].get_object()
+        pages = int(tree["/Count"])
+        tree["/Kids"][0].get_object()
     except Refused:
         raise
     except (PyPdfError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, OSError) as exc:

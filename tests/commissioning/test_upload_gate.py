@@ -172,6 +172,15 @@ class TestZipBasedDocuments:
     def test_a_formula_in_a_cell_is_data_not_a_refusal(self):
         validate_upload(SimpleUploadedFile("r.xlsx", with_cell_text(workbook_bytes(), FORMULA)))
 
+    def test_each_kind_of_upload_has_its_own_most_a_sheet_may_hold(self, settings):
+        settings.SPREADSHEET_MAX_XML_ELEMENTS = {**settings.SPREADSHEET_MAX_XML_ELEMENTS, "return_spreadsheet": 500}
+        rows = [[f"row {n}", n, n * 2] for n in range(200)]
+        big = workbook_bytes(rows)
+        assert "too big to read (more than 500 XML elements)" in refusal(
+            SimpleUploadedFile("r.xlsx", big), RETURN_SPREADSHEET
+        )
+        validate_upload(SimpleUploadedFile("r.xlsx", big), kind=IMPORT)
+
     def test_too_many_parts_and_unfinished_files_are_refused(self):
         many = {f"part{i}.bin": b"" for i in range(2001)} | {"word/document.xml": b"<w/>"}
         assert "more than 2,000 parts" in refusal(zipped("a.docx", many))
