@@ -72,23 +72,21 @@ class SupplierForm(GDSFormMixin, forms.ModelForm):
         self.fields["charity_number"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
         self.fields["company_number"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
-    def clean_charity_number(self):
-        text = self.cleaned_data.get("charity_number", "")
+    def _registered_number(self, name: str, read, message: str) -> str:
+        """The number in its register's own form, or the register's format in the message."""
+        text = self.cleaned_data.get(name, "")
         if not text.strip():
             return ""
-        number = identifiers.charity_number(text)
+        number = read(text)
         if number is None:
-            raise forms.ValidationError(identifiers.CHARITY_MESSAGE)
+            raise forms.ValidationError(message)
         return number
 
+    def clean_charity_number(self):
+        return self._registered_number("charity_number", identifiers.charity_number, identifiers.CHARITY_MESSAGE)
+
     def clean_company_number(self):
-        text = self.cleaned_data.get("company_number", "")
-        if not text.strip():
-            return ""
-        number = identifiers.company_number(text)
-        if number is None:
-            raise forms.ValidationError(identifiers.COMPANY_MESSAGE)
-        return number
+        return self._registered_number("company_number", identifiers.company_number, identifiers.COMPANY_MESSAGE)
 
     def clean(self):
         data = super().clean()

@@ -21,22 +21,10 @@ from suppliers import identifiers, registration
 from suppliers.models import DuplicateCheck, PendingRegistration, Supplier
 from tests.factories import make_supplier, make_user
 from tests.factories.files import ARABIC_THREE
+from tests.suppliers import test_suppliers
 
 pytestmark = pytest.mark.django_db
-FORM = {
-    "legal_name": "Oldbury Outreach Trust",
-    "kind": "charity",
-    "charity_number": "1199001",
-    "address_line_1": "2 Church Street",
-    "town": "Oldbury",
-    "postcode": "B69 3AF",
-    "contact_name": "Rachel",
-    "contact_email": "rachel@example.org",
-    "full_name": "Rachel Adeyemi",
-    "email": "rachel@example.org",
-    "password1": "a long enough passphrase",
-    "password2": "a long enough passphrase",
-}
+FORM = test_suppliers.TestRegistration.FORM
 
 
 def register(client, form: dict):
