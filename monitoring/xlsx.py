@@ -49,6 +49,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 MAX_PROBLEMS = 50
+UNREADABLE = "The file could not be read as a spreadsheet. Download the return again and use that"
 
 
 class SpreadsheetErrors(ValidationError):
@@ -268,34 +269,40 @@ def read_return(
     try:
         book = load_workbook(upload, data_only=True, read_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file gets the same message
-        result.errors.append("The file could not be read as a spreadsheet. Download the return again and use that")
+        result.errors.append(UNREADABLE)
         return result
     try:
-        missing = [name for name in (ABOUT, FIGURES, BREAKDOWNS, NARRATIVE) if name not in book.sheetnames]
-        if missing:
-            result.errors.append(
-                "The spreadsheet is missing the sheet"
-                + ("s " if len(missing) > 1 else " ")
-                + ", ".join(missing)
-                + ". Download the return again and use that"
-            )
-            return result
-        _read_about(book[ABOUT], contract, quarter, result)
-        if result.errors:
-            return result
-        by_code = {indicator.code.upper(): indicator for indicator in indicators}
-        _read_figures(book[FIGURES], by_code, result)
-        _read_breakdowns(book[BREAKDOWNS], by_code, areas, result)
-        _read_narrative(book[NARRATIVE], result)
-        for indicator in by_code.values():
-            if not any(key in result.cells for key in _value_keys(indicator)):
-                result.errors.append(
-                    f"{FIGURES} sheet: the row for {indicator.code} ({indicator.name}) is missing. "
-                    "Download the return again and use that"
-                )
+        _read_sheets(book, contract=contract, quarter=quarter, indicators=indicators, areas=areas, result=result)
+    except Exception:  # noqa: BLE001 - a sheet is parsed as it is read: broken XML inside it ends the reading
+        return SheetReturn(errors=[UNREADABLE])
     finally:
         book.close()
     return result
+
+
+def _read_sheets(book, *, contract, quarter, indicators, areas, result: SheetReturn) -> None:
+    missing = [name for name in (ABOUT, FIGURES, BREAKDOWNS, NARRATIVE) if name not in book.sheetnames]
+    if missing:
+        result.errors.append(
+            "The spreadsheet is missing the sheet"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing)
+            + ". Download the return again and use that"
+        )
+        return
+    _read_about(book[ABOUT], contract, quarter, result)
+    if result.errors:
+        return
+    by_code = {indicator.code.upper(): indicator for indicator in indicators}
+    _read_figures(book[FIGURES], by_code, result)
+    _read_breakdowns(book[BREAKDOWNS], by_code, areas, result)
+    _read_narrative(book[NARRATIVE], result)
+    for indicator in by_code.values():
+        if not any(key in result.cells for key in _value_keys(indicator)):
+            result.errors.append(
+                f"{FIGURES} sheet: the row for {indicator.code} ({indicator.name}) is missing. "
+                "Download the return again and use that"
+            )
 
 
 def _value_keys(indicator: ContractIndicator) -> list[str]:
