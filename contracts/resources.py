@@ -78,7 +78,7 @@ class NamedWidget(widgets.ForeignKeyWidget):
         else:
             match = self.by_name.get(name.lower())
         if match is None:
-            raise ValueError(f"No {self.noun} called “{name}” is registered: {self.hint}")
+            raise ValueError(f"No {self.noun} called “{echo(name)}” is registered: {self.hint}")
         return match
 
 
@@ -98,7 +98,7 @@ class LondonDateWidget(widgets.DateWidget):
         try:
             cleaned = super().clean(value, row=row, **kwargs)
         except ValueError as exc:
-            raise ValueError(f"“{value}” is not a date: write it like 2018-04-01 or 01/04/2018") from exc
+            raise ValueError(f"“{echo(value)}” is not a date: write it like 2018-04-01 or 01/04/2018") from exc
         if isinstance(value, str):
             self.parsed[value] = cleaned
         return cleaned
@@ -130,7 +130,7 @@ class KindWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         choice = self.NAMES.get(str(value or "").strip().lower())
         if choice is None:
-            raise ValueError(f"“{value}” is not contract or grant")
+            raise ValueError(f"“{echo(value)}” is not contract or grant")
         return choice
 
     def render(self, value, obj=None, **kwargs):

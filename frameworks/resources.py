@@ -19,6 +19,7 @@ from import_export import fields, widgets
 from commissioning import numbers
 from commissioning.exports import SpreadsheetSafeModelResource
 from commissioning.models import Area
+from commissioning.uploads import echo
 from suppliers.models import Supplier
 
 from . import services
@@ -46,7 +47,7 @@ class AreasWidget(widgets.ManyToManyWidget):
             areas = [self.by_name[name] for name in names if name in self.by_name]
         unknown = sorted(set(names) - {area.name for area in areas})
         if unknown:
-            raise ValueError(f"Unknown area: {', '.join(unknown)}")
+            raise ValueError(f"Unknown area: {echo(', '.join(unknown))}")
         return areas
 
 
@@ -103,7 +104,7 @@ class AppointmentResource(SpreadsheetSafeModelResource):
     def before_import(self, dataset, **kwargs):
         missing = {"framework_reference", "lot_number", "supplier", "areas", "starts_on"} - set(dataset.headers or [])
         if missing:
-            raise ValueError(f"The file is missing the column(s): {', '.join(sorted(missing))}")
+            raise ValueError(f"The file is missing the column(s): {echo(', '.join(sorted(missing)))}")
         self._reset()
         references = {str(value or "").strip() for value in dataset["framework_reference"]}
         lots = Lot.objects.select_related("framework").filter(framework__reference__in=references)
@@ -135,7 +136,7 @@ class AppointmentResource(SpreadsheetSafeModelResource):
         except numbers.NotANumber:
             lot = None
         if lot is None:
-            raise ValidationError({"lot_number": [f"No lot {number} on framework {reference}"]})
+            raise ValidationError({"lot_number": [f"No lot {echo(number)} on framework {echo(reference)}"]})
         key = services.supplier_name_key(name)
         supplier = self._suppliers.get(key)
         if supplier is None:

@@ -27,7 +27,7 @@ class ChoiceWidget(widgets.Widget):
         for key, label in self.choices:
             if text.lower() in {str(key).lower(), str(label).lower()}:
                 return key
-        raise ValueError(f"“{text}” is not one of: " + ", ".join(str(label) for _key, label in self.choices))
+        raise ValueError(f"“{echo(text)}” is not one of: " + ", ".join(str(label) for _key, label in self.choices))
 
     def render(self, value, obj=None, **kwargs):
         return dict(self.choices).get(value, value or "")
@@ -38,7 +38,7 @@ class BreakdownsWidget(widgets.Widget):
         keys = [part.strip() for part in str(value or "").split(",") if part.strip()]
         unknown = [key for key in keys if key not in BREAKDOWNS]
         if unknown:
-            raise ValueError(f"Unknown breakdowns: {', '.join(unknown)}. Use: {', '.join(BREAKDOWNS)}")
+            raise ValueError(f"Unknown breakdowns: {echo(', '.join(unknown))}. Use: {', '.join(BREAKDOWNS)}")
         return keys
 
     def render(self, value, obj=None, **kwargs):
