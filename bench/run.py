@@ -31,8 +31,11 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "25"))
-# BENCH_ONLY=pages,pdfs,imports picks sections; BENCH_REUSE=1 keeps an already-built data set.
-SECTIONS = set(os.environ.get("BENCH_ONLY", "pages,pdfs,imports").split(","))
+# BENCH_ONLY=pages,pdfs,imports,uploads picks sections; BENCH_REUSE=1 keeps an already-built data set.
+ALL_SECTIONS = {"pages", "pdfs", "imports", "uploads"}
+SECTIONS = set(os.environ.get("BENCH_ONLY", ",".join(sorted(ALL_SECTIONS))).split(","))
+# The targets for a hostile upload: memory above the server's idle, and time.
+UPLOAD_TARGET_MB, UPLOAD_TARGET_SECONDS = 100, 2
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 
 
@@ -302,6 +305,34 @@ def measure_imports(world: dict) -> list[dict]:
     return rows
 
 
+def measure_hostile_uploads(world: dict) -> list[dict]:
+    """Each hostile upload through its real view, in a process of its own (see bench/hostile_uploads.py)."""
+    import subprocess
+
+    from bench.hostile_uploads import CASES
+
+    rows = []
+    for case in CASES:
+        done = subprocess.run(  # noqa: S603 - our own module, our own arguments
+            [sys.executable, "-m", "bench.hostile_uploads", case, world["provider"]],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        if done.returncode != 0:
+            rows.append({"case": CASES[case], "note": f"failed: {done.stderr.strip().splitlines()[-1:]}"})
+            continue
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        row["within_target"] = (
+            row["status"] < 500
+            and row["peak_above_idle_mb"] < UPLOAD_TARGET_MB
+            and row["seconds"] < UPLOAD_TARGET_SECONDS
+        )
+        rows.append(row)
+    return rows
+
+
 def ensure_database() -> None:
     """Create the benchmark's own PostgreSQL database when it does not exist yet (SQLite makes its file)."""
     config = settings.DATABASES["default"]
@@ -349,7 +380,7 @@ def main() -> int:
         cursor.execute("ANALYZE")
     counts = {k: v for k, v in world.items() if isinstance(v, int)}
     print(f"{'Reused' if REUSE else 'Built'} the data set in {built_in:.1f} s: {counts}")
-    pages, pdfs, imports = [], [], []
+    pages, pdfs, imports, uploads = [], [], [], []
     if "pages" in SECTIONS:
         pages = measure_pages(world)
         print_table(
@@ -368,7 +399,18 @@ def main() -> int:
             imports = measure_imports(world)
             transaction.set_rollback(True)
         print_table("Imports", imports, ["import", "rows", "seconds", "errors"])
-    if {"pages", "pdfs", "imports"} - SECTIONS:
+    if "uploads" in SECTIONS:
+        uploads = measure_hostile_uploads(world)
+        print_table(
+            f"Hostile uploads through the real views (targets: under {UPLOAD_TARGET_MB} MB above idle, "
+            f"under {UPLOAD_TARGET_SECONDS} s)",
+            uploads,
+            ["case", "file_kib", "status", "seconds", "peak_above_idle_mb", "answer_kib", "within_target", "note"],
+        )
+        for row in uploads:
+            if row.get("refused_with"):
+                print(f"  {row['case'][:40]}: {row['refused_with']}")
+    if ALL_SECTIONS - SECTIONS:
         print(f"\nPartial run ({', '.join(sorted(SECTIONS))}): {RESULTS.name} left as it was")
         return 0
     RESULTS.write_text(
@@ -386,6 +428,7 @@ def main() -> int:
                 "pages": pages,
                 "pdfs": pdfs,
                 "imports": imports,
+                "hostile_uploads": uploads,
             },
             indent=2,
             default=str,

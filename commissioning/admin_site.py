@@ -66,6 +66,11 @@ class PortalAdminSite(admin.AdminSite):
             raise PermissionDenied
         return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
 
+    def index(self, request, extra_context=None):
+        from .uploads import scanning_enabled
+
+        return super().index(request, {"malware_scanning": scanning_enabled(), **(extra_context or {})})
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         if app_label is not None:

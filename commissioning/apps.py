@@ -6,4 +6,7 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning core"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
+        from . import checks, numbers, signals, uploads  # noqa: F401
+
+        numbers.use_in_the_admin()
+        uploads.use_in_the_admin()

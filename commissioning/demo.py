@@ -13,6 +13,26 @@ from django.utils import timezone
 
 from .models import Area, Authority, RoleRequest, User
 
+
+def minimal_pdf(note: str = "") -> bytes:
+    """A real one-page PDF (the upload gate opens every PDF), with `note` as a comment inside it."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+    ]
+    body = b"%PDF-1.4\n" + (f"%{note}\n".encode() if note else b"")
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj".encode() + content + b"endobj\n"
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    body += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    body += f"trailer<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return body
+
+
 DEMO_PASSWORD = "commissioning-demo"  # noqa: S105 - demo only; the loader refuses it when DEBUG is off
 
 WEST_MIDLANDS_AREAS = [

@@ -61,6 +61,8 @@ class RealDateField(DateInputField):
     or the year 9999, get a plain-English message instead of Python's (or a server error later)."""
 
     def compress(self, data_list):
+        if any(not re.fullmatch(r"[0-9]*", str(part or "").strip()) for part in data_list or ()):
+            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid")
         try:
             day = super().compress(data_list)
         except (forms.ValidationError, OverflowError) as exc:
@@ -163,7 +165,7 @@ class TokenForm(GDSFormMixin, forms.Form):
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].strip()
-        if not token.isdigit():
+        if not re.fullmatch(r"[0-9]{6}", token):
             raise forms.ValidationError("The security code must be 6 digits")
         return token
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, date, timedelta
 
 from django.conf import settings
@@ -383,7 +384,7 @@ def validate_offsets(value: str) -> None:
 
     for part in value.split(","):
         part = part.strip()
-        if part and (not part.isdigit() or int(part) > 366):
+        if part and (not re.fullmatch(r"[0-9]{1,3}", part) or int(part) > 366):
             raise ValidationError("Enter whole numbers of days from 0 to 366, separated by commas, for example 14,7,1")
 
 
@@ -419,7 +420,7 @@ class ReminderRule(models.Model):
     @property
     def offset_days(self) -> list[int]:
         """The offsets, largest first, without repeats."""
-        days = {int(part) for part in self.offsets.split(",") if part.strip().isdigit()}
+        days = {int(part) for part in self.offsets.split(",") if re.fullmatch(r"[0-9]{1,3}", part.strip())}
         return sorted(days, reverse=True)
 
     def horizon(self, today: date) -> date:

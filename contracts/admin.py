@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.admin import ReadOnlyLogAdmin
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
+from commissioning.numbers import ascii_number_formfield
 
 from . import services
 from .models import (
@@ -134,6 +135,7 @@ class MilestoneInline(admin.TabularInline):
 
 class ContractAdminForm(forms.ModelForm):
     class Meta:
+        formfield_callback = ascii_number_formfield
         model = Contract
         fields = [
             "reference",

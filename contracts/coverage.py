@@ -31,10 +31,10 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from import_export import fields
 
+from commissioning.exports import SpreadsheetSafeResource
 from commissioning.models import Area, Authority
 from frameworks.models import Appointment, Framework, Lot
 from frameworks.partner_selectors import current_appointments, shared_appointments
-from frameworks.resources_partner import SpreadsheetSafeResource
 
 from .models import Contract
 

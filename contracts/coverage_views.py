@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.documents import request_document
+from commissioning.exports import export_response
 from commissioning.models import Area
 from frameworks.models import Framework, Lot
 from frameworks.partner_rules import can_view_coverage
 from frameworks.partner_selectors import coverage_frameworks
-from frameworks.resources_partner import export_response
 
 from .coverage import CoverageResource, coverage_cell, coverage_matrix
 from .framework_report import FRAMEWORK_REPORT

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
+from commissioning import numbers
 from commissioning.dates import financial_year_label
 from commissioning.forms import (
     EARLIEST_YEAR,
@@ -26,7 +26,7 @@ from commissioning.models import Authority
 from . import selectors
 from .models import Contract, Variation
 
-MONEY_PATTERN = re.compile(r"^\d+(\.\d{1,2})?$")
+PENNY = Decimal("0.01")
 
 
 class MoneyField(forms.CharField):
@@ -40,15 +40,15 @@ class MoneyField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        cleaned = value.replace("£", "").replace(",", "").replace(" ", "")
-        if len(cleaned) > 15 or not MONEY_PATTERN.match(cleaned):
+        try:
+            amount = numbers.parse_number(value, pounds=True, max_digits=15)
+        except numbers.NotANumber:
+            amount = None
+        if amount is None or amount < 0 or amount != amount.quantize(PENNY):
             raise forms.ValidationError(
                 "Enter an amount in pounds and pence, like 296973 or £296,973.00", code="invalid"
             )
-        try:
-            return Decimal(cleaned).quantize(Decimal("0.01"))
-        except InvalidOperation as exc:
-            raise forms.ValidationError("Enter an amount in pounds and pence", code="invalid") from exc
+        return amount.quantize(PENNY)
 
 
 def gds_date(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> RealDateField:
@@ -136,7 +136,7 @@ class VariationForm(GDSFormMixin, forms.Form):
 
 
 class ExtensionForm(GDSFormMixin, forms.Form):
-    option = forms.IntegerField(widget=forms.HiddenInput)
+    option = numbers.IntegerField(widget=forms.HiddenInput)
     decided_on = gds_date("Date of the decision")
     reason = forms.CharField(
         label="Why is the option being exercised?",

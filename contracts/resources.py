@@ -18,19 +18,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
+from commissioning import numbers
 from commissioning.dates import financial_year_of
+from commissioning.exports import SpreadsheetSafeModelResource
 from commissioning.models import Authority
+from commissioning.uploads import echo
 from frameworks.services import chunked
 from suppliers.models import Supplier
 
 from . import services
 from .models import Contract
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MONEY_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
 class MoneyWidget(widgets.Widget):
@@ -40,15 +40,14 @@ class MoneyWidget(widgets.Widget):
         if value is None or str(value).strip() == "":
             return None
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            text = f"{Decimal(str(value)):.2f}"
-        else:
-            text = str(value).replace("£", "").replace(",", "").strip()
-        if not MONEY_TEXT.match(text):
-            raise ValueError(f"“{value}” is not an amount in pounds: write it like 296973 or £296,973.00")
+            value = f"{Decimal(str(value)):.2f}"
         try:
-            return Decimal(text).quantize(Decimal("0.01"))
-        except InvalidOperation as exc:
-            raise ValueError(f"“{value}” is not an amount in pounds") from exc
+            amount = numbers.parse_number(value, pounds=True, max_digits=15)
+        except (numbers.NotANumber, InvalidOperation):
+            amount = None
+        if amount is None or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"“{echo(value)}” is not an amount in pounds: write it like 296973 or £296,973.00")
+        return amount.quantize(Decimal("0.01"))
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else f"{value:.2f}"
@@ -79,7 +78,7 @@ class NamedWidget(widgets.ForeignKeyWidget):
         else:
             match = self.by_name.get(name.lower())
         if match is None:
-            raise ValueError(f"No {self.noun} called “{name}” is registered: {self.hint}")
+            raise ValueError(f"No {self.noun} called “{echo(name)}” is registered: {self.hint}")
         return match
 
 
@@ -99,7 +98,7 @@ class LondonDateWidget(widgets.DateWidget):
         try:
             cleaned = super().clean(value, row=row, **kwargs)
         except ValueError as exc:
-            raise ValueError(f"“{value}” is not a date: write it like 2018-04-01 or 01/04/2018") from exc
+            raise ValueError(f"“{echo(value)}” is not a date: write it like 2018-04-01 or 01/04/2018") from exc
         if isinstance(value, str):
             self.parsed[value] = cleaned
         return cleaned
@@ -116,8 +115,8 @@ class OptionsWidget(widgets.Widget):
         if not text:
             return []
         parts = text.split("+")
-        if not all(part.isdigit() and 0 < int(part) <= 120 for part in parts):
-            raise ValueError(f"“{value}” is not a list of options in months: write it like 12+12")
+        if not all(re.fullmatch(r"[0-9]{1,3}", part) and 0 < int(part) <= 120 for part in parts):
+            raise ValueError(f"“{echo(value)}” is not a list of options in months: write it like 12+12")
         return [int(part) for part in parts]
 
 
@@ -131,7 +130,7 @@ class KindWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         choice = self.NAMES.get(str(value or "").strip().lower())
         if choice is None:
-            raise ValueError(f"“{value}” is not contract or grant")
+            raise ValueError(f"“{echo(value)}” is not contract or grant")
         return choice
 
     def render(self, value, obj=None, **kwargs):
@@ -166,7 +165,7 @@ CHECKED_FIELDS = {"reference", "title", "kind", "start_on", "initial_end_on", "c
 UNCHECKED_FIELDS = [f.name for f in Contract._meta.concrete_fields if f.name not in CHECKED_FIELDS]
 
 
-class ContractResource(resources.ModelResource):
+class ContractResource(SpreadsheetSafeModelResource):
     reference = fields.Field(attribute="reference", column_name="reference")
     title = fields.Field(attribute="title", column_name="service")
     kind = fields.Field(attribute="kind", column_name="contract_or_grant", widget=KindWidget())
@@ -258,12 +257,6 @@ class ContractResource(resources.ModelResource):
 
     def dehydrate_buying_authority(self, contract: Contract) -> str:
         return contract.buying_authority.name
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value  # shown as text by spreadsheets, never run as a formula
-        return value
 
     def import_instance(self, instance: Contract, row, **kwargs):
         if instance.pk and not instance.is_draft:

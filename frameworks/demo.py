@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from commissioning.dates import LONDON
+from commissioning.demo import minimal_pdf
 from commissioning.models import Area, Authority, User
 from suppliers.models import Accreditation, AccreditationScheme, Supplier, SupplierDocument, SupplierMembership
 
@@ -216,10 +217,7 @@ REOPENING_SUPPLIERS = [
 ]
 
 ACCREDITATION_FOR_LOT = {1: "safelives", 2: "womens_aid", 3: "limeculture", 4: "rape_crisis"}
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+TINY_PDF = minimal_pdf()
 
 
 def _at(day: date, hour: int = 10) -> datetime:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from commissioning.access import permission_required
+from commissioning.exports import export_response
 from commissioning.forms import SelectFiltersMixin
 from commissioning.models import Area
 from commissioning.pagination import filters_query, paginate
@@ -22,7 +23,7 @@ from suppliers.models import AccreditationScheme
 from . import partner_selectors as selectors
 from .models import Appointment, Framework
 from .partner_rules import can_manage_approved_list, can_view_shared_framework
-from .resources_partner import OfficerApprovedListResource, PartnerApprovedListResource, export_response
+from .resources_partner import OfficerApprovedListResource, PartnerApprovedListResource
 
 SORT_CHOICES = [
     ("supplier", "Supplier name"),

@@ -14,9 +14,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
+from commissioning import numbers
+from commissioning.exports import SpreadsheetSafeModelResource
 from commissioning.models import Area
+from commissioning.uploads import echo
 from suppliers.models import Supplier
 
 from . import services
@@ -44,11 +47,11 @@ class AreasWidget(widgets.ManyToManyWidget):
             areas = [self.by_name[name] for name in names if name in self.by_name]
         unknown = sorted(set(names) - {area.name for area in areas})
         if unknown:
-            raise ValueError(f"Unknown area: {', '.join(unknown)}")
+            raise ValueError(f"Unknown area: {echo(', '.join(unknown))}")
         return areas
 
 
-class AppointmentResource(resources.ModelResource):
+class AppointmentResource(SpreadsheetSafeModelResource):
     framework_reference = fields.Field(
         column_name="framework_reference", attribute="lot__framework__reference", readonly=True
     )
@@ -101,7 +104,7 @@ class AppointmentResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         missing = {"framework_reference", "lot_number", "supplier", "areas", "starts_on"} - set(dataset.headers or [])
         if missing:
-            raise ValueError(f"The file is missing the column(s): {', '.join(sorted(missing))}")
+            raise ValueError(f"The file is missing the column(s): {echo(', '.join(sorted(missing)))}")
         self._reset()
         references = {str(value or "").strip() for value in dataset["framework_reference"]}
         lots = Lot.objects.select_related("framework").filter(framework__reference__in=references)
@@ -129,11 +132,11 @@ class AppointmentResource(resources.ModelResource):
         if not reference or not number or not name:
             raise ValidationError({NON_FIELD_ERRORS: ["Each row needs framework_reference, lot_number and supplier"]})
         try:
-            lot = self._lots.get((reference, int(float(number))))
-        except ValueError:
+            lot = self._lots.get((reference, numbers.whole_number(number, max_digits=5)))
+        except numbers.NotANumber:
             lot = None
         if lot is None:
-            raise ValidationError({"lot_number": [f"No lot {number} on framework {reference}"]})
+            raise ValidationError({"lot_number": [f"No lot {echo(number)} on framework {echo(reference)}"]})
         key = services.supplier_name_key(name)
         supplier = self._suppliers.get(key)
         if supplier is None:

@@ -11,40 +11,11 @@ file holds exactly the rows on screen, in the same order, without further querie
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
-from import_export import fields, resources
+from import_export import fields
+
+from commissioning.exports import SpreadsheetSafeResource
 
 from .models import Appointment
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-class SpreadsheetSafeResource(resources.Resource):
-    """Text that a spreadsheet would run as a formula (a supplier could type `=HYPERLINK(...)` into
-    its name) is exported with a leading apostrophe, so it is shown as text, never run."""
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
-
-
-def export_response(resource: resources.Resource, rows, fmt: str, filename: str) -> HttpResponse:
-    """Export `rows` with `resource` as a CSV or XLSX download named `filename.<fmt>`."""
-    if fmt not in CONTENT_TYPES:
-        raise Http404("No such export format.")
-    # A list, not a queryset: import-export iterates a queryset in chunks, repeating its prefetches.
-    dataset = resource.export(list(rows))
-    # UTF-8 with a byte-order mark, so that spreadsheet programs read names and pound signs correctly.
-    body = dataset.csv.encode("utf-8-sig") if fmt == "csv" else dataset.xlsx
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
 
 
 def _date(value) -> str:

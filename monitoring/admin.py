@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from import_export.admin import ExportMixin, ImportExportMixin
 
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
+from commissioning.numbers import ascii_number_formfield
 
 from . import services
 from .models import (
@@ -131,6 +132,7 @@ class QuarterlyReturnForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = ascii_number_formfield
         model = QuarterlyReturn
         fields = ["due_on"]
 
@@ -258,6 +260,7 @@ class QuarterlyReturnAdmin(ExportMixin, admin.ModelAdmin):
 
 class ContractIndicatorForm(forms.ModelForm):
     class Meta:
+        formfield_callback = ascii_number_formfield
         model = ContractIndicator
         fields = ["target", "amber_margin"]
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from commissioning import numbers
 
 from .models import BREAKDOWNS, NOT_KNOWN, ContractIndicator, Unit, lower_first
 
@@ -79,26 +81,18 @@ def percentage(numerator: int | None, denominator: int | None) -> Decimal | None
 
 
 def _plain(raw) -> str:
-    """Text as typed, without thousands separators, a pound sign or a percent sign."""
+    """Text as typed, without a pound sign or a percent sign, to tell a blank from a figure."""
     if raw is None:
         return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = str(raw).strip().replace(",", "").replace("£", "").strip()
+    text = str(raw).strip()
+    text = text[1:].strip() if text.startswith("£") else text
     return text[:-1].strip() if text.endswith("%") else text
 
 
 def _number(raw) -> Decimal | None:
-    text = _plain(raw)
-    if text == "":
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    if not number.is_finite():
-        raise ValueError
-    return number
+    """A figure written with the digits 0 to 9 (commas or spaces between thousands, a pound or percent
+    sign allowed), or a number the spreadsheet holds as one; ValueError for anything else."""
+    return numbers.parse_number(raw, pounds=True, percent=True)
 
 
 class _Checker:

@@ -7,13 +7,14 @@ uses; its fields are rendered by the page's own template, grouped by RBA questio
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
+from commissioning import numbers
 from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter
-from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
+from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, validate_upload
 
 from . import figures as checks
 from .models import ContractIndicator, Unit
@@ -244,23 +245,15 @@ class SpreadsheetForm(GDSFormMixin, forms.Form):
 
     def clean_spreadsheet(self):
         upload = self.cleaned_data["spreadsheet"]
-        validate_upload(upload)
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("The selected file must be an Excel spreadsheet (.xlsx)")
+        validate_upload(upload, kind=RETURN_SPREADSHEET)
         return upload
 
 
 def _decimal_or_none(text: str, message: str) -> Decimal | None:
-    text = (text or "").strip().replace(",", "").replace("£", "").rstrip("%").strip()
-    if not text:
-        return None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        return numbers.parse_number(text, pounds=True, percent=True)
+    except numbers.NotANumber:
         raise forms.ValidationError(message) from None
-    if not value.is_finite():
-        raise forms.ValidationError(message)
-    return value
 
 
 class TargetsForm(forms.Form):

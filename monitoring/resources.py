@@ -4,20 +4,16 @@ upload their own returns, which go through the same checks as the web form."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
+
+from commissioning import numbers
+from commissioning.exports import SpreadsheetSafeModelResource
+from commissioning.uploads import echo
 
 from .models import BREAKDOWNS, Direction, Indicator, Kind, KPITemplate, QuarterlyReturn, Question, Unit
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    text = str(text or "")
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 class ChoiceWidget(widgets.Widget):
@@ -31,7 +27,7 @@ class ChoiceWidget(widgets.Widget):
         for key, label in self.choices:
             if text.lower() in {str(key).lower(), str(label).lower()}:
                 return key
-        raise ValueError(f"“{text}” is not one of: " + ", ".join(str(label) for _key, label in self.choices))
+        raise ValueError(f"“{echo(text)}” is not one of: " + ", ".join(str(label) for _key, label in self.choices))
 
     def render(self, value, obj=None, **kwargs):
         return dict(self.choices).get(value, value or "")
@@ -42,7 +38,7 @@ class BreakdownsWidget(widgets.Widget):
         keys = [part.strip() for part in str(value or "").split(",") if part.strip()]
         unknown = [key for key in keys if key not in BREAKDOWNS]
         if unknown:
-            raise ValueError(f"Unknown breakdowns: {', '.join(unknown)}. Use: {', '.join(BREAKDOWNS)}")
+            raise ValueError(f"Unknown breakdowns: {echo(', '.join(unknown))}. Use: {', '.join(BREAKDOWNS)}")
         return keys
 
     def render(self, value, obj=None, **kwargs):
@@ -51,19 +47,16 @@ class BreakdownsWidget(widgets.Widget):
 
 class DecimalOrBlank(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        text = str(value if value is not None else "").strip().replace(",", "").replace("£", "").rstrip("%")
-        if text == "":
-            return None
         try:
-            return Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError(f"“{value}” is not a number") from exc
+            return numbers.parse_number(value, pounds=True, percent=True)
+        except numbers.NotANumber as exc:
+            raise ValueError(f"“{echo(value)}” is not a number") from exc
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else f"{value.normalize():f}"
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(SpreadsheetSafeModelResource):
     """One row per indicator, matched on template name and code (a row with a new code adds one)."""
 
     template = fields.Field(
@@ -109,13 +102,13 @@ class IndicatorResource(resources.ModelResource):
             instance.amber_margin = Decimal("0")
 
     def dehydrate_name(self, indicator):
-        return _safe(indicator.name)
+        return indicator.name
 
     def dehydrate_guidance(self, indicator):
-        return _safe(indicator.guidance)
+        return indicator.guidance
 
 
-class QuarterlyReturnResource(resources.ModelResource):
+class QuarterlyReturnResource(SpreadsheetSafeModelResource):
     """Export only: which returns came in, when, and how they were decided."""
 
     contract = fields.Field(column_name="contract")
@@ -145,10 +138,10 @@ class QuarterlyReturnResource(resources.ModelResource):
         return QuarterlyReturn.objects.select_related("contract__supplier", "contract__lot__framework", "period")
 
     def dehydrate_contract(self, obj):
-        return _safe(obj.contract.reference)
+        return obj.contract.reference
 
     def dehydrate_provider(self, obj):
-        return _safe(obj.contract.supplier.legal_name)
+        return obj.contract.supplier.legal_name
 
     def dehydrate_lot(self, obj):
         lot = obj.contract.lot

@@ -32,7 +32,7 @@ from commissioning.email import send_after_commit
 from commissioning.lifecycle import IllegalMove
 from commissioning.models import User
 from commissioning.rules import acts_as_officer
-from commissioning.uploads import sha256_of, validate_upload
+from commissioning.uploads import RETURN_SPREADSHEET, sha256_of, validate_upload
 from contracts.models import Contract, SocialValueCommitment
 
 from . import figures as checks
@@ -735,9 +735,10 @@ def import_spreadsheet(*, contract: Contract, quarter: Quarter, upload: Uploaded
     from . import xlsx
 
     _require_provider_of(contract, by)
-    validate_upload(upload)
-    if not upload.name.lower().endswith(".xlsx"):
-        raise ReturnRuleError("The selected file must be an Excel spreadsheet (.xlsx)", field="spreadsheet")
+    try:
+        validate_upload(upload, kind=RETURN_SPREADSHEET, by=by)
+    except ValidationError as error:
+        raise ReturnRuleError(" ".join(error.messages), field="spreadsheet") from error
     indicators = set_up_indicators(contract=contract, by=by)
     areas = contract_areas(contract)
     sheet = xlsx.read_return(upload, contract=contract, quarter=quarter, indicators=indicators, areas=areas)

@@ -9,10 +9,10 @@ is reported with its sheet, row and column.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -20,6 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from commissioning.dates import Quarter, long_date
+from commissioning.exports import safe_workbook_bytes
+from commissioning.uploads import echo
 from contracts.models import Contract
 
 from . import figures as checks
@@ -46,20 +48,36 @@ LOCKED_FILL = PatternFill("solid", fgColor="F3F2F1")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+MAX_PROBLEMS = 50
+UNREADABLE = "The file could not be read as a spreadsheet. Download the return again and use that"
+
+
 class SpreadsheetErrors(ValidationError):
-    """Everything wrong with an uploaded spreadsheet, each message naming its sheet, row and column."""
+    """Everything wrong with an uploaded spreadsheet, each message naming its sheet, row and column: the
+    first MAX_PROBLEMS of them, so that a sheet of thousands of wrong rows gets a page, not a book."""
 
     def __init__(self, messages: list[str]):
-        super().__init__(messages)
-        self.problems = messages
+        shown = messages[:MAX_PROBLEMS]
+        if len(messages) > MAX_PROBLEMS:
+            shown.append(f"and {len(messages) - MAX_PROBLEMS:,} more problems. Download the return again and use that")
+        super().__init__(shown)
+        self.problems = shown
 
 
 def _cell_text(value) -> str:
+    """A cell's text, cut to the most a cell may hold (the upload gate refuses more before it is read)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value)[: settings.SPREADSHEET_MAX_CELL_CHARACTERS].strip()
+
+
+def _rows(sheet, *, columns: int, first: int = 1, last: int | None = None):
+    """A sheet's rows as values, at most SPREADSHEET_MAX_ROWS of them: a sheet can claim a million empty
+    rows, and reading them all would keep the server busy for nothing."""
+    last = min(last or settings.SPREADSHEET_MAX_ROWS, settings.SPREADSHEET_MAX_ROWS)
+    return sheet.iter_rows(min_row=first, max_row=last, max_col=columns, values_only=True)
 
 
 def _unlock(cell) -> None:
@@ -206,9 +224,7 @@ def build_return_workbook(
     sheet.protection.sheet = True
     _widths(sheet, [20, 110])
 
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return safe_workbook_bytes(book)
 
 
 def _as_number(text: str | None):
@@ -253,34 +269,40 @@ def read_return(
     try:
         book = load_workbook(upload, data_only=True, read_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file gets the same message
-        result.errors.append("The file could not be read as a spreadsheet. Download the return again and use that")
+        result.errors.append(UNREADABLE)
         return result
     try:
-        missing = [name for name in (ABOUT, FIGURES, BREAKDOWNS, NARRATIVE) if name not in book.sheetnames]
-        if missing:
-            result.errors.append(
-                "The spreadsheet is missing the sheet"
-                + ("s " if len(missing) > 1 else " ")
-                + ", ".join(missing)
-                + ". Download the return again and use that"
-            )
-            return result
-        _read_about(book[ABOUT], contract, quarter, result)
-        if result.errors:
-            return result
-        by_code = {indicator.code.upper(): indicator for indicator in indicators}
-        _read_figures(book[FIGURES], by_code, result)
-        _read_breakdowns(book[BREAKDOWNS], by_code, areas, result)
-        _read_narrative(book[NARRATIVE], result)
-        for indicator in by_code.values():
-            if not any(key in result.cells for key in _value_keys(indicator)):
-                result.errors.append(
-                    f"{FIGURES} sheet: the row for {indicator.code} ({indicator.name}) is missing. "
-                    "Download the return again and use that"
-                )
+        _read_sheets(book, contract=contract, quarter=quarter, indicators=indicators, areas=areas, result=result)
+    except Exception:  # noqa: BLE001 - a sheet is parsed as it is read: broken XML inside it ends the reading
+        return SheetReturn(errors=[UNREADABLE])
     finally:
         book.close()
     return result
+
+
+def _read_sheets(book, *, contract, quarter, indicators, areas, result: SheetReturn) -> None:
+    missing = [name for name in (ABOUT, FIGURES, BREAKDOWNS, NARRATIVE) if name not in book.sheetnames]
+    if missing:
+        result.errors.append(
+            "The spreadsheet is missing the sheet"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing)
+            + ". Download the return again and use that"
+        )
+        return
+    _read_about(book[ABOUT], contract, quarter, result)
+    if result.errors:
+        return
+    by_code = {indicator.code.upper(): indicator for indicator in indicators}
+    _read_figures(book[FIGURES], by_code, result)
+    _read_breakdowns(book[BREAKDOWNS], by_code, areas, result)
+    _read_narrative(book[NARRATIVE], result)
+    for indicator in by_code.values():
+        if not any(key in result.cells for key in _value_keys(indicator)):
+            result.errors.append(
+                f"{FIGURES} sheet: the row for {indicator.code} ({indicator.name}) is missing. "
+                "Download the return again and use that"
+            )
 
 
 def _value_keys(indicator: ContractIndicator) -> list[str]:
@@ -291,21 +313,22 @@ def _value_keys(indicator: ContractIndicator) -> list[str]:
 
 def _read_about(sheet, contract: Contract, quarter: Quarter, result: SheetReturn) -> None:
     found = {}
-    for row in sheet.iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+    for row in _rows(sheet, columns=2, last=20):
         if row and row[0]:
             found[_cell_text(row[0])] = _cell_text(row[1] if len(row) > 1 else None)
     reference, label = found.get("Contract reference", ""), found.get("Quarter", "")
     if reference != contract.reference or label != quarter.label:
         result.errors.append(
             f"{ABOUT} sheet, rows 3 and 6, column B: this spreadsheet is for "
-            f"{reference or 'an unknown contract'} {label or 'and quarter'}, not {contract.reference} {quarter.label}. "
+            f"{echo(reference) or 'an unknown contract'} {echo(label) or 'and quarter'}, "
+            f"not {contract.reference} {quarter.label}. "
             "Download the return for this contract and quarter"
         )
 
 
 def _read_figures(sheet, by_code: dict[str, ContractIndicator], result: SheetReturn) -> None:
     seen = set()
-    for index, row in enumerate(sheet.iter_rows(min_row=2, max_col=8, values_only=True), start=2):
+    for index, row in enumerate(_rows(sheet, columns=8, first=2), start=2):
         code = _cell_text(row[0] if row else None).upper()
         values = [_cell_text(v) for v in (row or ())]
         if not code:
@@ -314,10 +337,12 @@ def _read_figures(sheet, by_code: dict[str, ContractIndicator], result: SheetRet
             continue
         indicator = by_code.get(code)
         if indicator is None:
-            result.errors.append(f"{FIGURES} sheet, row {index}, column A: ‘{code}’ is not an indicator of this return")
+            result.errors.append(
+                f"{FIGURES} sheet, row {index}, column A: ‘{echo(code)}’ is not an indicator of this return"
+            )
             continue
         if code in seen:
-            result.errors.append(f"{FIGURES} sheet, row {index}, column A: {code} appears more than once")
+            result.errors.append(f"{FIGURES} sheet, row {index}, column A: {echo(code)} appears more than once")
             continue
         seen.add(code)
         padded = list(row) + [None] * (8 - len(row))
@@ -341,7 +366,7 @@ def _read_breakdowns(sheet, by_code: dict[str, ContractIndicator], areas: list, 
                     breakdown.key,
                     code,
                 )
-    for index, row in enumerate(sheet.iter_rows(min_row=2, max_col=5, values_only=True), start=2):
+    for index, row in enumerate(_rows(sheet, columns=5, first=2), start=2):
         padded = [_cell_text(v) for v in list(row or ()) + [None] * (5 - len(row or ()))]
         code, _name, breakdown_label, category_label, count = padded
         if not (code or breakdown_label or category_label or count):
@@ -349,8 +374,8 @@ def _read_breakdowns(sheet, by_code: dict[str, ContractIndicator], areas: list, 
         match = lookup.get((code.upper(), breakdown_label.lower(), category_label.lower()))
         if match is None:
             result.errors.append(
-                f"{BREAKDOWNS} sheet, row {index}, columns A to D: ‘{code} {breakdown_label}: {category_label}’ is not "
-                "a breakdown of this return"
+                f"{BREAKDOWNS} sheet, row {index}, columns A to D: "
+                f"‘{echo(f'{code} {breakdown_label}: {category_label}')}’ is not a breakdown of this return"
             )
             continue
         indicator, breakdown_key, category = match
@@ -364,7 +389,7 @@ def _read_breakdowns(sheet, by_code: dict[str, ContractIndicator], areas: list, 
 
 def _read_narrative(sheet, result: SheetReturn) -> None:
     names = {label.lower(): name for name, label in NARRATIVE_ROWS}
-    for index, row in enumerate(sheet.iter_rows(min_row=2, max_col=2, values_only=True), start=2):
+    for index, row in enumerate(_rows(sheet, columns=2, first=2), start=2):
         label = _cell_text(row[0] if row else None).lower()
         if label in names:
             result.narrative[names[label]] = _cell_text(row[1] if len(row) > 1 else None)
@@ -390,9 +415,7 @@ def build_half_year_workbook(*, title: str, sheets: list[tuple[str, list[str], l
             sheet.append(row)
         sheet.freeze_panes = "C4"
         _widths(sheet, [12, 50] + [14] * (len(headings) - 2))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return safe_workbook_bytes(book)
 
 
 def _cell(value):

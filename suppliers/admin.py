@@ -1,13 +1,15 @@
 """Supplier organisations in the admin. Officers correct an organisation's record and its accreditations
 through the services (audited, before and after); who acts for an organisation changes only by an
 invitation that the invitee accepts, so memberships are read-only here and invitations are sent, never
-read: their tokens exist only in the invitee's mailbox."""
+read: their tokens exist only in the invitee's mailbox. Possible duplicate registrations are officers'
+work items, decided by actions that go through the registration services."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from . import services
-from .models import Accreditation, Invitation, Supplier, SupplierDocument, SupplierMembership
+from . import registration, services
+from .models import Accreditation, DuplicateCheck, Invitation, Supplier, SupplierDocument, SupplierMembership
 
 
 class MembershipInline(admin.TabularInline):
@@ -112,3 +114,49 @@ class InvitationAdmin(admin.ModelAdmin):
             full_name=form.cleaned_data["full_name"],
         )
         obj.pk, obj._state.adding, obj._state.db = invitation.pk, False, invitation._state.db
+
+
+@admin.register(DuplicateCheck)
+class DuplicateCheckAdmin(admin.ModelAdmin):
+    """Officers' work item: registrations that look like an organisation already registered. Decisions are
+    actions that go through `registration.decide_duplicate` (rules, audit trail, email)."""
+
+    list_display = ["supplier", "looks_like", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["supplier__legal_name", "supplier__charity_number", "supplier__company_number"]
+    date_hierarchy = "created_at"
+    fields = ["supplier", "matches", "reasons", "status", "decided_by", "decided_at", "note"]
+    readonly_fields = fields
+    actions = ["confirm_distinct", "reject_as_duplicate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("supplier", "decided_by").prefetch_related("matches")
+
+    @admin.display(description="Looks like")
+    def looks_like(self, check: DuplicateCheck) -> str:
+        return "; ".join(m.legal_name for m in check.matches.all())
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def _decide(self, request, queryset, *, distinct: bool) -> None:
+        decided = 0
+        for check in queryset.filter(status=DuplicateCheck.Status.OPEN):
+            try:
+                registration.decide_duplicate(check=check, distinct=distinct, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{check.supplier}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                decided += 1
+        self.message_user(request, f"{decided} decided.", messages.SUCCESS if decided else messages.WARNING)
+
+    @admin.action(description="Confirm the selected are different organisations")
+    def confirm_distinct(self, request, queryset):
+        self._decide(request, queryset, distinct=True)
+
+    @admin.action(description="Reject the selected as duplicates (closes their accounts)")
+    def reject_as_duplicate(self, request, queryset):
+        self._decide(request, queryset, distinct=False)

@@ -5,6 +5,7 @@ from commissioning.forms import GDSFormMixin, RealDateField
 from commissioning.models import User
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
+from . import identifiers
 from .models import Accreditation, AccreditationScheme, Supplier, SupplierDocument
 
 YES_NO = [(True, "Yes"), (False, "No")]
@@ -71,12 +72,30 @@ class SupplierForm(GDSFormMixin, forms.ModelForm):
         self.fields["charity_number"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
         self.fields["company_number"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
+    def _registered_number(self, name: str, read, message: str) -> str:
+        """The number in its register's own form, or the register's format in the message."""
+        text = self.cleaned_data.get(name, "")
+        if not text.strip():
+            return ""
+        number = read(text)
+        if number is None:
+            raise forms.ValidationError(message)
+        return number
+
+    def clean_charity_number(self):
+        return self._registered_number("charity_number", identifiers.charity_number, identifiers.CHARITY_MESSAGE)
+
+    def clean_company_number(self):
+        return self._registered_number("company_number", identifiers.company_number, identifiers.COMPANY_MESSAGE)
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind in {Supplier.Kind.CHARITY, Supplier.Kind.CIO} and not data.get("charity_number"):
+        needs_charity = kind in {Supplier.Kind.CHARITY, Supplier.Kind.CIO}
+        if needs_charity and not data.get("charity_number") and "charity_number" not in self.errors:
             self.add_error("charity_number", "Enter the charity number of a registered charity or CIO")
-        if kind in {Supplier.Kind.COMPANY, Supplier.Kind.CIC} and not data.get("company_number"):
+        needs_company = kind in {Supplier.Kind.COMPANY, Supplier.Kind.CIC}
+        if needs_company and not data.get("company_number") and "company_number" not in self.errors:
             self.add_error("company_number", "Enter the Companies House number of a company or CIC")
         return data
 
@@ -104,10 +123,8 @@ class RegistrationForm(SupplierForm):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists. Sign in instead")
-        return email
+        # Whether the address has an account is never said here: the email sent to it says so.
+        return self.cleaned_data["email"].lower()
 
     def clean(self):
         data = super().clean()

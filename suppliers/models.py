@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .identifiers import name_key
+
 
 class Supplier(models.Model):
     """An organisation that provides services: a charity, CIC, company or other body."""
@@ -43,12 +45,20 @@ class Supplier(models.Model):
         "code from an authenticator app as well as their password.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The legal name as it looks (see identifiers.name_key), to find the same organisation registered twice.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["legal_name"]
 
     def __str__(self) -> str:
         return self.legal_name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.legal_name)[:200]
+        if kwargs.get("update_fields") is not None and "legal_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class SupplierMembership(models.Model):
@@ -178,3 +188,52 @@ class Invitation(models.Model):
         if self.accepted_at is not None:
             return "accepted"
         return "expired" if self.is_expired() else "waiting"
+
+
+class PendingRegistration(models.Model):
+    """A registration waiting for its email address to be confirmed: nothing exists until the owner of
+    the address follows the link, and the page after registering is the same whether or not the address
+    already has an account (the email says which)."""
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    password = models.CharField(max_length=128, help_text="A hash, as the user's own will be.")
+    details = models.JSONField(help_text="The organisation's details, as typed.")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Registration of {self.details.get('legal_name', '')} by {self.email}"
+
+
+class DuplicateCheck(models.Model):
+    """A work item for an officer: a newly registered organisation whose charity or company number, or
+    whose name as it looks, is another's. The officer confirms it is a different organisation, or
+    rejects it as a duplicate (its users' accounts are closed)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To check"
+        DISTINCT = "distinct", "Confirmed as a different organisation"
+        REJECTED = "rejected", "Rejected as a duplicate"
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="duplicate_checks")
+    matches = models.ManyToManyField(Supplier, related_name="+", verbose_name="looks like")
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        verbose_name = "possible duplicate registration"
+
+    def __str__(self) -> str:
+        return f"Is {self.supplier} a duplicate?"

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import registration_views, views
 
 app_name = "suppliers"
 
 urlpatterns = [
-    path("register/", views.register, name="register"),
+    path("register/", registration_views.register, name="register"),
+    path("register/check-your-email/", registration_views.registration_sent, name="registration_sent"),
+    path("register/confirm/<str:token>/", registration_views.confirm_registration, name="confirm_registration"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("provider/organisation/", views.organisation, name="organisation"),
     path("provider/organisation/details/", views.organisation_edit, name="organisation_edit"),

@@ -16,7 +16,6 @@ from .forms import (
     AccreditationForm,
     DocumentForm,
     InviteForm,
-    RegistrationForm,
     SupplierForm,
     TwoFactorRequirementForm,
 )
@@ -31,37 +30,6 @@ def _supplier(request):
 
 def _crumbs(*items):
     return [("Your organisation", reverse("suppliers:organisation")), *items]
-
-
-@public
-def register(request):
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = services.register_supplier(
-            details=data,
-            full_name=data["full_name"],
-            email=data["email"],
-            password=data["password1"],
-            request=request,
-        )
-        login(request, user, backend="commissioning.backends.PortalBackend")
-        messages.success(request, f"{data['legal_name']} is registered. You can now apply to open frameworks.")
-        return redirect("provider_home")
-    return render(
-        request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Register your organisation",
-            "button": "Register",
-            "intro": "Register once. Your organisation's details, accreditations and documents are reused by "
-            "every application, so you never type them again.",
-            "crumbs": [("Register", None)],
-        },
-    )
 
 
 @permission_required(MANAGE)

@@ -152,6 +152,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "commissioning.uploads.handlers.MemoryFileUploadHandler",
+    "commissioning.uploads.handlers.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -289,3 +293,33 @@ CELERY_BEAT_SCHEDULE["sync-procurement-notices"] = {
 }
 # WeasyPrint logs every layout step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# The upload gate (commissioning/uploads). Sizes in MB; an upload over its kind's limit is refused before
+# it is opened. ZIP-based documents (XLSX, DOCX, ODT) are refused when they unpack to more than the total or
+# per-part size, or are compressed more than the ratio, before any library parses them.
+MEGABYTE = 1024 * 1024
+UPLOAD_MAX_BYTES = {
+    "document": env_int("UPLOAD_DOCUMENT_MAX_MB", 25) * MEGABYTE,
+    "return_spreadsheet": env_int("UPLOAD_RETURN_SPREADSHEET_MAX_MB", 5) * MEGABYTE,
+    "import": env_int("UPLOAD_IMPORT_MAX_MB", 10) * MEGABYTE,
+}
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_ZIP_MAX_UNCOMPRESSED_MB", 20) * MEGABYTE
+UPLOAD_ZIP_MAX_MEMBER_BYTES = env_int("UPLOAD_ZIP_MAX_MEMBER_MB", 20) * MEGABYTE
+UPLOAD_ZIP_MAX_RATIO = env_int("UPLOAD_ZIP_MAX_RATIO", 100)
+# Text read from a spreadsheet, per cell: Excel itself holds at most 32,767 characters in a cell.
+SPREADSHEET_MAX_CELL_CHARACTERS = env_int("SPREADSHEET_MAX_CELL_CHARACTERS", 32767)
+# Elements in one sheet's XML (a cell is two or three), per kind of upload: what a spreadsheet library may
+# have to parse after the gate (a return has a few thousand cells; nothing parses a stored document).
+SPREADSHEET_MAX_XML_ELEMENTS = {
+    "document": env_int("SPREADSHEET_DOCUMENT_MAX_XML_ELEMENTS", 1_000_000),
+    "return_spreadsheet": env_int("SPREADSHEET_RETURN_MAX_XML_ELEMENTS", 100_000),
+    "import": env_int("SPREADSHEET_IMPORT_MAX_XML_ELEMENTS", 400_000),
+}
+SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 50_000)
+# Malware scanning: "" (off), "clamd" (ClamAV's daemon at CLAMD_ADDRESS), or a dotted path to a scanner class.
+MALWARE_SCANNER = env_str("MALWARE_SCANNER", "")
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 30)
+# Every CSV and XLSX the portal or the admin exports writes text a spreadsheet would run as a formula
+# (=, +, -, @) with a leading apostrophe, so it is shown, never run (commissioning/exports.py).
+EXPORT_ESCAPE_FORMULAE = env_bool("EXPORT_ESCAPE_FORMULAE", True)

@@ -4,6 +4,7 @@ not view is a 404, so its existence is not revealed."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
@@ -151,7 +152,7 @@ class GDSDateField(DateInputField):
         day, month, year = (str(part or "").strip() for part in data_list)
         if not (day and month and year):
             return None
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+        if not re.fullmatch(r"[0-9]+ [0-9]+ [0-9]{4}", f"{day} {month} {year}", re.ASCII):
             raise ValidationError(f"{self.noun.capitalize()} must be a real date, like 27 3 2025")
         try:
             result = date(int(year), int(month), int(day))

@@ -28,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from commissioning.dates import LONDON, deadline_on
-from commissioning.demo import demo_approval, demo_user
+from commissioning.demo import demo_approval, demo_user, minimal_pdf
 from commissioning.models import Area, User
 from frameworks import evaluation
 from frameworks.models import Framework
@@ -45,10 +45,7 @@ DIRECT = "WMOPCC-DA-2025-01"
 SECOND_OFFICER = "officer2@opcc.demo.test"
 FRAMEWORK = "WMOPCC-DASAA-2025"
 
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+TINY_PDF = minimal_pdf()
 BUDGET_CSV = (
     b"Budget line,Year 1 (GBP),Year 2 (GBP)\nPerpetrator workers,210000,214200\nVictim support workers,120000,122400\n"
     b"Management and supervision,45000,45900\nOverheads,25000,25500\n"

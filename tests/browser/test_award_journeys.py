@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from commissioning.demo import demo_approval, demo_user
+from commissioning.demo import demo_approval, demo_user, minimal_pdf
 from commissioning.models import Area, Authority, GeneratedDocument, User
 from contracts.award import services
 from contracts.award.demo import SECOND_OFFICER
@@ -206,7 +206,7 @@ def test_provider_asks_a_question_submits_and_resubmits(page, award_world):
     page.locator("#id_commitment_0_target").fill("2")
     fill_date(page, "commitment_0_due_on", date(timezone.localdate().year + 2, 3, 31))
     page.locator("#id_supporting").set_input_files(
-        files=[{"name": "delivery-plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%plan\n%%EOF\n"}]
+        files=[{"name": "delivery-plan.pdf", "mimeType": "application/pdf", "buffer": minimal_pdf("plan")}]
     )
     page.get_by_role("button", name="Save and check your response").click()
     expect(page.locator("h1")).to_have_text("Check and submit your response")

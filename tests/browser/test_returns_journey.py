@@ -208,7 +208,7 @@ def test_the_other_monitoring_pages_pass_axe_core_also_with_errors(page, returns
         files=[{"name": "return.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a spreadsheet"}]
     )
     page.get_by_role("button", name="Upload and check").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("is not a real Excel spreadsheet")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("cannot be used as an Excel spreadsheet")
     check(page)
     sign_out(page)
 

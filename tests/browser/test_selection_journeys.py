@@ -2,12 +2,15 @@
 a provider registers and applies for two lots as a consortium lead; another is refused after the
 deadline; an evaluator declares no conflict and scores; the officer moderates and appoints."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from commissioning.demo import minimal_pdf
 from commissioning.models import Authority, User
 from frameworks import evaluation, services
 from frameworks.models import Application, Appointment, SelectionQuestion
@@ -15,7 +18,7 @@ from suppliers.models import Accreditation
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
 from tests.factories.frameworks import make_framework, make_lot, make_question, make_window
 
-PDF = b"%PDF-1.4\n%journey\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = minimal_pdf("journey")
 
 
 @pytest.fixture
@@ -82,6 +85,14 @@ def test_provider_registers_and_applies_for_two_lots_as_a_consortium_lead(page, 
     page.locator("#id_password1").fill("a long enough passphrase")
     page.locator("#id_password2").fill("a long enough passphrase")
     page.get_by_role("button", name="Register").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    check(page)
+    # The email says what happened: for a new address, a link to confirm it and finish registering.
+    link = re.search(r"/register/confirm/[^\s]+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Finish registering Oldbury Outreach Trust")
+    check(page)
+    page.get_by_role("button", name="Finish registering").click()
     expect(page.locator("h1")).to_have_text("Oldbury Outreach Trust")
     check(page)
 

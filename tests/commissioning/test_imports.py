@@ -30,5 +30,21 @@ def test_the_contract_import_page_says_why_it_refused_the_file(client):
         {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("register.csv", b"reference\nC-1\x00\n")},
     )
     assert response.status_code == 200
-    assert "Row 2, column “reference” holds a NUL character" in response.content.decode()
+    assert "line 2 holds a character that is not text (a NUL character)" in response.content.decode()
     assert not Contract.objects.exists()
+
+
+def test_a_value_quoted_in_an_import_error_is_cut_to_80_characters(client):
+    client.force_login(make_user(User.Role.OFFICER))
+    long_name = "N" * 5000
+    body = (
+        "reference,service,contract_or_grant,provider,buying_authority,start_date,initial_end_date,annual_value\n"
+        f"C-1,Helpline,contract,{long_name},Nowhere,01/04/2025,31/03/2026,1000\n"
+    ).encode()
+    response = client.post(
+        reverse("admin:contracts_contract_import"),
+        {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("register.csv", body)},
+    )
+    html = response.content.decode()
+    # The preview table shows the row as it is; the message about it quotes at most 80 characters.
+    assert response.status_code == 200 and "No provider called “" + "N" * 79 + "…” is registered" in html

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
+from commissioning.demo import minimal_pdf
 from commissioning.documents import request_document
 from commissioning.models import AuditEvent, User
 from contracts.award import services
@@ -33,7 +34,7 @@ SECRETS = [
     "987,654",
     "987654",
 ]
-FILE_BYTES = b"%PDF-1.4\n%SEALED-FILE-BYTES\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+FILE_BYTES = minimal_pdf("SEALED-FILE-BYTES")
 
 
 @pytest.fixture

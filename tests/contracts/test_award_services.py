@@ -521,7 +521,7 @@ class TestResponses:
         competition = make_published_mini(setup)
         tender = complete_tender(competition, setup.providers[0], submit=False)
         fake = SimpleUploadedFile("budget.pdf", b"not a pdf at all", content_type="application/pdf")
-        with pytest.raises(AwardRuleError, match="not a real PDF"):
+        with pytest.raises(AwardRuleError, match="cannot be used as a PDF"):
             services.save_tender(tender=tender, by=setup.providers[0], uploads={"supporting": fake})
 
 

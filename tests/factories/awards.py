@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from commissioning.demo import minimal_pdf
 from commissioning.models import Area, Authority, User
 from contracts.award import services
 from contracts.award.models import AwardCriterion, Competition, DirectAward, Justification, Tender
@@ -21,7 +22,7 @@ from suppliers.models import Supplier
 from tests.factories import make_area, make_authority, make_established, make_user
 from tests.factories.frameworks import make_appointment, make_framework, make_lot
 
-PDF_BYTES = b"%PDF-1.4\n%award\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF_BYTES = minimal_pdf("award")
 CSV_BYTES = b"Item,Year 1,Year 2\nStaff,250000,250000\nOverheads,30000,30000\n"
 
 # Seed 002: the West Midlands OPCC's Domestic Abuse Perpetrator Interventions Fund.

@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from commissioning.demo import minimal_pdf
 from commissioning.models import Area, User
 from frameworks.models import ApplicationWindow, Framework, Lot, SelectionQuestion
 from suppliers.models import Accreditation, Supplier
 from tests.factories import make_area, make_user
 from tests.factories.frameworks import make_framework, make_lot, make_question, make_window
 
-PDF_BYTES = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF_BYTES = minimal_pdf("test")
 
 
 def pdf_upload(name: str = "policy.pdf") -> SimpleUploadedFile:

@@ -469,7 +469,7 @@ def test_upload_of_a_non_pdf_renamed_to_pdf_is_refused(selection):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("policy.pdf", b"MZ\x90\x00 this is really a program", content_type="application/pdf")
-    with pytest.raises(ValidationError, match="not a real PDF"):
+    with pytest.raises(ValidationError, match="cannot be used as a PDF"):
         services.save_answers(
             application=application,
             by=selection.provider,

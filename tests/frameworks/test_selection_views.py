@@ -99,7 +99,7 @@ class TestProviderPages:
             reverse("frameworks:edit_section", args=[application.pk, "safeguarding"]),
             {f"q_{selection.policy.pk}": "Our policy", f"file_{selection.policy.pk}": fake},
         )
-        assert "is not a real PDF" in response.content.decode()
+        assert "cannot be used as a PDF" in response.content.decode()
 
     def test_autosave_stores_typing_and_refuses_after_closing(self, client, selection):
         application = services.start_application(window=selection.window, by=selection.provider)

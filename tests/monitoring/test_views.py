@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.dates import Quarter
+from commissioning.demo import minimal_pdf
 from commissioning.models import User
 from monitoring import figures as checks
 from monitoring.models import ContractIndicator, QuarterlyReturn, ReturnPeriod
@@ -59,7 +60,7 @@ def officer_urls(quarterly_return):
 
 def test_the_provider_reaches_each_of_their_pages(client):
     m = make_monitored_contract()
-    document = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    document = SimpleUploadedFile("evidence.pdf", minimal_pdf("test"), content_type="application/pdf")
     client.force_login(m.provider)
     assert client.get(reverse("monitoring:provider_returns")).status_code == 200
     urls = provider_urls(m)
@@ -196,7 +197,7 @@ def test_a_fake_supporting_document_is_refused_beside_the_field(client):
     client.force_login(m.provider)
     fake = SimpleUploadedFile("report.pdf", b"not a pdf", content_type="application/pdf")
     response = client.post(provider_urls(m)["edit"], {**form_data(m), "document": fake})
-    assert "is not a real PDF" in response.content.decode()
+    assert "cannot be used as a PDF" in response.content.decode()
     assert not QuarterlyReturn.objects.exists()
 
 
@@ -329,7 +330,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_returns(client):
 def test_officers_download_a_returns_supporting_document_and_nobody_else_does(client):
     m = make_monitored_contract()
     client.force_login(m.provider)
-    document = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%evidence\n", content_type="application/pdf")
+    document = SimpleUploadedFile("evidence.pdf", minimal_pdf("evidence"), content_type="application/pdf")
     client.post(provider_urls(m)["edit"], {**form_data(m), "document": document})
     quarterly_return = QuarterlyReturn.objects.get()
     url = reverse("monitoring:officer_document", args=[quarterly_return.pk])
@@ -343,7 +344,7 @@ def test_officers_download_a_returns_supporting_document_and_nobody_else_does(cl
 def test_the_supporting_document_is_linked_from_the_provider_and_officer_pages(client):
     m = make_monitored_contract()
     client.force_login(m.provider)
-    document = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%evidence\n", content_type="application/pdf")
+    document = SimpleUploadedFile("evidence.pdf", minimal_pdf("evidence"), content_type="application/pdf")
     client.post(provider_urls(m)["edit"], {**form_data(m), "document": document})
     quarterly_return = QuarterlyReturn.objects.get()
     assert (

@@ -130,7 +130,7 @@ def test_an_unknown_row_and_a_file_that_is_not_a_spreadsheet_are_refused(client)
     assert f"Figures sheet, row {row}, column A: ‘MADEUP’ is not an indicator of this return" in html
     fake = SimpleUploadedFile("return.xlsx", b"plain text", content_type="application/octet-stream")
     html = client.post(urls(m)[1], {"spreadsheet": fake}).content.decode()
-    assert "is not a real Excel spreadsheet" in html
+    assert "cannot be used as an Excel spreadsheet" in html
     assert not QuarterlyReturn.objects.exists()
 
 
@@ -171,3 +171,26 @@ def test_a_spreadsheet_of_hostile_figures_is_refused_without_a_server_error(clie
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert not ReturnValue.objects.exists()
+
+
+def test_a_return_whose_sheet_breaks_off_midway_is_refused_not_a_server_error(client):
+    """The gate reads a sheet's prolog and measures its bytes; XML broken further in is found by the reader."""
+    import re
+    import zipfile
+
+    m = make_monitored_contract()
+    client.force_login(m.provider)
+    buffer = io.BytesIO()
+    fill(download(client, m)).save(buffer)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                content = re.sub(rb"</sheetData>", b'<row r="900"><c r="A900"><v>1</x></c></row></sheetData>', content)
+            target.writestr(info, content)
+    file = SimpleUploadedFile("return.xlsx", broken.getvalue())
+    response = client.post(urls(m)[1], {"spreadsheet": file})
+    assert response.status_code == 200
+    assert "The file could not be read as a spreadsheet" in response.content.decode()
+    assert not QuarterlyReturn.objects.exists()

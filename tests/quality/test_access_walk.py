@@ -197,6 +197,7 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "notices:validate_notice": ("officer", lambda: {"pk": notice.pk}),
         "notices:notice_pdf": ("officer", lambda: {"pk": notice.pk}),
         "notices:publish_notice": ("officer", lambda: {"pk": notice.pk}),
+        "suppliers:confirm_registration": ("public", lambda: {"token": "no-such-token"}),
         "password_reset_confirm": ("public", lambda: {"uidb64": "MQ", "token": "set-password"}),
         # a one-time link e-mailed to one person: signed in as anyone else, it is refused (410) on GET and POST
         "two_factor_enrol": ("link", lambda: {"token": "no-such-token"}),

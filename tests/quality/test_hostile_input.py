@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +24,16 @@ from django.urls import get_resolver, reverse
 
 from commissioning.models import User
 from tests.factories import make_user
+from tests.factories.files import (
+    ARABIC_THREE,
+    EXTERNAL,
+    FORMULA,
+    docx_bytes,
+    with_cell_text,
+    with_doctype,
+    with_huge_cell,
+    workbook_bytes,
+)
 
 from .test_access_walk import World, demo_world, registry, walk
 
@@ -46,6 +57,23 @@ ROUNDS = {
     "no such date": ("31/02/2026", "2026-02-31"),
     "a digit that is not ASCII": ("12,²", "²"),
 }
+
+
+@cache
+def hostile_uploads() -> dict[str, tuple[str, bytes]]:
+    """(file name, content) of files a hostile supplier could upload instead of a document, built once."""
+    return {
+        "a decompression bomb (160 MB in one cell)": ("return.xlsx", with_huge_cell(workbook_bytes(), 160)),
+        "a billion-laughs spreadsheet": ("return.xlsx", with_doctype(workbook_bytes())),
+        "a billion-laughs document": ("policy.docx", with_doctype(docx_bytes())),
+        "an external-entity spreadsheet": ("return.xlsx", with_doctype(workbook_bytes(), EXTERNAL, "xxe")),
+        "an external-entity document": ("policy.docx", with_doctype(docx_bytes(), EXTERNAL, "xxe")),
+        "a spreadsheet holding a formula": ("return.xlsx", with_cell_text(workbook_bytes(), FORMULA)),
+        "a CSV holding a formula": ("budget.csv", f"Line,Amount\n{FORMULA},1\n".encode()),
+        "a spreadsheet of Unicode digits": ("return.xlsx", with_cell_text(workbook_bytes(), ARABIC_THREE * 3)),
+        "a CSV of Unicode digits": ("figures.csv", f"Area,Referrals\nCoventry,{ARABIC_THREE * 3}\n".encode()),
+        "a file that only starts like a PDF": ("policy.pdf", b"%PDF-1.7\n" + b"\x00\xff" * 500),
+    }
 
 
 @dataclass
@@ -198,6 +226,104 @@ def test_no_form_answers_hostile_values_with_a_server_error(settings):
     assert problems == [], "\n".join(problems)
 
 
+REFUSED_WITH = {
+    "a decompression bomb (160 MB in one cell)": "unpacks to more than",
+    "a billion-laughs spreadsheet": "document type or entities",
+    "a billion-laughs document": "document type or entities",
+    "an external-entity spreadsheet": "document type or entities",
+    "an external-entity document": "document type or entities",
+    "a file that only starts like a PDF": "cannot be used as a PDF",
+}
+UPLOAD_PAGES = [
+    "suppliers:document_add",
+    "suppliers:accreditation_add",
+    "frameworks:edit_section",
+    "monitoring:edit_return",
+    "monitoring:upload_spreadsheet",
+    "awards:create_competition",
+    "awards:edit_tender",
+]
+
+
+def editable_tender(w: World):
+    """A response the demo provider can still change: one of theirs, or one started on an open competition."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from contracts.award import services as award_services
+    from contracts.award.models import Competition, Tender
+
+    tenders = Tender.objects.filter(supplier=w.provider.supplier_membership.supplier).select_related("competition")
+    for tender in tenders:
+        if tender.is_editable and tender.competition.is_open():
+            return tender
+    for competition in Competition.objects.all():
+        if not competition.is_open():
+            continue
+        for lot in competition.lots.all():
+            try:
+                return award_services.start_tender(competition=competition, lot=lot, by=w.provider)
+            except (ValidationError, PermissionDenied):
+                continue
+    raise AssertionError("the demo has no competition the provider may respond to")
+
+
+def upload_pages(w: World) -> list[tuple[str, str]]:
+    """(url, role) of every page that takes a file, in the demo: for an application, each of its sections."""
+    table = registry(w)
+    editable = editable_tender(w)
+    table["awards:edit_tender"] = ("provider", lambda: {"pk": editable.pk})
+    pages = []
+    for name in UPLOAD_PAGES:
+        if name in table:
+            role, kwargs_for = table[name]
+            pages.append((reverse(name, kwargs=kwargs_for()), ROLE_OF.get(role, role)))
+        else:
+            pages.append((reverse(name), "officer" if name.startswith("awards") else "provider"))
+    section = pages[2][0]
+    application = section.split("/sections/")[0]
+    client = Client()
+    client.force_login(w.provider)
+    task_list = client.get(application + "/").content.decode()
+    slugs = set(re.findall(rf'href="{re.escape(application)}/sections/([a-z0-9-]+)/"', task_list))
+    pages[2:3] = [(f"{application}/sections/{slug}/", "provider") for slug in sorted(slugs)]
+    return pages
+
+
+def test_no_upload_answers_a_hostile_file_with_a_server_error(settings):
+    """Every page that takes a file is sent a decompression bomb, a billion-laughs and an external-entity
+    file, formulae and Unicode digits, with the page's own values kept so that the file is what is checked.
+    Each is refused with the form again (or, for a harmless file, taken): never a server error."""
+    w = demo_world(settings)
+    clients = {}
+    for role in ("officer", "provider"):
+        clients[role] = Client(raise_request_exception=False)
+        clients[role].force_login(getattr(w, role))
+    problems, takes_files = [], set()
+    for url, role in upload_pages(w):
+        client = clients[role]
+        page = client.get(url)
+        assert page.status_code == 200, f"{role} {url}: {page.status_code}"
+        for form in forms_on(page.content.decode()):
+            file_fields = [name for name, kind, _value in form.fields if kind == "file"]
+            if not file_fields or form.method != "post":
+                continue
+            action = urljoin(url, form.action) if form.action else url
+            takes_files.add(url)
+            typed = hostile_data(form, "Hostile upload", "1", keep_page_values=True)
+            for what, (name, content) in hostile_uploads().items():
+                for button in form.buttons or [None]:
+                    files = {field_name: SimpleUploadedFile(name, content) for field_name in file_fields}
+                    response = client.post(action, {**typed, **files, **({button[0]: button[1]} if button else {})})
+                    if response.status_code >= 500:
+                        problems.append(f"{role} POST {action} with {what}: {response.status_code}")
+                    elif what in REFUSED_WITH:
+                        html = response.content.decode()
+                        if not (REFUSED_WITH[what] in html or "The selected file must be" in html):
+                            problems.append(f"{role} POST {action} with {what} was not refused by the field")
+    assert len(takes_files) >= len(UPLOAD_PAGES), f"pages that took files: {sorted(takes_files)}"
+    assert problems == [], "\n".join(problems)
+
+
 def import_pages() -> dict[str, list[str]]:
     """Each admin import page, with the columns its resource reads."""
     from contracts.resources import ContractResource
@@ -221,6 +347,7 @@ def hostile_files(columns: list[str]) -> dict[str, tuple[str, bytes]]:
     import tablib
 
     files = {"binary noise": ("list.csv", b"\x89\xff\x00\x13MZ" * 200), "an empty file": ("list.csv", b"")}
+    files.update(hostile_uploads())
     files["a false spreadsheet"] = ("list.xlsx", b"PK\x03\x04 truncated")
     for what, value in (
         ("5,000 digits", "9" * 5000),

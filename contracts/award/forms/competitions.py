@@ -7,6 +7,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from commissioning import numbers
 from commissioning.dates import deadline_on
 from commissioning.forms import GDSFormMixin, whole_numbers
 from commissioning.models import Area, User
@@ -60,7 +61,7 @@ class CompetitionForm(GDSFormMixin, forms.Form):
         error_messages={"required": "Enter the estimated value"},
     )
     contract_start_on = gds_date("Expected contract start")
-    term_months = forms.IntegerField(
+    term_months = numbers.IntegerField(
         label="Initial term, in months",
         min_value=1,
         max_value=240,
@@ -194,7 +195,7 @@ class CriteriaForm(GDSFormMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=existing.question if existing else "",
             )
-            self.fields[f"weight_{i}"] = forms.IntegerField(
+            self.fields[f"weight_{i}"] = numbers.IntegerField(
                 label="Weight (%)",
                 required=False,
                 min_value=0,
@@ -206,7 +207,7 @@ class CriteriaForm(GDSFormMixin, forms.Form):
                     "max_value": "A weight is 100% at most",
                 },
             )
-            self.fields[f"max_score_{i}"] = forms.IntegerField(
+            self.fields[f"max_score_{i}"] = numbers.IntegerField(
                 label="Top mark (marks run from 0)",
                 required=False,
                 min_value=1,
@@ -276,7 +277,7 @@ class LotsForm(GDSFormMixin, forms.Form):
         layout = []
         for i in range(self.lot_rows):
             lot = lots[i] if i < len(lots) else None
-            self.fields[f"number_{i}"] = forms.IntegerField(
+            self.fields[f"number_{i}"] = numbers.IntegerField(
                 label="Lot number",
                 required=False,
                 min_value=1,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from commissioning import numbers
 from commissioning.forms import GDSFormMixin
 from commissioning.models import Area, User
 from contracts.award import selectors
@@ -59,7 +60,7 @@ class DirectAwardForm(GDSFormMixin, forms.Form):
         label="Annual value, in pounds (excluding VAT)", error_messages={"required": "Enter the annual value"}
     )
     contract_start_on = gds_date("Contract start")
-    term_months = forms.IntegerField(
+    term_months = numbers.IntegerField(
         label="Initial term, in months",
         min_value=1,
         max_value=240,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from commissioning import numbers
 from commissioning.forms import GDSFormMixin
 from contracts.award.models import AwardCriterion
 from contracts.forms import MoneyField, gds_date
@@ -42,7 +43,7 @@ def add_commitment_fields(form: forms.Form, existing: list, layout: list) -> Non
             initial=c.unit if c else "",
             help_text="For example: people, hours, £.",
         )
-        form.fields[f"commitment_{i}_target"] = forms.DecimalField(
+        form.fields[f"commitment_{i}_target"] = numbers.DecimalField(
             label="Target",
             required=False,
             min_value=0,
