@@ -65,7 +65,8 @@ def parse_number(
         raise NotANumber(text)
     if len(whole) + len(match["fraction"] or "") > max_digits:
         raise NotANumber(text)
-    return Decimal(f"{match['sign'] or ''}{whole}.{match['fraction'] or '0'}")
+    fraction = f".{match['fraction']}" if match["fraction"] else ""
+    return Decimal(f"{match['sign'] or ''}{whole}{fraction}")
 
 
 def whole_number(text, **kwargs) -> int | None:

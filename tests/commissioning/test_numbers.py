@@ -130,7 +130,7 @@ def test_the_admin_forms_read_ascii_digits_only(rf):
     from tests.factories import make_user
 
     request = rf.get("/admin/")
-    request.user = make_user("officer", is_superuser=True)
+    request.user = make_user("officer")
     for model, name in ((ReminderRule, "escalate_after_days"), (Contract, "annual_value")):
         form = admin.site._registry[model].get_form(request)
         if name in form.base_fields:

@@ -283,7 +283,7 @@ def test_files_taken_in_the_admin_pass_the_gate(rf):
     from suppliers.models import SupplierDocument
 
     request = rf.get("/admin/")
-    request.user = make_user("officer", is_superuser=True)
+    request.user = make_user("officer")
     field = admin.site._registry[SupplierDocument].get_form(request).base_fields["file"]
     with pytest.raises(ValidationError, match="XML with a document type"):
         field.clean(SimpleUploadedFile("p.docx", with_doctype(docx_bytes())))
