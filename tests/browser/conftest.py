@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from commissioning.demo import DEMO_PASSWORD, load_core
 from suppliers.demo import load_suppliers
@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# A page that does real work on submit (PDFs in eager tasks, notices) can take several seconds on a busy
+# machine: wait up to 15 s for what a person would see, rather than Playwright's default 5 s.
+expect.set_options(timeout=15_000)
 AXE_SOURCE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 

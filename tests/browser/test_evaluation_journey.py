@@ -18,7 +18,7 @@ from frameworks.models import SelectionQuestion
 from suppliers import services as supplier_services
 from suppliers.models import Accreditation
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
-from tests.factories import make_user
+from tests.factories import make_established
 from tests.factories.awards import complete_tender, make_competition, open_competition
 from tests.factories.frameworks import make_appointment, make_framework, make_lot, make_question, make_window
 from tests.frameworks.conftest import PDF_BYTES
@@ -71,7 +71,7 @@ def to_evaluate(demo):
     services.submit_application(application=application, by=provider)
     evaluation.assign_evaluators(target=application, evaluators=[evaluator, officer], by=officer)
 
-    second = make_user(User.Role.OFFICER, authority=lead, full_name="Priya Shah")
+    second = make_established(User.Role.OFFICER, authority=lead, full_name="Priya Shah")
     for appointee in (supplier, demo["provider2@demo.test"].supplier_membership.supplier):
         make_appointment(lot, appointee, areas=areas)
 
