@@ -13,13 +13,13 @@ class ContractsConfig(AppConfig):
         framework_report.register()
         from . import reminders
         from .award import evaluation
+        from .notices import handlers as notice_handlers
         from .notices import reminders as notice_reminders
         from .notices import reports as notice_reports
-        from .notices import signals as notice_signals
         from .notices import tasks as notice_tasks  # noqa: F401  (registers the daily sync task)
 
         reminders.register()
         evaluation.register_kinds()
         notice_reports.register()
         notice_reminders.register()
-        notice_signals.connect()
+        notice_handlers.register()

@@ -18,3 +18,6 @@ APPLICATION_DECIDED = define(
 APPOINTMENT_CHANGED = define(
     "frameworks.appointment_changed", "appointment_id", "supplier_id", "lot_id", "status", "previous_status", "by_id"
 )
+# A framework was awarded, or an open framework re-awarded (`open_frameworks.award_framework`); a re-award
+# ends the award before it (`ended_award_id`, None for the first award).
+FRAMEWORK_AWARDED = define("frameworks.framework_awarded", "framework_id", "award_id", "ended_award_id", "by_id")

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning import events
 from commissioning.audit import record
 from commissioning.dates import long_date
 from commissioning.models import User
 
+from .events import FRAMEWORK_AWARDED
 from .models import ApplicationWindow, Appointment, Framework, FrameworkAward
 from .services import SelectionRuleError
 
@@ -119,8 +121,14 @@ def award_framework(
         awarded_at=now or timezone.now(),
         awarded_by=by,
     )
-    award._notice_actor = by
     award.save()
+    events.send(
+        FRAMEWORK_AWARDED,
+        framework_id=framework.pk,
+        award_id=award.pk,
+        ended_award_id=awards[-1].pk if awards else None,
+        by_id=by.pk,
+    )
     kept = Appointment.objects.filter(lot__framework=framework).exclude(status=Appointment.Status.REMOVED).count()
     record(
         "framework.awarded",

@@ -435,17 +435,23 @@ def test_no_call_off_after_the_framework_ends(setup):
         )
 
 
-def test_an_open_framework_is_re_awarded_keeping_its_appointees_with_its_own_notices(setup):
+def test_an_open_framework_is_re_awarded_keeping_its_appointees_with_its_own_notices(
+    setup, django_capture_on_commit_callbacks
+):
+    """Each award's notices follow it once it has committed (the frameworks app tells the notices)."""
     framework = setup.framework
     framework.is_open_framework = True
     framework.estimated_value = Decimal("6000000")
     framework.term_end = date(2035, 3, 31)
     framework.save()
-    first = open_frameworks.award_framework(framework=framework, starts_on=date(2025, 7, 1), by=setup.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = open_frameworks.award_framework(framework=framework, starts_on=date(2025, 7, 1), by=setup.officer)
+    assert set(notices_of(first)) == {NoticeType.UK4, NoticeType.UK6, NoticeType.UK7}
     due = open_frameworks.next_reaward(framework, [first])
     assert due.due_on == date(2026, 6, 30) and "12 months" in due.basis and "3 years" in due.basis
     kept = set(Appointment.objects.filter(lot__framework=framework).values_list("pk", flat=True))
-    second = open_frameworks.award_framework(framework=framework, starts_on=date(2026, 7, 1), by=setup.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = open_frameworks.award_framework(framework=framework, starts_on=date(2026, 7, 1), by=setup.officer)
     first.refresh_from_db()
     assert first.ends_on == date(2026, 6, 30) and second.sequence == 2
     assert set(Appointment.objects.filter(lot__framework=framework).values_list("pk", flat=True)) == kept
