@@ -16,6 +16,7 @@ from commissioning import events
 from commissioning.audit import record
 from commissioning.dates import long_date
 from commissioning.models import User
+from commissioning.rules import acts_for_running_authority
 
 from .events import FRAMEWORK_AWARDED
 from .models import ApplicationWindow, Appointment, Framework, FrameworkAward
@@ -75,7 +76,7 @@ def next_reaward(framework: Framework, awards: list[FrameworkAward]) -> ReawardD
 
 
 def _require_lead_officer(framework: Framework, by: User) -> None:
-    if not (by.is_superuser or (by.is_officer and framework.lead_authority_id == by.authority_id)):
+    if not acts_for_running_authority(by, framework):
         raise PermissionDenied("Only officers of the lead authority may award the framework.")
 
 

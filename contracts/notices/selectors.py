@@ -9,17 +9,16 @@ from django.db import models
 from django.db.models import QuerySet
 
 from commissioning.models import User
+from commissioning.rules import acting_for_filter, is_platform_admin
 
 from .models import Notice, content_type_of
 
 
 def notices_for_officer(user: User) -> QuerySet[Notice]:
     notices = Notice.objects.select_related("buying_authority", "target_type", "published_by")
-    if user.is_superuser:
+    if is_platform_admin(user):
         return notices
-    if user.is_authenticated and user.is_active and user.role == User.Role.OFFICER and user.authority_id:
-        return notices.filter(buying_authority_id=user.authority_id)
-    return notices.none()
+    return notices.filter(acting_for_filter(user, "buying_authority"))
 
 
 def outstanding_for_officer(user: User) -> QuerySet[Notice]:

@@ -20,6 +20,7 @@ from commissioning.audit import record
 from commissioning.dates import long_date, standstill_last_day
 from commissioning.email import send_after_commit
 from commissioning.models import User
+from commissioning.rules import acts_for_running_authority
 from contracts.award.models import Award
 from contracts.opendata.releases import build_release
 from contracts.opendata.validation import release_errors
@@ -47,12 +48,8 @@ class NoticeRuleError(ValidationError):
 
 
 def may_publish(user: User, notice: Notice) -> bool:
-    """Officers of the buying authority (and administrators) look after its notices."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or (user.role == User.Role.OFFICER and user.authority_id == notice.buying_authority_id))
-    )
+    """Officers of the buying authority look after its notices; administrators decide nothing."""
+    return acts_for_running_authority(user, notice)
 
 
 def _move(notice: Notice, to: str) -> None:

@@ -355,7 +355,10 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the contract reference")
     check(page)
     page.get_by_label("Contract reference").fill("WMOPCC-MC-COURTS-C")
-    page.get_by_role("button", name="Create the contract").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the contract").click()
+    # A refusal would keep the form: its error summary names the reason in the failure message.
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
     expect(page.locator("h1")).to_have_text("IDVA service for Birmingham courts")
     assert Competition.objects.get(pk=competition.pk).status == Competition.Status.CONTRACTED
     assert GeneratedDocument.objects.filter(kind="assessment-summary", status="ready").count() == 2

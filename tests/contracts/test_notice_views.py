@@ -160,3 +160,15 @@ def test_an_officer_re_awards_an_open_framework_from_its_page(setup):
     ]
     assert client_for(make_user(User.Role.OFFICER)).get(url).status_code == 404
     assert client_for(setup.providers[0]).get(url).status_code == 403
+
+
+def test_administrators_read_every_authoritys_notices_but_publish_none(setup):
+    from contracts.notices.selectors import notices_for_officer
+    from contracts.notices.services import may_publish
+
+    notice = award_notice(setup)
+    administrator = make_user(User.Role.ADMINISTRATOR)
+    assert notice in notices_for_officer(administrator)
+    assert may_publish(setup.officer, notice) is True
+    assert may_publish(administrator, notice) is False
+    assert may_publish(make_user(User.Role.OFFICER), notice) is False
