@@ -1,5 +1,7 @@
 """Settings shared by every environment. Everything that differs comes from environment variables."""
 
+import base64
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -128,6 +130,16 @@ SIGN_IN_FORGET_AFTER_HOURS = 24
 # Trusted reverse proxies in front of the portal: the client's address is this many entries from the
 # right of X-Forwarded-For (0: the connecting address). It is recorded on every audit event.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Sealed tenders: each competition's answers, prices and files are encrypted with its own data key,
+# wrapped by a key-encryption key from here: "key-id:urlsafe-base64 of 32 bytes", comma-separated, the
+# first wrapping new data keys and the others kept to unwrap older ones (rotation). Development and
+# test settings derive one from SECRET_KEY when unset; production settings refuse to start without it.
+TENDER_SEALING_KEY = env_str("TENDER_SEALING_KEY", "")
+if not TENDER_SEALING_KEY:
+    TENDER_SEALING_KEY = (
+        "dev:" + base64.urlsafe_b64encode(hashlib.sha256(f"tender-sealing:{SECRET_KEY}".encode()).digest()).decode()
+    )
 
 # Separation of duties. An account created or given its role in the last ESTABLISHED_AFTER_DAYS days,
 # without a second administrator's approval, cannot be the second person of a two-person step.

@@ -131,6 +131,9 @@ class Competition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cancellation_reason = models.TextField(blank=True)
+    # The data key that seals its tenders, wrapped by the key-encryption key `sealing_key_id`.
+    sealing_key_id = models.CharField(max_length=40, blank=True, editable=False)
+    sealing_key = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -33,6 +33,7 @@ from contracts.award.models import (
     TenderDocument,
     TenderVersion,
 )
+from contracts.award.sealing import seal_file
 from suppliers.models import Supplier
 
 from .common import (
@@ -137,7 +138,8 @@ def _store_document(tender: Tender, kind: str, upload: UploadedFile, by: User, n
         uploaded_by=by,
         uploaded_at=now,
     )
-    document.file.save(upload.name, upload, save=False)
+    upload.seek(0)
+    document.file.save("sealed", seal_file(tender.competition_id, upload.read()), save=False)
     document.save()
     return document
 
