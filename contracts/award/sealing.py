@@ -13,10 +13,12 @@ Files are encrypted the same way before they reach storage (`seal_file`, `open_f
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -210,3 +212,71 @@ def rotate_data_keys() -> int:
         Competition.objects.filter(pk=pk, sealing_key=wrapped).update(sealing_key_id=new_id, sealing_key=new_wrapped)
         rotated += 1
     return rotated
+
+
+# --- Sealed references in the audit trail ---------------------------------------------------------------
+
+AUDIT_CONTEXT = "commissioning.auditevent.sealed"
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def sealed_reference(tender) -> str:
+    """ "S-7F3KQ2": stable for a response, meaningless without the portal's secret key. Pages, the audit
+    trail and e-mails name a response by it until the opening."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"sealed-tender:{tender.pk}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    letters = []
+    for _ in range(6):
+        number, index = divmod(number, len(_REFERENCE_ALPHABET))
+        letters.append(_REFERENCE_ALPHABET[index])
+    return "S-" + "".join(letters)
+
+
+def record_tender_event(
+    action: str, *, tender, by, data: dict[str, Any] | None = None, sealed: dict[str, Any] | None = None
+):
+    """An audit event about a bidder's response. Until the opening it names neither the bidder nor the
+    account: the actor and `sealed` (consortium changes, file hashes) are kept encrypted with the
+    competition's data key inside the event, shown once two officers have opened the responses."""
+    from commissioning.audit import record
+
+    competition = tender.competition
+    if competition.opened_at is not None:
+        return record(action, by=by, obj=tender, data={**(data or {}), **(sealed or {})})
+    reference = sealed_reference(tender)
+    secret = {
+        "actor_id": by.pk,
+        "actor_email": by.email,
+        "organisation": by.organisation_name,
+        "response": tender.reference,
+        "supplier": tender.supplier.legal_name,
+        **(sealed or {}),
+    }
+    token = _seal(competition.pk, json.dumps(secret, cls=DjangoJSONEncoder), AUDIT_CONTEXT)
+    return record(
+        action,
+        by=None,
+        obj=tender,
+        object_repr=f"Sealed response {reference}",
+        actor_email="",
+        data={**(data or {}), "sealed_response": reference, "sealed": token},
+    )
+
+
+def reveal_event(event):
+    """How the audit trail shows an event about a sealed response: by its sealed reference until the
+    opening, then who it was (the mapping revealed)."""
+    from commissioning.audit import Shown
+
+    token = event.data.get("sealed") if isinstance(event.data, dict) else None
+    if not sealing.is_sealed(token):
+        return None
+    competition_id = int(sealing.label_of(token).partition(".")[0])
+    if not _competition_model().objects.filter(pk=competition_id, opened_at__isnull=False).exists():
+        return Shown(actor="A bidder (sealed until the opening)", organisation="", subject=event.object_repr)
+    secret = json.loads(_open(token, AUDIT_CONTEXT))
+    return Shown(
+        actor=secret["actor_email"],
+        organisation=secret["organisation"],
+        subject=f"{event.object_repr}: {secret['response']} from {secret['supplier']}",
+    )
