@@ -380,7 +380,8 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 class NotificationAdmin(ReadOnlyLogAdmin):
     """The e-mail log: every e-mail the portal sent or is still trying to send, with why it failed.
 
-    An e-mail that would name a bidder before the closing time (its receipt) is left out until then.
+    An e-mail that would name a bidder (a receipt, a closing reminder) is left out until the responses are
+    opened by two officers.
     The body of a confidential e-mail (a password reset link) is never shown, and is erased once sent."""
 
     list_display = ["created_at", "email", "recipient", "kind", "subject", "status", "attempts", "sent_at", "reason"]

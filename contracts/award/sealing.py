@@ -214,6 +214,11 @@ def rotate_data_keys() -> int:
     return rotated
 
 
+def sealed_for(competition) -> str:
+    """What e-mails naming a bidder of this competition are sealed for (commissioning.email.unseal)."""
+    return f"competition:{competition.pk}"
+
+
 # --- Sealed references in the audit trail ---------------------------------------------------------------
 
 AUDIT_CONTEXT = "commissioning.auditevent.sealed"

@@ -15,11 +15,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from commissioning.demo import minimal_pdf
-from commissioning.models import AuditEvent
+from commissioning.models import AuditEvent, Notification
 from commissioning.reports import audit_extract_context
 from contracts.award import services
 from contracts.award.sealing import record_tender_event, sealed_reference
-from tests.factories.awards import complete_tender, make_award_setup, make_published_mini, open_competition
+from tests.factories.awards import (
+    close_now,
+    complete_tender,
+    make_award_setup,
+    make_published_mini,
+    open_competition,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +133,20 @@ def test_an_event_about_an_opened_response_names_its_actor_as_any_event_does(wor
     assert event.actor == setup.officer
     assert event.object_repr == str(world["tender"])
     assert event.data == {"n": 1}
+
+
+def test_the_e_mail_log_lists_no_bidder_receipt_or_reminder_until_the_opening(client, world):
+    """Receipts, closing reminders and clarification notices name their recipients, so a list of them
+    named who was bidding: they are kept out of the e-mail log until the opening, not just the closing."""
+    setup = world["setup"]
+    receipts = Notification.objects.filter(recipient=world["bidder"], subject__startswith="Response received")
+    assert receipts.exists()
+    assert all(row.sealed_for == f"competition:{world['competition'].pk}" for row in receipts)
+    client.force_login(setup.officer)
+    close_now(world["competition"])
+    html = client.get("/admin/commissioning/notification/?q=Response+received").content.decode()
+    assert "0 results" in html and f"Response received: {world['competition'].title}" not in html  # not opened
+
+    open_competition(world["competition"], setup.officer, setup.officer2)
+    html = client.get("/admin/commissioning/notification/?q=Response+received").content.decode()
+    assert f"Response received: {world['competition'].title}" in html and world["bidder"].email in html

@@ -32,7 +32,7 @@ from contracts.award.models import (
     TenderDocument,
     TenderVersion,
 )
-from contracts.award.sealing import record_tender_event, seal_file
+from contracts.award.sealing import record_tender_event, seal_file, sealed_for
 from suppliers.models import Supplier
 
 from .common import (
@@ -362,7 +362,7 @@ def submit_tender(*, tender: Tender, by: User, now: datetime | None = None) -> T
         + [(f"{f['kind']}: {f['name']}", f"SHA-256 {f['sha256']}") for f in files],
         url=reverse("awards:tender_receipt", args=[tender.pk]),
         action="See your receipt",
-        sealed_until=competition.closes_at,
+        sealed_for=sealed_for(competition),
     )
     return tender
 
