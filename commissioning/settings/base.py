@@ -144,6 +144,9 @@ if not TENDER_SEALING_KEY:
 # Separation of duties. An account created or given its role in the last ESTABLISHED_AFTER_DAYS days,
 # without a second administrator's approval, cannot be the second person of a two-person step.
 ESTABLISHED_AFTER_DAYS = env_int("ESTABLISHED_AFTER_DAYS", 7)
+# Bringing a competition's closing time forward takes two officers and is refused with fewer than this
+# many working days (Monday to Friday, not UK bank holidays) left before the new closing time.
+CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS = env_int("CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS", 5)
 # Invitations to act for a supplier.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 INVITATIONS_PER_SUPPLIER_PER_DAY = env_int("INVITATIONS_PER_SUPPLIER_PER_DAY", 20)
