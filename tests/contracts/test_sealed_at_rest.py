@@ -153,3 +153,36 @@ def test_a_malformed_key_setting_is_refused(settings):
     settings.TENDER_SEALING_KEY = "no-colon-here"
     with pytest.raises(ImproperlyConfigured):
         core.current_key_id()
+
+
+def test_the_migration_seals_rows_and_files_written_in_clear(world):
+    """Tenders saved before sealing existed: the data migration encrypts their rows and files."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("contracts.migrations.0005_sealed_tenders_at_rest")
+    tender = world["tender"]
+    document = TenderDocument.objects.get(tender=tender)
+    clear_path = Path(document.file.path).with_name("clear-upload.pdf")
+    clear_path.write_bytes(FILE_BYTES)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE contracts_tender SET annual_price = %s WHERE id = %s", ["12345.67", tender.pk])
+        cursor.execute("UPDATE contracts_tenderanswer SET text = %s WHERE tender_id = %s", ["CLEAR-ANSWER", tender.pk])
+        cursor.execute(
+            "UPDATE contracts_tenderdocument SET file = %s WHERE id = %s",
+            [str(Path(document.file.name).with_name("clear-upload.pdf")), document.pk],
+        )
+    assert Tender.objects.get(pk=tender.pk).annual_price == Decimal("12345.67")  # read as it was
+
+    migration.seal_existing_tenders(apps, None)
+
+    assert "12345" not in raw("SELECT annual_price FROM contracts_tender WHERE id = %s", tender.pk)
+    assert "CLEAR-ANSWER" not in raw("SELECT text FROM contracts_tenderanswer WHERE tender_id = %s", tender.pk)
+    assert Tender.objects.get(pk=tender.pk).annual_price == Decimal("12345.67")
+    assert set(TenderAnswer.objects.filter(tender=tender).values_list("text", flat=True)) == {"CLEAR-ANSWER"}
+    resealed = TenderDocument.objects.get(pk=document.pk)
+    assert not clear_path.exists()
+    stored = Path(resealed.file.path).read_bytes()
+    assert b"SEALED-FILE-CONTENT-2PL" not in stored
+    assert sealing.open_file(stored) == FILE_BYTES
