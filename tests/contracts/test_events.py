@@ -54,8 +54,10 @@ def told(django_capture_on_commit_callbacks):
 def test_going_live_is_told(officer, told):
     contract = make_contract(by=officer)
     with told() as heard:
-        go_live(contract, by=officer)
-    assert heard == [("contracts.contract_went_live", {"contract_id": contract.pk, "by_id": officer.pk})]
+        live = go_live(contract, by=officer)
+    # told on behalf of the second officer, who confirmed what `officer` proposed
+    assert live.live_proposed_by == officer and live.activated_by != officer
+    assert heard == [("contracts.contract_went_live", {"contract_id": contract.pk, "by_id": live.activated_by_id})]
 
 
 def test_a_refused_go_live_tells_nobody(officer, told):
