@@ -17,7 +17,7 @@ COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=assets /app/static/dist static/dist
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+RUN SECRET_KEY=build-only TENDER_SEALING_KEY=build-only:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --no-input -v 0 \
  && mkdir -p /app/media && chown portal /app/media
 USER portal

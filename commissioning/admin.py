@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts, two_factor
+from .audit import shown
 from .changes import delete_audited, save_audited
 from .models import (
     Area,
@@ -311,14 +312,7 @@ class RoleRequestAdmin(AccountAdminMixin, ReadOnlyLogAdmin):
 class AuditEventAdmin(ReadOnlyLogAdmin):
     """Read-only: the trail is append-only, here as everywhere."""
 
-    list_display = [
-        "occurred_at",
-        "action",
-        "actor_email",
-        "organisation",
-        "object_repr",
-        "ip_address",
-    ]
+    list_display = ["occurred_at", "action", "who", "of_organisation", "subject", "ip_address"]
     list_filter = ["action"]
     search_fields = ["action", "actor_email", "object_repr", "organisation"]
     date_hierarchy = "occurred_at"
@@ -326,6 +320,19 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("commissioning.view_auditevent")
+
+    # An event about a sealed tender names its sealed reference until the opening, then who it was.
+    @admin.display(description="actor email", ordering="actor_email")
+    def who(self, obj: AuditEvent) -> str:
+        return shown(obj).actor
+
+    @admin.display(description="organisation", ordering="organisation")
+    def of_organisation(self, obj: AuditEvent) -> str:
+        return shown(obj).organisation
+
+    @admin.display(description="object", ordering="object_repr")
+    def subject(self, obj: AuditEvent) -> str:
+        return shown(obj).subject
 
 
 class FundingAllocationInline(admin.TabularInline):
@@ -373,7 +380,8 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 class NotificationAdmin(ReadOnlyLogAdmin):
     """The e-mail log: every e-mail the portal sent or is still trying to send, with why it failed.
 
-    An e-mail that would name a bidder before the closing time (its receipt) is left out until then.
+    An e-mail that would name a bidder (a receipt, a closing reminder) is left out until the responses are
+    opened by two officers.
     The body of a confidential e-mail (a password reset link) is never shown, and is erased once sent."""
 
     list_display = ["created_at", "email", "recipient", "kind", "subject", "status", "attempts", "sent_at", "reason"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +32,13 @@ def record(
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
     actor_email: str = "",
+    object_repr: str | None = None,
 ) -> AuditEvent:
     """Write one event inside the caller's transaction; it is sealed into the hash chain just after
     that transaction commits (see `seal_pending`).
+
+    `object_repr` replaces the object's own description (a sealed tender is named by its sealed
+    reference until the opening, see `register_revealer`).
 
     Sealing after commit keeps the one lock the chain needs out of every business transaction: held
     mid-transaction, it serialised all writes and deadlocked with row locks under load.
@@ -49,13 +53,40 @@ def record(
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
+        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:300],
         data=clean_data,
         ip_address=client_ip(request),
     )
     if not _seal_queued():
         transaction.on_commit(_seal_after_commit)
     return event
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Who did what to what, as pages and extracts show an event."""
+
+    actor: str
+    organisation: str
+    subject: str
+
+
+_revealers: list[Callable[[AuditEvent], Shown | None]] = []
+
+
+def register_revealer(revealer: Callable[[AuditEvent], Shown | None]) -> None:
+    """An app whose events hide their actor until a moment (sealed tenders until the opening) says how
+    to show them: before the moment, the sealed reference; after it, who it was."""
+    if revealer not in _revealers:
+        _revealers.append(revealer)
+
+
+def shown(event: AuditEvent) -> Shown:
+    for revealer in _revealers:
+        result = revealer(event)
+        if result is not None:
+            return result
+    return Shown(actor=event.actor_email, organisation=event.organisation, subject=event.object_repr)
 
 
 def _seal_queued() -> bool:

@@ -24,7 +24,7 @@ import smtplib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -59,6 +59,17 @@ def render_pair(template: str, context: dict) -> tuple[str, str]:
 
 # Recording ------------------------------------------------------------------------------------------
 
+# An e-mail sealed for something (`sealed_for`, such as a competition until its opening) stays out of the
+# officers' log until `unseal` is called for it, however long that takes.
+SEALED_UNTIL_UNSEALED = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def unseal(sealed_for: str, *, now: datetime | None = None) -> int:
+    """The e-mails sealed for this may now be listed in the e-mail log (the responses were opened)."""
+    return Notification.objects.filter(sealed_for=sealed_for, sealed_until__gt=now or timezone.now()).update(
+        sealed_until=now or timezone.now()
+    )
+
 
 def send_after_commit(
     *,
@@ -67,6 +78,7 @@ def send_after_commit(
     template: str,
     context: dict,
     sealed_until: datetime | None = None,
+    sealed_for: str = "",
 ) -> list[Notification]:
     """Record one e-mail per address from the pair email/<template>.txt and .html, and send each once the
     caller's transaction commits. Each is rendered for its recipient (`recipient` in the context is the
@@ -91,6 +103,7 @@ def send_after_commit(
                 body_html=html,
                 url=url if isinstance(url, str) and url.startswith("/") else "",
                 sealed_until=sealed_until,
+                sealed_for=sealed_for,
             )
         )
     return recorded
@@ -117,6 +130,7 @@ def record_email(
     occasion: str = "",
     confidential: bool = False,
     sealed_until: datetime | None = None,
+    sealed_for: str = "",
     queue_on_commit: bool = True,
 ) -> Notification:
     """Write the row, queued, in the current transaction, and queue its task once that commits.
@@ -135,7 +149,8 @@ def record_email(
         body_html=body_html,
         url=url[:500],
         confidential=confidential,
-        sealed_until=sealed_until,
+        sealed_until=SEALED_UNTIL_UNSEALED if sealed_for else sealed_until,
+        sealed_for=sealed_for,
         status=Status.QUEUED,
         next_attempt_at=now + timedelta(seconds=settings.EMAIL_RETRY_DELAY_SECONDS),
         created_at=now,

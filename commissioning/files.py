@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import PurePath
 
 from django.db.models.fields.files import FieldFile
@@ -16,13 +18,20 @@ CONTENT_TYPES = {
 }
 
 
-def attachment_response(field: FieldFile, download_name: str | None = None) -> FileResponse:
+def attachment_response(
+    field: FieldFile, download_name: str | None = None, *, transform: Callable[[bytes], bytes] | None = None
+) -> FileResponse:
+    """The file as an attachment; `transform` turns the stored bytes into what is served (for example
+    opening a sealed tender file)."""
     if not field:
         raise Http404("No file")
     name = download_name or PurePath(field.name).name
     content_type = CONTENT_TYPES.get(PurePath(name).suffix.lower(), "application/octet-stream")
     try:
         handle = field.open("rb")
+        if transform is not None:
+            with handle:
+                handle = io.BytesIO(transform(handle.read()))
     except FileNotFoundError as exc:
         raise Http404("File missing") from exc
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

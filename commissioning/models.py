@@ -488,6 +488,12 @@ class Notification(models.Model):
         blank=True,
         help_text="Until then the e-mail log does not list it: it would name a bidder before the closing time.",
     )
+    sealed_for = models.CharField(
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text="Kept out of the e-mail log until this is unsealed (a competition's opening by two officers).",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)

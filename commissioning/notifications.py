@@ -55,6 +55,7 @@ class Due:
     context: dict[str, Any] = field(default_factory=dict)
     template: str = DEFAULT_TEMPLATE
     sealed_until: datetime | None = None  # kept out of the officers' e-mail log until then (bidders)
+    sealed_for: str = ""  # or until this is unsealed (see commissioning.email.unseal)
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
                 body_html=body_html,
                 url=due.url,
                 sealed_until=due.sealed_until,
+                sealed_for=due.sealed_for,
                 queue_on_commit=False,  # sent here and now: the sweep is already a task
             )
     except IntegrityError:

@@ -37,6 +37,8 @@ from .services import ContractRuleError
 
 LIFECYCLE_FIELDS = [
     "current_end_on",
+    "live_proposed_at",
+    "live_proposed_by",
     "activated_at",
     "activated_by",
     "terminated_on",
@@ -228,6 +230,8 @@ class ContractAdmin(ImportFileMessagesMixin, ImportExportMixin, SimpleHistoryAdm
             "Decisions (recorded by the lifecycle)",
             {
                 "fields": [
+                    "live_proposed_at",
+                    "live_proposed_by",
                     "activated_at",
                     "activated_by",
                     "terminated_on",
@@ -321,11 +325,16 @@ class ContractAdmin(ImportFileMessagesMixin, ImportExportMixin, SimpleHistoryAdm
         for contract in queryset:
             try:
                 with transaction.atomic():
-                    services.activate_contract(by=request.user, contract=contract)
+                    if services.needs_second_officer(contract) and contract.live_proposed_at is None:
+                        services.propose_going_live(by=request.user, contract=contract)
+                        done = "going live proposed: a second officer must confirm it"
+                    else:
+                        services.activate_contract(by=request.user, contract=contract)
+                        done = "is live"
             except ContractRuleError as error:
                 self.message_user(request, f"{contract.reference}: {error.text}", messages.ERROR)
             else:
-                self.message_user(request, f"{contract.reference} is live", messages.SUCCESS)
+                self.message_user(request, f"{contract.reference}: {done}", messages.SUCCESS)
 
     @admin.action(description="Add the quarterly meeting schedule over the term")
     def add_meeting_schedule(self, request, queryset):

@@ -23,3 +23,8 @@ class ContractsConfig(AppConfig):
         notice_reports.register()
         notice_reminders.register()
         notice_handlers.register()
+        from commissioning.audit import register_revealer
+
+        from .award.sealing import reveal_event
+
+        register_revealer(reveal_event)

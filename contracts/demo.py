@@ -26,6 +26,8 @@ from commissioning.models import Area, Authority, FundingAllocation, FundingStre
 from suppliers.models import Supplier
 
 from . import services
+from .award.demo import SECOND_OFFICER
+from .award.demo import _second_officer as second_officer
 from .models import Contract, SocialValueCommitment, term_end
 
 AVON = "Avon and Somerset Office of the Police and Crime Commissioner"
@@ -96,9 +98,17 @@ def _years(first: int, last: int, amount: Decimal) -> dict[int, Decimal]:
 
 
 @transaction.atomic
+def _make_live(officer: User, contract: Contract) -> Contract:
+    """An entered contract goes live on two officers' word: the demo's officer proposes, Priya Shah confirms."""
+    second = User.objects.get(email=SECOND_OFFICER)
+    return services.make_live_by_two(first=officer, second=second, contract=contract)
+
+
 def load_contracts(ctx: dict) -> dict[str, Contract]:
     users: dict[str, User] = ctx["users"]
     officer = users.get("officer@demo.test")
+    if officer is not None:
+        users[SECOND_OFFICER] = second_officer(officer)
     authorities = {
         name: Authority.objects.get_or_create(name=name, defaults={"kind": kind})[0]
         for name, kind in [
@@ -344,7 +354,7 @@ def _avon_and_somerset(officer, authority, suppliers, streams) -> dict[str, Cont
                     }
                 ],
             )
-        services.activate_contract(by=officer, contract=contract)
+        _make_live(officer, contract)
         if decided_on is not None:
             services.exercise_extension(
                 by=officer,
@@ -382,7 +392,7 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     )
     contracts[core.reference] = core
     if created:
-        services.activate_contract(by=officer, contract=core)
+        _make_live(officer, core)
         services.schedule_meetings(by=officer, contract=core)
 
     rj, created = _contract(
@@ -401,7 +411,7 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     )
     contracts[rj.reference] = rj
     if created:
-        services.activate_contract(by=officer, contract=rj)
+        _make_live(officer, rj)
 
     isva, created = _contract(
         officer,
@@ -420,7 +430,7 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     )
     contracts[isva.reference] = isva
     if created:
-        services.activate_contract(by=officer, contract=isva)
+        _make_live(officer, isva)
         for decided_on, reason in [
             (date(2016, 10, 3), "First one-year extension."),
             (date(2018, 2, 26), "The PCC and Victim Support agreed the final one-year extension, to 31 March 2019."),
@@ -449,7 +459,7 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     )
     contracts[perpetrator.reference] = perpetrator
     if created:
-        services.activate_contract(by=officer, contract=perpetrator)
+        _make_live(officer, perpetrator)
         services.record_variation(
             by=officer,
             contract=perpetrator,
@@ -482,7 +492,7 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     )
     contracts[champion.reference] = champion
     if created:
-        services.activate_contract(by=officer, contract=champion)
+        _make_live(officer, champion)
         services.exercise_extension(
             by=officer,
             contract=champion,
@@ -565,7 +575,7 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
             },
         ],
     )
-    services.activate_contract(by=officer, contract=contract)
+    _make_live(officer, contract)
     meetings = services.schedule_meetings(by=officer, contract=contract)
     first, second = meetings[0], meetings[1]
     attendees = f"{officer.full_name if officer else 'Commissioning officer'} (OPCC); Sophie Bennett (Brindley)"

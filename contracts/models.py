@@ -205,6 +205,11 @@ class Contract(models.Model):
         help_text="Out-of-scope services are funded from the same streams but commissioned separately.",
     )
     scope_note = models.CharField("why it is out of scope", max_length=250, blank=True)
+    # A contract no award or direct award produced goes live on two officers' word: one proposes it.
+    live_proposed_at = models.DateTimeField("going live proposed at", null=True, blank=True)
+    live_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     activated_at = models.DateTimeField("went live at", null=True, blank=True)
     activated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -167,11 +167,15 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.activate_contract(by=request.user, contract=contract)
+            if services.needs_second_officer(contract) and contract.live_proposed_at is None:
+                services.propose_going_live(by=request.user, contract=contract)
+                messages.success(request, "Going live proposed. A second officer must now confirm it.")
+            else:
+                services.activate_contract(by=request.user, contract=contract)
+                messages.success(request, "The contract is live")
         except ContractRuleError as exc:
             error = exc.text
         else:
-            messages.success(request, "The contract is live")
             return redirect("contracts:officer_contract", pk=contract.pk)
     total = contract.total_value_now
     life = whole_life.of_contract(contract)
@@ -184,6 +188,7 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
             "total": total,
             "whole_life": life,
             "needs_social_value": services.social_value_required(contract.kind, life.amount),
+            "two_person": services.needs_second_officer(contract),
         },
     )
 

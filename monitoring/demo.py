@@ -33,6 +33,7 @@ from django.utils import timezone
 from commissioning.dates import LONDON, Quarter
 from commissioning.models import Area, Authority, User
 from contracts import services as contract_services
+from contracts.award.demo import SECOND_OFFICER
 from contracts.models import Contract, SocialValueCommitment, term_end
 from frameworks.models import Framework
 from suppliers.models import Supplier, SupplierMembership
@@ -634,7 +635,8 @@ def _west_midlands_contracts(ctx: dict, framework: Framework | None) -> None:
             ],
         )
         contract_services.accept_social_value_proposal(by=officer, proposal=proposal)
-        contract_services.activate_contract(by=officer, contract=contract)
+        second = User.objects.get(email=SECOND_OFFICER)  # an entered contract goes live on two officers' word
+        contract_services.make_live_by_two(first=officer, second=second, contract=contract)
 
 
 # Returns --------------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Everything that differs comes from environment variables."""
 
+import base64
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -129,9 +131,22 @@ SIGN_IN_FORGET_AFTER_HOURS = 24
 # right of X-Forwarded-For (0: the connecting address). It is recorded on every audit event.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
+# Sealed tenders: each competition's answers, prices and files are encrypted with its own data key,
+# wrapped by a key-encryption key from here: "key-id:urlsafe-base64 of 32 bytes", comma-separated, the
+# first wrapping new data keys and the others kept to unwrap older ones (rotation). Development and
+# test settings derive one from SECRET_KEY when unset; production settings refuse to start without it.
+TENDER_SEALING_KEY = env_str("TENDER_SEALING_KEY", "")
+if not TENDER_SEALING_KEY:
+    TENDER_SEALING_KEY = (
+        "dev:" + base64.urlsafe_b64encode(hashlib.sha256(f"tender-sealing:{SECRET_KEY}".encode()).digest()).decode()
+    )
+
 # Separation of duties. An account created or given its role in the last ESTABLISHED_AFTER_DAYS days,
 # without a second administrator's approval, cannot be the second person of a two-person step.
 ESTABLISHED_AFTER_DAYS = env_int("ESTABLISHED_AFTER_DAYS", 7)
+# Bringing a competition's closing time forward takes two officers and is refused with fewer than this
+# many working days (Monday to Friday, not UK bank holidays) left before the new closing time.
+CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS = env_int("CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS", 5)
 # Invitations to act for a supplier.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 INVITATIONS_PER_SUPPLIER_PER_DAY = env_int("INVITATIONS_PER_SUPPLIER_PER_DAY", 20)

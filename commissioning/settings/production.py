@@ -10,6 +10,8 @@ DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [env_required("ALLOWED_HOSTS")]
 env_required("DATABASE_URL")
+# The key-encryption key of sealed tenders never falls back to one derived from SECRET_KEY here.
+TENDER_SEALING_KEY = env_required("TENDER_SEALING_KEY")
 
 if SKIP_TWO_FACTOR:
     raise ImproperlyConfigured("SKIP_TWO_FACTOR is for development only: production never skips two-factor.")

@@ -25,6 +25,7 @@ from commissioning.notifications import Due, register_source, rule_for, when_phr
 from commissioning.templatetags.portal import deadline
 
 from .models import ClarificationQuestion, Competition, Tender
+from .sealing import sealed_for
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def closing_reminders(today: date) -> Iterator[Due]:
                     "details": [("Closing time", deadline(competition.closes_at)), ("Lot", str(tender.lot))],
                     "action": "Finish and submit your response",
                 },
-                sealed_until=competition.closes_at,
+                sealed_for=sealed_for(competition),
             )
 
 
@@ -120,7 +121,7 @@ def answer_notices(today: date) -> Iterator[Due]:
                         "details": [("Closing time", deadline(competition.closes_at))],
                         "action": "Read all clarifications",
                     },
-                    sealed_until=competition.closes_at,
+                    sealed_for=sealed_for(competition),
                 )
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("officer/competitions/<int:pk>/closing-time/", officer.move_closing_time, name="move_closing_time"),
     path("officer/competitions/<int:pk>/questions/<int:question_pk>/", officer.answer_question, name="answer_question"),
     path("officer/competitions/<int:pk>/open/", officer.open_responses, name="open_responses"),
+    path(
+        "officer/competitions/<int:pk>/closing-time/confirm/",
+        officer.confirm_closing_time,
+        name="confirm_closing_time",
+    ),
     path("officer/competitions/<int:pk>/evaluators/", officer.assign_evaluators, name="assign_evaluators"),
     path("officer/competitions/<int:pk>/lots/<int:lot_pk>/award/", officer_awards.award_lot, name="award_lot"),
     path("officer/competitions/<int:pk>/lots/<int:lot_pk>/no-award/", officer_awards.no_award_lot, name="no_award_lot"),

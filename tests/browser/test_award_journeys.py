@@ -18,6 +18,7 @@ from commissioning.models import Area, Authority, GeneratedDocument, User
 from contracts.award import services
 from contracts.award.demo import SECOND_OFFICER
 from contracts.award.models import Competition, DirectAward, Tender
+from contracts.award.sealing import sealed_reference
 from frameworks import evaluation
 from suppliers.models import Supplier
 from tests.browser.conftest import assert_accessible, assert_page_structure, sign_in
@@ -235,9 +236,10 @@ def test_provider_asks_a_question_submits_and_resubmits(page, award_world):
 def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_world):
     w = award_world
     competition = published(w)
-    complete_tender(competition, w["provider"], price="80000")
+    brindley_response = complete_tender(competition, w["provider"], price="80000")
     complete_tender(competition, w["provider2"], price="72000")
     close_now(competition)
+    sealed_row = f"Sealed response {sealed_reference(brindley_response)}"
 
     sign_in(page, "officer@demo.test")
     page.goto(f"/officer/competitions/{competition.pk}/")
@@ -246,6 +248,13 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
     page.get_by_role("link", name="Open the responses").click()
     expect(page.locator("main")).to_contain_text("Responses received: 2")
     check(page)
+    # Before the opening the audit trail names sealed references, not the bidders (issue 16).
+    page.goto("/admin/commissioning/auditevent/?action__exact=tender.submitted")
+    row = page.locator("#result_list tbody tr", has_text=sealed_row)
+    expect(row).to_contain_text("A bidder (sealed until the opening)")
+    expect(row).not_to_contain_text("Brindley")
+    expect(row).not_to_contain_text("provider@demo.test")
+    page.goto(f"/officer/competitions/{competition.pk}/open/")
     page.get_by_role("button", name="Ask to open the responses").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("A second officer must now confirm it")
     page.get_by_role("link", name="Confirm the opening").click()
@@ -259,6 +268,12 @@ def test_two_officers_open_evaluators_score_and_the_officer_awards(page, award_w
     page.get_by_role("button", name="Confirm the opening").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The responses are open")
     check(page)
+    # After it, the same events show who it was.
+    page.goto("/admin/commissioning/auditevent/?action__exact=tender.submitted")
+    row = page.locator("#result_list tbody tr", has_text=sealed_row)
+    expect(row).to_contain_text("from Brindley Domestic Abuse Support")
+    expect(row).to_contain_text("provider@demo.test")
+    page.goto(f"/officer/competitions/{competition.pk}/")
     page.get_by_role("link", name="Assign evaluators").click()
     page.get_by_label("Daniel Hughes").check()
     page.get_by_role("button", name="Assign evaluators").click()

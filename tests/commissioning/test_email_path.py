@@ -287,6 +287,7 @@ def test_a_real_worker_retries_until_the_mail_server_accepts(client, celery_work
                 # The production settings, so the mail settings come from the environment as they do live.
                 "DJANGO_SETTINGS_MODULE": "commissioning.settings.production",
                 "SECRET_KEY": "email-test-secret-key-" + uuid.uuid4().hex,
+                "TENDER_SEALING_KEY": "worker:" + "A" * 43 + "=",
                 "ALLOWED_HOSTS": "localhost",
                 "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                 "EMAIL_HOST": server.host,

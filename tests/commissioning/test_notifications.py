@@ -530,6 +530,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(cel
         # The production settings, so EMAIL_BACKEND comes from the environment as it does live.
         "DJANGO_SETTINGS_MODULE": "commissioning.settings.production",
         "SECRET_KEY": "kill-test-secret-key-" + uuid.uuid4().hex,
+        "TENDER_SEALING_KEY": "worker:" + "A" * 43 + "=",
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_BACKEND": "tests.commissioning.test_notifications.StallingFileBackend",
         MAIL_DIR: str(mail_dir),

@@ -52,6 +52,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3v9-Qz!p2Lr8#Xw5tYb7Nm4@Hc6Jd1Fg0Se2Ua9Ri3Oo7Pl5Kj8Mh4",
     "ALLOWED_HOSTS": "commissioning.example.org",
     "DATABASE_URL": "postgres://portal@db.example.org:5432/portal",
+    "TENDER_SEALING_KEY": "k2026:" + "A" * 43 + "=",
 }
 
 
@@ -66,6 +67,13 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = _manage(["check"], env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_tender_sealing_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "TENDER_SEALING_KEY"}
+    result = _manage(["check"], env)
+    assert result.returncode != 0
+    assert "TENDER_SEALING_KEY must be set" in result.stderr
 
 
 def test_production_never_skips_two_factor():

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from commissioning.models import AuditEvent, User
 from contracts.models import Contract, ContractYearValue
-from tests.factories import make_authority, make_supplier, make_user
+from tests.factories import make_authority, make_established, make_supplier, make_user
 from tests.factories.contracts import make_contract, make_live_contract, make_meeting_with_action
 
 pytestmark = pytest.mark.django_db
@@ -129,10 +129,30 @@ def test_the_make_live_action_applies_the_social_value_rule(client, officer):
         follow=True,
     )
     page = response.content.decode()
-    assert f"{small.reference} is live" in page
+    assert f"{small.reference}: going live proposed: a second officer must confirm it" in page
     assert "accept a Social Value Proposal before it goes live" in page
-    assert not Contract.objects.get(pk=small.pk).is_draft
+    assert Contract.objects.get(pk=small.pk).is_draft  # one officer is not enough (issue 16)
     assert Contract.objects.get(pk=large.pk).is_draft
+
+
+def test_the_make_live_action_takes_a_second_established_officer(client, officer):
+    contract = make_contract(by=officer, annual_value="10000")
+    changelist = reverse("admin:contracts_contract_changelist")
+    client.force_login(officer)
+    client.post(changelist, {"action": "make_live", "_selected_action": [contract.pk]})
+    page = client.post(changelist, {"action": "make_live", "_selected_action": [contract.pk]}, follow=True)
+    assert "a second, different officer must confirm" in page.content.decode()
+    made_today = make_user(User.Role.OFFICER, authority=officer.authority, is_staff=True)
+    client.force_login(made_today)
+    page = client.post(changelist, {"action": "make_live", "_selected_action": [contract.pk]}, follow=True)
+    assert "less than 7 days old" in page.content.decode()
+    assert Contract.objects.get(pk=contract.pk).is_draft
+    second = make_established(User.Role.OFFICER, authority=officer.authority, is_staff=True)
+    client.force_login(second)
+    page = client.post(changelist, {"action": "make_live", "_selected_action": [contract.pk]}, follow=True)
+    assert f"{contract.reference}: is live" in page.content.decode()
+    live = Contract.objects.get(pk=contract.pk)
+    assert not live.is_draft and live.activated_by == second and live.live_proposed_by == officer
 
 
 def test_the_schedule_action_adds_meetings(client, officer):

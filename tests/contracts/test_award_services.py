@@ -440,7 +440,7 @@ class TestResponses:
         assert versions[1].content["documents"][0]["name"] == "plan-v2.pdf"
         assert tender.documents.count() == 2  # the first file is kept for version 1
 
-    def test_the_receipt_goes_to_the_bidders_own_people_only_and_stays_out_of_the_log_until_closing(
+    def test_the_receipt_goes_to_the_bidders_own_people_only_and_stays_out_of_the_log_until_opening(
         self, setup, django_capture_on_commit_callbacks
     ):
         competition = make_published_mini(setup)
@@ -451,7 +451,8 @@ class TestResponses:
             tender = complete_tender(competition, setup.providers[0])
         receipts = Notification.objects.filter(subject=f"Response received: {competition.title}")
         assert {row.recipient for row in receipts} == {setup.providers[0], colleague}
-        assert all(row.sealed_until == competition.closes_at for row in receipts)
+        assert all(row.sealed_for == f"competition:{competition.pk}" for row in receipts)
+        assert all(row.sealed_until > competition.closes_at + timedelta(days=3650) for row in receipts)
         assert all(row.url == f"/provider/responses/{tender.pk}/receipt/" for row in receipts)
         assert sorted(m.to for m in mail.outbox) == sorted([[setup.providers[0].email], [colleague.email]])
         assert not Notification.objects.filter(recipient=setup.providers[1]).exists()

@@ -118,6 +118,7 @@ def pages(w) -> dict[str, tuple[str, str, str]]:
         "publish_competition": (reverse("awards:publish_competition", args=[w["draft"].pk]), OFFICER, "get"),
         "cancel_competition": (reverse("awards:cancel_competition", args=[live.pk]), OFFICER, "get"),
         "move_closing_time": (reverse("awards:move_closing_time", args=[live.pk]), OFFICER, "get"),
+        "confirm_closing_time": (reverse("awards:confirm_closing_time", args=[live.pk]), OFFICER, "get"),
         "answer_question": (reverse("awards:answer_question", args=[live.pk, w["question"].pk]), OFFICER, "get"),
         "open_responses": (reverse("awards:open_responses", args=[live.pk]), OFFICER, "get"),
         "assign_evaluators": (reverse("awards:assign_evaluators", args=[done.pk]), OFFICER, "get"),

@@ -24,7 +24,7 @@ from contracts.events import (
 )
 from contracts.models import Variation
 from contracts.tasks import record_contract_ends
-from tests.factories.contracts import accept_social_value, make_contract, make_live_contract
+from tests.factories.contracts import accept_social_value, go_live, make_contract, make_live_contract
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +54,16 @@ def told(django_capture_on_commit_callbacks):
 def test_going_live_is_told(officer, told):
     contract = make_contract(by=officer)
     with told() as heard:
-        services.activate_contract(by=officer, contract=contract)
-    assert heard == [("contracts.contract_went_live", {"contract_id": contract.pk, "by_id": officer.pk})]
+        live = go_live(contract, by=officer)
+    # told on behalf of the second officer, who confirmed what `officer` proposed
+    assert live.live_proposed_by == officer and live.activated_by != officer
+    assert heard == [("contracts.contract_went_live", {"contract_id": contract.pk, "by_id": live.activated_by_id})]
 
 
 def test_a_refused_go_live_tells_nobody(officer, told):
     contract = make_contract(by=officer, annual_value="150000")  # needs an accepted Social Value Proposal
     with told() as heard, pytest.raises(services.ContractRuleError):
-        services.activate_contract(by=officer, contract=contract)
+        go_live(contract, by=officer)
     assert heard == []
 
 

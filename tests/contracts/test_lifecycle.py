@@ -20,6 +20,7 @@ from contracts.services import ContractRuleError
 from tests.factories import make_supplier, make_user
 from tests.factories.contracts import (
     accept_social_value,
+    go_live,
     make_contract,
     make_live_contract,
     make_meeting_with_action,
@@ -35,7 +36,7 @@ def test_status_follows_the_dates_and_decisions(officer):
     contract = make_contract(by=officer, start_on=date(2025, 4, 1), initial_end_on=date(2028, 3, 31))
     assert contract.status_on(date(2026, 1, 1)) == Contract.Status.DRAFT
 
-    contract = services.activate_contract(by=officer, contract=contract)
+    contract = go_live(contract, by=officer)
     assert contract.status_on(date(2025, 1, 1)) == Contract.Status.LIVE  # signed, before it starts
     assert contract.status_on(date(2027, 9, 30)) == Contract.Status.LIVE
     assert contract.status_on(date(2027, 10, 1)) == Contract.Status.FINAL_SIX_MONTHS
@@ -74,7 +75,7 @@ def test_the_database_status_filter_agrees_with_python(officer, today, status):
 def test_going_live_twice_is_refused(officer):
     contract = make_live_contract(by=officer)
     with pytest.raises(ContractRuleError, match="already live"):
-        services.activate_contract(by=officer, contract=contract)
+        go_live(contract, by=officer)
     assert AuditEvent.objects.filter(action="contracts.contract_went_live").count() == 1
 
 
@@ -85,7 +86,7 @@ def test_a_contract_of_exactly_the_threshold_goes_live_without_social_value(offi
     assert Decimal("100000.00") == settings.SOCIAL_VALUE_THRESHOLD
     contract = make_contract(by=officer, year_values={2025: Decimal("60000.00"), 2026: Decimal("40000.00")})
     assert contract.total_value_now == Decimal("100000.00")
-    services.activate_contract(by=officer, contract=contract)
+    go_live(contract, by=officer)
     contract.refresh_from_db()
     assert contract.activated_at is not None
 
@@ -93,7 +94,7 @@ def test_a_contract_of_exactly_the_threshold_goes_live_without_social_value(offi
 def test_a_contract_a_penny_over_the_threshold_needs_an_accepted_proposal(officer):
     contract = make_contract(by=officer, year_values={2025: Decimal("60000.00"), 2026: Decimal("40000.01")})
     with pytest.raises(ContractRuleError, match=r"£100,000\.01 \(excluding VAT\) is over £100,000\.00"):
-        services.activate_contract(by=officer, contract=contract)
+        go_live(contract, by=officer)
     contract.refresh_from_db()
     assert contract.activated_at is None
 
@@ -112,10 +113,10 @@ def test_a_contract_a_penny_over_the_threshold_needs_an_accepted_proposal(office
         ],
     )
     with pytest.raises(ContractRuleError, match="accept a Social Value Proposal"):
-        services.activate_contract(by=officer, contract=contract)  # recorded but not accepted
+        go_live(contract, by=officer)  # recorded but not accepted
 
     services.accept_social_value_proposal(by=officer, proposal=proposal)
-    services.activate_contract(by=officer, contract=contract)
+    go_live(contract, by=officer)
     contract.refresh_from_db()
     assert contract.activated_at is not None
 
@@ -125,19 +126,19 @@ def test_the_threshold_compares_the_total_not_one_year(officer):
     contract = make_contract(by=officer, start_on=date(2025, 4, 1), annual_value="60000")
     assert [v.amount for v in contract.year_values.all()] == [Decimal("60000.00")] * 3
     with pytest.raises(ContractRuleError, match="£180,000.00"):
-        services.activate_contract(by=officer, contract=contract)
+        go_live(contract, by=officer)
 
 
 def test_the_threshold_is_a_setting(officer, settings):
     settings.SOCIAL_VALUE_THRESHOLD = Decimal("250000.00")
     contract = make_contract(by=officer, year_values={2025: Decimal("200000.00")})
-    services.activate_contract(by=officer, contract=contract)
+    go_live(contract, by=officer)
     assert Contract.objects.get(pk=contract.pk).activated_at is not None
 
 
 def test_grant_agreements_are_not_held_to_the_social_value_rule(officer):
     grant = make_contract(by=officer, kind=Contract.Kind.GRANT, annual_value="329467")
-    services.activate_contract(by=officer, contract=grant)
+    go_live(grant, by=officer)
     assert Contract.objects.get(pk=grant.pk).activated_at is not None
 
 

@@ -40,6 +40,7 @@ from tests.factories.awards import (
     open_competition,
     publish_award_notice,
 )
+from tests.factories.contracts import go_live
 from tests.factories.frameworks import make_appointment
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +343,7 @@ def _public_contract(setup, *, annual="200000", light_touch=False):
         commitments=[{"theme": "jobs", "measure": "Jobs", "unit": "people", "target": 2, "due_on": date(2027, 3, 31)}],
     )
     contract_services.accept_social_value_proposal(by=setup.officer, proposal=contract.social_value_proposal)
-    return contract_services.activate_contract(by=setup.officer, contract=contract)
+    return go_live(contract, by=setup.officer)
 
 
 def test_a_contract_details_notice_is_due_30_days_after_entry_or_120_for_light_touch(setup):
@@ -536,7 +537,7 @@ def test_a_contract_cannot_go_live_without_social_value_when_its_options_take_it
     assert contract.total_value_now == Decimal("90000.00")
     assert whole_life.of_contract(contract).amount == Decimal("150000.00")
     with pytest.raises(ValidationError, match="whole-life contract value of £150,000.00"):
-        contract_services.activate_contract(by=setup.officer, contract=contract)
+        go_live(contract, by=setup.officer)
     assert Contract.objects.get(pk=contract.pk).is_draft
 
 

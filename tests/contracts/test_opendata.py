@@ -35,6 +35,7 @@ from tests.factories.awards import (
     make_seed_002_eoi,
     next_fts_number,
 )
+from tests.factories.contracts import go_live
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def _more_notice_types_from_the_demo(officer: User, settings) -> None:
         ],
     )
     contract_services.accept_social_value_proposal(by=officer, proposal=contract.social_value_proposal)
-    contract_services.activate_contract(by=officer, contract=contract)
+    go_live(contract, by=officer)
     contract_services.record_variation(
         by=officer,
         contract=contract,

@@ -14,7 +14,7 @@ from commissioning.models import Authority, FundingAllocation, FundingStream, Us
 from contracts import services, whole_life
 from contracts.models import Contract, ContractMeeting, MeetingAction, SocialValueCommitment, term_end
 from suppliers.models import Supplier
-from tests.factories import make_authority, make_supplier, make_user
+from tests.factories import make_authority, make_established, make_supplier, make_user
 
 _seq = count(1)
 
@@ -77,7 +77,17 @@ def make_live_contract(*, by: User | None = None, **kwargs) -> Contract:
     contract = make_contract(by=by, **kwargs)
     if services.social_value_required(contract.kind, whole_life.of_contract(contract).amount):
         accept_social_value(contract, by=by)
-    return services.activate_contract(by=by, contract=contract)
+    return go_live(contract, by=by)
+
+
+def go_live(contract: Contract, *, by: User | None = None) -> Contract:
+    """Make a draft live as the portal requires: for a contract no award produced, `by` proposes and a
+    second, established officer of the same authority confirms."""
+    by = by or make_user(User.Role.OFFICER)
+    if not services.needs_second_officer(contract):
+        return services.activate_contract(by=by, contract=contract)
+    second = make_established(User.Role.OFFICER, authority=by.authority)
+    return services.make_live_by_two(first=by, second=second, contract=contract)
 
 
 def make_stream(name: str | None = None, *, allocations: dict[int, Decimal] | None = None) -> FundingStream:

@@ -22,7 +22,7 @@ from contracts.models import SocialValueCommitment
 from monitoring import handlers, services
 from monitoring.models import ContractIndicator
 from tests.factories import make_user
-from tests.factories.contracts import accept_social_value, make_contract
+from tests.factories.contracts import accept_social_value, go_live, make_contract
 from tests.factories.frameworks import make_framework, make_lot
 from tests.factories.monitoring import make_template
 
@@ -51,21 +51,21 @@ def test_a_contract_that_goes_live_gets_its_indicator_set_once_the_move_commits(
     officer = make_user(User.Role.OFFICER)
     contract, _provider = _draft_on_a_lot_with_a_template(officer)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        contract_services.activate_contract(by=officer, contract=contract)
+        live = go_live(contract, by=officer)
     assert not ContractIndicator.objects.filter(contract=contract).exists()  # nothing before the commit
     for callback in callbacks:
         callback()
     codes = list(ContractIndicator.objects.filter(contract=contract).order_by("order").values_list("code", flat=True))
     assert codes == ["REF", "CONTACT48", "WAIT", "SATISFIED", "SPEND"]
     event = AuditEvent.objects.get(action="monitoring.indicators_set_up", object_id=str(contract.pk))
-    assert event.actor == officer  # set up on behalf of the officer who made it live
+    assert event.actor == live.activated_by  # on behalf of the (second) officer who made it live
 
 
 def test_hearing_the_same_contract_went_live_twice_sets_it_up_once(django_capture_on_commit_callbacks):
     officer = make_user(User.Role.OFFICER)
     contract, _provider = _draft_on_a_lot_with_a_template(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        contract_services.activate_contract(by=officer, contract=contract)
+        go_live(contract, by=officer)
     handlers.set_up_indicators_of(contract_id=contract.pk, by_id=officer.pk)
     events.deliver(CONTRACT_WENT_LIVE, {"contract_id": contract.pk, "by_id": None})
     assert ContractIndicator.objects.filter(contract=contract).count() == 5
@@ -76,7 +76,7 @@ def test_a_refused_go_live_sets_nothing_up(django_capture_on_commit_callbacks):
     officer = make_user(User.Role.OFFICER)
     contract, _provider = _draft_on_a_lot_with_a_template(officer, annual_value="150000")  # needs social value
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(contract_services.ContractRuleError):
-        contract_services.activate_contract(by=officer, contract=contract)
+        go_live(contract, by=officer)
     assert not ContractIndicator.objects.filter(contract=contract).exists()
 
 
@@ -89,7 +89,7 @@ def test_social_value_of_a_draft_waits_for_go_live_then_a_live_contracts_new_com
         accept_social_value(contract, by=officer)
     assert not ContractIndicator.objects.filter(contract=contract).exists()  # a draft has no set yet
     with django_capture_on_commit_callbacks(execute=True):
-        contract_services.activate_contract(by=officer, contract=contract)
+        go_live(contract, by=officer)
     assert ContractIndicator.objects.filter(contract=contract, commitment__isnull=False).count() == 1
 
     proposal = contract.social_value_proposal
@@ -108,7 +108,7 @@ def test_the_command_gives_live_contracts_their_missing_indicators_and_is_idempo
     officer = make_user(User.Role.OFFICER)
     contract, _provider = _draft_on_a_lot_with_a_template(officer)
     draft, _ = _draft_on_a_lot_with_a_template(officer)
-    contract_services.activate_contract(by=officer, contract=contract)  # its handler never ran (no commit)
+    go_live(contract, by=officer)  # its handler never ran (no commit)
     assert not ContractIndicator.objects.filter(contract=contract).exists()
 
     out = StringIO()
@@ -128,7 +128,7 @@ def test_return_pages_read_the_indicator_set_and_write_nothing(client):
     """Before, opening a return (even downloading its spreadsheet) made the set: now it only reads it."""
     officer = make_user(User.Role.OFFICER)
     contract, provider = _draft_on_a_lot_with_a_template(officer, start_on=date(2025, 4, 1))
-    contract_services.activate_contract(by=officer, contract=contract)  # the handler has not run
+    go_live(contract, by=officer)  # the handler has not run
     quarter = Quarter(2025, 1)
     args = [contract.pk, quarter.financial_year, quarter.number]
     client.force_login(provider)

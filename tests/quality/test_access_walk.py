@@ -229,6 +229,7 @@ def _award_stage(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
             "publish_competition",
             "cancel_competition",
             "move_closing_time",
+            "confirm_closing_time",
             "open_responses",
             "assign_evaluators",
         )
@@ -304,6 +305,7 @@ def _award_registry(a: dict) -> dict:
         "awards:publish_competition": ("officer", lambda: {"pk": comp.pk}),
         "awards:cancel_competition": ("officer", lambda: {"pk": comp.pk}),
         "awards:move_closing_time": ("officer", lambda: {"pk": comp.pk}),
+        "awards:confirm_closing_time": ("officer", lambda: {"pk": comp.pk}),
         "awards:open_responses": ("officer", lambda: {"pk": comp.pk}),
         "awards:assign_evaluators": ("officer", lambda: {"pk": comp.pk}),
         "awards:award_lot": ("officer", lambda: {"pk": comp.pk, "lot_pk": a["lot"].pk}),

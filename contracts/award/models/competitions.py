@@ -131,6 +131,16 @@ class Competition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cancellation_reason = models.TextField(blank=True)
+    # Bringing the closing time forward: the owner proposes, a second, established officer confirms.
+    proposed_closes_at = models.DateTimeField("proposed earlier closing time", null=True, blank=True)
+    closing_change_reason = models.TextField(blank=True)
+    closing_change_proposed_at = models.DateTimeField(null=True, blank=True)
+    closing_change_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The data key that seals its tenders, wrapped by the key-encryption key `sealing_key_id`.
+    sealing_key_id = models.CharField(max_length=40, blank=True, editable=False)
+    sealing_key = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

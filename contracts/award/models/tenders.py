@@ -4,6 +4,8 @@ frameworks.evaluation. Bids are annual values."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,6 +15,7 @@ from contracts.models import MONEY, SocialValueCommitment
 from frameworks.evaluation import EvaluationAssignmentBase, ModeratedScoreBase, ScoreBase
 from suppliers.models import Supplier
 
+from ..sealing import SealedDecimalField, SealedJSONField, SealedTextField
 from .competitions import AwardCriterion, Competition, CompetitionLot
 
 
@@ -36,15 +39,16 @@ class Tender(models.Model):
     lot = models.ForeignKey(CompetitionLot, on_delete=models.PROTECT, related_name="tenders")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="tenders")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    annual_price = models.DecimalField("annual price or bid value", **MONEY, null=True, blank=True)
+    # Sealed at rest with the competition's data key (contracts.award.sealing).
+    annual_price = SealedDecimalField("annual price or bid value", **MONEY, null=True, blank=True)
     is_consortium = models.BooleanField(null=True, help_text="Bidding as the lead of a consortium.")
-    social_value_summary = models.TextField("Social Value Proposal", blank=True)
+    social_value_summary = SealedTextField("Social Value Proposal", blank=True)
     version = models.PositiveIntegerField(default=0, help_text="How many times it has been submitted.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    receipt = models.JSONField(default=dict, blank=True)
+    receipt = SealedJSONField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -71,13 +75,14 @@ class Tender(models.Model):
 
 
 def tender_file_path(instance, filename: str) -> str:
-    return f"tenders/{instance.tender_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename}"
+    """A random name: the file's own name (which may name the bidder) is kept sealed in `name`."""
+    return f"tenders/{instance.tender_id}/{uuid.uuid4().hex}.sealed"
 
 
 class TenderAnswer(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey(AwardCriterion, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(blank=True)
+    text = SealedTextField(blank=True, competition_path="tender.competition_id")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -96,8 +101,8 @@ class TenderDocument(models.Model):
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    file = models.FileField(upload_to=tender_file_path)
-    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=tender_file_path, help_text="Encrypted with the competition's data key.")
+    name = SealedTextField(competition_path="tender.competition_id")
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -115,9 +120,11 @@ class TenderConsortiumMember(models.Model):
     """A member of the consortium the bidder leads."""
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="consortium_members")
-    name = models.CharField("organisation name", max_length=200)
-    registration_number = models.CharField("charity or company number", max_length=20, blank=True)
-    role = models.CharField(max_length=200)
+    name = SealedTextField("organisation name", competition_path="tender.competition_id")
+    registration_number = SealedTextField(
+        "charity or company number", blank=True, competition_path="tender.competition_id"
+    )
+    role = SealedTextField(competition_path="tender.competition_id")
     supplier = models.ForeignKey(Supplier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -166,8 +173,8 @@ class TenderVersion(models.Model):
     number = models.PositiveIntegerField()
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    content = models.JSONField(default=dict)
-    receipt = models.JSONField(default=dict)
+    content = SealedJSONField(competition_path="tender.competition_id")
+    receipt = SealedJSONField(competition_path="tender.competition_id")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,13 +6,13 @@ subclass `IllegalMove` (see `contracts.award.lifecycles`). Evaluation (evaluator
 moderation) is the one mechanism of `frameworks.evaluation`."""
 
 from .clarifications import answer_question, ask_question
+from .closing_time import confirm_closing_time, move_closing_time, withdraw_closing_time_proposal
 from .common import TRANSITIONS, AwardRuleError, contract_total
 from .competitions import (
     DEFAULT_CRITERIA,
     cancel_competition,
     create_competition,
     criteria_problems,
-    move_closing_time,
     publication_problems,
     publish_competition,
     save_criteria,
@@ -62,6 +62,8 @@ __all__ = [
     "json_ready",
     "lock_tender",
     "move_closing_time",
+    "confirm_closing_time",
+    "withdraw_closing_time_proposal",
     "publication_problems",
     "publish_competition",
     "refresh_evaluation",

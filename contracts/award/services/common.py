@@ -112,6 +112,7 @@ def notify(
     details=(),
     action: str = "",
     sealed_until: datetime | None = None,
+    sealed_for: str = "",
 ) -> None:
     """An email to each recipient on their own (the e-mail path sends one per address, so bidders never
     learn who else is bidding), sent after the commit, in the portal's plain notice layout.
@@ -122,6 +123,7 @@ def notify(
         template="award/notice",
         context={"subject": subject, "message": message, "details": list(details), "url": url, "action": action},
         sealed_until=sealed_until,
+        sealed_for=sealed_for,
     )
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from commissioning.audit import record
+from commissioning.email import unseal
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from contracts.award import selectors
@@ -17,6 +18,7 @@ from contracts.award.models import (
     Competition,
     Tender,
 )
+from contracts.award.sealing import sealed_for
 
 from .common import (
     AwardRuleError,
@@ -90,4 +92,5 @@ def confirm_opening(*, competition: Competition, by: User, now: datetime | None 
         data={"requested_by": competition.opening_requested_by.email, "confirmed_by": by.email, "opened": counts},
     )
     refresh_evaluation(competition, by=by)
+    unseal(sealed_for(competition), now=now)  # bidders' receipts and reminders join the e-mail log
     return competition

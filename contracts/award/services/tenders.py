@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.audit import record
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline, money
 from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
@@ -33,6 +32,7 @@ from contracts.award.models import (
     TenderDocument,
     TenderVersion,
 )
+from contracts.award.sealing import record_tender_event, seal_file, sealed_for
 from suppliers.models import Supplier
 
 from .common import (
@@ -79,7 +79,9 @@ def start_tender(*, competition: Competition, lot: CompetitionLot, by: User, now
             tender = Tender.objects.create(competition=competition, lot=lot, supplier=supplier, created_by=by)
     except IntegrityError:
         return Tender.objects.get(lot=lot, supplier=supplier)
-    record("tender.started", by=by, obj=tender, data={"competition": competition.reference, "lot": lot.number})
+    record_tender_event(
+        "tender.started", tender=tender, by=by, data={"competition": competition.reference, "lot": lot.number}
+    )
     return tender
 
 
@@ -137,7 +139,8 @@ def _store_document(tender: Tender, kind: str, upload: UploadedFile, by: User, n
         uploaded_by=by,
         uploaded_at=now,
     )
-    document.file.save(upload.name, upload, save=False)
+    upload.seek(0)
+    document.file.save("sealed", seal_file(tender.competition_id, upload.read()), save=False)
     document.save()
     return document
 
@@ -224,7 +227,7 @@ def save_tender(
             changed.append(f"file:{kind}")
     tender.save()
     if not autosave and changed:
-        record("tender.saved", by=by, obj=tender, data={"changed": changed})
+        record_tender_event("tender.saved", tender=tender, by=by, sealed={"changed": changed})
     return tender
 
 
@@ -340,17 +343,12 @@ def submit_tender(*, tender: Tender, by: User, now: datetime | None = None) -> T
     tender.withdrawn_at = None
     tender.receipt = receipt
     tender.save()
-    record(
+    record_tender_event(
         "tender.submitted",
+        tender=tender,
         by=by,
-        obj=tender,
-        data={
-            "competition": competition.reference,
-            "lot": tender.lot.number,
-            "version": tender.version,
-            "received_at": now,
-            "files_sha256": [f["sha256"] for f in files],
-        },
+        data={"competition": competition.reference, "lot": tender.lot.number, "received_at": now},
+        sealed={"version": tender.version, "files_sha256": [f["sha256"] for f in files]},
     )
     notify(
         to=emails_of_suppliers([tender.supplier_id]),
@@ -364,7 +362,7 @@ def submit_tender(*, tender: Tender, by: User, now: datetime | None = None) -> T
         + [(f"{f['kind']}: {f['name']}", f"SHA-256 {f['sha256']}") for f in files],
         url=reverse("awards:tender_receipt", args=[tender.pk]),
         action="See your receipt",
-        sealed_until=competition.closes_at,
+        sealed_for=sealed_for(competition),
     )
     return tender
 
@@ -400,5 +398,5 @@ def withdraw_tender(*, tender: Tender, by: User, now: datetime | None = None) ->
     tender.withdrawn_at = now
     tender.save()
     TenderVersion.objects.filter(tender=tender, number=tender.version).update(withdrawn_at=now)
-    record("tender.withdrawn", by=by, obj=tender, data={"version": tender.version})
+    record_tender_event("tender.withdrawn", tender=tender, by=by, sealed={"version": tender.version})
     return tender

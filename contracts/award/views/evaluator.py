@@ -10,6 +10,7 @@ from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from contracts.award import selectors
 from contracts.award.models import TenderDocument
+from contracts.award.sealing import open_file
 
 from .common import EVALUATE, T
 
@@ -34,4 +35,4 @@ def evaluator_tender_file(request: HttpRequest, pk: int, document_pk: int) -> Ht
     if assignment.has_conflict is not False:
         raise Http404("Declare first")
     document = get_object_or_404(TenderDocument, pk=document_pk, tender=assignment.tender, replaced_at__isnull=True)
-    return attachment_response(document.file, document.name)
+    return attachment_response(document.file, document.name, transform=open_file)

@@ -307,7 +307,7 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveClosingForm(request.POST or None, initial={"closes_date": local.date(), "closes_time": local.time()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.move_closing_time(
+            moved = services.move_closing_time(
                 competition=competition,
                 closes_at=form.cleaned_data["closes_at"],
                 reason=form.cleaned_data["reason"],
@@ -316,7 +316,10 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The closing time has moved and every bidder has been told.")
+            if moved.proposed_closes_at is not None:
+                messages.success(request, "Earlier closing time proposed. A second officer must now confirm it.")
+            else:
+                messages.success(request, "The closing time has moved and every bidder has been told.")
             return redirect("awards:officer_competition", competition.pk)
     back = reverse("awards:officer_competition", args=[pk])
     return simple_form_page(
@@ -325,9 +328,45 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
         title="Move the closing time",
         caption=competition.reference,
         button="Move the closing time",
-        intro="Only the competition's owner can move the closing time, to a time in the future, before it has passed.",
+        intro=(
+            "Only the competition's owner can move the closing time, before it has passed. A later time takes effect "
+            "at once. An earlier one needs a second officer's confirmation and at least "
+            f"{settings.CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS} working days' notice; bidders are told by e-mail."
+        ),
         crumbs=officer_crumbs((competition.reference, back), ("Closing time", None)),
         cancel_url=back,
+    )
+
+
+@permission_required(RUN)
+def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second officer confirms (or any officer withdraws) a proposed earlier closing time."""
+    competition = officer_competition_or_404(request, pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                services.withdraw_closing_time_proposal(competition=competition, by=request.user)
+                messages.success(request, "The proposed earlier closing time has been withdrawn.")
+            else:
+                services.confirm_closing_time(competition=competition, by=request.user)
+                messages.success(request, "The closing time has been brought forward and every bidder has been told.")
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return redirect("awards:officer_competition", competition.pk)
+    return render(
+        request,
+        T + "officer/confirm_closing_time.html",
+        {
+            "competition": competition,
+            "errors": errors,
+            "crumbs": officer_crumbs(
+                (competition.reference, reverse("awards:officer_competition", args=[pk])),
+                ("Earlier closing time", None),
+            ),
+        },
+        status=422 if errors else 200,
     )
 
 

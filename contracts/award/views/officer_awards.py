@@ -29,6 +29,7 @@ from contracts.award.models import (
     DirectAward,
     Tender,
 )
+from contracts.award.sealing import open_file
 from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.evaluation.views import assign_evaluators_page
@@ -85,7 +86,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_tender_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     tender = _opened_tender(request, pk)
     document = get_object_or_404(selectors.documents_of_opened_tenders(request.user), pk=document_pk, tender=tender)
-    return attachment_response(document.file, document.name)
+    return attachment_response(document.file, document.name, transform=open_file)
 
 
 @permission_required(RUN)

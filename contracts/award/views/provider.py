@@ -25,6 +25,7 @@ from contracts.award.models import (
     Competition,
     Tender,
 )
+from contracts.award.sealing import open_file
 
 from .common import TENDER, T, simple_form_page
 from .officer_awards import tender_content
@@ -303,4 +304,4 @@ def withdraw_tender(request: HttpRequest, pk: int) -> HttpResponse:
 def provider_tender_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     tender = _own_tender(request, pk)
     document = get_object_or_404(selectors.documents_of_own_tenders(request.user), pk=document_pk, tender=tender)
-    return attachment_response(document.file, document.name)
+    return attachment_response(document.file, document.name, transform=open_file)

@@ -1,0 +1,287 @@
+"""Sealed tenders at rest: a competition's data key, and model fields that store only ciphertext.
+
+A sealed field encrypts in `pre_save` with the data key of the row's competition (found through
+`competition_path`, for example "tender.competition_id") and stores `sealed:v1:<competition id>:...`;
+reading it back opens it with that competition's key. The database, its backups and the admin's
+raw values therefore never hold a bidder's price or words in clear. Who may *see* the opened values
+is decided where they are shown: the bidder through their own pages, officers and evaluators only
+after the two-officer opening (selectors), and the admin shows no sealed field at all.
+
+Files are encrypted the same way before they reach storage (`seal_file`, `open_file`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from commissioning import sealing
+
+_keys: dict[tuple[int, str], bytes] = {}
+
+
+def _competition_model():
+    from django.apps import apps
+
+    return apps.get_model("contracts", "Competition")
+
+
+def fingerprint(key: bytes) -> str:
+    """A short, non-secret tag of a data key, kept in each sealed value to find the right cached key."""
+    return hashlib.sha256(b"fingerprint:" + key).hexdigest()[:12]
+
+
+def _load_key(competition_id: int, *, create: bool) -> bytes:
+    Competition = _competition_model()
+    row = Competition.objects.filter(pk=competition_id).values_list("sealing_key_id", "sealing_key").first()
+    if row is None:
+        raise sealing.SealingError(f"No competition {competition_id} to seal for")
+    key_id, wrapped = row
+    if not wrapped:
+        if not create:
+            raise sealing.SealingError(f"Competition {competition_id} has no data key")
+        key, key_id, wrapped = sealing.new_data_key()
+        # Only the first writer's key is kept; everyone reads back the stored one.
+        Competition.objects.filter(pk=competition_id, sealing_key="").update(sealing_key_id=key_id, sealing_key=wrapped)
+        key_id, wrapped = Competition.objects.filter(pk=competition_id).values_list("sealing_key_id", "sealing_key")[0]
+    key = sealing.unwrap(key_id, wrapped)
+    _keys[(competition_id, fingerprint(key))] = key
+    return key
+
+
+def data_key(competition_id: int, *, create: bool = True) -> bytes:
+    """The competition's data key as stored now (made on first use), unwrapped. Writers always read the
+    stored key, so nothing is ever sealed with a key the database does not hold."""
+    return _load_key(competition_id, create=create)
+
+
+def _key_for(label: str) -> bytes:
+    competition, _, tag = label.partition(".")
+    key = _keys.get((int(competition), tag))
+    if key is None:
+        key = _load_key(int(competition), create=False)
+        if fingerprint(key) != tag:
+            raise sealing.SealingError(f"Competition {competition}'s data key is not the one this was sealed with")
+    return key
+
+
+def _label(competition_id: int, key: bytes) -> str:
+    return f"{competition_id}.{fingerprint(key)}"
+
+
+def _seal(competition_id: int, text: str, context: str) -> str:
+    key = data_key(competition_id)
+    return sealing.seal_text(key, text, context=context, label=_label(competition_id, key))
+
+
+def _open(token: str, context: str) -> str:
+    return sealing.open_text(_key_for(sealing.label_of(token)), token, context=context)
+
+
+def _follow(instance: models.Model, path: str) -> int:
+    value: Any = instance
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+class SealedMixin:
+    """Stores ciphertext; the Python value is the clear value. Written only through a model save."""
+
+    def __init__(self, *args, competition_path: str = "competition_id", **kwargs):
+        self.competition_path = competition_path
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["competition_path"] = self.competition_path
+        return name, path, args, kwargs
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def db_type(self, connection):
+        return models.TextField().db_type(connection)
+
+    def context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
+    def to_clear_text(self, value) -> str:
+        return str(value)
+
+    def from_clear_text(self, text: str):
+        return text
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value is None or sealing.is_sealed(value):
+            return value
+        return _seal(_follow(model_instance, self.competition_path), self.to_clear_text(value), self.context())
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        if sealing.is_sealed(value):
+            return self.from_clear_text(_open(value, self.context()))
+        return self.from_clear_text(value)  # written before sealing existed; the migration seals it
+
+    def get_prep_value(self, value):
+        if value is None or sealing.is_sealed(value):
+            return value
+        return super().get_prep_value(value)
+
+    def get_db_prep_save(self, value, connection):
+        if value is not None and not sealing.is_sealed(value):
+            raise sealing.SealingError(f"{self.context()} is sealed: write it through the model's save()")
+        return value
+
+
+class SealedTextField(SealedMixin, models.TextField):
+    pass
+
+
+class SealedDecimalField(SealedMixin, models.DecimalField):
+    def to_clear_text(self, value) -> str:
+        return str(self.to_python(value))
+
+    def from_clear_text(self, text: str) -> Decimal:
+        return self.to_python(text)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or sealing.is_sealed(value):
+            return value
+        return super().get_db_prep_value(value, connection, prepared)
+
+
+class SealedJSONField(SealedMixin, models.TextField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def to_clear_text(self, value) -> str:
+        return json.dumps(value, cls=DjangoJSONEncoder)
+
+    def from_clear_text(self, text: str):
+        return json.loads(text) if text else {}
+
+    def to_python(self, value):
+        if isinstance(value, str) and not sealing.is_sealed(value):
+            return self.from_clear_text(value)
+        return value
+
+
+# --- Files --------------------------------------------------------------------------------------------
+
+
+def seal_file(competition_id: int, content: bytes) -> ContentFile:
+    """The encrypted bytes to hand to storage in place of the upload."""
+    key = data_key(competition_id)
+    blob = sealing.encrypt(key, content, context="contracts.tenderdocument.file")
+    return ContentFile(b"SEALED1\n" + _label(competition_id, key).encode() + b"\n" + blob)
+
+
+def open_file(content: bytes) -> bytes:
+    """The clear bytes of a stored tender file (files stored before sealing are returned as they are)."""
+    if not content.startswith(b"SEALED1\n"):
+        return content
+    _, label, blob = content.split(b"\n", 2)
+    return sealing.decrypt(_key_for(label.decode()), blob, context="contracts.tenderdocument.file")
+
+
+def rotate_data_keys() -> int:
+    """Rewrap every competition's data key with the current key-encryption key, so that an older one
+    can be retired from TENDER_SEALING_KEY. The data keys, and so every sealed value, stay the same.
+    Returns how many were rewrapped."""
+    Competition = _competition_model()
+    current = sealing.current_key_id()
+    rotated = 0
+    for pk, key_id, wrapped in (
+        Competition.objects.exclude(sealing_key="")
+        .exclude(sealing_key_id=current)
+        .values_list("pk", "sealing_key_id", "sealing_key")
+    ):
+        new_id, new_wrapped = sealing.rewrap(key_id, wrapped)
+        Competition.objects.filter(pk=pk, sealing_key=wrapped).update(sealing_key_id=new_id, sealing_key=new_wrapped)
+        rotated += 1
+    return rotated
+
+
+def sealed_for(competition) -> str:
+    """What e-mails naming a bidder of this competition are sealed for (commissioning.email.unseal)."""
+    return f"competition:{competition.pk}"
+
+
+# --- Sealed references in the audit trail ---------------------------------------------------------------
+
+AUDIT_CONTEXT = "commissioning.auditevent.sealed"
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def sealed_reference(tender) -> str:
+    """ "S-7F3KQ2": stable for a response, meaningless without the portal's secret key. Pages, the audit
+    trail and e-mails name a response by it until the opening."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"sealed-tender:{tender.pk}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    letters = []
+    for _ in range(6):
+        number, index = divmod(number, len(_REFERENCE_ALPHABET))
+        letters.append(_REFERENCE_ALPHABET[index])
+    return "S-" + "".join(letters)
+
+
+def record_tender_event(
+    action: str, *, tender, by, data: dict[str, Any] | None = None, sealed: dict[str, Any] | None = None
+):
+    """An audit event about a bidder's response. Until the opening it names neither the bidder nor the
+    account: the actor and `sealed` (consortium changes, file hashes) are kept encrypted with the
+    competition's data key inside the event, shown once two officers have opened the responses."""
+    from commissioning.audit import record
+
+    competition = tender.competition
+    if competition.opened_at is not None:
+        return record(action, by=by, obj=tender, data={**(data or {}), **(sealed or {})})
+    reference = sealed_reference(tender)
+    secret = {
+        "actor_id": by.pk,
+        "actor_email": by.email,
+        "organisation": by.organisation_name,
+        "response": tender.reference,
+        "supplier": tender.supplier.legal_name,
+        **(sealed or {}),
+    }
+    token = _seal(competition.pk, json.dumps(secret, cls=DjangoJSONEncoder), AUDIT_CONTEXT)
+    return record(
+        action,
+        by=None,
+        obj=tender,
+        object_repr=f"Sealed response {reference}",
+        actor_email="",
+        data={**(data or {}), "sealed_response": reference, "sealed": token},
+    )
+
+
+def reveal_event(event):
+    """How the audit trail shows an event about a sealed response: by its sealed reference until the
+    opening, then who it was (the mapping revealed)."""
+    from commissioning.audit import Shown
+
+    token = event.data.get("sealed") if isinstance(event.data, dict) else None
+    if not sealing.is_sealed(token):
+        return None
+    competition_id = int(sealing.label_of(token).partition(".")[0])
+    if not _competition_model().objects.filter(pk=competition_id, opened_at__isnull=False).exists():
+        return Shown(actor="A bidder (sealed until the opening)", organisation="", subject=event.object_repr)
+    secret = json.loads(_open(token, AUDIT_CONTEXT))
+    return Shown(
+        actor=secret["actor_email"],
+        organisation=secret["organisation"],
+        subject=f"{event.object_repr}: {secret['response']} from {secret['supplier']}",
+    )
