@@ -23,3 +23,6 @@ class ContractsConfig(AppConfig):
         notice_reports.register()
         notice_reminders.register()
         notice_handlers.register()
+        from .award import work_queues as award_queues
+
+        award_queues.register()

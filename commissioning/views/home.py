@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from .. import work_queues
 from ..access import permission_required, public
 
 ROLE_HOMES = {
@@ -19,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Signed-in users go to their role's home; everyone else sees the public start page."""
     if request.user.is_authenticated and request.user.role in ROLE_HOMES:
         return redirect(ROLE_HOMES[request.user.role])
-    return render(request, "pages/start.html")
+    return render(request, "pages/start.html", {"queues": work_queues.queues_for("public")})
 
 
 @permission_required("commissioning.officer_home")
