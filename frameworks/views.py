@@ -113,7 +113,7 @@ def task_list(request, pk):
         {
             "application": application,
             "setup": selectors.setup_statuses(application),
-            "sections": selectors.question_sections(application),
+            "sections": selectors.sections_with_blockers(application, timezone.localdate()),
             "window_open": application.window.is_open(),
         },
     )
