@@ -23,6 +23,8 @@ class ContractsConfig(AppConfig):
         notice_reports.register()
         notice_reminders.register()
         notice_handlers.register()
+        from . import work_queues
         from .award import work_queues as award_queues
 
         award_queues.register()
+        work_queues.register()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from commissioning import work_queues
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors
@@ -20,6 +22,7 @@ from commissioning.rules import acting_for_filter
 from suppliers.models import Accreditation, SupplierDocument
 
 from . import evaluation, open_frameworks, selectors, services
+from . import work_queues as home_queues
 from .evaluation.forms import AssignEvaluatorsForm
 from .forms import (
     AppointmentStatusForm,
@@ -68,7 +71,7 @@ def provider_home(request):
             "supplier": supplier,
             "applications": applications,
             "appointments": appointments,
-            "open_windows": selectors.open_windows(),
+            "queues": work_queues.queues_for("provider", request.user),
         },
     )
 
@@ -398,13 +401,13 @@ def provider_answer_file(request, pk, answer_pk):
 
 @permission_required("commissioning.partner_home", read_only=True)
 def partner_home(request):
+    now = timezone.now()
+    queues = work_queues.queues_for("partner", request.user, now)
+    home_queues.record_visit(request.user, now)
     return render(
         request,
         "frameworks/partner_home.html",
-        {
-            "authority": request.user.authority,
-            "frameworks": shared_frameworks(request.user),
-        },
+        {"authority": request.user.authority, "frameworks": shared_frameworks(request.user), "queues": queues},
     )
 
 
@@ -414,7 +417,10 @@ def evaluator_home(request):
         request,
         "frameworks/evaluator/home.html",
         {
-            "assignments": selectors.assignments_for_evaluator(request.user),
+            "assignments": selectors.assignments_for_evaluator(request.user).order_by(
+                F("submitted_at").asc(nulls_first=True), "assigned_at"
+            ),
+            "queues": work_queues.queues_for("evaluator", request.user),
         },
     )
 

@@ -25,4 +25,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("commissioning.officer_home")
 def officer_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "commissioning/officer_home.html")
+    queues = work_queues.queues_for("officer", request.user)
+    return render(
+        request,
+        "commissioning/officer_home.html",
+        {"queues": queues, "to_do": work_queues.total(queues)},
+    )
