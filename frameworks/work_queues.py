@@ -204,7 +204,13 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
     if not user.authority_id:
         return None
     visit = HomeVisit.objects.filter(user=user).first()
-    since = visit.previous_at if visit and visit.previous_at else now - timedelta(days=30)
+    first_look = now - timedelta(days=30)
+    if visit is None:
+        since = first_look
+    elif now - visit.seen_at > ONE_VISIT:  # a new visit: what changed since the last one
+        since = visit.seen_at
+    else:  # the same visit, reloaded: still since the visit before
+        since = visit.previous_at or first_look
     history = Appointment.history.model.objects.filter(id=OuterRef("pk"))
     changed = (
         partner_selectors.shared_appointments(user.authority_id, now.date())
