@@ -42,7 +42,7 @@ _clones = count(1)
 def clone_contracts(contract: Contract, n: int) -> None:
     """More contracts like this one, for the query counts (saved directly: only their number matters)."""
     areas = list(contract.areas.all())
-    for i in range(n):
+    for _ in range(n):
         copy = Contract.objects.get(pk=contract.pk)
         copy.pk = None
         copy.reference = f"{contract.reference}-{next(_clones)}"
