@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.models import User
 from commissioning.rules import acting_for_filter
+from commissioning.search import Column, Sorting, search
 from suppliers.models import Accreditation
 
 from .models import (
@@ -54,7 +55,21 @@ def open_windows(now=None) -> QuerySet[ApplicationWindow]:
     )
 
 
-def application_list_for_officer(user: User, framework=None) -> QuerySet[Application]:
+APPLICATION_SEARCH = ("supplier__legal_name", "supplier__trading_name", "window__title")
+APPLICATION_COLUMNS = [
+    Column("applicant", "Applicant", ("supplier__legal_name",)),
+    Column("window", "Window", ("window__opens_at",)),
+    Column("submitted", "Submitted", ("submitted_at",)),
+    Column("status", "Status", ("status",)),
+]
+OPEN_APPLICATION = [Application.Status.SUBMITTED, Application.Status.CLARIFICATION, Application.Status.EVALUATED]
+
+
+def application_list_for_officer(
+    user: User, framework=None, *, q: str = "", sorting: Sorting | None = None
+) -> QuerySet[Application]:
+    """The officer's applications, searched by applicant or window; those still to decide first (newest
+    submitted first) unless a column is chosen to sort by."""
     qs = (
         applications_for_officer(user)
         .annotate(
@@ -65,7 +80,11 @@ def application_list_for_officer(user: User, framework=None) -> QuerySet[Applica
     )
     if framework is not None:
         qs = qs.filter(window__framework=framework)
-    return qs.order_by("-submitted_at")
+    qs = search(qs, q, APPLICATION_SEARCH)
+    if sorting is not None and sorting.column is not None:
+        return sorting.apply(qs, "pk")
+    still_open = Case(When(status__in=OPEN_APPLICATION, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(still_open=still_open).order_by("still_open", "-submitted_at", "pk")
 
 
 def approved_list(framework) -> QuerySet[Appointment]:

@@ -19,6 +19,7 @@ from commissioning.forms import add_service_errors
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acting_for_filter
+from commissioning.search import Sorting, clean_query
 from suppliers.models import Accreditation, SupplierDocument
 
 from . import evaluation, open_frameworks, selectors, services
@@ -491,16 +492,14 @@ def officer_frameworks(request):
 @permission_required(RUN)
 def officer_applications(request, pk):
     framework = _officer_framework(request, pk)
+    q = clean_query(request.GET.get("q"))
+    sorting = Sorting(request, selectors.APPLICATION_COLUMNS)
+    applications = selectors.application_list_for_officer(request.user, framework, q=q, sorting=sorting)
+    page = paginate(request, applications)
     return render(
         request,
         "frameworks/officer/applications.html",
-        {
-            "framework": framework,
-            "applications": (
-                page := paginate(request, selectors.application_list_for_officer(request.user, framework))
-            ).object_list,
-            "page": page,
-        },
+        {"framework": framework, "applications": page.object_list, "page": page, "q": q, "headers": sorting.headers()},
     )
 
 
