@@ -21,6 +21,7 @@ from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Area
 from commissioning.pagination import paginate
+from commissioning.search import Sorting, clean_query
 from contracts.models import Contract
 from frameworks.models import Lot
 
@@ -273,8 +274,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         framework=number_from_query(form.value("framework")),
         lot=number_from_query(form.value("lot")),
         supplier=number_from_query(form.value("supplier")),
+        q=clean_query(request.GET.get("q")),
     )
-    board = selectors.dashboard(filters, today=today)
+    sorting = Sorting(request, selectors.DASHBOARD_COLUMNS)
+    board = selectors.dashboard(filters, today=today, sorting=sorting)
     page = paginate(request, board.slots)
     return render(
         request,
@@ -287,6 +290,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "today": today,
             "selected": selectors.quarter_key(quarter),
+            "q": filters.q,
+            "headers": sorting.headers(),
         },
     )
 
