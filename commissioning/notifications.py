@@ -220,6 +220,36 @@ def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
     counts[email.send_now(notification.pk).status] += 1
 
 
+def send_once_after_commit(*, kind: str, due: Due) -> Notification | None:
+    """A reminder asked for by a person (an officer chasing an overdue return), inside their request's
+    transaction: recorded under the same once-only key as the sweep's, so one `occasion` reaches each
+    recipient once, and sent when the transaction commits. None when it was already sent, or the
+    recipient cannot receive it."""
+    obligation_type = ContentType.objects.get_for_model(due.obligation)
+    key = {
+        "recipient": due.recipient,
+        "kind": kind,
+        "obligation_type": obligation_type,
+        "obligation_id": str(due.obligation.pk),
+        "occasion": due.occasion,
+    }
+    if Notification.objects.filter(**key).exists() or not (due.recipient.is_active and due.recipient.email):
+        return None
+    body_text, body_html = _render(due)
+    return email.record_email(
+        address=due.recipient.email,
+        recipient=due.recipient,
+        kind=kind,
+        obligation=due.obligation,
+        occasion=due.occasion,
+        subject=due.subject,
+        body_text=body_text,
+        body_html=body_html,
+        url=due.url,
+        sealed_until=due.sealed_until,
+    )
+
+
 def _render(due: Due) -> tuple[str, str]:
     return render_pair(
         due.template,

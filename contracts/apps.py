@@ -28,3 +28,8 @@ class ContractsConfig(AppConfig):
         from .award.sealing import reveal_event
 
         register_revealer(reveal_event)
+        from . import work_queues
+        from .award import work_queues as award_queues
+
+        award_queues.register()
+        work_queues.register()

@@ -8,11 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
+from commissioning.search import Column, Sorting, search
 
 from .models import (
     ZERO,
@@ -38,10 +39,24 @@ class RegisterFilters:
     lot: int | None = None
     supplier: int | None = None
     authority: int | None = None
+    q: str = ""
 
 
-def register(filters: RegisterFilters, *, today: date) -> QuerySet[Contract]:
-    """The officers' register: every contract, filtered, with values for the current financial year.
+REGISTER_SEARCH = ("reference", "supplier__legal_name", "supplier__trading_name", "title")
+REGISTER_COLUMNS = [
+    Column("contract", "Contract", ("reference",)),
+    Column("provider", "Provider", ("supplier__legal_name",)),
+    Column("authority", "Buying authority", ("buying_authority__name",)),
+    Column("term", "Term", ("start_on", "current_end_on")),
+    Column("year_value", "Annual value", ("year_value",), numeric=True),
+    Column("total_value", "Total value", ("total_value",), numeric=True),
+]
+
+
+def register(filters: RegisterFilters, *, today: date, sorting: Sorting | None = None) -> QuerySet[Contract]:
+    """The officers' register: every contract, filtered and searched, with values for the current
+    financial year; current contracts (draft, live, in their final months) first, soonest ending first,
+    unless a column is chosen to sort by.
 
     Three queries however many contracts: contracts (with joins and value subqueries), extension
     options with their exercised extensions, and areas.
@@ -53,8 +68,20 @@ def register(filters: RegisterFilters, *, today: date) -> QuerySet[Contract]:
             Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")),
             "areas",
         )
-        .order_by("current_end_on", "reference")
+        .annotate(
+            is_over=Case(
+                When(activated_at__isnull=False, terminated_on__lt=today, then=Value(1)),
+                When(activated_at__isnull=False, terminated_on__isnull=True, current_end_on__lt=today, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
     )
+    if sorting is not None and sorting.column is not None:
+        qs = sorting.apply(qs, "reference", "pk")
+    else:
+        qs = qs.order_by("is_over", "current_end_on", "reference", "pk")
+    qs = search(qs, filters.q, REGISTER_SEARCH)
     if filters.status:
         qs = qs.with_status(filters.status, today)
     if filters.lot:

@@ -16,6 +16,7 @@ from commissioning.dates import financial_year_label, financial_year_of, long_da
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import paginate
+from commissioning.search import Sorting, clean_query
 
 from . import reports, selectors, services, whole_life
 from .forms import AsOfFilterForm, ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
@@ -36,8 +37,10 @@ def _authority(request: HttpRequest) -> Authority | None:
 def officer_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices())
-    filters = selectors.RegisterFilters(**form.filters()) if request.GET else selectors.RegisterFilters()
-    page = paginate(request, selectors.register(filters, today=today))
+    q = clean_query(request.GET.get("q"))
+    filters = selectors.RegisterFilters(**form.filters(), q=q) if request.GET else selectors.RegisterFilters()
+    sorting = Sorting(request, selectors.REGISTER_COLUMNS)
+    page = paginate(request, selectors.register(filters, today=today, sorting=sorting))
     return render(
         request,
         "contracts/officer/register.html",
@@ -48,6 +51,8 @@ def officer_register(request: HttpRequest) -> HttpResponse:
             "today": today,
             "year_label": financial_year_label(financial_year_of(today)),
             "filtered": any(filters.__dict__.values()),
+            "q": q,
+            "headers": sorting.headers(),
         },
     )
 

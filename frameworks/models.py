@@ -434,3 +434,15 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} on {self.lot}"
+
+
+class HomeVisit(models.Model):
+    """When a person last opened their home page, and the visit before: an access record, so a partner's
+    home can list the suppliers added or changed since their last visit."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="home_visit")
+    seen_at = models.DateTimeField()
+    previous_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} last seen {self.seen_at:%Y-%m-%d %H:%M}"

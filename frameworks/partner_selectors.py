@@ -23,28 +23,37 @@ from datetime import date
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    When,
 )
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
 from commissioning.rules import acting_for_filter
+from commissioning.search import search
 from suppliers.models import Accreditation, AccreditationScheme
 
 from .models import ApplicationWindow, Appointment, ConsortiumMember, Framework, Lot
 
 SORTS = {
     "supplier": ("supplier__legal_name", "lot__number", "pk"),
+    "supplier-desc": ("-supplier__legal_name", "lot__number", "pk"),
+    "lot": ("lot__number", "supplier__legal_name", "pk"),
+    "lot-desc": ("-lot__number", "supplier__legal_name", "pk"),
     "newest": ("-starts_on", "supplier__legal_name", "lot__number", "pk"),
     "oldest": ("starts_on", "supplier__legal_name", "lot__number", "pk"),
 }
 DEFAULT_SORT = "supplier"
+APPROVED_LIST_SEARCH = ("supplier__legal_name", "supplier__trading_name", "lot__title")
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class ApprovedListFilters:
     vcse_only: bool = False
     sort: str = DEFAULT_SORT
     status: str = ""  # officers only; partners always see active appointments
+    q: str = ""  # a supplier's name, a lot's title or number
 
     @property
     def is_filtered(self) -> bool:
@@ -157,7 +167,17 @@ def _filtered(qs: QuerySet[Appointment], filters: ApprovedListFilters, today: da
         qs = qs.filter(supplier__is_vcse=True)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+    qs = search(qs, filters.q, APPROVED_LIST_SEARCH)
+    # Current appointments first (active, then suspended, then removed: officers see every status).
+    current_first = Case(
+        When(status=Appointment.Status.ACTIVE, then=Value(0)),
+        When(status=Appointment.Status.SUSPENDED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(current_first=current_first).order_by(
+        "current_first", *SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    )
 
 
 def shared_approved_list(

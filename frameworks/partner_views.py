@@ -18,6 +18,7 @@ from commissioning.exports import export_response
 from commissioning.forms import SelectFiltersMixin
 from commissioning.models import Area
 from commissioning.pagination import filters_query, paginate
+from commissioning.search import Header, clean_query
 from suppliers.models import AccreditationScheme
 
 from . import partner_selectors as selectors
@@ -27,6 +28,9 @@ from .resources_partner import OfficerApprovedListResource, PartnerApprovedListR
 
 SORT_CHOICES = [
     ("supplier", "Supplier name"),
+    ("supplier-desc", "Supplier name, Z to A"),
+    ("lot", "Lot"),
+    ("lot-desc", "Lot, highest first"),
     ("newest", "Newest appointment"),
     ("oldest", "Oldest appointment"),
 ]
@@ -34,6 +38,8 @@ SORT_CHOICES = [
 
 class ApprovedListFilterForm(SelectFiltersMixin, forms.Form):
     """The GET form above the list. Invalid values are reported and ignored; valid ones still apply."""
+
+    q = forms.CharField(label="Search by supplier or lot", required=False, max_length=100)
 
     lot = forms.ModelChoiceField(
         queryset=None,
@@ -84,6 +90,7 @@ class ApprovedListFilterForm(SelectFiltersMixin, forms.Form):
             vcse_only=bool(data.get("vcse")),
             sort=data.get("sort") or selectors.DEFAULT_SORT,
             status=data.get("status") or "",
+            q=clean_query(self.data.get("q")),
         )
 
 
@@ -93,6 +100,26 @@ class OfficerApprovedListFilterForm(ApprovedListFilterForm):
         required=False,
         error_messages={"invalid_choice": "Select a status from the list"},
     )
+
+
+def sort_headers(request: HttpRequest, filters: selectors.ApprovedListFilters) -> dict[str, Header]:
+    """Sortable column headers for the approved list, on the same `sort` values as the select box."""
+    pairs = {"supplier": ("supplier", "supplier-desc"), "lot": ("lot", "lot-desc"), "appointed": ("oldest", "newest")}
+    labels = {"supplier": "Supplier", "lot": "Lot", "appointed": "Appointed"}
+    params = request.GET.copy()
+    params.pop("page", None)
+    headers = {}
+    for key, (up, down) in pairs.items():
+        current = filters.sort in (up, down)
+        following = down if filters.sort == up else up
+        params["sort"] = following
+        headers[key] = Header(
+            label=labels[key],
+            url="?" + params.urlencode(),
+            aria_sort=("ascending" if filters.sort == up else "descending") if current else "none",
+            next_order="ascending" if following == up else "descending",
+        )
+    return headers
 
 
 # Partner commissioners -----------------------------------------------------------------------------
@@ -130,6 +157,7 @@ def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
             "appointments": page.object_list,
             "page": page,
             "query": filters_query(request),
+            "headers": sort_headers(request, filters),
         },
     )
 
@@ -170,6 +198,7 @@ def officer_list(request: HttpRequest, reference: str) -> HttpResponse:
             ).object_list,
             "page": page,
             "query": filters_query(request),
+            "headers": sort_headers(request, filters),
         },
     )
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.models import User
 from commissioning.rules import acting_for_filter
+from commissioning.search import Column, Sorting, search
+from suppliers.models import Accreditation
 
 from .models import (
     Application,
@@ -52,7 +55,21 @@ def open_windows(now=None) -> QuerySet[ApplicationWindow]:
     )
 
 
-def application_list_for_officer(user: User, framework=None) -> QuerySet[Application]:
+APPLICATION_SEARCH = ("supplier__legal_name", "supplier__trading_name", "window__title")
+APPLICATION_COLUMNS = [
+    Column("applicant", "Applicant", ("supplier__legal_name",)),
+    Column("window", "Window", ("window__opens_at",)),
+    Column("submitted", "Submitted", ("submitted_at",)),
+    Column("status", "Status", ("status",)),
+]
+OPEN_APPLICATION = [Application.Status.SUBMITTED, Application.Status.CLARIFICATION, Application.Status.EVALUATED]
+
+
+def application_list_for_officer(
+    user: User, framework=None, *, q: str = "", sorting: Sorting | None = None
+) -> QuerySet[Application]:
+    """The officer's applications, searched by applicant or window; those still to decide first (newest
+    submitted first) unless a column is chosen to sort by."""
     qs = (
         applications_for_officer(user)
         .annotate(
@@ -63,7 +80,11 @@ def application_list_for_officer(user: User, framework=None) -> QuerySet[Applica
     )
     if framework is not None:
         qs = qs.filter(window__framework=framework)
-    return qs.order_by("-submitted_at")
+    qs = search(qs, q, APPLICATION_SEARCH)
+    if sorting is not None and sorting.column is not None:
+        return sorting.apply(qs, "pk")
+    still_open = Case(When(status__in=OPEN_APPLICATION, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(still_open=still_open).order_by("still_open", "-submitted_at", "pk")
 
 
 def approved_list(framework) -> QuerySet[Appointment]:
@@ -92,6 +113,7 @@ class Section:
     lot: Lot | None
     questions: list[SelectionQuestion] = field(default_factory=list)
     status: str = "not started"
+    blockers: list[str] = field(default_factory=list)
 
 
 def question_sections(application: Application, answers: dict[int, object] | None = None) -> list[Section]:
@@ -109,6 +131,38 @@ def question_sections(application: Application, answers: dict[int, object] | Non
         started = [bool(answers.get(q.pk) and (answers[q.pk].text or answers[q.pk].upload)) for q in section.questions]
         section.status = "completed" if all(done) else ("in progress" if any(started) else "not started")
     return list(sections.values())
+
+
+def accreditation_gaps(
+    application: Application, on: date, questions: list[SelectionQuestion] | None = None
+) -> list[SelectionQuestion]:
+    """Questions whose required accreditation the supplier does not hold, current, on that day."""
+    held = {
+        accreditation.satisfies
+        for accreditation in Accreditation.objects.filter(supplier=application.supplier_id)
+        if accreditation.is_current(on)
+    }
+    questions = questions_for(application) if questions is None else questions
+    return [q for q in questions if q.required_accreditation and q.required_accreditation not in held]
+
+
+def sections_with_blockers(application: Application, on: date) -> list[Section]:
+    """The task list's sections, where a section asking for an accreditation the organisation does not
+    hold (current, on that day) for the lots chosen needs action, and says why, however well it is
+    answered: the provider learns it as soon as the lots are chosen, not at Check answers."""
+    sections = question_sections(application)
+    gaps = {q.pk for q in accreditation_gaps(application, on, [q for s in sections for q in s.questions])}
+    for section in sections:
+        for question in section.questions:
+            if question.pk in gaps:
+                needed_by = str(question.lot) if question.lot_id else "This framework"
+                section.blockers.append(
+                    f"Your organisation does not hold a current {question.get_required_accreditation_display()} "
+                    f"accreditation (or an equivalent). {needed_by} needs one."
+                )
+        if section.blockers:
+            section.status = "needs action"
+    return sections
 
 
 def answer_is_complete(question: SelectionQuestion, answer) -> bool:

@@ -26,7 +26,7 @@ from commissioning.rules import acts_for_running_authority
 from commissioning.templatetags.portal import deadline
 from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
-from suppliers.models import Accreditation, Supplier
+from suppliers.models import Supplier
 
 from . import selectors
 from .evaluation import EvaluationRuleError
@@ -225,16 +225,7 @@ def save_answers(
 
 def accreditation_gaps(application: Application, on: date) -> list[SelectionQuestion]:
     """Questions whose required accreditation the supplier does not hold, current, on that day."""
-    held = {
-        accreditation.satisfies
-        for accreditation in Accreditation.objects.filter(supplier=application.supplier_id)
-        if accreditation.is_current(on)
-    }
-    return [
-        q
-        for q in selectors.questions_for(application)
-        if q.required_accreditation and q.required_accreditation not in held
-    ]
+    return selectors.accreditation_gaps(application, on)
 
 
 def submission_problems(application: Application, on: date) -> list[str]:

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from commissioning import work_queues
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acting_for_filter
+from commissioning.search import Sorting, clean_query
 from suppliers.models import Accreditation, SupplierDocument
 
 from . import evaluation, open_frameworks, selectors, services
+from . import work_queues as home_queues
 from .evaluation.forms import AssignEvaluatorsForm
 from .forms import (
     AppointmentStatusForm,
@@ -68,7 +72,7 @@ def provider_home(request):
             "supplier": supplier,
             "applications": applications,
             "appointments": appointments,
-            "open_windows": selectors.open_windows(),
+            "queues": work_queues.queues_for("provider", request.user),
         },
     )
 
@@ -113,7 +117,7 @@ def task_list(request, pk):
         {
             "application": application,
             "setup": selectors.setup_statuses(application),
-            "sections": selectors.question_sections(application),
+            "sections": selectors.sections_with_blockers(application, timezone.localdate()),
             "window_open": application.window.is_open(),
         },
     )
@@ -398,13 +402,13 @@ def provider_answer_file(request, pk, answer_pk):
 
 @permission_required("commissioning.partner_home", read_only=True)
 def partner_home(request):
+    now = timezone.now()
+    queues = work_queues.queues_for("partner", request.user, now)
+    home_queues.record_visit(request.user, now)
     return render(
         request,
         "frameworks/partner_home.html",
-        {
-            "authority": request.user.authority,
-            "frameworks": shared_frameworks(request.user),
-        },
+        {"authority": request.user.authority, "frameworks": shared_frameworks(request.user), "queues": queues},
     )
 
 
@@ -414,7 +418,10 @@ def evaluator_home(request):
         request,
         "frameworks/evaluator/home.html",
         {
-            "assignments": selectors.assignments_for_evaluator(request.user),
+            "assignments": selectors.assignments_for_evaluator(request.user).order_by(
+                F("submitted_at").asc(nulls_first=True), "assigned_at"
+            ),
+            "queues": work_queues.queues_for("evaluator", request.user),
         },
     )
 
@@ -485,16 +492,14 @@ def officer_frameworks(request):
 @permission_required(RUN)
 def officer_applications(request, pk):
     framework = _officer_framework(request, pk)
+    q = clean_query(request.GET.get("q"))
+    sorting = Sorting(request, selectors.APPLICATION_COLUMNS)
+    applications = selectors.application_list_for_officer(request.user, framework, q=q, sorting=sorting)
+    page = paginate(request, applications)
     return render(
         request,
         "frameworks/officer/applications.html",
-        {
-            "framework": framework,
-            "applications": (
-                page := paginate(request, selectors.application_list_for_officer(request.user, framework))
-            ).object_list,
-            "page": page,
-        },
+        {"framework": framework, "applications": page.object_list, "page": page, "q": q, "headers": sorting.headers()},
     )
 
 

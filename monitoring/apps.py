@@ -6,7 +6,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Performance monitoring"
 
     def ready(self) -> None:
-        from . import handlers, reminders, reports  # noqa: F401  (registers the monitoring PDFs)
+        from . import handlers, reminders, reports, work_queues  # noqa: F401  (registers the monitoring PDFs)
 
         reminders.register()
         handlers.register()
+        work_queues.register()

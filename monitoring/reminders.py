@@ -17,11 +17,16 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
 from commissioning.models import User
-from commissioning.notifications import Due, register_source, rule_for, when_phrase
+from commissioning.notifications import Due, register_source, rule_for, send_once_after_commit, when_phrase
+from commissioning.rules import acts_for_running_authority
 from contracts.models import Contract
 
 from .models import QuarterlyReturn, ReturnPeriod
@@ -80,37 +85,10 @@ def quarterly_return_reminders(today: date) -> Iterator[Due]:
                 continue
             due = existing.due_on if existing is not None else (period.due_on if period else quarter.return_due)
             occasion = rule.occasion_for(due, today)
-            provider_url = reverse("monitoring:edit_return", args=[contract.pk, quarter.financial_year, quarter.number])
             if occasion:
-                for user in _recipients(contract.supplier_manager_user, providers.get(contract.supplier_id, [])):
-                    overdue = occasion == "overdue"
-                    yield Due(
-                        recipient=user,
-                        obligation=contract,
-                        occasion=_occasion(quarter, occasion),
-                        subject=(
-                            f"Overdue: your {quarter.label} return for {contract.reference}"
-                            if overdue
-                            else f"Your {quarter.label} return for {contract.reference} is due "
-                            f"{when_phrase(due, today)}"
-                        ),
-                        url=provider_url,
-                        context={
-                            "message": (
-                                f"Your quarterly performance return for {contract.title} ({quarter.label}) was due on "
-                                f"{long_date(due)} and has not been submitted. Submit it as soon as you can."
-                                if overdue
-                                else f"Your quarterly performance return for {contract.title} ({quarter.label}) is "
-                                f"due by {long_date(due)}."
-                            ),
-                            "details": [
-                                ("Contract", f"{contract.reference}: {contract.title}"),
-                                ("Quarter", f"{quarter.label}, {long_date(quarter.start)} to {long_date(quarter.end)}"),
-                                ("Due by", long_date(due)),
-                            ],
-                            "action": "Complete your return",
-                        },
-                    )
+                yield from _provider_reminders(
+                    contract, quarter, due, today, occasion, providers.get(contract.supplier_id, [])
+                )
             if rule.escalation_due(due, today):
                 days = (today - due).days
                 officer_url = (
@@ -139,6 +117,109 @@ def quarterly_return_reminders(today: date) -> Iterator[Due]:
                             "action": "See the returns dashboard",
                         },
                     )
+
+
+def _provider_reminders(
+    contract: Contract, quarter: Quarter, due: date, today: date, occasion: str, fallback: list[User]
+) -> Iterator[Due]:
+    """The reminder to each provider recipient of a contract about one quarter's return."""
+    provider_url = reverse("monitoring:edit_return", args=[contract.pk, quarter.financial_year, quarter.number])
+    overdue = occasion == "overdue" or occasion.startswith("chased-")
+    for user in _recipients(contract.supplier_manager_user, fallback):
+        yield Due(
+            recipient=user,
+            obligation=contract,
+            occasion=_occasion(quarter, occasion),
+            subject=(
+                f"Overdue: your {quarter.label} return for {contract.reference}"
+                if overdue
+                else f"Your {quarter.label} return for {contract.reference} is due {when_phrase(due, today)}"
+            ),
+            url=provider_url,
+            context={
+                "message": (
+                    f"Your quarterly performance return for {contract.title} ({quarter.label}) was due on "
+                    f"{long_date(due)} and has not been submitted. Submit it as soon as you can."
+                    if overdue
+                    else f"Your quarterly performance return for {contract.title} ({quarter.label}) is "
+                    f"due by {long_date(due)}."
+                ),
+                "details": [
+                    ("Contract", f"{contract.reference}: {contract.title}"),
+                    ("Quarter", f"{quarter.label}, {long_date(quarter.start)} to {long_date(quarter.end)}"),
+                    ("Due by", long_date(due)),
+                ],
+                "action": "Complete your return",
+            },
+        )
+
+
+def overdue_reminders_by_officer(contract: Contract, quarter: Quarter, due: date, today: date) -> list[Due]:
+    """What an officer's "Send a reminder" sends: the overdue reminder, to the same people as the sweep's,
+    once per recipient and day (the occasion names the day)."""
+    providers = _provider_users([contract]) if contract.supplier_manager_user_id is None else {}
+    return list(
+        _provider_reminders(
+            contract, quarter, due, today, f"chased-{today.isoformat()}", providers.get(contract.supplier_id, [])
+        )
+    )
+
+
+class ReminderRefused(ValidationError):
+    pass
+
+
+def due_date_of(contract: Contract, quarter: Quarter) -> tuple[date, QuarterlyReturn | None]:
+    """When the contract's return for the quarter is due (its own agreed date, else the period's, else the
+    standard one), and the return if one was started."""
+    existing = (
+        QuarterlyReturn.objects.filter(
+            contract=contract, period__financial_year=quarter.financial_year, period__quarter=quarter.number
+        )
+        .only("pk", "due_on", "submitted_at", "contract_id")
+        .first()
+    )
+    if existing is not None:
+        return existing.due_on, existing
+    period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
+    return (period.due_on if period else quarter.return_due), None
+
+
+@transaction.atomic
+def send_overdue_reminder(*, contract: Contract, quarter: Quarter, by: User, today: date | None = None) -> int:
+    """An officer of the buying authority chases an overdue return from their home page: the overdue
+    reminder goes to the provider through the reminder mechanism (once per recipient and day) and the
+    decision is recorded in the audit trail. Returns how many people were sent it."""
+    today = today or timezone.localdate()
+    if not acts_for_running_authority(by, contract):
+        raise PermissionDenied("Only an officer of the buying authority can chase this return.")
+    due, existing = due_date_of(contract, quarter)
+    if existing is not None and existing.submitted_at is not None:
+        raise ReminderRefused("This return has been submitted: there is nothing to chase.")
+    if due >= today:
+        raise ReminderRefused(f"This return is not overdue: it is due by {long_date(due)}.")
+    if not Contract.objects.in_force_during(quarter.start, quarter.end).filter(pk=contract.pk).exists():
+        raise ReminderRefused("The contract was not in force during that quarter.")
+    sent = [
+        n
+        for n in (
+            send_once_after_commit(kind=KIND, due=item)
+            for item in overdue_reminders_by_officer(contract, quarter, due, today)
+        )
+        if n is not None
+    ]
+    record(
+        "returns.reminder_sent",
+        by=by,
+        obj=contract,
+        data={
+            "quarter": quarter.label,
+            "due_on": due,
+            "recipients": [n.email for n in sent],
+            "already_sent_today": not sent,
+        },
+    )
+    return len(sent)
 
 
 def _recipients(named: User | None, fallback: list[User]) -> list[User]:

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.models import Area, User
+from commissioning.search import Column, Sorting, search
 from contracts.models import Contract
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
@@ -223,6 +225,7 @@ class DashboardFilters:
     framework: int | None = None
     lot: int | None = None
     supplier: int | None = None
+    q: str = ""  # a contract's reference or title, or a provider's name
 
 
 class DashboardSlots(Sequence):
@@ -304,7 +307,15 @@ def _timeliness_in_sql(today: date, due_dates: Iterable[date]) -> Case:
     )
 
 
-def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
+DASHBOARD_SEARCH = ("reference", "supplier__legal_name", "supplier__trading_name", "title")
+DASHBOARD_COLUMNS = [
+    Column("provider", "Provider and contract", ("supplier__legal_name", "reference")),
+    Column("lot", "Lot", ("lot__framework__reference", "lot__number")),
+    Column("status", "Status", ("return_status",)),
+]
+
+
+def dashboard(filters: DashboardFilters, *, today: date, sorting: Sorting | None = None) -> Dashboard:
     """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
 
     Four queries however many contracts (the period, contracts by lot, the returns' due dates,
@@ -319,6 +330,7 @@ def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
         in_force = in_force.filter(lot_id=filters.lot)
     if filters.supplier:
         in_force = in_force.filter(supplier_id=filters.supplier)
+    in_force = search(in_force, filters.q, DASHBOARD_SEARCH)
     ids = in_force.values("pk")
     lots = (
         Contract.objects.filter(pk__in=ids)
@@ -354,7 +366,15 @@ def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
         groups[label] = _tally(states)
     counts = _tally(everything)
 
-    rows = in_force.select_related("supplier", "lot__framework").order_by("supplier__legal_name", "reference", "pk")
+    rows = in_force.select_related("supplier", "lot__framework")
+    if sorting is not None and sorting.column is not None:
+        # Not started sorts first: the return's status, or "" when there is none yet.
+        status = QuarterlyReturn.objects.filter(contract=OuterRef("pk"), period=period).values("status")[:1]
+        rows = sorting.apply(
+            rows.annotate(return_status=Coalesce(Subquery(status), Value(""))), "supplier__legal_name", "pk"
+        )
+    else:
+        rows = rows.order_by("supplier__legal_name", "reference", "pk")
     return Dashboard(
         filters=filters,
         slots=DashboardSlots(rows, counts["total"], period, quarter, today, due),

@@ -16,6 +16,11 @@ urlpatterns = [
     path(RETURN + "upload/", views.upload_spreadsheet, name="upload_spreadsheet"),
     path(RETURN + "document/", views.provider_document, name="provider_document"),
     path("officer/returns/", views.dashboard, name="dashboard"),
+    path(
+        "officer/returns/remind/<int:contract_pk>/<int:year>/<int:quarter>/",
+        views.send_reminder,
+        name="send_reminder",
+    ),
     path("officer/returns/aggregates/", views.aggregates, name="aggregates"),
     path("officer/returns/aggregates/export/", views.aggregates_export, name="aggregates_export"),
     path("officer/returns/reports/", views.report_requests, name="reports"),

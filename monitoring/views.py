@@ -6,12 +6,13 @@ another supplier's contract or return is a 404 for reading and for writing."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.dates import Quarter, financial_year_label
@@ -20,10 +21,11 @@ from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Area
 from commissioning.pagination import paginate
+from commissioning.search import Sorting, clean_query
 from contracts.models import Contract
 from frameworks.models import Lot
 
-from . import selectors, services, xlsx
+from . import reminders, selectors, services, xlsx
 from .forms import (
     ChoiceFilterForm,
     ContractReportForm,
@@ -272,8 +274,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         framework=number_from_query(form.value("framework")),
         lot=number_from_query(form.value("lot")),
         supplier=number_from_query(form.value("supplier")),
+        q=clean_query(request.GET.get("q")),
     )
-    board = selectors.dashboard(filters, today=today)
+    sorting = Sorting(request, selectors.DASHBOARD_COLUMNS)
+    board = selectors.dashboard(filters, today=today, sorting=sorting)
     page = paginate(request, board.slots)
     return render(
         request,
@@ -286,8 +290,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "today": today,
             "selected": selectors.quarter_key(quarter),
+            "q": filters.q,
+            "headers": sorting.headers(),
         },
     )
+
+
+@permission_required(REVIEW)
+@require_POST
+def send_reminder(request: HttpRequest, contract_pk: int, year: int, quarter: int) -> HttpResponse:
+    """The officer chases an overdue return from their home page (POST only)."""
+    contract = get_object_or_404(Contract, pk=contract_pk)
+    when = _quarter(year, quarter)
+    try:
+        sent = reminders.send_overdue_reminder(contract=contract, quarter=when, by=request.user)
+    except PermissionDenied as exc:
+        raise Http404("No such contract") from exc
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        who = f"{sent} {'person' if sent == 1 else 'people'} at {contract.supplier.legal_name}"
+        messages.success(
+            request,
+            f"Reminder sent to {who} about the {when.label} return for {contract.reference}."
+            if sent
+            else f"A reminder about the {when.label} return for {contract.reference} was already sent today.",
+        )
+    return redirect(_safe_next(request) or reverse("officer_home"))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else ""
 
 
 @permission_required(REVIEW)

@@ -6,6 +6,7 @@ class SuppliersConfig(AppConfig):
     verbose_name = "Suppliers"
 
     def ready(self) -> None:
-        from . import reminders
+        from . import reminders, work_queues
 
         reminders.register()
+        work_queues.register()

@@ -13,6 +13,7 @@ STATUS_TAGS = {
     "completed": ("Completed", ""),
     "in progress": ("In progress", "light-blue"),
     "not started": ("Not started", "grey"),
+    "needs action": ("Needs action", "red"),
     "draft": ("Draft", "grey"),
     "submitted": ("Submitted", "blue"),
     "clarification": ("Clarification requested", "yellow"),

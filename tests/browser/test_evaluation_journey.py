@@ -93,7 +93,11 @@ def declare_no_conflict(page):
 def test_an_evaluator_scores_an_application_and_a_response_on_the_one_page_beside_the_evidence(page, to_evaluate):
     supplier = to_evaluate["supplier"]
     sign_in(page, "evaluator@demo.test")
-    page.get_by_role("link", name=supplier.legal_name).click()
+    # The home page is the evaluator's to-do list: the new task, not started, is at the top.
+    queue = page.locator("#queue-application-tasks")
+    expect(queue).to_contain_text("Not started")
+    check(page)
+    queue.get_by_role("link", name=supplier.legal_name).click()
     expect(page.locator("main")).not_to_contain_text("LC-0417")
     declare_no_conflict(page)
 

@@ -423,3 +423,27 @@ def test_the_list_and_its_export_make_the_same_number_of_queries_for_10_and_500_
     assert small == large
     assert small_export == large_export
     print(f"\npartner list: {small} queries at 10 and {large} at 500 suppliers")  # noqa: T201
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=beta", [("Beta Support Ltd", 2)]),
+        ("q=alpha+advocacy&lot=2", [("Alpha Advocacy", 2)]),
+        ("sort=supplier-desc", [("Beta Support Ltd", 2), ("Alpha Advocacy", 1), ("Alpha Advocacy", 2)]),
+        ("sort=lot-desc", [("Alpha Advocacy", 2), ("Beta Support Ltd", 2), ("Alpha Advocacy", 1)]),
+        ("sort=lot", [("Alpha Advocacy", 1), ("Alpha Advocacy", 2), ("Beta Support Ltd", 2)]),
+    ],
+)
+def test_the_search_box_and_the_sortable_columns(client, world, query, expected):
+    client.force_login(world.partner)
+    assert screen_rows(client.get(list_url(world.framework, query)).content.decode()) == expected
+
+
+def test_the_column_headers_sort_and_keep_the_search_and_filters(client, world):
+    client.force_login(world.partner)
+    html = client.get(list_url(world.framework, "q=a&area=southam&sort=supplier&page=1")).content.decode()
+    assert 'aria-sort="ascending"' in html
+    assert 'href="?q=a&amp;area=southam&amp;sort=supplier-desc"' in html
+    assert 'href="?q=a&amp;area=southam&amp;sort=lot"' in html
+    assert 'id="search-q" name="q" type="search" value="a"' in html

@@ -1,0 +1,277 @@
+"""The award stage's part of each home page (see `commissioning.work_queues`): for the public, the
+expressions of interest open to any supplier; for officers, clarification questions to answer,
+competitions closing or waiting to be opened and standstill periods ending; for providers, invitations
+and answers to clarification questions. Each builder reads with a fixed number of queries (a count and
+a capped slice)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from commissioning import work_queues as wq
+from commissioning.rules import acting_for_filter
+
+from . import selectors
+from .models import Award, ClarificationQuestion, Competition
+
+CLOSING_SOON_DAYS = 14
+STANDSTILL_SOON_DAYS = 10
+ANSWERS_RECENT_DAYS = 30
+
+
+def open_competitions(user, now: datetime) -> wq.Queue:
+    competitions = selectors.open_expressions_of_interest(now).prefetch_related(None)
+    items = [
+        wq.QueueItem(
+            title=competition.title,
+            url=reverse("public:opportunities") + "#competitions-open",
+            detail=f"{competition.reference}, {competition.buying_authority.name}",
+            when=competition.closes_at,
+            when_label="Closes at",
+        )
+        for competition in competitions[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="open-competitions",
+        heading="Competitions open to any supplier",
+        count=competitions.count(),
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("public:opportunities") + "#competitions-open",
+        see_all_label="See the open competitions",
+        empty="There are no competitions open to any supplier at the moment.",
+    )
+
+
+def questions_to_answer(user, now: datetime) -> wq.Queue:
+    questions = (
+        ClarificationQuestion.objects.filter(
+            acting_for_filter(user, "competition__buying_authority"), answered_at__isnull=True
+        )
+        .exclude(competition__status=Competition.Status.CANCELLED)
+        .select_related("competition")
+        .order_by("competition__clarification_deadline", "asked_at", "pk")
+    )
+    items = [
+        wq.QueueItem(
+            title=f"A question about {q.competition.title}",
+            url=reverse("awards:answer_question", args=[q.competition_id, q.pk]),
+            detail=q.competition.reference,
+            when=q.competition.clarification_deadline,
+            when_label="Questions close at",
+        )
+        for q in questions[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="questions-to-answer",
+        heading="Clarification questions to answer",
+        count=questions.count(),
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("awards:officer_competitions"),
+        see_all_label="See your competitions",
+    )
+
+
+def competitions_closing(user, now: datetime) -> wq.Queue:
+    competitions = (
+        Competition.objects.filter(
+            acting_for_filter(user, "buying_authority"),
+            status=Competition.Status.PUBLISHED,
+            closes_at__lte=now + timedelta(days=CLOSING_SOON_DAYS),
+        )
+        .select_related(None)
+        .order_by("closes_at", "pk")
+    )
+    items = []
+    for competition in competitions[: wq.SHOWN]:
+        closed = competition.closes_at <= now
+        items.append(
+            wq.QueueItem(
+                title=competition.title,
+                url=reverse("awards:officer_competition", args=[competition.pk]),
+                detail=competition.reference,
+                when=competition.closes_at,
+                when_label="Closed at" if closed else "Closes at",
+                tag="Waiting to be opened" if closed else "Closing soon",
+                tag_colour="yellow" if closed else "blue",
+            )
+        )
+    return wq.Queue(
+        key="competitions-closing",
+        heading="Competitions closing or waiting to be opened",
+        count=competitions.count(),
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("awards:officer_competitions"),
+        see_all_label="See your competitions",
+    )
+
+
+def standstill_ending(user, now: datetime) -> wq.Queue:
+    today = timezone.localdate(now)
+    awards = (
+        Award.objects.filter(
+            acting_for_filter(user, "competition__buying_authority"),
+            contract__isnull=True,
+            standstill_ends_on__isnull=False,
+            standstill_ends_on__lte=today + timedelta(days=STANDSTILL_SOON_DAYS),
+        )
+        .select_related("competition", "tender__supplier", "lot")
+        .order_by("standstill_ends_on", "pk")
+    )
+    items = [
+        wq.QueueItem(
+            title=f"{award.competition.title}, lot {award.lot.number}: {award.tender.supplier.legal_name}",
+            url=reverse("awards:officer_competition", args=[award.competition_id]),
+            detail=award.competition.reference,
+            when=award.standstill_ends_on,
+            when_label="Standstill ended on" if award.standstill_ends_on < today else "Standstill ends on",
+            tag="Ready to contract" if award.standstill_ends_on < today else "",
+            tag_colour="green",
+        )
+        for award in awards[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="standstill-ending",
+        heading="Standstill periods ending",
+        count=awards.count(),
+        items=items,
+        urgency=wq.SOON,
+        see_all_url=reverse("awards:officer_competitions"),
+        see_all_label="See your competitions",
+    )
+
+
+def provider_invitations(user, now: datetime) -> wq.Queue:
+    supplier = selectors.supplier_of(user)
+    competitions = Competition.objects.none()
+    if supplier is not None:
+        competitions = (
+            Competition.objects.filter(
+                invitations__supplier=supplier, status=Competition.Status.PUBLISHED, closes_at__gt=now
+            )
+            .exclude(tenders__supplier=supplier, tenders__submitted_at__isnull=False)
+            .select_related("buying_authority")
+            .distinct()
+            .order_by("closes_at", "pk")
+        )
+    items = [
+        wq.QueueItem(
+            title=competition.title,
+            url=reverse("awards:provider_competition", args=[competition.pk]),
+            detail=f"{competition.reference}, {competition.buying_authority.name}",
+            when=competition.closes_at,
+            when_label="Closes at",
+            tag="Invited",
+            tag_colour="blue",
+        )
+        for competition in competitions[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="invitations",
+        heading="Invitations to competitions",
+        count=competitions.count() if supplier is not None else 0,
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("awards:provider_competitions"),
+        see_all_label="See all competitions",
+        empty="You have no open invitations to competitions.",
+    )
+
+
+def provider_answers(user, now: datetime) -> wq.Queue | None:
+    if selectors.supplier_of(user) is None:
+        return None
+    answers = (
+        ClarificationQuestion.objects.filter(
+            competition__in=selectors.competitions_for_provider(user).filter(closes_at__gt=now).values("pk"),
+            answered_at__gte=now - timedelta(days=ANSWERS_RECENT_DAYS),
+        )
+        .select_related("competition")
+        .order_by("-answered_at", "-pk")
+    )
+    items = [
+        wq.QueueItem(
+            title=f"An answer about {answer.competition.title}",
+            url=reverse("awards:provider_competition", args=[answer.competition_id]),
+            detail=answer.competition.reference,
+            when=answer.answered_at,
+            when_label="Published at",
+        )
+        for answer in answers[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="clarification-answers",
+        heading="Answers to clarification questions",
+        count=answers.count(),
+        items=items,
+        urgency=wq.SOON,
+        see_all_url=reverse("awards:provider_competitions"),
+        see_all_label="See all competitions",
+    )
+
+
+def _evaluator_queue(tasks, *, key: str, heading: str, title, url_name: str, detail: str) -> wq.Queue:
+    tasks = tasks.filter(Q(has_conflict__isnull=True) | Q(has_conflict=False, submitted_at__isnull=True)).annotate(
+        started=Case(When(has_conflict__isnull=True, then=Value(0)), default=Value(1))
+    )
+    tasks = tasks.order_by("started", "assigned_at", "pk")
+    items = [
+        wq.QueueItem(
+            title=title(task),
+            url=reverse(url_name, args=[task.pk]),
+            detail=detail,
+            when=task.assigned_at,
+            when_label="Assigned at",
+            tag="Not started" if task.has_conflict is None else "In progress",
+            tag_colour="grey" if task.has_conflict is None else "light-blue",
+        )
+        for task in tasks[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key=key,
+        heading=heading,
+        count=tasks.count(),
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("awards:evaluator_assignments"),
+        see_all_label="See all award evaluations",
+    )
+
+
+def tender_tasks(user, now: datetime) -> wq.Queue:
+    return _evaluator_queue(
+        selectors.tender_assignments_for_evaluator(user),
+        key="tender-tasks",
+        heading="Competition responses to evaluate",
+        title=lambda task: f"{task.tender.competition.title}, {task.tender.lot}",
+        url_name="awards:evaluate_tender",
+        detail="Competition response",
+    )
+
+
+def direct_award_tasks(user, now: datetime) -> wq.Queue:
+    return _evaluator_queue(
+        selectors.direct_award_assignments_for_evaluator(user),
+        key="direct-award-tasks",
+        heading="Direct awards to evaluate",
+        title=lambda task: f"Direct award to {task.direct_award.supplier.legal_name}",
+        url_name="awards:evaluate_direct_award",
+        detail="Direct award",
+    )
+
+
+def register() -> None:
+    wq.register("evaluator", "tender-tasks", tender_tasks)
+    wq.register("evaluator", "direct-award-tasks", direct_award_tasks)
+    wq.register("public", "open-competitions", open_competitions)
+    wq.register("officer", "questions-to-answer", questions_to_answer)
+    wq.register("officer", "competitions-closing", competitions_closing)
+    wq.register("officer", "standstill-ending", standstill_ending)
+    wq.register("provider", "invitations", provider_invitations)
+    wq.register("provider", "clarification-answers", provider_answers)

@@ -1,0 +1,268 @@
+"""The frameworks' part of each home page (see `commissioning.work_queues`): for the public, the open
+application windows and each framework's published suppliers; for providers, open windows and their
+applications; for evaluators, their tasks, not started first; for partners, suppliers added or changed
+since their last visit. Each builder reads with a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+
+from commissioning import work_queues as wq
+from commissioning.rules import acting_for_filter
+
+from . import partner_selectors, selectors
+from .evaluation.checks import MINIMUM_PANEL
+from .models import Application, Appointment, HomeVisit
+
+
+def open_windows(user, now: datetime) -> wq.Queue:
+    windows = partner_selectors.open_opportunities(now).select_related(None).select_related("framework")
+    items = [
+        wq.QueueItem(
+            title=window.framework.title,
+            url=reverse("public:opportunities") + "#frameworks-open",
+            detail=f"{window.framework.reference}, {window.title}",
+            when=window.closes_at,
+            when_label="Closes at",
+        )
+        for window in windows.prefetch_related(None)[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="open-windows",
+        heading="Frameworks open for applications",
+        count=windows.count(),
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("public:opportunities"),
+        see_all_label="See the open opportunities",
+        empty="No frameworks are open for applications at the moment. Frameworks reopen at least once a year.",
+    )
+
+
+def published_lists(user, now: datetime) -> wq.Queue:
+    frameworks = partner_selectors.public_frameworks()
+    items = [
+        wq.QueueItem(
+            title=f"Approved suppliers on {framework.title}",
+            url=reverse("public:framework_suppliers", args=[framework.reference]),
+            detail=f"{framework.reference}, led by {framework.lead_authority.name}",
+        )
+        for framework in frameworks[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="published-lists",
+        heading="Approved supplier lists",
+        count=frameworks.count(),
+        items=items,
+        urgency=wq.INFORMATION,
+        see_all_url=reverse("public:opportunities") + "#framework-lists",
+        see_all_label="See every framework",
+        empty="No frameworks have been published yet.",
+    )
+
+
+# Officers -----------------------------------------------------------------------------------------
+
+NEEDS_EVALUATORS, NEEDS_MODERATION, NEEDS_DECISION = "Needs evaluators", "Ready to moderate", "Ready to decide"
+
+
+def applications_to_progress(user, now: datetime) -> wq.Queue:
+    """Submitted applications short of a panel or ready to moderate, and evaluated ones to decide."""
+    free = Q(assignments__has_conflict=False) | Q(assignments__has_conflict__isnull=True)
+    waiting = Q(assignments__has_conflict__isnull=True) | Q(
+        assignments__has_conflict=False, assignments__submitted_at__isnull=True
+    )
+    done = Q(assignments__has_conflict=False, assignments__submitted_at__isnull=False)
+    applications = (
+        Application.objects.filter(acting_for_filter(user, "window__framework__lead_authority"))
+        .filter(status__in=[Application.Status.SUBMITTED, Application.Status.EVALUATED])
+        .annotate(
+            panel=Count("assignments", filter=free, distinct=True),
+            waiting=Count("assignments", filter=waiting, distinct=True),
+            done=Count("assignments", filter=done, distinct=True),
+        )
+        .filter(
+            Q(status=Application.Status.EVALUATED) | Q(panel__lt=MINIMUM_PANEL) | Q(waiting=0, done__gte=MINIMUM_PANEL)
+        )
+        .annotate(
+            stage=Case(
+                When(status=Application.Status.EVALUATED, then=Value(2)),
+                When(panel__lt=MINIMUM_PANEL, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("supplier", "window__framework")
+        .order_by("stage", "submitted_at", "pk")
+    )
+    labels = [NEEDS_EVALUATORS, NEEDS_MODERATION, NEEDS_DECISION]
+    items = [
+        wq.QueueItem(
+            title=f"{application.supplier.legal_name}: {application.window.framework.title}",
+            url=reverse("frameworks:officer_application", args=[application.pk]),
+            detail=application.window.title,
+            when=application.submitted_at,
+            when_label="Submitted at",
+            tag=labels[application.stage],
+            tag_colour="yellow" if application.stage == 0 else "blue",
+        )
+        for application in applications[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="applications",
+        heading="Applications needing evaluators, moderation or a decision",
+        count=applications.count(),
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("frameworks:officer_frameworks"),
+        see_all_label="See your frameworks",
+    )
+
+
+# Evaluators ---------------------------------------------------------------------------------------
+
+
+def evaluator_tasks(user, now: datetime) -> wq.Queue:
+    """Not started (to declare) first, then those being scored; oldest assignment first in each."""
+    tasks = (
+        selectors.assignments_for_evaluator(user)
+        .filter(Q(has_conflict__isnull=True) | Q(has_conflict=False, submitted_at__isnull=True))
+        .annotate(started=Case(When(has_conflict__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("started", "assigned_at", "pk")
+    )
+    items = [
+        wq.QueueItem(
+            title=f"{task.application.supplier.legal_name}: {task.application.window.framework.title}",
+            url=reverse("frameworks:evaluate", args=[task.pk]),
+            detail="Application",
+            when=task.assigned_at,
+            when_label="Assigned at",
+            tag="Not started" if task.has_conflict is None else "In progress",
+            tag_colour="grey" if task.has_conflict is None else "light-blue",
+        )
+        for task in tasks[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="application-tasks",
+        heading="Applications to evaluate",
+        count=tasks.count(),
+        items=items,
+        urgency=wq.ACTION,
+        empty="You have no applications waiting for you.",
+    )
+
+
+# Providers ----------------------------------------------------------------------------------------
+
+
+def provider_windows(user, now: datetime) -> wq.Queue:
+    """Open application windows, with whether the organisation has started an application to each."""
+    supplier_id = getattr(getattr(user, "supplier_membership", None), "supplier_id", None)
+    windows = (
+        selectors.open_windows(now)
+        .prefetch_related(None)
+        .annotate(mine=Count("applications", filter=Q(applications__supplier_id=supplier_id)))
+        .order_by("closes_at", "pk")
+    )
+    items = [
+        wq.QueueItem(
+            title=window.framework.title,
+            url=reverse("frameworks:opportunities"),
+            detail=window.title,
+            when=window.closes_at,
+            when_label="Closes at",
+            tag="Application started" if window.mine else "",
+            tag_colour="light-blue",
+        )
+        for window in windows[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="open-windows",
+        heading="Frameworks open for applications",
+        count=windows.count(),
+        items=items,
+        urgency=wq.SOON,
+        see_all_url=reverse("frameworks:opportunities"),
+        see_all_label="See the open opportunities",
+        empty="No frameworks are open for applications at the moment.",
+    )
+
+
+# Partners -----------------------------------------------------------------------------------------
+
+# Pages seen within this long of each other are one visit: reloading the home page does not hide what
+# changed since the visit before.
+ONE_VISIT = timedelta(minutes=30)
+
+
+def partner_changes(user, now: datetime) -> wq.Queue | None:
+    """Suppliers added to or changed on the lists shared with the partner's authority since their last
+    visit (recorded by `record_visit`); on a first visit, those of the last 30 days."""
+    if not user.authority_id:
+        return None
+    visit = HomeVisit.objects.filter(user=user).first()
+    first_look = now - timedelta(days=30)
+    if visit is None:
+        since = first_look
+    elif now - visit.seen_at > ONE_VISIT:  # a new visit: what changed since the last one
+        since = visit.seen_at
+    else:  # the same visit, reloaded: still since the visit before
+        since = visit.previous_at or first_look
+    history = Appointment.history.model.objects.filter(id=OuterRef("pk"))
+    changed = (
+        partner_selectors.shared_appointments(user.authority_id, now.date())
+        .annotate(
+            changed_at=Subquery(history.order_by("-history_date").values("history_date")[:1]),
+            added=Exists(history.filter(history_type="+", history_date__gt=since)),
+        )
+        .filter(changed_at__gt=since)
+        .select_related("supplier", "lot__framework")
+        .order_by("-changed_at", "pk")
+    )
+    items = [
+        wq.QueueItem(
+            title=f"{appointment.supplier.legal_name}: {appointment.lot.framework.reference} lot "
+            f"{appointment.lot.number}",
+            url=reverse("approved_list:shared_frameworks"),
+            detail=appointment.lot.title,
+            when=appointment.changed_at,
+            when_label="Changed at",
+            tag="Added" if appointment.added else "Changed",
+            tag_colour="green" if appointment.added else "blue",
+        )
+        for appointment in changed[: wq.SHOWN]
+    ]
+    return wq.Queue(
+        key="supplier-changes",
+        heading="Suppliers added or changed since your last visit",
+        count=changed.count(),
+        items=items,
+        urgency=wq.ACTION,
+        see_all_url=reverse("approved_list:shared_frameworks"),
+        see_all_label="See the shared frameworks",
+        empty="No suppliers have been added or changed since your last visit.",
+    )
+
+
+def record_visit(user, now: datetime) -> None:
+    """The partner opened their home page: an access record, the one thing a GET may write. A page seen
+    again within ONE_VISIT is the same visit."""
+    visit, created = HomeVisit.objects.get_or_create(user=user, defaults={"seen_at": now})
+    if created:
+        return
+    if now - visit.seen_at > ONE_VISIT:
+        visit.previous_at = visit.seen_at
+    visit.seen_at = now
+    visit.save(update_fields=["seen_at", "previous_at"])
+
+
+def register() -> None:
+    wq.register("public", "open-windows", open_windows)
+    wq.register("public", "published-lists", published_lists)
+    wq.register("officer", "applications", applications_to_progress)
+    wq.register("evaluator", "application-tasks", evaluator_tasks)
+    wq.register("provider", "open-windows", provider_windows)
+    wq.register("partner", "supplier-changes", partner_changes)

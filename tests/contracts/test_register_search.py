@@ -1,0 +1,83 @@
+"""Issue 18: the contract register lists current contracts before ended ones, has a search box (reference,
+provider, title) and sortable columns from a whitelist, and keeps the search, filters and sort in the URL
+(pagination links keep them)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from commissioning.models import User
+from tests.factories import make_supplier, make_user
+from tests.factories.contracts import make_live_contract
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("contracts:officer_register")
+
+
+@pytest.fixture
+def officer(db):
+    return make_user(User.Role.OFFICER)
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'href="/officer/contracts/\d+/">([^<]+)</a>', html)
+
+
+def test_current_contracts_come_before_ended_ones(client, officer):
+    make_live_contract(
+        by=officer, title="Ended refuge service", start_on=date(2020, 4, 1), initial_end_on=date(2023, 3, 31)
+    )
+    make_live_contract(by=officer, title="Current IDVA service", start_on=date(2025, 4, 1))
+    client.force_login(officer)
+    listed = titles(client.get(URL).content.decode())
+    assert listed.index("Current IDVA service") < listed.index("Ended refuge service")
+
+
+def test_the_search_finds_by_reference_provider_and_title(client, officer):
+    brindley = make_supplier(legal_name="Brindley Domestic Abuse Support")
+    make_live_contract(by=officer, title="Community IDVA service", supplier=brindley, reference="WMOPCC-IDVA-01")
+    make_live_contract(by=officer, title="Sexual violence advocacy", reference="WMOPCC-ISVA-02")
+    client.force_login(officer)
+
+    assert titles(client.get(URL, {"q": "brindley"}).content.decode()) == ["Community IDVA service"]
+    assert titles(client.get(URL, {"q": "ISVA-02"}).content.decode()) == ["Sexual violence advocacy"]
+    assert titles(client.get(URL, {"q": "advocacy"}).content.decode()) == ["Sexual violence advocacy"]
+    html = client.get(URL, {"q": "nothing like this"}).content.decode()
+    assert "No contracts match ‘nothing like this’" in html
+    assert 'value="nothing like this"' in html  # what was typed is kept
+
+
+def test_columns_sort_both_ways_and_an_unknown_column_is_ignored(client, officer):
+    for name in ("Beta Support", "Alpha Support", "Gamma Support"):
+        make_live_contract(by=officer, title=f"Service of {name}", supplier=make_supplier(legal_name=name))
+    client.force_login(officer)
+
+    ascending = client.get(URL, {"sort": "provider"}).content.decode()
+    assert titles(ascending) == ["Service of Alpha Support", "Service of Beta Support", "Service of Gamma Support"]
+    assert 'aria-sort="ascending"' in ascending
+    assert "sort=provider&amp;order=desc" in ascending  # the header now offers the other way
+    descending = client.get(URL, {"sort": "provider", "order": "desc"}).content.decode()
+    assert titles(descending) == ["Service of Gamma Support", "Service of Beta Support", "Service of Alpha Support"]
+    assert 'aria-sort="descending"' in descending
+    assert client.get(URL, {"sort": "supplier__legal_name;drop"}).status_code == 200
+
+
+def test_the_search_and_sort_stay_in_the_links(client, officer):
+    for n in range(55):
+        make_live_contract(by=officer, title=f"Outreach service {n}")
+    client.force_login(officer)
+    html = client.get(URL, {"q": "outreach", "sort": "contract", "order": "desc"}).content.decode()
+    nxt = re.search(r'href="\?([^"]+)" rel="next"', html).group(1)
+    assert "q=outreach" in nxt and "sort=contract" in nxt and "order=desc" in nxt and "page=2" in nxt
+    header = re.search(r'href="(\?[^"]*sort=provider[^"]*)"', html).group(1)
+    assert "q=outreach" in header and "page=" not in header
+
+
+def test_providers_are_refused(client):
+    client.force_login(make_user(User.Role.PROVIDER))
+    assert client.get(URL, {"q": "x"}).status_code == 403
