@@ -17,6 +17,7 @@ from commissioning.forms import add_service_errors
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acting_for_filter
+from commissioning.wording import time_of_day
 from suppliers.models import Accreditation, SupplierDocument
 
 from . import evaluation, open_frameworks, selectors, services
@@ -275,7 +276,7 @@ def autosave(request, pk, slug):
         services.save_answers(application=application, texts=texts, by=request.user, autosave=True)
     except ValidationError as error:
         return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=409)
-    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%-I:%M:%S%p").lower()})
+    return JsonResponse({"saved": True, "at": time_of_day(timezone.now(), seconds=True)})
 
 
 @permission_required(APPLY)
