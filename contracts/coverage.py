@@ -221,6 +221,8 @@ def coverage_cell(
 class CoverageResource(SpreadsheetSafeResource):
     """One row per cell (lot × area): easy to sort, filter and pivot in a spreadsheet."""
 
+    sheet_title = "Coverage"
+
     lot_number = fields.Field(attribute="lot__number", column_name="Lot number")
     lot_title = fields.Field(attribute="lot__title", column_name="Lot")
     area = fields.Field(attribute="area__name", column_name="Area")

@@ -46,9 +46,7 @@ def test_the_filters_write_the_same_format_everywhere():
     html = Template(
         "{% load portal %}{{ m|deadline }}|{{ m|when }}|{{ m|time_of_day }}|{{ iso|when_exact }}|{{ v|money }}"
     ).render(Context({"m": moment, "iso": "2026-12-18T23:06:28+00:00", "v": Decimal("1234.00")}))
-    assert html == (
-        "5pm on Friday 18 December 2026|5pm on 18 December 2026|5pm|11:06:28pm on 18 December 2026|£1,234"
-    )
+    assert html == ("5pm on Friday 18 December 2026|5pm on 18 December 2026|5pm|11:06:28pm on 18 December 2026|£1,234")
 
 
 def test_audit_actions_have_readable_labels():

@@ -423,3 +423,15 @@ def test_the_list_and_its_export_make_the_same_number_of_queries_for_10_and_500_
     assert small == large
     assert small_export == large_export
     print(f"\npartner list: {small} queries at 10 and {large} at 500 suppliers")  # noqa: T201
+
+
+def test_the_xlsx_has_a_named_sheet_and_real_date_cells(client, world):
+    """Issue 18: never "Tablib Dataset", never dates as text."""
+    client.force_login(world.partner)
+    response = client.get(export_url(world.framework, "xlsx"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Approved suppliers"]
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    starts = sheet.cell(row=2, column=headers.index("Appointed from") + 1)
+    assert starts.is_date, f"'Appointed from' is {starts.data_type!r}: {starts.value!r}"
