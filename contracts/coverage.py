@@ -128,7 +128,7 @@ def coverage_matrix(
     one covers shows as a gap rather than disappearing.
     """
     today = today or timezone.localdate()
-    lots = list(Lot.objects.filter(framework=framework).order_by("number"))
+    lots = list(Lot.objects.published().filter(framework=framework).order_by("number"))
     areas = list(Area.objects.order_by("name"))
 
     appointments = _appointments(framework, for_authority, today).values("pk")

@@ -133,7 +133,7 @@ def edit_lots(request, pk):
     application = _own_application(request, pk)
     if (response := _draft_or_redirect(application)) is not None:
         return response
-    lots = list(application.window.framework.lots.order_by("number"))
+    lots = list(application.window.framework.lots.published().order_by("number"))
     areas = list(Area.objects.order_by("name"))
     initial = {c.lot_id: [a.pk for a in c.areas.all()] for c in application.lot_choices.prefetch_related("areas")}
     form = LotsForm(request.POST or None, lots=lots, areas=areas, initial_choices=initial)
