@@ -93,7 +93,9 @@ class LotInline(admin.StackedInline):
     readonly_fields = ["is_published"]
 
 
-class WindowInline(admin.TabularInline):
+class WindowInline(admin.StackedInline):
+    """Stacked, not tabular: each box has its own label (a tabular inline's inputs have none)."""
+
     model = ApplicationWindow
     extra = 0
     fields = ["title", "opens_at", "closes_at"]
