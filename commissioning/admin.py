@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, two_factor
+from . import accounts, two_factor, wording
 from .audit import shown
 from .changes import delete_audited, save_audited
 from .models import (
@@ -308,15 +308,33 @@ class RoleRequestAdmin(AccountAdminMixin, ReadOnlyLogAdmin):
         return TemplateResponse(request, "admin/commissioning/rolerequest/refuse.html", context)
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """Filter the trail by action, each named as people say it."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((action, wording.action_label(action)) for action in actions), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyLogAdmin):
     """Read-only: the trail is append-only, here as everywhere."""
 
-    list_display = ["occurred_at", "action", "who", "of_organisation", "subject", "ip_address"]
-    list_filter = ["action"]
+    list_display = ["occurred_at", "action_label", "who", "of_organisation", "subject", "ip_address"]
+    list_filter = [AuditActionFilter]
     search_fields = ["action", "actor_email", "object_repr", "organisation"]
     date_hierarchy = "occurred_at"
     list_select_related = ["content_type"]
+
+    @admin.display(description="Action", ordering="action")
+    def action_label(self, event: AuditEvent) -> str:
+        return wording.action_label(event.action)
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("commissioning.view_auditevent")

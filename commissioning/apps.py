@@ -6,7 +6,12 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning core"
 
     def ready(self) -> None:
-        from . import checks, numbers, signals, uploads  # noqa: F401
+        from simple_history.signals import pre_create_historical_record
 
+        from . import admin_widgets, checks, numbers, signals, uploads  # noqa: F401
+        from .clock import date_field_history
+
+        pre_create_historical_record.connect(date_field_history, dispatch_uid="commissioning.clock")
         numbers.use_in_the_admin()
+        admin_widgets.use_in_the_admin()
         uploads.use_in_the_admin()

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 
+from .clock import recorded_now
 from .models import AuditChainHead, AuditEvent, User
 from .request_context import client_address, current_client_address
 
@@ -47,6 +48,7 @@ def record(
     # Store data exactly as it will read back from the database, so the hash can be recomputed.
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
     event = AuditEvent.objects.create(
+        occurred_at=recorded_now(),
         actor=actor,
         actor_email=actor.email if actor else actor_email,
         organisation=actor.organisation_name if actor else "",

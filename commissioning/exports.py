@@ -16,6 +16,7 @@ import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.utils.text import capfirst
 from import_export import resources
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,8 +38,29 @@ def escape_formula(value):
 
 
 class SpreadsheetSafeMixin:
+    """Formula-safe cells, and a sheet named for what it holds (never tablib's "Tablib Dataset"):
+    `sheet_title` on the resource, else the model's plural name."""
+
+    sheet_title: str = ""
+
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def export(self, *args, **kwargs):
+        dataset = super().export(*args, **kwargs)
+        dataset.title = sheet_name(self.get_sheet_title())
+        return dataset
+
+    def get_sheet_title(self) -> str:
+        if self.sheet_title:
+            return self.sheet_title
+        model = getattr(self._meta, "model", None)
+        return capfirst(str(model._meta.verbose_name_plural)) if model is not None else "Export"
+
+
+def sheet_name(title: str) -> str:
+    """A title Excel accepts for a sheet: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title).strip()[:31] or "Export"
 
 
 class SpreadsheetSafeResource(SpreadsheetSafeMixin, resources.Resource):
@@ -69,7 +91,8 @@ def export_response(resource: resources.Resource, rows, fmt: str, filename: str)
     if fmt not in CONTENT_TYPES:
         raise Http404("No such export format.")
     # A list, not a queryset: import-export iterates a queryset in chunks, repeating its prefetches.
-    dataset = resource.export(list(rows))
+    # In a workbook, dates and numbers stay dates and numbers (real cells, not text).
+    dataset = resource.export(list(rows), force_native_type=fmt == "xlsx")
     # UTF-8 with a byte-order mark, so that spreadsheet programs read names and pound signs correctly.
     body = dataset.csv.encode("utf-8-sig") if fmt == "csv" else dataset.xlsx
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

@@ -6,6 +6,18 @@ class ContractsConfig(AppConfig):
     verbose_name = "Awards and contracts"
 
     def ready(self) -> None:
+        from commissioning.wording import register_action_labels
+
+        register_action_labels(
+            {
+                "contracts.year_value_set": "Value for a financial year set",
+                "contracts.funding_set": "Funding set",
+                "competition.standstill_started": "Standstill period started",
+                "competition.closing_time_moved": "Closing time moved",
+                "notice.due": "Notice due",
+                "framework.awarded": "Framework awarded",
+            }
+        )
         from . import framework_report, reports
         from .award import reports as award_reports  # noqa: F401  (award PDFs, reminders, tasks)
 

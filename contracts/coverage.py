@@ -128,7 +128,7 @@ def coverage_matrix(
     one covers shows as a gap rather than disappearing.
     """
     today = today or timezone.localdate()
-    lots = list(Lot.objects.filter(framework=framework).order_by("number"))
+    lots = list(Lot.objects.published().filter(framework=framework).order_by("number"))
     areas = list(Area.objects.order_by("name"))
 
     appointments = _appointments(framework, for_authority, today).values("pk")
@@ -220,6 +220,8 @@ def coverage_cell(
 
 class CoverageResource(SpreadsheetSafeResource):
     """One row per cell (lot × area): easy to sort, filter and pivot in a spreadsheet."""
+
+    sheet_title = "Coverage"
 
     lot_number = fields.Field(attribute="lot__number", column_name="Lot number")
     lot_title = fields.Field(attribute="lot__title", column_name="Lot")

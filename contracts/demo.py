@@ -17,11 +17,13 @@ Idempotent: contracts are found by reference, everything else is updated in plac
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
 
+from commissioning.clock import happened_at
+from commissioning.dates import LONDON
 from commissioning.models import Area, Authority, FundingAllocation, FundingStream, User
 from suppliers.models import Supplier
 
@@ -525,94 +527,99 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
     framework = ctx.get("framework")
     lot = framework.lots.filter(number=1).first() if framework is not None else None
     birmingham = Area.objects.filter(name="Birmingham").first()
-    contract, created = _contract(
-        officer,
-        reference="WMOPCC-IDVA-BHM-2025",
-        title="Independent Domestic Violence Advocate service, Birmingham",
-        supplier=supplier,
-        buying_authority=authority,
-        lot=lot,
-        areas=[birmingham] if birmingham else [],
-        start_on=date(2025, 4, 1),
-        initial_end_on=date(2028, 3, 31),
-        extension_months=[12, 12],
-        annual_value=_money(135000),
-        officer_manager=officer,
-        supplier_manager_name=provider.full_name if provider else "",
-        supplier_manager_email=provider.email if provider else "",
-        supplier_manager_user=provider,
-        scope=(
-            "IDVA support for high-risk victims of domestic abuse in Birmingham, including representation at MARAC."
-        ),
-    )
+    # Set up and made live in March 2025; each meeting recorded on the day it was held.
+    with happened_at(datetime(2025, 3, 17, 10, tzinfo=LONDON)):
+        contract, created = _contract(
+            officer,
+            reference="WMOPCC-IDVA-BHM-2025",
+            title="Independent Domestic Violence Advocate service, Birmingham",
+            supplier=supplier,
+            buying_authority=authority,
+            lot=lot,
+            areas=[birmingham] if birmingham else [],
+            start_on=date(2025, 4, 1),
+            initial_end_on=date(2028, 3, 31),
+            extension_months=[12, 12],
+            annual_value=_money(135000),
+            officer_manager=officer,
+            supplier_manager_name=provider.full_name if provider else "",
+            supplier_manager_email=provider.email if provider else "",
+            supplier_manager_user=provider,
+            scope=(
+                "IDVA support for high-risk victims of domestic abuse in Birmingham, including representation at MARAC."
+            ),
+        )
     if not created:
         return {contract.reference: contract}
-    _accept_social_value(
-        officer,
-        contract,
-        "Local employment, volunteering and awareness-raising with Birmingham employers.",
-        [
-            {
-                "theme": SocialValueCommitment.Theme.JOBS,
-                "measure": "Local people employed in the service",
-                "unit": "people",
-                "target": Decimal("4"),
-                "due_on": date(2026, 3, 31),
-            },
-            {
-                "theme": SocialValueCommitment.Theme.SOCIAL,
-                "measure": "Volunteer hours supporting survivors",
-                "unit": "hours",
-                "target": Decimal("1200"),
-                "due_on": date(2027, 3, 31),
-            },
-            {
-                "theme": SocialValueCommitment.Theme.SOCIAL,
-                "measure": "Domestic abuse awareness sessions for Birmingham employers",
-                "unit": "sessions",
-                "target": Decimal("24"),
-                "due_on": date(2028, 3, 31),
-            },
-        ],
-    )
-    _make_live(officer, contract)
-    meetings = services.schedule_meetings(by=officer, contract=contract)
-    first, second = meetings[0], meetings[1]
-    attendees = f"{officer.full_name if officer else 'Commissioning officer'} (OPCC); Sophie Bennett (Brindley)"
-    services.record_meeting(
-        by=officer,
-        meeting=first,
-        attendees=attendees,
-        notes="Mobilisation complete. Referrals from MARAC are rising; the first quarterly return is due 31 July.",
-    )
-    done = services.add_meeting_action(
-        by=officer,
-        meeting=first,
-        description="Share the MARAC referral pathway",
-        owner="Sophie Bennett",
-        due_on=date(2025, 6, 30),
-    )
-    services.complete_action(by=provider or officer, action=done)
-    services.record_meeting(
-        by=officer,
-        meeting=second,
-        attendees=attendees,
-        notes="Q1 return accepted. Waiting list for outreach in the north of the city discussed.",
-    )
-    services.add_meeting_action(
-        by=officer,
-        meeting=second,
-        description="Send the outreach waiting-list figures by postcode district",
-        owner="Sophie Bennett",
-        due_on=date(2025, 9, 30),
-    )
-    services.add_meeting_action(
-        by=officer,
-        meeting=second,
-        description="Confirm the social value reporting template",
-        owner=officer.full_name if officer else "Commissioning officer",
-        due_on=date(2025, 9, 30),
-    )
+    with happened_at(datetime(2025, 3, 17, 10, tzinfo=LONDON)):
+        _accept_social_value(
+            officer,
+            contract,
+            "Local employment, volunteering and awareness-raising with Birmingham employers.",
+            [
+                {
+                    "theme": SocialValueCommitment.Theme.JOBS,
+                    "measure": "Local people employed in the service",
+                    "unit": "people",
+                    "target": Decimal("4"),
+                    "due_on": date(2026, 3, 31),
+                },
+                {
+                    "theme": SocialValueCommitment.Theme.SOCIAL,
+                    "measure": "Volunteer hours supporting survivors",
+                    "unit": "hours",
+                    "target": Decimal("1200"),
+                    "due_on": date(2027, 3, 31),
+                },
+                {
+                    "theme": SocialValueCommitment.Theme.SOCIAL,
+                    "measure": "Domestic abuse awareness sessions for Birmingham employers",
+                    "unit": "sessions",
+                    "target": Decimal("24"),
+                    "due_on": date(2028, 3, 31),
+                },
+            ],
+        )
+        _make_live(officer, contract)
+        meetings = services.schedule_meetings(by=officer, contract=contract)
+        first, second = meetings[0], meetings[1]
+        attendees = f"{officer.full_name if officer else 'Commissioning officer'} (OPCC); Sophie Bennett (Brindley)"
+    with happened_at(datetime.combine(first.held_on, time(15), tzinfo=LONDON)):
+        services.record_meeting(
+            by=officer,
+            meeting=first,
+            attendees=attendees,
+            notes="Mobilisation complete. Referrals from MARAC are rising; the first quarterly return is due 31 July.",
+        )
+        done = services.add_meeting_action(
+            by=officer,
+            meeting=first,
+            description="Share the MARAC referral pathway",
+            owner="Sophie Bennett",
+            due_on=date(2025, 6, 30),
+        )
+        services.complete_action(by=provider or officer, action=done)
+    with happened_at(datetime.combine(second.held_on, time(15), tzinfo=LONDON)):
+        services.record_meeting(
+            by=officer,
+            meeting=second,
+            attendees=attendees,
+            notes="Q1 return accepted. Waiting list for outreach in the north of the city discussed.",
+        )
+        services.add_meeting_action(
+            by=officer,
+            meeting=second,
+            description="Send the outreach waiting-list figures by postcode district",
+            owner="Sophie Bennett",
+            due_on=date(2025, 9, 30),
+        )
+        services.add_meeting_action(
+            by=officer,
+            meeting=second,
+            description="Confirm the social value reporting template",
+            owner=officer.full_name if officer else "Commissioning officer",
+            due_on=date(2025, 9, 30),
+        )
     return {contract.reference: contract}
 
 

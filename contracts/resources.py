@@ -104,7 +104,10 @@ class LondonDateWidget(widgets.DateWidget):
         return cleaned
 
     def render(self, value, obj=None, **kwargs):
-        return value.isoformat() if value else ""
+        """A date cell in a workbook, 2018-04-01 in a CSV."""
+        if not value:
+            return ""
+        return value if kwargs.get("force_native_type") else value.isoformat()
 
 
 class OptionsWidget(widgets.Widget):

@@ -14,6 +14,7 @@ from django.http import Http404
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
 from commissioning.search import Column, Sorting, search
+from commissioning.wording import field_label, field_value
 
 from .models import (
     ZERO,
@@ -158,9 +159,9 @@ def field_history(contract: Contract) -> list[dict]:
         delta = newer.diff_against(older)
         changes = [
             {
-                "field": Contract._meta.get_field(change.field).verbose_name,
-                "old": change.old,
-                "new": change.new,
+                "field": field_label(Contract, change.field),
+                "old": field_value(Contract, change.field, change.old),
+                "new": field_value(Contract, change.field, change.new),
             }
             for change in delta.changes
         ]

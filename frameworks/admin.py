@@ -4,7 +4,9 @@ Every save goes through `setup` (the rule of who runs the framework, and an audi
 field before and after); selection moves are made on the staff pages, linked from here.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
@@ -28,7 +30,7 @@ from .models import (
 from .resources import AppointmentResource
 
 SAVERS = {
-    Lot: lambda part, by: setup.save_lot(lot=part, by=by),
+    Lot: lambda part, by: setup.save_lot(lot=part, by=by, confirmed=getattr(part, "confirmed_open_window", False)),
     ApplicationWindow: lambda part, by: setup.save_window(window=part, by=by),
     SelectionQuestion: lambda part, by: setup.save_question(question=part, by=by),
 }
@@ -42,13 +44,58 @@ class ServiceInlinesMixin:
             SAVERS[type(part)](part, request.user)
 
 
+class LotForm(forms.ModelForm):
+    """A lot added while the framework's application window is open asks for confirmation first."""
+
+    confirm_open_window = forms.BooleanField(
+        label="Add this lot while the application window is open",
+        required=False,
+        help_text="The lot stays unpublished (hidden from partners, applicants and the public) until you "
+        "publish it from the list of lots.",
+    )
+
+    class Meta:
+        model = Lot
+        fields = [
+            "framework",
+            "number",
+            "title",
+            "description",
+            "specification",
+            "min_value",
+            "max_value",
+            "minimum_score",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        framework = cleaned.get("framework") or getattr(self.instance, "framework", None)
+        if self.instance.pk is None and framework is not None and framework.pk and setup.window_open_now(framework):
+            if not cleaned.get("confirm_open_window"):
+                self.add_error("confirm_open_window", setup.OPEN_WINDOW_MESSAGE)
+            else:
+                self.instance.confirmed_open_window = True
+        return cleaned
+
+
 class LotInline(admin.StackedInline):
     model = Lot
+    form = LotForm
     extra = 0
-    fields = [("number", "title"), "description", "specification", ("min_value", "max_value", "minimum_score")]
+    fields = [
+        ("number", "title"),
+        "description",
+        "specification",
+        ("min_value", "max_value", "minimum_score"),
+        "is_published",
+        "confirm_open_window",
+    ]
+    readonly_fields = ["is_published"]
 
 
-class WindowInline(admin.TabularInline):
+class WindowInline(admin.StackedInline):
+    """Stacked, not tabular: each box has its own label (a tabular inline's inputs have none)."""
+
     model = ApplicationWindow
     extra = 0
     fields = ["title", "opens_at", "closes_at"]
@@ -121,13 +168,29 @@ class QuestionInline(admin.StackedInline):
 
 @admin.register(Lot)
 class LotAdmin(ServiceInlinesMixin, admin.ModelAdmin):
-    list_display = ["__str__", "framework", "minimum_score", "min_value", "max_value"]
-    list_filter = ["framework"]
+    form = LotForm
+    list_display = ["__str__", "framework", "is_published", "minimum_score", "min_value", "max_value"]
+    list_filter = ["framework", "is_published"]
     search_fields = ["title", "framework__reference"]
     inlines = [QuestionInline]
+    readonly_fields = ["is_published"]
+    actions = ["publish_lots"]
 
     def save_model(self, request, obj, form, change):
-        setup.save_lot(lot=obj, by=request.user)
+        setup.save_lot(lot=obj, by=request.user, confirmed=form.cleaned_data.get("confirm_open_window", False))
+
+    @admin.action(description="Publish the selected lots (partners, applicants and the public see them)")
+    def publish_lots(self, request, queryset):
+        published = 0
+        for lot in queryset.filter(is_published=False):
+            try:
+                setup.publish_lot(lot=lot, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{lot}: {reason}", messages.ERROR)
+            else:
+                published += 1
+        self.message_user(request, f"{published} lot{'s' if published != 1 else ''} published.", messages.SUCCESS)
 
 
 @admin.register(SelectionQuestion)

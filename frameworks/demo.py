@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from commissioning.clock import happened_at
 from commissioning.dates import LONDON
 from commissioning.demo import minimal_pdf
 from commissioning.models import Area, Authority, User
@@ -384,61 +385,76 @@ def _admit(window, specs, officer, evaluator, *, starts_on: date) -> None:
     for spec in specs:
         supplier = _supplier(spec)
         applicant = _user_for(supplier)
-        application = services.start_application(window=window, by=applicant, now=during)
-        _answer_everything(application, applicant, during, spec[6], spec[7])
-        services.submit_application(application=application, by=applicant, now=during + timedelta(days=3))
-        evaluation.assign_evaluators(target=application, evaluators=[evaluator, officer], by=officer)
-        questions = list(application.window.framework.questions.filter(lot__isnull=True)) + [
-            q for q in application.window.framework.questions.filter(lot__isnull=False) if q.lot.number in spec[6]
-        ]
-        service, outcomes, partnership = spec[8]
-        marks_for = {
-            "Service delivery": service,
-            "Outcomes and monitoring": outcomes,
-            "Partnership and social value": partnership,
-        }
-        for assignment in application.assignments.all():
-            evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
-            marks = {}
-            for q in questions:
-                if q.is_scored:
-                    delta = 0 if assignment.evaluator == evaluator else (1 if marks_for[q.section] < 4 else 0)
-                    marks[q.pk] = {"score": marks_for[q.section] + delta, "comment": "Evidence in the answer."}
-                else:
-                    marks[q.pk] = {"passed": True, "comment": "Policy provided and current."}
-            evaluation.save_scores(assignment=assignment, scores=marks, submit=True, by=assignment.evaluator)
+        with happened_at(during):
+            application = services.start_application(window=window, by=applicant, now=during)
+            _answer_everything(application, applicant, during, spec[6], spec[7])
+        with happened_at(during + timedelta(days=3)):
+            services.submit_application(application=application, by=applicant, now=during + timedelta(days=3))
+        # Evaluated in the fortnight after the window closed, decided the week before the award.
+        evaluated = window.closes_at + timedelta(days=3)
+        decided = _at(starts_on - timedelta(days=6))
+        with happened_at(evaluated):
+            _evaluate(application, spec, officer, evaluator)
+        with happened_at(decided):
+            _decide(application, officer, starts_on)
+
+
+def _evaluate(application, spec, officer, evaluator) -> None:
+    evaluation.assign_evaluators(target=application, evaluators=[evaluator, officer], by=officer)
+    questions = list(application.window.framework.questions.filter(lot__isnull=True)) + [
+        q for q in application.window.framework.questions.filter(lot__isnull=False) if q.lot.number in spec[6]
+    ]
+    service, outcomes, partnership = spec[8]
+    marks_for = {
+        "Service delivery": service,
+        "Outcomes and monitoring": outcomes,
+        "Partnership and social value": partnership,
+    }
+    for assignment in application.assignments.all():
+        evaluation.declare_conflict(assignment=assignment, has_conflict=False, details="", by=assignment.evaluator)
+        marks = {}
         for q in questions:
             if q.is_scored:
-                evaluation.moderate(
-                    subject=application,
-                    criterion=q,
-                    score=marks_for[q.section],
-                    passed=None,
-                    reason="Panel agreed the lower mark: the evidence supports it.",
-                    by=officer,
-                )
+                delta = 0 if assignment.evaluator == evaluator else (1 if marks_for[q.section] < 4 else 0)
+                marks[q.pk] = {"score": marks_for[q.section] + delta, "comment": "Evidence in the answer."}
             else:
-                evaluation.moderate(
-                    subject=application,
-                    criterion=q,
-                    score=None,
-                    passed=True,
-                    reason="Both evaluators passed it.",
-                    by=officer,
-                )
-        from .selectors import lot_results
-
-        results = {r.lot.pk: r for r in lot_results(application)}
-        for choice in application.lot_choices.select_related("lot"):
-            result = results[choice.lot_id]
-            outcome = ApplicationLot.Outcome.APPOINTED if result.passes else ApplicationLot.Outcome.UNSUCCESSFUL
-            reason = (
-                f"Scored {result.percentage}% against a minimum of {choice.lot.minimum_score}% and passed "
-                "every pass/fail question."
-                if result.passes
-                else f"Scored {result.percentage}%, below the minimum of {choice.lot.minimum_score}%."
+                marks[q.pk] = {"passed": True, "comment": "Policy provided and current."}
+        evaluation.save_scores(assignment=assignment, scores=marks, submit=True, by=assignment.evaluator)
+    for q in questions:
+        if q.is_scored:
+            evaluation.moderate(
+                subject=application,
+                criterion=q,
+                score=marks_for[q.section],
+                passed=None,
+                reason="Panel agreed the lower mark: the evidence supports it.",
+                by=officer,
             )
-            services.decide_lot(choice=choice, outcome=outcome, reason=reason, by=officer, starts_on=starts_on)
+        else:
+            evaluation.moderate(
+                subject=application,
+                criterion=q,
+                score=None,
+                passed=True,
+                reason="Both evaluators passed it.",
+                by=officer,
+            )
+
+
+def _decide(application, officer, starts_on: date) -> None:
+    from .selectors import lot_results
+
+    results = {r.lot.pk: r for r in lot_results(application)}
+    for choice in application.lot_choices.select_related("lot"):
+        result = results[choice.lot_id]
+        outcome = ApplicationLot.Outcome.APPOINTED if result.passes else ApplicationLot.Outcome.UNSUCCESSFUL
+        reason = (
+            f"Scored {result.percentage}% against a minimum of {choice.lot.minimum_score}% and passed "
+            "every pass/fail question."
+            if result.passes
+            else f"Scored {result.percentage}%, below the minimum of {choice.lot.minimum_score}%."
+        )
+        services.decide_lot(choice=choice, outcome=outcome, reason=reason, by=officer, starts_on=starts_on)
 
 
 def load(ctx: dict) -> None:
@@ -457,9 +473,10 @@ def load(ctx: dict) -> None:
         closes_at=_at(date(2025, 6, 13), 17),
     )
     _admit(closed, DEMO_SUPPLIERS, officer, evaluator, starts_on=FIRST_AWARD)
-    open_frameworks.award_framework(
-        framework=framework, starts_on=FIRST_AWARD, window=closed, by=officer, now=_at(date(2025, 6, 30))
-    )
+    with happened_at(_at(date(2025, 6, 30))):
+        open_frameworks.award_framework(
+            framework=framework, starts_on=FIRST_AWARD, window=closed, by=officer, now=_at(date(2025, 6, 30))
+        )
     # Seed 000: the framework opens at least once every 12 months, so a year after the first window the
     # scheme reopened, admitted a new supplier and was re-awarded, keeping everyone already appointed.
     if timezone.localdate() > SECOND_AWARD:

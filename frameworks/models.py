@@ -121,6 +121,13 @@ def lot_specification_path(instance, filename: str) -> str:
     return f"frameworks/{instance.framework_id}/lots/{filename}"
 
 
+class LotQuerySet(models.QuerySet):
+    def published(self):
+        """Lots partners, applicants and the public see: a lot added while a window is open stays
+        unpublished until an officer publishes it."""
+        return self.filter(is_published=True)
+
+
 class Lot(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="lots")
     number = models.PositiveSmallIntegerField()
@@ -137,6 +144,13 @@ class Lot(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Weighted score, as a percentage of the marks available, needed for this lot.",
     )
+    is_published = models.BooleanField(
+        "published",
+        default=True,
+        help_text="Partners, applicants and the public see the lot only once it is published.",
+    )
+
+    objects = LotQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "number"]

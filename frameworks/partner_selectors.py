@@ -114,7 +114,7 @@ def shared_frameworks(user: User, today: date | None = None) -> QuerySet[Framewo
     )
     return (
         frameworks_shared_with(user)
-        .prefetch_related(Prefetch("lots", queryset=Lot.objects.order_by("number")))
+        .prefetch_related(Prefetch("lots", queryset=Lot.objects.published().order_by("number")))
         .annotate(shared_supplier_count=Count("lots__appointments__supplier", filter=visible, distinct=True))
         .order_by("title")
     )
@@ -207,7 +207,7 @@ def officer_approved_list(
 
 
 def lots_of(framework: Framework) -> QuerySet[Lot]:
-    return Lot.objects.filter(framework=framework).order_by("number")
+    return Lot.objects.published().filter(framework=framework).order_by("number")
 
 
 # Appointment history -------------------------------------------------------------------------------
@@ -316,7 +316,7 @@ def open_opportunities(now=None) -> QuerySet[ApplicationWindow]:
     return (
         ApplicationWindow.objects.open_at(now or timezone.now())
         .select_related("framework")
-        .prefetch_related(Prefetch("framework__lots", queryset=Lot.objects.order_by("number")))
+        .prefetch_related(Prefetch("framework__lots", queryset=Lot.objects.published().order_by("number")))
         .order_by("closes_at", "framework__title")
     )
 
@@ -338,7 +338,8 @@ def published_lots(framework: Framework, today: date | None = None) -> list[Lot]
         .order_by("supplier__legal_name")
     )
     return list(
-        Lot.objects.filter(framework=framework)
+        Lot.objects.published()
+        .filter(framework=framework)
         .order_by("number")
         .prefetch_related(Prefetch("appointments", queryset=appointments, to_attr="published"))
     )

@@ -18,8 +18,9 @@ from commissioning.exports import SpreadsheetSafeResource
 from .models import Appointment
 
 
-def _date(value) -> str:
-    return value.isoformat() if value else ""
+def _date(value):
+    """A real date (a date cell in a workbook; 2025-07-01 in a CSV), or empty."""
+    return value or ""
 
 
 def accreditation_text(accreditation) -> str:
@@ -33,6 +34,7 @@ def accreditation_text(accreditation) -> str:
 
 
 class PartnerApprovedListResource(SpreadsheetSafeResource):
+    sheet_title = "Approved suppliers"
     supplier = fields.Field(attribute="supplier__legal_name", column_name="Supplier")
     trading_name = fields.Field(attribute="supplier__trading_name", column_name="Trading name")
     vcse = fields.Field(column_name="VCSE")
@@ -87,6 +89,7 @@ class PartnerApprovedListResource(SpreadsheetSafeResource):
 
 
 class OfficerApprovedListResource(PartnerApprovedListResource):
+    sheet_title = "Approved list"
     status = fields.Field(column_name="Status")
     status_reason = fields.Field(attribute="status_reason", column_name="Status reason")
     shared = fields.Field(column_name="Consent to share with partners")

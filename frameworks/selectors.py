@@ -51,7 +51,7 @@ def open_windows(now=None) -> QuerySet[ApplicationWindow]:
     return (
         ApplicationWindow.objects.open_at(now or timezone.now())
         .select_related("framework")
-        .prefetch_related(Prefetch("framework__lots", queryset=Lot.objects.order_by("number")))
+        .prefetch_related(Prefetch("framework__lots", queryset=Lot.objects.published().order_by("number")))
     )
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from commissioning.audit import record
 from commissioning.changes import save_audited
 from commissioning.models import Area, Authority, User
 from commissioning.rules import acts_for_running_authority
@@ -48,9 +50,40 @@ def _save_part(part: Lot | SelectionQuestion | ApplicationWindow, *, by: User, a
     save_audited(part, by=by, action=action, data={"framework": part.framework.reference})
 
 
+OPEN_WINDOW_MESSAGE = (
+    "This framework's application window is open: confirm that you want to add a lot now. It stays "
+    "unpublished (hidden from partners, applicants and the public) until you publish it"
+)
+
+
+def window_open_now(framework: Framework) -> bool:
+    return framework.windows.open_at(timezone.now()).exists()
+
+
 @transaction.atomic
-def save_lot(*, lot: Lot, by: User) -> Lot:
+def save_lot(*, lot: Lot, by: User, confirmed: bool = False) -> Lot:
+    """Create or change a lot. A lot added while an application window is open must be confirmed, and
+    is created unpublished: applicants already part-way through would otherwise see the lots change
+    under them, and partners and the public would see it before it is announced."""
+    if lot.pk is None and lot.framework_id and window_open_now(lot.framework):
+        _require_runs(by, lot.framework)
+        if not confirmed:
+            raise ValidationError({"confirm_open_window": OPEN_WINDOW_MESSAGE})
+        lot.is_published = False
     _save_part(lot, by=by, action="frameworks.lot")
+    return lot
+
+
+@transaction.atomic
+def publish_lot(*, lot: Lot, by: User) -> Lot:
+    """Publish a lot: from now on partners, applicants and the public see it."""
+    lot = Lot.objects.select_for_update().select_related("framework").get(pk=lot.pk)
+    _require_runs(by, lot.framework)
+    if lot.is_published:
+        raise ValidationError("This lot is already published.")
+    lot.is_published = True
+    lot.save(update_fields=["is_published"])
+    record("frameworks.lot_published", by=by, obj=lot, data={"framework": lot.framework.reference})
     return lot
 
 

@@ -20,6 +20,7 @@ from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acting_for_filter
 from commissioning.search import Sorting, clean_query
+from commissioning.wording import time_of_day
 from suppliers.models import Accreditation, SupplierDocument
 
 from . import evaluation, open_frameworks, selectors, services
@@ -136,7 +137,7 @@ def edit_lots(request, pk):
     application = _own_application(request, pk)
     if (response := _draft_or_redirect(application)) is not None:
         return response
-    lots = list(application.window.framework.lots.order_by("number"))
+    lots = list(application.window.framework.lots.published().order_by("number"))
     areas = list(Area.objects.order_by("name"))
     initial = {c.lot_id: [a.pk for a in c.areas.all()] for c in application.lot_choices.prefetch_related("areas")}
     form = LotsForm(request.POST or None, lots=lots, areas=areas, initial_choices=initial)
@@ -279,7 +280,7 @@ def autosave(request, pk, slug):
         services.save_answers(application=application, texts=texts, by=request.user, autosave=True)
     except ValidationError as error:
         return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=409)
-    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%-I:%M:%S%p").lower()})
+    return JsonResponse({"saved": True, "at": time_of_day(timezone.now(), seconds=True)})
 
 
 @permission_required(APPLY)

@@ -30,6 +30,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.clock import happened_at
 from commissioning.dates import LONDON, Quarter
 from commissioning.models import Area, Authority, User
 from contracts import services as contract_services
@@ -778,32 +779,36 @@ def _returns_for(contract: Contract, officer: User, today: date, plan: str) -> N
             continue  # not started, past its due date: overdue
         raw = _figures(contract, indicators, quarter, scale, areas)
         started = _at(quarter.end + timedelta(days=6))
-        quarterly_return = services.save_return(
-            contract=contract, quarter=quarter, raw=raw, narrative=NARRATIVE, by=reporter, now=started
-        )
+        with happened_at(started):
+            quarterly_return = services.save_return(
+                contract=contract, quarter=quarter, raw=raw, narrative=NARRATIVE, by=reporter, now=started
+            )
         if not_yet_due:
             continue  # still a draft: not due yet
         late = plan == "late" and is_latest
         submitted = _at(quarter.return_due + timedelta(days=4 if late else -6), 15)
-        services.submit_return(quarterly_return=quarterly_return, by=reporter, now=submitted)
+        with happened_at(submitted):
+            services.submit_return(quarterly_return=quarterly_return, by=reporter, now=submitted)
         if plan == "late" and is_latest:
             continue  # submitted late, awaiting review
         if plan == "returned" and is_latest:
-            services.return_for_amendment(
+            with happened_at(submitted + timedelta(days=5)):
+                services.return_for_amendment(
+                    quarterly_return=quarterly_return,
+                    by=officer,
+                    comments="The referral figures are well below the last two quarters: please check the MARAC "
+                    "referrals and say in the narrative what is behind the fall. The case study should not give "
+                    "the month of the incident.",
+                    now=submitted + timedelta(days=5),
+                )
+            continue
+        with happened_at(submitted + timedelta(days=7)):
+            services.accept_return(
                 quarterly_return=quarterly_return,
                 by=officer,
-                comments="The referral figures are well below the last two quarters: please check the MARAC "
-                "referrals and say in the narrative what is behind the fall. The case study should not give the "
-                "month of the incident.",
-                now=submitted + timedelta(days=5),
+                comments="Thank you: figures and narrative agreed at the contract meeting.",
+                now=submitted + timedelta(days=7),
             )
-            continue
-        services.accept_return(
-            quarterly_return=quarterly_return,
-            by=officer,
-            comments="Thank you: figures and narrative agreed at the contract meeting.",
-            now=submitted + timedelta(days=7),
-        )
 
 
 def _quarters(contract: Contract) -> list[Quarter]:

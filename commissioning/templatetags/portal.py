@@ -1,8 +1,10 @@
-"""Template filters shared by every app."""
+"""Template filters shared by every app: one way to write times, money and audit actions."""
+
+from datetime import datetime
 
 from django import template
-from django.utils import timezone
 
+from commissioning import wording
 from commissioning.dates import long_date
 
 register = template.Library()
@@ -10,21 +12,41 @@ register = template.Library()
 
 @register.filter
 def deadline(value) -> str:
-    """A deadline as GOV.UK style writes it, in UK time: '5:00pm on Friday 18 December 2026'."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    hour = local.strftime("%I").lstrip("0") or "12"
-    return f"{hour}:{local:%M}{local.strftime('%p').lower()} on {local:%A} {local.day} {local:%B %Y}"
+    """A deadline as GOV.UK style writes it, in UK time: '5pm on Friday 18 December 2026'."""
+    return wording.when(value, weekday=True) if value else ""
+
+
+@register.filter
+def when(value) -> str:
+    """A moment in UK time, GOV.UK style: '5pm on 3 February 2023', '11:06am on 3 February 2023'."""
+    return wording.when(value) if value else ""
+
+
+@register.filter
+def when_exact(value) -> str:
+    """A moment to the second, for receipts and extracts: '11:06:28pm on 3 February 2023'. Takes an
+    ISO 8601 text too (a receipt kept in JSON)."""
+    if isinstance(value, str) and value:
+        value = datetime.fromisoformat(value)
+    return wording.when(value, seconds=True) if value else ""
+
+
+@register.filter
+def time_of_day(value) -> str:
+    """'5pm', '11:06am', 'midday'."""
+    return wording.time_of_day(value) if value else ""
 
 
 @register.filter
 def money(value) -> str:
     """£1,351,368 or £296,973.50: pounds with commas, pence only when there are any."""
-    if value is None or value == "":
-        return ""
-    amount = float(value)
-    return f"£{amount:,.0f}" if amount == int(amount) else f"£{amount:,.2f}"
+    return wording.money(value)
+
+
+@register.filter
+def action_label(value) -> str:
+    """An audit action as people say it: 'Meeting action added'."""
+    return wording.action_label(value) if value else ""
 
 
 @register.filter(name="long_date")

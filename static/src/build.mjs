@@ -19,7 +19,7 @@ writeFileSync(join(dist, "portal.css"), css.css);
 
 const frontend = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 copyFileSync(join(frontend, "govuk-frontend.min.js"), join(dist, "govuk-frontend.min.js"));
-for (const name of ["portal.mjs", "supported.js", "document-status.mjs", "autosave.js"]) {
+for (const name of ["portal.mjs", "supported.js", "document-status.mjs", "autosave.js", "return-totals.js"]) {
   copyFileSync(join(root, "static", "src", "js", name), join(dist, name));
 }
 console.log(`static/dist built: portal.css ${css.css.length} bytes, govuk-frontend.min.js`);

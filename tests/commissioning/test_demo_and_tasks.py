@@ -68,3 +68,37 @@ def test_a_real_worker_runs_a_task_on_the_shared_database(celery_worker, officer
         record(f"test.worker{i}", by=officer)
     result = verify_audit_chain.delay()
     assert result.get(timeout=60) == {"checked": 3, "broken_event_id": None, "reason": ""}
+
+
+@pytest.mark.django_db
+def test_the_demo_history_is_dated_when_it_happened(settings):
+    """Issue 18: the 2025 window's applications, decisions and returns carry their 2025 dates in the
+    audit trail and the contract's field history, not the day the demo was loaded."""
+    from datetime import date
+
+    from commissioning.clock import happened_at
+    from commissioning.models import AuditEvent
+    from contracts.models import Contract
+    from tests.factories import make_user
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    submitted = AuditEvent.objects.filter(action="application.submitted")
+    assert submitted.exists()
+    assert {event.occurred_at.year for event in submitted} >= {2025}
+    assert all(event.occurred_at.date() < date(2026, 7, 1) for event in submitted.filter(object_repr__contains="2025"))
+    accepted = AuditEvent.objects.filter(action="monitoring.return_accepted")
+    assert accepted.exists()
+    assert 2025 in {event.occurred_at.year for event in accepted}
+    assert not any(event.occurred_at.date() == date.today() for event in accepted)
+    contract = Contract.objects.get(reference="WMOPCC-IDVA-BHM-2025")
+    assert min(h.history_date for h in contract.history.all()).date() == date(2025, 3, 17)
+    # The chain still verifies with the replayed times in it.
+    assert verify_audit_chain.delay().get()["broken_event_id"] is None
+    # Outside a replay, events carry now.
+    from django.utils import timezone
+
+    event = record("test.now", by=make_user("officer"))
+    assert abs((event.occurred_at - timezone.now()).total_seconds()) < 60
+    with happened_at(timezone.now().replace(year=2025)):
+        assert record("test.then", by=None).occurred_at.year == 2025

@@ -300,7 +300,7 @@ def test_the_contract_page_shows_history_and_audit(client, officer, live):
     client.force_login(officer)
     page = client.get(reverse("contracts:officer_contract", args=[live.pk])).content.decode()
     assert "Adds a helpline." in page and "Needs assessment." in page
-    assert "contracts.variation_recorded" in page
+    assert "Variation recorded" in page
     assert "Variation: Change to the scope of the service" in page  # field history with its reason
 
 

@@ -447,3 +447,13 @@ def test_the_column_headers_sort_and_keep_the_search_and_filters(client, world):
     assert 'href="?q=a&amp;area=southam&amp;sort=supplier-desc"' in html
     assert 'href="?q=a&amp;area=southam&amp;sort=lot"' in html
     assert 'id="search-q" name="q" type="search" value="a"' in html
+def test_the_xlsx_has_a_named_sheet_and_real_date_cells(client, world):
+    """Issue 18: never "Tablib Dataset", never dates as text."""
+    client.force_login(world.partner)
+    response = client.get(export_url(world.framework, "xlsx"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Approved suppliers"]
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    starts = sheet.cell(row=2, column=headers.index("Appointed from") + 1)
+    assert starts.is_date, f"'Appointed from' is {starts.data_type!r}: {starts.value!r}"

@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline, money
 from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
 from commissioning.uploads import sha256_of, validate_upload
+from commissioning.wording import when
 from contracts.award import selectors
 from contracts.award.lifecycles import TENDER
 from contracts.award.models import (
@@ -355,7 +355,7 @@ def submit_tender(*, tender: Tender, by: User, now: datetime | None = None) -> T
         subject=f"Response received: {competition.title}",
         message=(
             f"We received your response to {tender.lot} of {competition.reference} at "
-            f"{timezone.localtime(now):%H:%M:%S on %d %B %Y} (UK time). Your receipt reference is "
+            f"{when(now, seconds=True)} (UK time). Your receipt reference is "
             f"{receipt['reference']}. It stays sealed until the closing time."
         ),
         details=[("Closing time", deadline(competition.closes_at))]

@@ -16,6 +16,7 @@ from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
+from commissioning.wording import time_of_day
 from contracts.award import selectors, services
 from contracts.award.forms import (
     QuestionForm,
@@ -196,7 +197,7 @@ def autosave_tender(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except ValidationError as error:
         return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=409)
-    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%-I:%M:%S%p").lower()})
+    return JsonResponse({"saved": True, "at": time_of_day(timezone.now(), seconds=True)})
 
 
 @permission_required(TENDER)
