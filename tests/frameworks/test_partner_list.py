@@ -447,6 +447,8 @@ def test_the_column_headers_sort_and_keep_the_search_and_filters(client, world):
     assert 'href="?q=a&amp;area=southam&amp;sort=supplier-desc"' in html
     assert 'href="?q=a&amp;area=southam&amp;sort=lot"' in html
     assert 'id="search-q" name="q" type="search" value="a"' in html
+
+
 def test_the_xlsx_has_a_named_sheet_and_real_date_cells(client, world):
     """Issue 18: never "Tablib Dataset", never dates as text."""
     client.force_login(world.partner)
