@@ -230,7 +230,10 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[areas], excluded_fields=["updated_at"])
+    # The going-live proposal is a step, kept in the audit trail; the history keeps the contract's terms.
+    history = HistoricalRecords(
+        m2m_fields=[areas], excluded_fields=["updated_at", "live_proposed_at", "live_proposed_by"]
+    )
     objects = ContractQuerySet.as_manager()
 
     class Meta:

@@ -405,10 +405,11 @@ class MoveClosingForm(GDSFormMixin, forms.Form):
     closes_date = gds_date("New closing date")
     closes_time = TimeOfDayField("New closing time")
     reason = forms.CharField(
-        label="Message to bidders (optional)",
+        label="Message to bidders",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Every bidder is told of the new closing time by email.",
+        help_text="Every bidder is told of the new closing time by email. Optional for a later time; say why when "
+        "you bring it forward.",
     )
 
     def clean(self):
