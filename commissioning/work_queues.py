@@ -54,6 +54,13 @@ class QueueItem:
     def when_is_time(self) -> bool:
         return isinstance(self.when, datetime)
 
+    @property
+    def when_iso(self) -> str:
+        """For a `time` element's datetime attribute (whole seconds, as HTML allows)."""
+        if isinstance(self.when, datetime):
+            return timezone.localtime(self.when).isoformat(timespec="seconds")
+        return self.when.isoformat() if self.when else ""
+
 
 @dataclass
 class Queue:

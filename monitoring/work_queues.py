@@ -7,9 +7,10 @@ with a fixed number of queries: at most one count and one capped slice per quart
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,18 +39,45 @@ def quarters_due_between(first: date, last: date) -> list[Quarter]:
     return found
 
 
-def unsent_for(contracts: QuerySet[Contract], quarter: Quarter, today: date, *, overdue_only: bool) -> QuerySet:
-    """Contracts in force during the quarter whose return for it is not submitted (and, if asked, is past
-    its own due date, which may have been agreed later than the standard one)."""
-    theirs = QuarterlyReturn.objects.filter(
-        contract=OuterRef("pk"), period__financial_year=quarter.financial_year, period__quarter=quarter.number
+@dataclass(frozen=True)
+class Unsent:
+    quarter: Quarter
+    contract: Contract
+    due_on: date
+
+
+def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date) -> list[Unsent]:
+    """Returns not submitted for these quarters by contracts in force during them, due on or before `due_by`
+    (by their own agreed date, else the standard one): most recent quarter first, then by provider.
+
+    Two queries however many contracts and quarters: the contracts in force during any of the quarters,
+    and their returns for them."""
+    if not quarters:
+        return []
+    first, last = min(q.start for q in quarters), max(q.end for q in quarters)
+    in_force = list(
+        Contract.objects.in_force_during(first, last)
+        .filter(pk__in=contracts.values("pk"))
+        .select_related("supplier")
+        .order_by("supplier__legal_name", "reference", "pk")
     )
-    unsent = contracts.filter(pk__in=Contract.objects.in_force_during(quarter.start, quarter.end).values("pk")).exclude(
-        Exists(theirs.filter(submitted_at__isnull=False))
-    )
-    if overdue_only:
-        unsent = unsent.exclude(Exists(theirs.filter(due_on__gte=today)))
-    return unsent.select_related("supplier").order_by("supplier__legal_name", "reference")
+    returns = {
+        (contract_id, year, number): (submitted_at, due_on)
+        for contract_id, year, number, submitted_at, due_on in QuarterlyReturn.objects.filter(
+            contract__in=[c.pk for c in in_force],
+            period__financial_year__in={q.financial_year for q in quarters},
+        ).values_list("contract_id", "period__financial_year", "period__quarter", "submitted_at", "due_on")
+    }
+    found = []
+    for quarter in sorted(quarters, reverse=True):
+        for contract in in_force:
+            if contract.start_on > quarter.end or contract.effective_end < quarter.start:
+                continue
+            submitted_at, due_on = returns.get((contract.pk, quarter.financial_year, quarter.number), (None, None))
+            due_on = due_on or quarter.return_due
+            if submitted_at is None and due_on <= due_by:
+                found.append(Unsent(quarter, contract, due_on))
+    return found
 
 
 def _today(now: datetime) -> date:
@@ -93,34 +121,30 @@ def returns_to_review(user, now: datetime) -> wq.Queue:
 def overdue_returns(user, now: datetime) -> wq.Queue:
     today = _today(now)
     contracts = Contract.objects.filter(acting_for_filter(user, "buying_authority"))
-    count, items = 0, []
-    for quarter in quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1)):
-        unsent = unsent_for(contracts, quarter, today, overdue_only=True)
-        found = unsent.count()
-        count += found
-        # Always one capped read per quarter (even when full or empty): the same queries whatever the data.
-        for contract in list(unsent[: wq.SHOWN])[: max(wq.SHOWN - len(items), 0)]:
-            title = f"{contract.supplier.legal_name}: {quarter.label} return for {contract.reference}"
-            items.append(
-                wq.QueueItem(
-                    title=title,
-                    url=reverse("monitoring:dashboard")
-                    + f"?quarter={quarter_key(quarter)}&supplier={contract.supplier_id}",
-                    detail=contract.title,
-                    when=quarter.return_due,
-                    when_label="Was due on",
-                    tag="Overdue",
-                    tag_colour="red",
-                    action=wq.Action(
-                        label="Send a reminder",
-                        url=reverse(
-                            "monitoring:send_reminder",
-                            args=[contract.pk, quarter.financial_year, quarter.number],
-                        ),
-                        hidden_context=f"to {title}",
-                    ),
-                )
+    quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1))
+    overdue = unsent(contracts, quarters, due_by=today - timedelta(days=1))
+    items = []
+    for row in overdue[: wq.SHOWN]:
+        contract, quarter = row.contract, row.quarter
+        title = f"{contract.supplier.legal_name}: {quarter.label} return for {contract.reference}"
+        items.append(
+            wq.QueueItem(
+                title=title,
+                url=reverse("monitoring:dashboard")
+                + f"?quarter={quarter_key(quarter)}&supplier={contract.supplier_id}",
+                detail=contract.title,
+                when=row.due_on,
+                when_label="Was due on",
+                tag="Overdue",
+                tag_colour="red",
+                action=wq.Action(
+                    label="Send a reminder",
+                    url=reverse("monitoring:send_reminder", args=[contract.pk, quarter.financial_year, quarter.number]),
+                    hidden_context=f"to {title}",
+                ),
             )
+        )
+    count = len(overdue)
     return wq.Queue(
         key="overdue-returns",
         heading="Overdue returns",
@@ -155,36 +179,24 @@ def provider_returns(user, now: datetime) -> wq.Queue:
                 tag_colour="red",
             )
         )
-    urgency = wq.OVERDUE if count else wq.ACTION
-    for quarter in quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=DUE_SOON_DAYS)):
-        unsent = unsent_for(contracts, quarter, today, overdue_only=False).exclude(
-            Exists(
-                QuarterlyReturn.objects.filter(
-                    contract=OuterRef("pk"),
-                    status=QuarterlyReturn.Status.RETURNED,
-                    period__financial_year=quarter.financial_year,
-                    period__quarter=quarter.number,
-                )
+    quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=DUE_SOON_DAYS))
+    due = unsent(contracts, quarters, due_by=today + timedelta(days=DUE_SOON_DAYS)) if supplier_id else []
+    count += len(due)
+    urgency = wq.OVERDUE if count and (items or any(row.due_on < today for row in due)) else wq.ACTION
+    for row in due[: max(wq.SHOWN - len(items), 0)]:
+        overdue = row.due_on < today
+        quarter = row.quarter
+        items.append(
+            wq.QueueItem(
+                title=f"{quarter.label} return for {row.contract.reference}",
+                url=reverse("monitoring:edit_return", args=[row.contract.pk, quarter.financial_year, quarter.number]),
+                detail=row.contract.title,
+                when=row.due_on,
+                when_label="Was due on" if overdue else "Due by",
+                tag="Overdue" if overdue else "Due soon",
+                tag_colour="red" if overdue else "yellow",
             )
         )
-        found = unsent.count() if supplier_id else 0
-        count += found
-        overdue = quarter.return_due < today
-        if found and overdue:
-            urgency = wq.OVERDUE
-        # Always one capped read per quarter (even when full or empty): the same queries whatever the data.
-        for contract in list(unsent[: wq.SHOWN])[: max(wq.SHOWN - len(items), 0)]:
-            items.append(
-                wq.QueueItem(
-                    title=f"{quarter.label} return for {contract.reference}",
-                    url=reverse("monitoring:edit_return", args=[contract.pk, quarter.financial_year, quarter.number]),
-                    detail=contract.title,
-                    when=quarter.return_due,
-                    when_label="Was due on" if overdue else "Due by",
-                    tag="Overdue" if overdue else "Due soon",
-                    tag_colour="red" if overdue else "yellow",
-                )
-            )
     return wq.Queue(
         key="returns",
         heading="Quarterly returns to send",

@@ -245,7 +245,7 @@ def test_evaluator_scores_then_officer_moderates_and_appoints(page, framework_se
 
     sign_in(page, "evaluator@demo.test")
     check(page)
-    page.get_by_role("link", name=supplier.legal_name).click()
+    page.locator("#queue-application-tasks").get_by_role("link", name=supplier.legal_name).click()
     expect(page.locator("main")).not_to_contain_text("Answer to")
     page.get_by_role("button", name="Save and continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select yes if you have a conflict of interest")

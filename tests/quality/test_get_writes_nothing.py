@@ -10,7 +10,8 @@ may gain, lose or change a row.
 
 Left aside, because a GET rightly writes them: sessions and the audit
 trail's access records (who downloaded a sensitive document, `document.downloaded`) and sign-in
-events; the audit chain's head moves when an access record is sealed.
+events; the audit chain's head moves when an access record is sealed; and the home-page visit record
+(`frameworks.HomeVisit`: when a partner last opened their home, so it can list what changed since).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ WRITTEN_BY_READING = {
     "django_session",
     AuditEvent._meta.db_table,
     "commissioning_auditchainhead",
+    "frameworks_homevisit",  # an access record: when a person last opened their home page
 }
 # Audit actions a GET may record: who read a sensitive document, and signing in.
 ACCESS_RECORDS = ("document.downloaded", "auth.")
