@@ -219,7 +219,9 @@ def test_the_audit_extract_is_a_real_tagged_a4_pdf_with_page_numbers(officer, pr
     assert f"Page 1 of {document.page_count}" in text
     assert f"Page {document.page_count} of {document.page_count}" in text
     generated = timezone.localtime(document.started_at)
-    assert re.search(rf"Generated on {generated.day} {generated:%B %Y} at \d\d:\d\d \(UK time\)", text)
+    # One time format, GOV.UK style: "Generated at 5:07am on 6 December 2026 (UK time)".
+    when = r"(\d{1,2}(:\d\d)?(am|pm)|midday|midnight)"
+    assert re.search(rf"Generated at {when} on {generated.day} {generated:%B %Y} \(UK time\)", text)
     assert "The whole audit trail is intact" in text
     assert text.count("test.event") == 90
     assert b"/Lang (en-GB)" in pdf_objects(path.read_bytes())
