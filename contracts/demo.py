@@ -488,11 +488,10 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
             contract=champion,
             decided_on=date(2016, 2, 29),
             today=date(2016, 2, 29),
-            reason="Initial one-year grant extended for a further two years.",
+            reason="Initial one-year grant extended for a further two years, at £20k a year (assumed).",
+            year_values={2016: _money(20000), 2017: _money(20000)},
         )
         for year, value, approved_on, reason in [
-            (2016, 20000, date(2016, 3, 1), "The extension continues the grant at £20k a year (assumed)."),
-            (2017, 20000, date(2016, 3, 1), "The extension continues the grant at £20k a year (assumed)."),
             (2017, 25000, date(2017, 6, 1), "Additional project (£5k) to advise on honour based abuse."),
         ]:
             services.record_variation(

@@ -25,6 +25,7 @@ from .models import (
     Variation,
     add_months,
 )
+from .year_values import VALUE_CHANGED
 
 PIPELINE_HORIZONS = (6, 12, 36)
 
@@ -121,6 +122,33 @@ def audit_events_for(contract: Contract) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Contract), object_id=str(contract.pk)
     ).order_by("-occurred_at", "-id")
+
+
+def value_changes(contract: Contract) -> list[dict]:
+    """Each change of a financial year's value, oldest first, from the audit trail: by an extension (the
+    added years) or by a variation. [{when, who, year_label, before, after, cause}]"""
+    events = audit_events_for(contract).filter(action__in=[VALUE_CHANGED, "contracts.variation_recorded"])
+    rows = []
+    for event in events.order_by("occurred_at", "id"):
+        data = event.data
+        if event.action == VALUE_CHANGED:
+            before, after, cause = data.get("before"), data.get("after"), data.get("cause", "")
+        elif data.get("kind") == "value":
+            before, after = data.get("value_before"), data.get("value_after")
+            cause = f"Variation approved by {data.get('approver', '')}"
+        else:
+            continue
+        rows.append(
+            {
+                "when": event.occurred_at,
+                "who": event.actor_email,
+                "year_label": financial_year_label(int(data["financial_year"])),
+                "before": Decimal(before) if before is not None else None,
+                "after": Decimal(after) if after is not None else None,
+                "cause": cause,
+            }
+        )
+    return rows
 
 
 def field_history(contract: Contract) -> list[dict]:

@@ -64,6 +64,7 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "next_option": contract.next_option(),
             "history": selectors.field_history(contract),
+            "value_changes": selectors.value_changes(contract),
             "events": selectors.audit_events_for(contract)[:100],
             "complete_action_url": "contracts:complete_action",
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
@@ -105,7 +106,9 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_officer(pk)
     option = contract.next_option()
     form = ExtensionForm(
-        request.POST or None, initial={"option": option.pk if option else None, "decided_on": timezone.localdate()}
+        request.POST or None,
+        initial={"option": option.pk if option else None, "decided_on": timezone.localdate()},
+        proposed=services.proposed_extension_values(contract, option) if option else {},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -119,6 +122,7 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
                 option=chosen,
                 decided_on=data["decided_on"],
                 reason=data["reason"],
+                year_values=form.year_values(),
             )
         except ContractRuleError as error:
             add_service_errors(form, error)
