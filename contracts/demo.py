@@ -83,6 +83,19 @@ TIMESCALES = [
     ("Services commence", date(2019, 4, 1), False),
 ]
 
+# Seed 004 names no value for these four West Yorkshire contracts (only the Victims Champion grant's £20k a
+# year and the £5k project). The demo assumes annual values of the order the report describes (a
+# county-wide referral service with a 24/7 line and five district hubs; 224 ISVA referrals a quarter; 5,023
+# perpetrator referrals over two years) and says so in each contract's scope.
+WY_ANNUAL = {
+    "WYOPCC-CRS-2018": Decimal("1200000"),
+    "WYOPCC-RJ-2018": Decimal("250000"),
+    "WYOPCC-ISVA-2015": Decimal("420000"),
+    "WYOPCC-DAPP-2015": Decimal("300000"),
+}
+WY_ASSUMED = "The annual value is assumed for the demo: the Panel report does not state it."
+WY_SOCIAL_VALUE = "Social value commitments agreed at award (assumed for the demo; seed 004 does not list them)."
+
 APRIL_2015 = date(2015, 4, 1)
 END_MARCH_2018 = date(2018, 3, 31)
 
@@ -361,6 +374,18 @@ def _avon_and_somerset(officer, authority, suppliers, streams) -> dict[str, Cont
     return contracts
 
 
+def _wy_commitments(contract: Contract) -> list[dict]:
+    return [
+        {
+            "theme": SocialValueCommitment.Theme.SOCIAL,
+            "measure": "Volunteer hours supporting victims in West Yorkshire",
+            "unit": "hours",
+            "target": Decimal("500"),
+            "due_on": contract.initial_end_on,
+        }
+    ]
+
+
 def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     contracts = {}
 
@@ -373,15 +398,18 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         start_on=date(2018, 4, 1),
         initial_end_on=term_end(date(2018, 4, 1), 36),
         extension_months=[12, 12],
+        annual_value=WY_ANNUAL["WYOPCC-CRS-2018"],
         scope=(
             "Referral and support for victims of crime, including children and young people, with a 24/7 support "
             "line and live chat. Self-referrals and referrals from the police and partners. Enhanced victims "
             "contacted within 48 hours of referral, standard cases within 72 hours. A hub or drop-in sessions in "
-            "each of the 5 districts. (The Panel report does not name the provider or the value.)"
+            "each of the 5 districts. (The Panel report does not name the provider or the value: "
+            f"{WY_ASSUMED})"
         ),
     )
     contracts[core.reference] = core
     if created:
+        _accept_social_value(officer, core, WY_SOCIAL_VALUE, _wy_commitments(core))
         services.activate_contract(by=officer, contract=core)
         services.schedule_meetings(by=officer, contract=core)
 
@@ -394,13 +422,15 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         start_on=date(2018, 4, 1),
         initial_end_on=term_end(date(2018, 4, 1), 36),
         extension_months=[12],
+        annual_value=WY_ANNUAL["WYOPCC-RJ-2018"],
         scope=(
             "Restorative justice conferences, community conferencing, mediation and indirect communication for "
-            "adult victims across West Yorkshire, won in a 2017 EU tender."
+            f"adult victims across West Yorkshire, won in a 2017 EU tender. ({WY_ASSUMED})"
         ),
     )
     contracts[rj.reference] = rj
     if created:
+        _accept_social_value(officer, rj, WY_SOCIAL_VALUE, _wy_commitments(rj))
         services.activate_contract(by=officer, contract=rj)
 
     isva, created = _contract(
@@ -412,14 +442,16 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         start_on=date(2015, 4, 1),
         initial_end_on=date(2017, 3, 31),
         extension_months=[12, 12],
+        annual_value=WY_ANNUAL["WYOPCC-ISVA-2015"],
         scope=(
             "Proactive support for women, men, children and young people who are victims of rape and sexual "
             "violence and abuse. (The start date and the first extension are assumed; the Panel report gives the "
-            "final one-year extension to 31 March 2019.)"
+            f"final one-year extension to 31 March 2019. {WY_ASSUMED} Each extension year continues at it.)"
         ),
     )
     contracts[isva.reference] = isva
     if created:
+        _accept_social_value(officer, isva, WY_SOCIAL_VALUE, _wy_commitments(isva))
         services.activate_contract(by=officer, contract=isva)
         for decided_on, reason in [
             (date(2016, 10, 3), "First one-year extension."),
@@ -445,10 +477,15 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         buying_authority=authority,
         start_on=date(2015, 9, 1),
         initial_end_on=date(2017, 8, 31),
-        scope="Interventions for perpetrators referred by the police, including conditional cautions.",
+        annual_value=WY_ANNUAL["WYOPCC-DAPP-2015"],
+        scope=(
+            "Interventions for perpetrators referred by the police, including conditional cautions. "
+            f"({WY_ASSUMED} The three months the end was varied by are delivered within that value.)"
+        ),
     )
     contracts[perpetrator.reference] = perpetrator
     if created:
+        _accept_social_value(officer, perpetrator, WY_SOCIAL_VALUE, _wy_commitments(perpetrator))
         services.activate_contract(by=officer, contract=perpetrator)
         services.record_variation(
             by=officer,

@@ -1,0 +1,34 @@
+"""Issue 20, part B.2: every live contract in the demo carries its value (four West Yorkshire contracts
+from seed 004 showed £0)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from contracts.models import Contract
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_live_contract_in_the_demo_totals_nothing(settings):
+    settings.DEBUG = True  # load_demo refuses without it
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+    live = Contract.objects.filter(activated_at__isnull=False).with_values(2018)
+    assert live.exists()
+    assert [c.reference for c in live if c.total_value <= 0] == []
+    # Every financial year of a live contract's term has a value.
+    for contract in live.prefetch_related("year_values"):
+        recorded = {v.financial_year for v in contract.year_values.all()}
+        assert set(contract.financial_years) <= recorded, contract.reference
+    champion = Contract.objects.get(reference="WYOPCC-VCP-2015")  # seed 004: £20k a year, plus £5k in 2017/18
+    assert {v.financial_year: v.amount for v in champion.year_values.all()} == {
+        2015: Decimal("20000.00"),
+        2016: Decimal("20000.00"),
+        2017: Decimal("25000.00"),
+    }
+    isva = Contract.objects.get(reference="WYOPCC-ISVA-2015")
+    assert isva.current_end_on == date(2019, 3, 31)
+    assert sorted(isva.year_values.values_list("financial_year", flat=True)) == [2015, 2016, 2017, 2018]
