@@ -235,6 +235,15 @@ class EnvelopeStream:
     def headroom(self) -> Decimal:
         return self.allocation - self.committed
 
+    @property
+    def overspent(self) -> bool:
+        """Ring-fenced money committed beyond what the stream provides in the year."""
+        return self.stream.is_ring_fenced and self.committed > self.allocation
+
+    @property
+    def overspend(self) -> Decimal:
+        return self.committed - self.allocation if self.overspent else ZERO
+
 
 @dataclass
 class EnvelopeContract:
@@ -276,6 +285,10 @@ class Envelope:
         return self.allocations - self.committed
 
     @property
+    def overspent_streams(self) -> list[EnvelopeStream]:
+        return [s for s in self.streams if s.overspent]
+
+    @property
     def recommissioning_budget(self) -> Decimal:
         """Allocations minus what separately commissioned (out-of-scope) services take."""
         return self.allocations - self.committed_out_of_scope
@@ -305,7 +318,7 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
     )
     allocations = FundingAllocation.objects.filter(financial_year=financial_year).select_related("stream")
     if authority is not None:
-        allocations = allocations.filter(stream__contract_funding__contract__buying_authority=authority).distinct()
+        allocations = allocations.filter(_streams_of(authority, prefix="stream__")).distinct()
     streams = {a.stream_id: EnvelopeStream(stream=a.stream, allocation=a.amount) for a in allocations}
     missing = {row["stream_id"] for row in funding_rows} - set(streams)
     for stream in FundingStream.objects.filter(pk__in=missing):
@@ -332,10 +345,32 @@ def buying_authorities() -> QuerySet[Authority]:
     return Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
 
 
-def envelope_years() -> list[int]:
-    years = set(FundingAllocation.objects.values_list("financial_year", flat=True).distinct())
-    years |= set(ContractFunding.objects.values_list("financial_year", flat=True).distinct())
+def _streams_of(authority: Authority, *, prefix: str = "") -> Q:
+    """The streams in an authority's envelope: those in its budget, and those funding its contracts."""
+    return Q(**{f"{prefix}authority": authority}) | Q(
+        **{f"{prefix}contract_funding__contract__buying_authority": authority}
+    )
+
+
+def envelope_years(authority: Authority | None = None) -> list[int]:
+    """The financial years with allocations or funded contracts (for the authority, when given)."""
+    allocations = FundingAllocation.objects.all()
+    funding = ContractFunding.objects.all()
+    if authority is not None:
+        allocations = allocations.filter(_streams_of(authority, prefix="stream__"))
+        funding = funding.filter(contract__buying_authority=authority)
+    years = set(allocations.values_list("financial_year", flat=True).distinct())
+    years |= set(funding.values_list("financial_year", flat=True).distinct())
     return sorted(years)
+
+
+def envelope_authorities() -> QuerySet[Authority]:
+    """Authorities with a budget or contracts on the register: the choices of the envelope's filter."""
+    return (
+        Authority.objects.filter(Q(contracts__isnull=False) | Q(funding_streams__isnull=False))
+        .distinct()
+        .order_by("name")
+    )
 
 
 # The pipeline -----------------------------------------------------------------------------------------

@@ -228,20 +228,27 @@ def schedule_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.view_register", read_only=True)
 def funding_envelope(request: HttpRequest) -> HttpResponse:
-    years = selectors.envelope_years()
+    """One authority's envelope for one financial year: the officer's own authority unless another (or
+    "all") is chosen; the years offered are those with data for that choice."""
+    choice = request.GET.get("authority")
+    if choice is None:
+        authority = request.user.authority if request.user.authority_id else None
+    else:
+        authority = None if choice == "all" else _authority(request)
+    years = selectors.envelope_years(authority)
     current = financial_year_of(timezone.localdate())
     year = number_from_query(request.GET.get("year"), digits=4)
-    if year is None or not 1990 <= year <= 2200:
+    if year is None or year not in years:
         year = current if current in years or not years else years[-1]
-    authority = _authority(request)
     result = selectors.envelope(year, authority=authority)
     return render(
         request,
         "contracts/officer/envelope.html",
         {
             "envelope": result,
-            "years": [(y, financial_year_label(y)) for y in sorted(set(years) | {year})],
-            "authorities": selectors.buying_authorities(),
+            "years": [(y, financial_year_label(y)) for y in years],
+            "has_data": bool(years),
+            "authorities": selectors.envelope_authorities(),
             "authority": authority,
         },
     )

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from commissioning.dates import long_date
+from commissioning.numbers import format_money
 
 register = template.Library()
 
@@ -20,11 +21,8 @@ def deadline(value) -> str:
 
 @register.filter
 def money(value) -> str:
-    """£1,351,368 or £296,973.50: pounds with commas, pence only when there are any."""
-    if value is None or value == "":
-        return ""
-    amount = float(value)
-    return f"£{amount:,.0f}" if amount == int(amount) else f"£{amount:,.2f}"
+    """£1,351,368 or £296,973.50: pounds with commas, pence only when there are any (`format_money`)."""
+    return format_money(value)
 
 
 @register.filter(name="long_date")

@@ -32,3 +32,16 @@ def test_no_live_contract_in_the_demo_totals_nothing(settings):
     isva = Contract.objects.get(reference="WYOPCC-ISVA-2015")
     assert isva.current_end_on == date(2019, 3, 31)
     assert sorted(isva.year_values.values_list("financial_year", flat=True)) == [2015, 2016, 2017, 2018]
+
+    # Funding (part B.3): West Midlands and Avon and Somerset each have their own streams and envelope.
+    from commissioning.models import Authority
+    from contracts import selectors
+
+    west_midlands = Authority.objects.get(name="West Midlands Office of the Police and Crime Commissioner")
+    avon = Authority.objects.get(name="Avon and Somerset Office of the Police and Crime Commissioner")
+    assert selectors.envelope_years(west_midlands) == [2025, 2026, 2027]
+    wm = selectors.envelope(2025, authority=west_midlands)
+    assert wm.allocations > 0 and wm.committed >= Decimal("135000") and not wm.overspent_streams
+    assert selectors.envelope_years(avon) == [2018]
+    assert selectors.envelope(2018, authority=avon).recommissioning_budget == Decimal("1351368")
+    assert avon.funding_streams.count() == 3 and west_midlands.funding_streams.count() == 4
