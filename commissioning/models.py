@@ -25,6 +25,7 @@ class Authority(models.Model):
         LOCAL_AUTHORITY = "local_authority", "Local authority"
         ICB = "icb", "Integrated care board"
         OTHER_PCC = "other_pcc", "Other police and crime commissioner"
+        NHS = "nhs", "NHS England or another NHS commissioner"
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -250,6 +250,8 @@ class EnvelopeContract:
     contract: Contract
     funded: Decimal
     year_value: Decimal | None
+    # Set when the row is the authority's contribution to a contract another authority leads.
+    led_by: Authority | None = None
 
 
 @dataclass
@@ -329,15 +331,65 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
             target.in_scope += row["total"]
         else:
             target.out_of_scope += row["total"]
+    rows = [
+        EnvelopeContract(contract=contract, funded=contract.funded or ZERO, year_value=contract.year_value)
+        for contract in contract_list
+    ]
+    if authority is not None:
+        rows += _contributions(authority, financial_year, streams, first, last)
     result = Envelope(
         financial_year=financial_year,
         authority=authority,
         streams=sorted(streams.values(), key=lambda s: (-s.allocation, s.stream.name)),
     )
-    for contract in contract_list:
-        row = EnvelopeContract(contract=contract, funded=contract.funded or ZERO, year_value=contract.year_value)
-        (result.in_scope if contract.in_recommissioning_scope else result.out_of_scope).append(row)
+    for row in rows:
+        (result.in_scope if row.contract.in_recommissioning_scope else result.out_of_scope).append(row)
     return result
+
+
+CONTRIBUTIONS_WITHOUT_STREAM = "Contributions to services other authorities lead"
+
+
+def _contributions(
+    authority: Authority, financial_year: int, streams: dict, first: date, last: date
+) -> list[EnvelopeContract]:
+    """The authority's share of contracts it co-commissions: each contribution counts against the
+    contributor's stream it comes from (or one line for contributions from no named stream)."""
+    from .models import Contribution
+
+    in_force = Contract.objects.in_force_during(first, last).values("pk")
+    contributions = (
+        Contribution.objects.filter(authority=authority, financial_year=financial_year, contract__in=in_force)
+        .select_related("stream")
+        .order_by("contract__reference")
+    )
+    contributions = list(contributions)
+    contracts = {
+        c.pk: c
+        for c in Contract.objects.filter(pk__in=[row.contract_id for row in contributions])
+        .select_related("supplier", "buying_authority")
+        .with_values(financial_year)
+    }
+    rows = []
+    for contribution in contributions:
+        contract = contracts[contribution.contract_id]
+        key = contribution.stream_id or CONTRIBUTIONS_WITHOUT_STREAM
+        if key not in streams:
+            stream = contribution.stream or FundingStream(name=CONTRIBUTIONS_WITHOUT_STREAM)
+            streams[key] = EnvelopeStream(stream=stream, allocation=ZERO)
+        if contract.in_recommissioning_scope:
+            streams[key].in_scope += contribution.amount
+        else:
+            streams[key].out_of_scope += contribution.amount
+        rows.append(
+            EnvelopeContract(
+                contract=contract,
+                funded=contribution.amount,
+                year_value=contract.year_value,
+                led_by=contract.buying_authority,
+            )
+        )
+    return rows
 
 
 def buying_authorities() -> QuerySet[Authority]:

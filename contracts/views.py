@@ -65,6 +65,9 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
             "next_option": contract.next_option(),
             "history": selectors.field_history(contract),
             "value_changes": selectors.value_changes(contract),
+            "contributions": contract.contributions.select_related("authority").order_by(
+                "financial_year", "authority__name"
+            ),
             "events": selectors.audit_events_for(contract)[:100],
             "complete_action_url": "contracts:complete_action",
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,

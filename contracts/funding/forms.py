@@ -74,3 +74,26 @@ class AllocationForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["financial_year"].choices = year_choices(*years)
         self.fields["financial_year"].error_messages["invalid_choice"] = "Select a financial year from the list"
+
+
+class ContributionForm(GDSFormMixin, forms.Form):
+    authority = forms.TypedChoiceField(
+        label="Contributing authority", coerce=int, error_messages={"required": "Select the contributing authority"}
+    )
+    financial_year = forms.TypedChoiceField(
+        label="Financial year", coerce=int, error_messages={"required": "Select the financial year"}
+    )
+    amount = MoneyField(
+        label="Contribution for the year, in pounds (excluding VAT)",
+        help_text="Enter 0 to take the authority off that year.",
+        error_messages={"required": "Enter the contribution for the year"},
+    )
+
+    def __init__(self, *args, authorities: list[tuple[int, str]], years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].choices = [("", "Select an authority"), *authorities]
+        self.fields["authority"].error_messages["invalid_choice"] = "Select an authority from the list"
+        self.fields["financial_year"].choices = [("", "Select a financial year")] + [
+            (year, financial_year_label(year)) for year in years
+        ]
+        self.fields["financial_year"].error_messages["invalid_choice"] = "Select a financial year from the list"

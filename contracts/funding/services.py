@@ -105,3 +105,81 @@ def set_allocation(*, by: User, stream: FundingStream, financial_year: int, amou
             data={"financial_year": financial_year_label(int(financial_year)), "before": before, "after": amount},
         )
     return row
+
+
+# Co-commissioning ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_contribution(
+    *,
+    by: User,
+    contract,
+    authority,
+    financial_year: int,
+    amount: Any,
+    stream: FundingStream | None = None,
+):
+    """Record what a contributing authority pays towards a contract or grant in a financial year (0 takes
+    the authority off that year). Recorded by an officer of the lead commissioner (the buying authority);
+    the year must be in the term (counting options not yet used), and the contributions of a year cannot
+    exceed the year's value."""
+    from contracts.models import Contract, ContractYearValue, Contribution
+    from contracts.services import _check_year_in_term, _money
+
+    _authority_of(by)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.buying_authority_id != by.authority_id:
+        raise FundingRuleError("Only an officer of the lead commissioner records contributions")
+    if authority is None:
+        raise FundingRuleError("Select the contributing authority", field="authority")
+    if authority.pk == contract.buying_authority_id:
+        raise FundingRuleError(
+            f"{authority.name} leads this contract: record its own funding, not a contribution", field="authority"
+        )
+    if financial_year is None:
+        raise FundingRuleError("Select the financial year", field="financial_year")
+    _check_year_in_term(contract, int(financial_year), field="financial_year")
+    if amount is None or amount == "":
+        raise FundingRuleError("Enter the contribution for the year", field="amount")
+    amount = _money(amount, field="amount")
+    if stream is not None and stream.authority_id != authority.pk:
+        raise FundingRuleError("The funding stream must be in the contributing authority's budget", field="stream")
+    row = Contribution.objects.filter(contract=contract, authority=authority, financial_year=financial_year).first()
+    before = row.amount if row is not None else None
+    others = (
+        Contribution.objects.filter(contract=contract, financial_year=financial_year)
+        .exclude(authority=authority)
+        .values_list("amount", flat=True)
+    )
+    year_value = ContractYearValue.objects.filter(contract=contract, financial_year=financial_year).first()
+    if year_value is not None and sum(others, Decimal(0)) + amount > year_value.amount:
+        raise FundingRuleError(
+            f"The contributions for {financial_year_label(int(financial_year))} would be more than the year's "
+            f"value of £{year_value.amount:,.2f}",
+            field="amount",
+        )
+    if amount == 0:
+        if row is not None:
+            row.delete()
+        row = None
+    elif row is None:
+        row = Contribution.objects.create(
+            contract=contract, authority=authority, financial_year=financial_year, amount=amount, stream=stream
+        )
+    else:
+        row.amount, row.stream = amount, stream
+        row.save(update_fields=["amount", "stream"])
+    record(
+        "contracts.contribution_set",
+        by=by,
+        obj=contract,
+        data={
+            "authority": authority.name,
+            "financial_year": financial_year_label(int(financial_year)),
+            "before": before,
+            "after": amount,
+            "stream": stream.name if stream is not None else "",
+        },
+    )
+    return row

@@ -9,4 +9,5 @@ urlpatterns = [
     path("officer/funding/add/", views.add_stream, name="add_funding_stream"),
     path("officer/funding/<int:pk>/", views.edit_stream, name="edit_funding_stream"),
     path("officer/funding/<int:pk>/allocation/", views.set_allocation, name="set_allocation"),
+    path("officer/contracts/<int:pk>/contributions/", views.set_contribution, name="set_contribution"),
 ]

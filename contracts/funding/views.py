@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_of
 from commissioning.forms import add_service_errors, number_from_query
+from commissioning.models import Authority
 
+from ..selectors import contract_for_officer
+from ..services import ContractRuleError
 from . import selectors, services
-from .forms import AllocationForm, StreamForm
+from .forms import AllocationForm, ContributionForm, StreamForm
 from .services import FundingRuleError
 
 
@@ -77,3 +81,31 @@ def set_allocation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "contracts/funding/allocation_form.html", {"form": form, "stream": stream, "existing": existing}
     )
+
+
+@permission_required("contracts.manage_lifecycle")
+def set_contribution(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead commissioner's officer records a contributing authority's share of a year."""
+    contract = contract_for_officer(pk)
+    authorities = Authority.objects.exclude(pk=contract.buying_authority_id).order_by("name")
+    form = ContributionForm(
+        request.POST or None,
+        authorities=list(authorities.values_list("pk", "name")),
+        years=contract.potential_financial_years,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_contribution(
+                by=request.user,
+                contract=contract,
+                authority=authorities.filter(pk=data["authority"]).first(),
+                financial_year=data["financial_year"],
+                amount=data["amount"],
+            )
+        except (FundingRuleError, ContractRuleError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Contribution saved")
+            return redirect(reverse("contracts:officer_contract", args=[contract.pk]) + "#commissioners")
+    return render(request, "contracts/funding/contribution_form.html", {"form": form, "contract": contract})
