@@ -57,33 +57,6 @@ STREAM_KINDS = {
     PCC: FundingStream.Kind.PCC_CORE,
     NHSE: FundingStream.Kind.NHS_ENGLAND,
 }
-WM_YEARS = (2025, 2026, 2027)
-WM_STREAMS = [
-    (
-        "Ministry of Justice core victims grant (West Midlands)",
-        FundingStream.Kind.MOJ_CORE,
-        "Ministry of Justice",
-        "",
-        "2400000",
-    ),
-    (
-        "Ring-fenced ISVA and IDVA funding (West Midlands)",
-        FundingStream.Kind.ISVA_IDVA,
-        "Ministry of Justice",
-        "Independent sexual and domestic violence advisers (ISVA and IDVA posts)",
-        "450000",
-    ),
-    ("PCC core budget for victims (West Midlands)", FundingStream.Kind.PCC_CORE, "West Midlands PCC", "", "600000"),
-    (
-        # Seed 002: Lots 1 and 2 combined between £300,000 and £1,000,000 a year, in the OPCC's bid to the Home Office.
-        "Home Office Domestic Abuse Perpetrator Interventions Fund (West Midlands)",
-        FundingStream.Kind.HOME_OFFICE,
-        "Home Office",
-        "Domestic abuse perpetrator interventions",
-        "1000000",
-    ),
-]
-
 SUPPLIERS = [
     ("Victim Support", Supplier.Kind.CHARITY),
     ("The Care Forum", Supplier.Kind.CHARITY),
@@ -98,6 +71,8 @@ SUPPLIERS = [
     ("Restorative Solutions", Supplier.Kind.CIC),
     ("CHOICES Domestic Abuse Perpetrator Programme", Supplier.Kind.OTHER),
     ("Saima Afzal Solutions", Supplier.Kind.COMPANY),
+    ("Barnardo's", Supplier.Kind.CHARITY),
+    ("South West SARC provider (not named in seed 001)", Supplier.Kind.OTHER),
 ]
 
 # Seed 001's timescales for recommissioning the in-scope services from April 2019.
@@ -178,42 +153,15 @@ def load_contracts(ctx: dict) -> dict[str, Contract]:
 
     contracts: dict[str, Contract] = {}
     contracts.update(_avon_and_somerset(officer, authorities[AVON], suppliers, streams))
+    from .funding.demo import load_co_commissioned, load_west_midlands_funding
+
+    contracts.update(load_co_commissioned(officer, authorities[AVON], suppliers))
     contracts.update(_west_yorkshire(officer, authorities[WEST_YORKSHIRE], suppliers))
     brindley = suppliers.get("Brindley Domestic Abuse Support")
     if brindley is not None:
         contracts.update(_west_midlands(users, authorities[WEST_MIDLANDS], brindley, ctx))
-    _west_midlands_funding(officer, authorities[WEST_MIDLANDS], contracts.get("WMOPCC-IDVA-BHM-2025"))
+    load_west_midlands_funding(officer, authorities[WEST_MIDLANDS], contracts.get("WMOPCC-IDVA-BHM-2025"))
     return contracts
-
-
-def _west_midlands_funding(officer, authority: Authority, idva: Contract | None) -> None:
-    """West Midlands' funding streams 2025/26 to 2027/28 (figures assumed: the seeds state none), the
-    Birmingham IDVA contract paid from the ring-fenced IDVA money and the core victims grant."""
-    streams = {}
-    for name, kind, funder, purpose, amount in WM_STREAMS:
-        stream, _ = FundingStream.objects.update_or_create(
-            name=name,
-            authority=authority,
-            defaults={
-                "kind": kind,
-                "funder": funder,
-                "is_ring_fenced": bool(purpose),
-                "ring_fence_purpose": purpose,
-                "notes": "Allocations assumed for the demo: the seeds do not state the West Midlands' funding.",
-            },
-        )
-        for year in WM_YEARS:
-            FundingAllocation.objects.update_or_create(
-                stream=stream, financial_year=year, defaults={"amount": Decimal(amount)}
-            )
-        streams[kind] = stream
-    if idva is None:
-        return
-    for year in WM_YEARS:
-        for kind, amount in [(FundingStream.Kind.ISVA_IDVA, "100000"), (FundingStream.Kind.MOJ_CORE, "35000")]:
-            services.set_funding(
-                by=officer, contract=idva, stream=streams[kind], financial_year=year, amount=Decimal(amount)
-            )
 
 
 def _contract(officer: User | None, **spec) -> tuple[Contract, bool]:
@@ -444,16 +392,20 @@ def _avon_and_somerset(officer, authority, suppliers, streams) -> dict[str, Cont
     return contracts
 
 
-def _wy_commitments(contract: Contract) -> list[dict]:
+def _commitments(contract: Contract, area: str) -> list[dict]:
     return [
         {
             "theme": SocialValueCommitment.Theme.SOCIAL,
-            "measure": "Volunteer hours supporting victims in West Yorkshire",
+            "measure": f"Volunteer hours supporting victims in {area}",
             "unit": "hours",
             "target": Decimal("500"),
             "due_on": contract.initial_end_on,
         }
     ]
+
+
+def _wy_commitments(contract: Contract) -> list[dict]:
+    return _commitments(contract, "West Yorkshire")
 
 
 def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:

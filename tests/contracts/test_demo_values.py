@@ -45,3 +45,18 @@ def test_no_live_contract_in_the_demo_totals_nothing(settings):
     assert selectors.envelope_years(avon) == [2018]
     assert selectors.envelope(2018, authority=avon).recommissioning_budget == Decimal("1351368")
     assert avon.funding_streams.count() == 3 and west_midlands.funding_streams.count() == 4
+
+    # Co-commissioning (part B.4), seed 001: the CSE service led by the OPCC with five councils, the SARC
+    # led by NHS England with the OPCC contributing.
+    from contracts.models import Contribution
+
+    cse = Contract.objects.get(reference="ASOPCC-CSE-2017")
+    assert cse.buying_authority == avon and cse.supplier.legal_name == "Barnardo's"
+    assert Contribution.objects.filter(contract=cse, financial_year=2018).count() == 5
+    bristol = Authority.objects.get(name="Bristol City Council")
+    assert cse in Contract.objects.involving_authority(bristol)
+    assert selectors.envelope(2018, authority=bristol).committed == Decimal("15000")
+    sarc = Contract.objects.get(reference="NHSE-SW-SARC-2018")
+    assert sarc.buying_authority.kind == Authority.Kind.NHS
+    assert sarc in Contract.objects.involving_authority(avon)
+    assert selectors.envelope(2019, authority=avon).committed >= Decimal("120000")
