@@ -631,4 +631,5 @@ class Milestone(models.Model):
 from .award.models import *  # noqa: E402,F401,F403
 from .funding.models import *  # noqa: E402,F401,F403
 from .funding.models import Contribution  # noqa: E402
+from .grants.models import *  # noqa: E402,F401,F403
 from .notices.models import *  # noqa: E402,F401,F403
