@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .funding.urls import urlpatterns as funding_urlpatterns
+from .grants.urls import urlpatterns as grants_urlpatterns
 
 app_name = "contracts"
 
@@ -25,3 +26,4 @@ urlpatterns = [
     path("contracts/actions/<int:pk>/done/", views.complete_action, name="complete_action"),
 ]
 urlpatterns += funding_urlpatterns
+urlpatterns += grants_urlpatterns

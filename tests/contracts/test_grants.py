@@ -175,3 +175,84 @@ def test_payment_schedules_in_advance_and_in_arrears():
     )
     assert [(p.start, p.end) for p in annual][0] == (date(2017, 10, 1), date(2018, 3, 31))
     assert len(annual) == 3 and sum(p.amount for p in annual) == Decimal("250000")
+
+
+def test_the_grants_pages_from_round_to_agreement(client, west_yorkshire):
+    from django.urls import reverse
+
+    authority, officer = west_yorkshire
+    sas = make_supplier(legal_name="Saima Afzal Solutions", kind=Supplier.Kind.COMPANY)
+    client.force_login(officer)
+    assert client.get(reverse("contracts:grant_rounds")).status_code == 200
+    bad = client.post(reverse("contracts:grant_rounds"), {"reference": "VCP", "title": "", "budget": "lots"})
+    page = bad.content.decode()
+    assert "govuk-error-summary" in page and "Enter the title of the round" in page and 'value="lots"' in page
+    made = client.post(
+        reverse("contracts:grant_rounds"),
+        {
+            "reference": "WY-VCP-2015",
+            "title": "Victims Champion Project",
+            "budget": "20000",
+            "cadence": "once",
+            "opens_on_0": "5",
+            "opens_on_1": "1",
+            "opens_on_2": "2015",
+        },
+    )
+    grant_round = GrantRound.objects.get(reference="WY-VCP-2015")
+    assert made.status_code == 302 and grant_round.authority == authority
+    round_url = reverse("contracts:grant_round", args=[grant_round.pk])
+    recorded = client.post(
+        round_url,
+        {
+            "supplier": str(sas.pk),
+            "project": "Victims Champion Project",
+            "amount_requested": "20000",
+            "submitted_on_0": "20",
+            "submitted_on_1": "2",
+            "submitted_on_2": "2015",
+        },
+    )
+    assert recorded.status_code == 302
+    application = grant_round.applications.get()
+    decide_url = reverse("contracts:decide_grant", args=[application.pk])
+    no_reason = client.post(decide_url, {"decision": "award", "amount_awarded": "20000", "reason": ""}).content.decode()
+    assert "Enter the reasons for the decision" in no_reason
+    decided = client.post(
+        decide_url,
+        {
+            "decision": "award",
+            "amount_awarded": "20000",
+            "reason": "Strongest bid in open competition.",
+            "decided_on_0": "10",
+            "decided_on_1": "3",
+            "decided_on_2": "2015",
+        },
+    )
+    assert decided.status_code == 302
+    agreed = client.post(
+        reverse("contracts:grant_agreement", args=[application.pk]),
+        {
+            "reference": "WY-VCP-AGREEMENT",
+            "start_on_0": "1",
+            "start_on_1": "4",
+            "start_on_2": "2015",
+            "end_on_0": "31",
+            "end_on_1": "3",
+            "end_on_2": "2016",
+            "conditions": "Quarterly performance reports.",
+            "frequency": "quarterly",
+            "timing": "advance",
+        },
+    )
+    assert agreed.status_code == 302
+    contract = Contract.objects.get(reference="WY-VCP-AGREEMENT")
+    page = client.get(reverse("contracts:officer_contract", args=[contract.pk])).content.decode()
+    assert "Payment schedule" in page and "Quarterly performance reports." in page and "1 January 2016" in page
+
+    # Another authority's officer reaches none of it; a provider is refused.
+    client.force_login(make_user(User.Role.OFFICER))
+    assert client.get(round_url).status_code == 404
+    assert client.get(decide_url).status_code == 404
+    client.force_login(make_user(User.Role.PROVIDER))
+    assert client.get(reverse("contracts:grant_rounds")).status_code == 403
