@@ -666,6 +666,9 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
 
 def load(ctx: dict) -> None:
     ctx["contracts"] = load_contracts(ctx)
+    from .grants.demo import load as load_grants  # grant rounds, decisions and agreements (seeds 001, 004)
+
+    load_grants(ctx)
     from .award.demo import load as load_award_stage  # competitions, awards and direct awards
 
     load_award_stage(ctx)
