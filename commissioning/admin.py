@@ -360,10 +360,25 @@ class FundingAllocationInline(admin.TabularInline):
 
 @admin.register(FundingStream)
 class FundingStreamAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "funder", "is_ring_fenced"]
-    list_filter = ["is_ring_fenced", "funder"]
+    """An officer's streams are their authority's budget: the authority is set from the officer, and the
+    list shows their authority's streams (and any not yet assigned to an authority)."""
+
+    list_display = ["name", "kind", "funder", "is_ring_fenced", "authority"]
+    list_filter = ["kind", "is_ring_fenced", "funder"]
     search_fields = ["name", "funder"]
+    exclude = ["authority"]
     inlines = [FundingAllocationInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("authority")
+        if request.user.role == "officer":
+            return qs.filter(Q(authority_id=request.user.authority_id) | Q(authority__isnull=True))
+        return qs
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.authority_id is None and request.user.authority_id:
+            obj.authority_id = request.user.authority_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ReminderRule)

@@ -25,6 +25,7 @@ class Authority(models.Model):
         LOCAL_AUTHORITY = "local_authority", "Local authority"
         ICB = "icb", "Integrated care board"
         OTHER_PCC = "other_pcc", "Other police and crime commissioner"
+        NHS = "nhs", "NHS England or another NHS commissioner"
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -343,9 +344,29 @@ class AuditEvent(models.Model):
 
 
 class FundingStream(models.Model):
-    """A source of money for services, e.g. the MoJ core victims grant or an NHS England contribution."""
+    """A source of money for services in one authority's budget, e.g. the MoJ core victims grant or an
+    NHS England contribution. Its allocations say how much it provides in each financial year."""
 
-    name = models.CharField(max_length=200, unique=True)
+    class Kind(models.TextChoices):
+        MOJ_CORE = "moj_core", "Ministry of Justice core victims grant"
+        ISVA_IDVA = "isva_idva", "Ring-fenced ISVA and IDVA funding"
+        CHILD_SEXUAL_ABUSE = "child_sexual_abuse", "Child sexual abuse funding (ring-fenced)"
+        PCC_CORE = "pcc_core", "PCC core budget"
+        PARTNER = "partner", "Partner contribution"
+        NHS_ENGLAND = "nhs_england", "NHS England"
+        HOME_OFFICE = "home_office", "Home Office grant"
+        OTHER = "other", "Other funding"
+
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_streams",
+        help_text="Whose budget the money is in. Its officers manage the stream and its allocations.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField("type of funding", max_length=30, choices=Kind.choices, default=Kind.OTHER)
     funder = models.CharField(max_length=200, blank=True, help_text="Who provides it, e.g. Ministry of Justice.")
     is_ring_fenced = models.BooleanField(default=False, help_text="May only be spent on a named purpose.")
     ring_fence_purpose = models.CharField(max_length=200, blank=True)
@@ -353,6 +374,9 @@ class FundingStream(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="one_stream_name_per_authority"),
+        ]
 
     def __str__(self) -> str:
         return self.name

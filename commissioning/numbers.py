@@ -128,3 +128,17 @@ def use_in_the_admin() -> None:
         options.FORMFIELD_FOR_DBFIELD_DEFAULTS.setdefault(model_field, {})["form_class"] = form_class
         for model_admin in admin.site._registry.values():
             model_admin.formfield_overrides.setdefault(model_field, {})["form_class"] = form_class
+
+
+def format_money(value, *, empty: str = "") -> str:
+    """The one way the portal writes money: £1,351,368 for whole pounds, £296,973.50 otherwise, a minus
+    sign (U+2212) before a negative amount and never before nothing ("−£0" cannot appear: an amount that
+    rounds to zero pence is £0). `empty` is written for no value."""
+    if value is None or value == "":
+        return empty
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{amount:,.0f}"
+    return f"{sign}£{amount:,.2f}"

@@ -63,10 +63,12 @@ def money(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(str(value))
+        Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
+    from .numbers import format_money
+
+    return format_money(value)
 
 
 # Audit actions ----------------------------------------------------------------------------------------

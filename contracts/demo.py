@@ -56,6 +56,11 @@ STREAMS = [
     ),
 ]
 
+STREAM_KINDS = {
+    MOJ: FundingStream.Kind.MOJ_CORE,
+    PCC: FundingStream.Kind.PCC_CORE,
+    NHSE: FundingStream.Kind.NHS_ENGLAND,
+}
 SUPPLIERS = [
     ("Victim Support", Supplier.Kind.CHARITY),
     ("The Care Forum", Supplier.Kind.CHARITY),
@@ -70,6 +75,8 @@ SUPPLIERS = [
     ("Restorative Solutions", Supplier.Kind.CIC),
     ("CHOICES Domestic Abuse Perpetrator Programme", Supplier.Kind.OTHER),
     ("Saima Afzal Solutions", Supplier.Kind.COMPANY),
+    ("Barnardo's", Supplier.Kind.CHARITY),
+    ("South West SARC provider (not named in seed 001)", Supplier.Kind.OTHER),
 ]
 
 # Seed 001's timescales for recommissioning the in-scope services from April 2019.
@@ -86,6 +93,19 @@ TIMESCALES = [
     ("Implementation", date(2019, 3, 31), False),
     ("Services commence", date(2019, 4, 1), False),
 ]
+
+# Seed 004 names no value for these four West Yorkshire contracts (only the Victims Champion grant's £20k a
+# year and the £5k project). The demo assumes annual values of the order the report describes (a
+# county-wide referral service with a 24/7 line and five district hubs; 224 ISVA referrals a quarter; 5,023
+# perpetrator referrals over two years) and says so in each contract's scope.
+WY_ANNUAL = {
+    "WYOPCC-CRS-2018": Decimal("1200000"),
+    "WYOPCC-RJ-2018": Decimal("250000"),
+    "WYOPCC-ISVA-2015": Decimal("420000"),
+    "WYOPCC-DAPP-2015": Decimal("300000"),
+}
+WY_ASSUMED = "The annual value is assumed for the demo: the Panel report does not state it."
+WY_SOCIAL_VALUE = "Social value commitments agreed at award (assumed for the demo; seed 004 does not list them)."
 
 APRIL_2015 = date(2015, 4, 1)
 END_MARCH_2018 = date(2018, 3, 31)
@@ -129,7 +149,14 @@ def load_contracts(ctx: dict) -> dict[str, Contract]:
     streams = {}
     for name, funder, amount, notes in STREAMS:
         stream, _ = FundingStream.objects.update_or_create(
-            name=name, defaults={"funder": funder, "notes": notes, "is_ring_fenced": False}
+            name=name,
+            defaults={
+                "funder": funder,
+                "notes": notes,
+                "is_ring_fenced": False,
+                "authority": authorities[AVON],
+                "kind": STREAM_KINDS[name],
+            },
         )
         FundingAllocation.objects.update_or_create(
             stream=stream, financial_year=ENVELOPE_YEAR, defaults={"amount": amount}
@@ -138,10 +165,14 @@ def load_contracts(ctx: dict) -> dict[str, Contract]:
 
     contracts: dict[str, Contract] = {}
     contracts.update(_avon_and_somerset(officer, authorities[AVON], suppliers, streams))
+    from .funding.demo import load_co_commissioned, load_west_midlands_funding
+
+    contracts.update(load_co_commissioned(officer, authorities[AVON], suppliers))
     contracts.update(_west_yorkshire(officer, authorities[WEST_YORKSHIRE], suppliers))
     brindley = suppliers.get("Brindley Domestic Abuse Support")
     if brindley is not None:
         contracts.update(_west_midlands(users, authorities[WEST_MIDLANDS], brindley, ctx))
+    load_west_midlands_funding(officer, authorities[WEST_MIDLANDS], contracts.get("WMOPCC-IDVA-BHM-2025"))
     return contracts
 
 
@@ -373,6 +404,22 @@ def _avon_and_somerset(officer, authority, suppliers, streams) -> dict[str, Cont
     return contracts
 
 
+def _commitments(contract: Contract, area: str) -> list[dict]:
+    return [
+        {
+            "theme": SocialValueCommitment.Theme.SOCIAL,
+            "measure": f"Volunteer hours supporting victims in {area}",
+            "unit": "hours",
+            "target": Decimal("500"),
+            "due_on": contract.initial_end_on,
+        }
+    ]
+
+
+def _wy_commitments(contract: Contract) -> list[dict]:
+    return _commitments(contract, "West Yorkshire")
+
+
 def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     contracts = {}
 
@@ -385,15 +432,18 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         start_on=date(2018, 4, 1),
         initial_end_on=term_end(date(2018, 4, 1), 36),
         extension_months=[12, 12],
+        annual_value=WY_ANNUAL["WYOPCC-CRS-2018"],
         scope=(
             "Referral and support for victims of crime, including children and young people, with a 24/7 support "
             "line and live chat. Self-referrals and referrals from the police and partners. Enhanced victims "
             "contacted within 48 hours of referral, standard cases within 72 hours. A hub or drop-in sessions in "
-            "each of the 5 districts. (The Panel report does not name the provider or the value.)"
+            "each of the 5 districts. (The Panel report does not name the provider or the value: "
+            f"{WY_ASSUMED})"
         ),
     )
     contracts[core.reference] = core
     if created:
+        _accept_social_value(officer, core, WY_SOCIAL_VALUE, _wy_commitments(core))
         _make_live(officer, core)
         services.schedule_meetings(by=officer, contract=core)
 
@@ -406,13 +456,15 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         start_on=date(2018, 4, 1),
         initial_end_on=term_end(date(2018, 4, 1), 36),
         extension_months=[12],
+        annual_value=WY_ANNUAL["WYOPCC-RJ-2018"],
         scope=(
             "Restorative justice conferences, community conferencing, mediation and indirect communication for "
-            "adult victims across West Yorkshire, won in a 2017 EU tender."
+            f"adult victims across West Yorkshire, won in a 2017 EU tender. ({WY_ASSUMED})"
         ),
     )
     contracts[rj.reference] = rj
     if created:
+        _accept_social_value(officer, rj, WY_SOCIAL_VALUE, _wy_commitments(rj))
         _make_live(officer, rj)
 
     isva, created = _contract(
@@ -424,14 +476,16 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         start_on=date(2015, 4, 1),
         initial_end_on=date(2017, 3, 31),
         extension_months=[12, 12],
+        annual_value=WY_ANNUAL["WYOPCC-ISVA-2015"],
         scope=(
             "Proactive support for women, men, children and young people who are victims of rape and sexual "
             "violence and abuse. (The start date and the first extension are assumed; the Panel report gives the "
-            "final one-year extension to 31 March 2019.)"
+            f"final one-year extension to 31 March 2019. {WY_ASSUMED} Each extension year continues at it.)"
         ),
     )
     contracts[isva.reference] = isva
     if created:
+        _accept_social_value(officer, isva, WY_SOCIAL_VALUE, _wy_commitments(isva))
         _make_live(officer, isva)
         for decided_on, reason in [
             (date(2016, 10, 3), "First one-year extension."),
@@ -457,10 +511,15 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
         buying_authority=authority,
         start_on=date(2015, 9, 1),
         initial_end_on=date(2017, 8, 31),
-        scope="Interventions for perpetrators referred by the police, including conditional cautions.",
+        annual_value=WY_ANNUAL["WYOPCC-DAPP-2015"],
+        scope=(
+            "Interventions for perpetrators referred by the police, including conditional cautions. "
+            f"({WY_ASSUMED} The three months the end was varied by are delivered within that value.)"
+        ),
     )
     contracts[perpetrator.reference] = perpetrator
     if created:
+        _accept_social_value(officer, perpetrator, WY_SOCIAL_VALUE, _wy_commitments(perpetrator))
         _make_live(officer, perpetrator)
         services.record_variation(
             by=officer,
@@ -500,11 +559,10 @@ def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
             contract=champion,
             decided_on=date(2016, 2, 29),
             today=date(2016, 2, 29),
-            reason="Initial one-year grant extended for a further two years.",
+            reason="Initial one-year grant extended for a further two years, at £20k a year (assumed).",
+            year_values={2016: _money(20000), 2017: _money(20000)},
         )
         for year, value, approved_on, reason in [
-            (2016, 20000, date(2016, 3, 1), "The extension continues the grant at £20k a year (assumed)."),
-            (2017, 20000, date(2016, 3, 1), "The extension continues the grant at £20k a year (assumed)."),
             (2017, 25000, date(2017, 6, 1), "Additional project (£5k) to advise on honour based abuse."),
         ]:
             services.record_variation(
@@ -625,6 +683,9 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
 
 def load(ctx: dict) -> None:
     ctx["contracts"] = load_contracts(ctx)
+    from .grants.demo import load as load_grants  # grant rounds, decisions and agreements (seeds 001, 004)
+
+    load_grants(ctx)
     from .award.demo import load as load_award_stage  # competitions, awards and direct awards
 
     load_award_stage(ctx)

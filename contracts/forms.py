@@ -25,6 +25,7 @@ from commissioning.models import Authority
 
 from . import selectors
 from .models import Contract, Variation
+from .year_values import field_name as year_value_field
 
 PENNY = Decimal("0.01")
 
@@ -144,6 +145,24 @@ class ExtensionForm(GDSFormMixin, forms.Form):
         help_text="For example, performance against the contract and value for money.",
         error_messages={"required": "Enter why the extension is being exercised"},
     )
+
+    def __init__(self, *args, proposed: dict[int, Decimal] | None = None, **kwargs):
+        """`proposed`: the value offered for each financial year the option adds (one field per year)."""
+        super().__init__(*args, **kwargs)
+        self.years = sorted(proposed or {})
+        for year in self.years:
+            label = financial_year_label(year)
+            field = MoneyField(
+                label=f"Value for {label}, in pounds (excluding VAT)",
+                help_text=f"The whole of {label}'s value once the option is exercised. Filled in from the last "
+                "year: change it if the price changes.",
+                initial=f"{proposed[year]:.2f}",
+                error_messages={"required": f"Enter the value for {label}"},
+            )
+            self.fields[year_value_field(year)] = field
+
+    def year_values(self) -> dict[int, Decimal]:
+        return {year: self.cleaned_data[year_value_field(year)] for year in self.years}
 
 
 class TerminationForm(GDSFormMixin, forms.Form):

@@ -121,6 +121,12 @@ class ContractQuerySet(models.QuerySet):
     def for_supplier(self, supplier: Supplier):
         return self.filter(supplier=supplier)
 
+    def involving_authority(self, authority: Authority | int):
+        """Contracts and grants the authority leads (buys) or contributes to as a co-commissioner."""
+        pk = authority.pk if isinstance(authority, Authority) else authority
+        involved = Contribution.objects.filter(authority_id=pk).values("contract_id")
+        return self.filter(Q(buying_authority_id=pk) | Q(pk__in=involved))
+
 
 class Contract(models.Model):
     """A contract or grant agreement with a supplier (or the lead of a consortium)."""
@@ -631,4 +637,7 @@ class Milestone(models.Model):
 
 
 from .award.models import *  # noqa: E402,F401,F403
+from .funding.models import *  # noqa: E402,F401,F403
+from .funding.models import Contribution  # noqa: E402
+from .grants.models import *  # noqa: E402,F401,F403
 from .notices.models import *  # noqa: E402,F401,F403

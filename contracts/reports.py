@@ -23,7 +23,7 @@ from commissioning.reports import register_report
 from commissioning.rules import is_officer
 
 from . import selectors
-from .models import Contract, Extension, ExtensionOption, Variation, months_before
+from .models import Contract, Contribution, Extension, ExtensionOption, Variation, months_before
 
 PANEL_REPORT = "panel_report"
 
@@ -33,11 +33,16 @@ def panel_report_context(*, authority: Authority | None, as_of: date) -> dict[st
     year = financial_year_of(as_of)
     year_ago = months_before(as_of, 12)
     options = Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised"))
+    contributions = Prefetch(
+        "contributions",
+        queryset=Contribution.objects.filter(financial_year=year).select_related("authority"),
+        to_attr="year_contributions",
+    )
     in_force = (
         Contract.objects.in_force_on(as_of)
         .select_related("supplier", "buying_authority")
         .with_values(year)
-        .prefetch_related(options, "variations", "consortium_members")
+        .prefetch_related(options, "variations", "consortium_members", contributions)
         .order_by("title")
     )
     ended = (
@@ -57,8 +62,8 @@ def panel_report_context(*, authority: Authority | None, as_of: date) -> dict[st
         .select_related("contract__supplier")
         .order_by("approved_on")
     )
-    if authority is not None:
-        in_force = in_force.filter(buying_authority=authority)
+    if authority is not None:  # what the authority leads or co-commissions
+        in_force = in_force.filter(pk__in=Contract.objects.involving_authority(authority).values("pk"))
         ended = ended.filter(buying_authority=authority)
         extensions = extensions.filter(contract__buying_authority=authority)
         variations = variations.filter(contract__buying_authority=authority)

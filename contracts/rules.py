@@ -69,3 +69,5 @@ officers_manage(
 officers_manage("contracts", "extension", "variation", actions=("view",))
 
 from .award import rules as award_rules  # noqa: E402,F401  (the award stage's permissions)
+from .funding import rules as funding_rules  # noqa: E402,F401  (funding streams and contributions)
+from .grants import rules as grants_rules  # noqa: E402,F401  (grant rounds, decisions, agreements)

@@ -27,6 +27,7 @@ from .models import (
     Variation,
     add_months,
 )
+from .year_values import VALUE_CHANGED
 
 PIPELINE_HORIZONS = (6, 12, 36)
 
@@ -151,6 +152,33 @@ def audit_events_for(contract: Contract) -> QuerySet[AuditEvent]:
     ).order_by("-occurred_at", "-id")
 
 
+def value_changes(contract: Contract) -> list[dict]:
+    """Each change of a financial year's value, oldest first, from the audit trail: by an extension (the
+    added years) or by a variation. [{when, who, year_label, before, after, cause}]"""
+    events = audit_events_for(contract).filter(action__in=[VALUE_CHANGED, "contracts.variation_recorded"])
+    rows = []
+    for event in events.order_by("occurred_at", "id"):
+        data = event.data
+        if event.action == VALUE_CHANGED:
+            before, after, cause = data.get("before"), data.get("after"), data.get("cause", "")
+        elif data.get("kind") == "value":
+            before, after = data.get("value_before"), data.get("value_after")
+            cause = f"Variation approved by {data.get('approver', '')}"
+        else:
+            continue
+        rows.append(
+            {
+                "when": event.occurred_at,
+                "who": event.actor_email,
+                "year_label": financial_year_label(int(data["financial_year"])),
+                "before": Decimal(before) if before is not None else None,
+                "after": Decimal(after) if after is not None else None,
+                "cause": cause,
+            }
+        )
+    return rows
+
+
 def field_history(contract: Contract) -> list[dict]:
     """django-simple-history's field changes, newest first: [{when, who, reason, changes}]."""
     records = list(contract.history.select_related("history_user").order_by("-history_date", "-history_id"))
@@ -235,12 +263,23 @@ class EnvelopeStream:
     def headroom(self) -> Decimal:
         return self.allocation - self.committed
 
+    @property
+    def overspent(self) -> bool:
+        """Ring-fenced money committed beyond what the stream provides in the year."""
+        return self.stream.is_ring_fenced and self.committed > self.allocation
+
+    @property
+    def overspend(self) -> Decimal:
+        return self.committed - self.allocation if self.overspent else ZERO
+
 
 @dataclass
 class EnvelopeContract:
     contract: Contract
     funded: Decimal
     year_value: Decimal | None
+    # Set when the row is the authority's contribution to a contract another authority leads.
+    led_by: Authority | None = None
 
 
 @dataclass
@@ -276,6 +315,10 @@ class Envelope:
         return self.allocations - self.committed
 
     @property
+    def overspent_streams(self) -> list[EnvelopeStream]:
+        return [s for s in self.streams if s.overspent]
+
+    @property
     def recommissioning_budget(self) -> Decimal:
         """Allocations minus what separately commissioned (out-of-scope) services take."""
         return self.allocations - self.committed_out_of_scope
@@ -305,7 +348,7 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
     )
     allocations = FundingAllocation.objects.filter(financial_year=financial_year).select_related("stream")
     if authority is not None:
-        allocations = allocations.filter(stream__contract_funding__contract__buying_authority=authority).distinct()
+        allocations = allocations.filter(_streams_of(authority, prefix="stream__")).distinct()
     streams = {a.stream_id: EnvelopeStream(stream=a.stream, allocation=a.amount) for a in allocations}
     missing = {row["stream_id"] for row in funding_rows} - set(streams)
     for stream in FundingStream.objects.filter(pk__in=missing):
@@ -316,15 +359,65 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
             target.in_scope += row["total"]
         else:
             target.out_of_scope += row["total"]
+    rows = [
+        EnvelopeContract(contract=contract, funded=contract.funded or ZERO, year_value=contract.year_value)
+        for contract in contract_list
+    ]
+    if authority is not None:
+        rows += _contributions(authority, financial_year, streams, first, last)
     result = Envelope(
         financial_year=financial_year,
         authority=authority,
         streams=sorted(streams.values(), key=lambda s: (-s.allocation, s.stream.name)),
     )
-    for contract in contract_list:
-        row = EnvelopeContract(contract=contract, funded=contract.funded or ZERO, year_value=contract.year_value)
-        (result.in_scope if contract.in_recommissioning_scope else result.out_of_scope).append(row)
+    for row in rows:
+        (result.in_scope if row.contract.in_recommissioning_scope else result.out_of_scope).append(row)
     return result
+
+
+CONTRIBUTIONS_WITHOUT_STREAM = "Contributions to services other authorities lead"
+
+
+def _contributions(
+    authority: Authority, financial_year: int, streams: dict, first: date, last: date
+) -> list[EnvelopeContract]:
+    """The authority's share of contracts it co-commissions: each contribution counts against the
+    contributor's stream it comes from (or one line for contributions from no named stream)."""
+    from .models import Contribution
+
+    in_force = Contract.objects.in_force_during(first, last).values("pk")
+    contributions = (
+        Contribution.objects.filter(authority=authority, financial_year=financial_year, contract__in=in_force)
+        .select_related("stream")
+        .order_by("contract__reference")
+    )
+    contributions = list(contributions)
+    contracts = {
+        c.pk: c
+        for c in Contract.objects.filter(pk__in=[row.contract_id for row in contributions])
+        .select_related("supplier", "buying_authority")
+        .with_values(financial_year)
+    }
+    rows = []
+    for contribution in contributions:
+        contract = contracts[contribution.contract_id]
+        key = contribution.stream_id or CONTRIBUTIONS_WITHOUT_STREAM
+        if key not in streams:
+            stream = contribution.stream or FundingStream(name=CONTRIBUTIONS_WITHOUT_STREAM)
+            streams[key] = EnvelopeStream(stream=stream, allocation=ZERO)
+        if contract.in_recommissioning_scope:
+            streams[key].in_scope += contribution.amount
+        else:
+            streams[key].out_of_scope += contribution.amount
+        rows.append(
+            EnvelopeContract(
+                contract=contract,
+                funded=contribution.amount,
+                year_value=contract.year_value,
+                led_by=contract.buying_authority,
+            )
+        )
+    return rows
 
 
 def buying_authorities() -> QuerySet[Authority]:
@@ -332,10 +425,32 @@ def buying_authorities() -> QuerySet[Authority]:
     return Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
 
 
-def envelope_years() -> list[int]:
-    years = set(FundingAllocation.objects.values_list("financial_year", flat=True).distinct())
-    years |= set(ContractFunding.objects.values_list("financial_year", flat=True).distinct())
+def _streams_of(authority: Authority, *, prefix: str = "") -> Q:
+    """The streams in an authority's envelope: those in its budget, and those funding its contracts."""
+    return Q(**{f"{prefix}authority": authority}) | Q(
+        **{f"{prefix}contract_funding__contract__buying_authority": authority}
+    )
+
+
+def envelope_years(authority: Authority | None = None) -> list[int]:
+    """The financial years with allocations or funded contracts (for the authority, when given)."""
+    allocations = FundingAllocation.objects.all()
+    funding = ContractFunding.objects.all()
+    if authority is not None:
+        allocations = allocations.filter(_streams_of(authority, prefix="stream__"))
+        funding = funding.filter(contract__buying_authority=authority)
+    years = set(allocations.values_list("financial_year", flat=True).distinct())
+    years |= set(funding.values_list("financial_year", flat=True).distinct())
     return sorted(years)
+
+
+def envelope_authorities() -> QuerySet[Authority]:
+    """Authorities with a budget or contracts on the register: the choices of the envelope's filter."""
+    return (
+        Authority.objects.filter(Q(contracts__isnull=False) | Q(funding_streams__isnull=False))
+        .distinct()
+        .order_by("name")
+    )
 
 
 # The pipeline -----------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from .models import (
     extended_end,
     long_date,
 )
+from .year_values import apply_values, proposed_values, read_values
 
 PENNY = Decimal("0.01")
 
@@ -503,6 +504,11 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
     return contract
 
 
+def proposed_extension_values(contract: Contract, option: ExtensionOption) -> dict[int, Decimal]:
+    """The values the extension form offers for each financial year the option adds (editable)."""
+    return proposed_values(contract, option)
+
+
 def _refuse_unless_in_force(contract: Contract, what: str) -> None:
     if contract.is_draft:
         raise ContractRuleError(f"A draft contract cannot {what}: edit its terms directly, or make it live first")
@@ -518,12 +524,15 @@ def exercise_extension(
     reason: str,
     decided_on: date | None = None,
     option: ExtensionOption | None = None,
+    year_values: Mapping[int, Any] | None = None,
     today: date | None = None,
 ) -> Extension:
-    """Exercise the next extension option: moves the current end date and records who, when and why.
+    """Exercise the next extension option: moves the current end date, sets the value of each financial
+    year the extension adds (`year_values`, keyed by financial year; without it each added year continues
+    at the last year's value) and records who, when and why, with each change of value.
 
     Refused for a draft or terminated contract, after the current end date, for an option already
-    exercised, and out of order (option 2 before option 1).
+    exercised, out of order (option 2 before option 1), and for a missing or invalid year's value.
     """
     today = _today(today)
     decided_on = decided_on or today
@@ -556,6 +565,8 @@ def exercise_extension(
         raise ContractRuleError("This contract has no extension option left to exercise")
     else:
         option = pending[0]
+    values = read_values(contract, option, year_values, error=ContractRuleError)
+    total_before = _total_value(contract)
     end_before = contract.current_end_on
     end_after = extended_end(end_before, option.months)
     extension = Extension.objects.create(
@@ -570,6 +581,9 @@ def exercise_extension(
     contract.current_end_on = end_after
     contract._change_reason = f"Extension option {option.sequence} exercised"
     contract.save()
+    changes = apply_values(
+        by=by, contract=contract, values=values, cause=f"Extension option {option.sequence} exercised"
+    )
     added = _extend_schedule(contract)
     record(
         "contracts.extension_exercised",
@@ -583,6 +597,9 @@ def exercise_extension(
             "end_before": end_before,
             "end_after": end_after,
             "meetings_added": added,
+            "values": changes,
+            "total_before": total_before,
+            "total_after": _total_value(contract),
         },
     )
     events.send(

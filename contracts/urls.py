@@ -3,6 +3,8 @@
 from django.urls import path
 
 from . import views
+from .funding.urls import urlpatterns as funding_urlpatterns
+from .grants.urls import urlpatterns as grants_urlpatterns
 
 app_name = "contracts"
 
@@ -23,3 +25,5 @@ urlpatterns = [
     path("provider/contracts/<int:pk>/", views.provider_contract, name="provider_contract"),
     path("contracts/actions/<int:pk>/done/", views.complete_action, name="complete_action"),
 ]
+urlpatterns += funding_urlpatterns
+urlpatterns += grants_urlpatterns

@@ -69,6 +69,10 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "next_option": contract.next_option(),
             "history": selectors.field_history(contract),
+            "value_changes": selectors.value_changes(contract),
+            "contributions": contract.contributions.select_related("authority").order_by(
+                "financial_year", "authority__name"
+            ),
             "events": selectors.audit_events_for(contract)[:100],
             "complete_action_url": "contracts:complete_action",
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
@@ -110,7 +114,9 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_officer(pk)
     option = contract.next_option()
     form = ExtensionForm(
-        request.POST or None, initial={"option": option.pk if option else None, "decided_on": timezone.localdate()}
+        request.POST or None,
+        initial={"option": option.pk if option else None, "decided_on": timezone.localdate()},
+        proposed=services.proposed_extension_values(contract, option) if option else {},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,6 +130,7 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
                 option=chosen,
                 decided_on=data["decided_on"],
                 reason=data["reason"],
+                year_values=form.year_values(),
             )
         except ContractRuleError as error:
             add_service_errors(form, error)
@@ -234,20 +241,27 @@ def schedule_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.view_register", read_only=True)
 def funding_envelope(request: HttpRequest) -> HttpResponse:
-    years = selectors.envelope_years()
+    """One authority's envelope for one financial year: the officer's own authority unless another (or
+    "all") is chosen; the years offered are those with data for that choice."""
+    choice = request.GET.get("authority")
+    if choice is None:
+        authority = request.user.authority if request.user.authority_id else None
+    else:
+        authority = None if choice == "all" else _authority(request)
+    years = selectors.envelope_years(authority)
     current = financial_year_of(timezone.localdate())
     year = number_from_query(request.GET.get("year"), digits=4)
-    if year is None or not 1990 <= year <= 2200:
+    if year is None or year not in years:
         year = current if current in years or not years else years[-1]
-    authority = _authority(request)
     result = selectors.envelope(year, authority=authority)
     return render(
         request,
         "contracts/officer/envelope.html",
         {
             "envelope": result,
-            "years": [(y, financial_year_label(y)) for y in sorted(set(years) | {year})],
-            "authorities": selectors.buying_authorities(),
+            "years": [(y, financial_year_label(y)) for y in years],
+            "has_data": bool(years),
+            "authorities": selectors.envelope_authorities(),
             "authority": authority,
         },
     )

@@ -6,6 +6,7 @@ from django import template
 
 from commissioning import wording
 from commissioning.dates import long_date
+from commissioning.numbers import format_money
 
 register = template.Library()
 
@@ -39,8 +40,8 @@ def time_of_day(value) -> str:
 
 @register.filter
 def money(value) -> str:
-    """£1,351,368 or £296,973.50: pounds with commas, pence only when there are any."""
-    return wording.money(value)
+    """£1,351,368 or £296,973.50: pounds with commas, pence only when there are any (`format_money`)."""
+    return format_money(value)
 
 
 @register.filter

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 
 from commissioning.dates import financial_year_label, long_date
+from commissioning.numbers import format_money
 
 register = template.Library()
 
@@ -23,14 +24,16 @@ STATUS_TAG_CLASSES = {
 @register.filter
 def money(value) -> str:
     """£1,351,368 for whole pounds, £1,351,368.50 otherwise; an em dash for no value."""
+    return format_money(value, empty="—")
+
+
+@register.filter
+def deduction(value) -> str:
+    """An amount taken away, as a budget table writes it: −£1,489,613, and £0 when nothing is taken."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(value)
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount)
-    if amount == amount.to_integral_value():
-        return f"{sign}£{amount:,.0f}"
-    return f"{sign}£{amount:,.2f}"
+    amount = Decimal(str(value))
+    return format_money(-amount) if amount > 0 else format_money(abs(amount))
 
 
 @register.filter

@@ -97,19 +97,28 @@ def test_officer_records_a_variation_and_exercises_an_extension(page, contracts_
     page.get_by_role("link", name="Exercise extension option 1").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("31 March 2029")
     check(page)
+    # The added financial year's value is asked, filled in from the last year (issue 20).
+    added_value = page.get_by_label("Value for 2028/29, in pounds (excluding VAT)")
+    expect(added_value).to_have_value("135000.00")
     page.get_by_label("Why is the option being exercised?").fill("")
+    added_value.fill("")
     page.get_by_role("button", name="Exercise option 1").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the extension is being exercised")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the value for 2028/29")
     check(page)
     page.get_by_label("Why is the option being exercised?").fill("Strong performance and value for money.")
+    added_value.fill("£138,000")
     page.get_by_role("button", name="Exercise option 1").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("now ends on 31 March 2029")
     expect(page.locator("#extensions ~ table").first).to_contain_text("Strong performance and value for money.")
+    expect(page.locator("#value-changes + table")).to_contain_text("2028/29")
+    expect(page.locator("#value-changes + table")).to_contain_text("£138,000")
     check(page)
 
     contract.refresh_from_db()
     assert contract.current_end_on == date(2029, 3, 31)
     assert contract.year_values.get(financial_year=year).amount == Decimal("140000.00")
+    assert contract.year_values.get(financial_year=2028).amount == Decimal("138000.00")
 
 
 def test_officer_reads_the_envelope_pipeline_and_panel_report(page, contracts_demo):
@@ -138,6 +147,58 @@ def test_officer_reads_the_envelope_pipeline_and_panel_report(page, contracts_de
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the last day of service")
     check(page)
     page.goto(f"/officer/contracts/{contracts_demo.pk}/scope/")
+    check(page)
+
+
+def test_officer_manages_funding_and_reads_their_own_envelope(page, contracts_demo):
+    """Issue 20: a West Midlands officer's envelope is West Midlands' own, with its years; funding streams
+    and allocations are managed on portal pages; a ring-fenced stream spent beyond its allocation is
+    flagged; no "−£0" anywhere."""
+    sign_in(page, "officer@demo.test")
+    page.goto("/officer/contracts/envelope/")
+    expect(page.locator(".govuk-caption-l")).to_have_text("West Midlands Office of the Police and Crime Commissioner")
+    expect(page.locator("#year")).to_contain_text("2025/26")
+    expect(page.locator("#year")).to_contain_text("2027/28")
+    expect(page.locator("main")).not_to_contain_text("−£0")
+    expect(page.locator("main")).to_contain_text("Independent Domestic Violence Advocate service, Birmingham")
+    check(page)
+
+    page.get_by_role("link", name="Manage your authority's funding streams").click()
+    expect(page.locator("h1")).to_have_text("Funding streams")
+    check(page)
+    page.get_by_role("link", name="Add a funding stream").click()
+    page.get_by_label("The money is ring-fenced").check()
+    page.get_by_role("button", name="Save the funding stream").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the name of the funding stream")
+    expect(summary).to_contain_text("Select the type of funding")
+    expect(summary).to_contain_text("Enter what the ring-fenced money may be spent on")
+    check(page)
+    page.get_by_label("Name of the funding stream").fill("Child sexual abuse funding (West Midlands)")
+    page.get_by_label("Child sexual abuse funding (ring-fenced)").check()
+    page.get_by_label("What the ring-fenced money may be spent on").fill("Support for victims of child sexual abuse")
+    page.get_by_role("button", name="Save the funding stream").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Funding stream added")
+    page.get_by_role("link", name="Add an allocation to Child sexual abuse funding (West Midlands)").click()
+    check(page)
+    page.get_by_label("Financial year").select_option("2025")
+    page.get_by_label("Amount allocated for the year, in pounds").fill("a lot")
+    page.get_by_role("button", name="Save the allocation").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an amount in pounds and pence")
+    expect(page.get_by_label("Amount allocated for the year, in pounds")).to_have_value("a lot")
+    check(page)
+    page.get_by_label("Amount allocated for the year, in pounds").fill("£90,000")
+    page.get_by_role("button", name="Save the allocation").click()
+    expect(page.locator("#streams")).to_contain_text("£90,000")
+    check(page)
+
+    # The ring-fenced IDVA money pays £100,000 of the Birmingham contract; cut its allocation below that.
+    page.get_by_role("link", name="£450,000 for 2025/26: change").first.click()
+    page.get_by_label("Amount allocated for the year, in pounds").fill("80000")
+    page.get_by_role("button", name="Save the allocation").click()
+    page.goto("/officer/contracts/envelope/?year=2025")
+    expect(page.locator("#ring-fence-warning")).to_contain_text("Ring-fenced ISVA and IDVA funding (West Midlands)")
+    expect(page.locator("#ring-fence-warning")).to_contain_text("£20,000")
     check(page)
 
 

@@ -229,6 +229,7 @@ def test_reference_data_changed_in_the_admin_is_audited_with_before_and_after(cl
     client.force_login(officer)
     data = {
         "name": "MoJ core victims grant",
+        "kind": "moj_core",  # a stream's type of funding (issue 20)
         "funder": "Ministry of Justice",
         "ring_fence_purpose": "",
         "notes": "",
@@ -247,3 +248,4 @@ def test_reference_data_changed_in_the_admin_is_audited_with_before_and_after(cl
     allocation = AuditEvent.objects.get(action="commissioning.fundingallocation.changed")
     assert allocation.data["changes"]["amount"] == {"before": "1200000.00", "after": "1300000"}
     assert AuditEvent.objects.filter(action="commissioning.fundingstream.created", actor=officer).exists()
+    assert stream.authority_id == officer.authority_id  # the officer's authority's budget

@@ -213,6 +213,7 @@ def test_the_officer_exercises_an_extension(client, officer, live):
             "decided_on_1": str(TODAY.month),
             "decided_on_2": str(TODAY.year),
             "reason": "Strong performance.",
+            f"value_{live.initial_end_on.year}": "30000",  # the added financial year's value (issue 20)
         },
     )
     assert response.status_code == 302
@@ -227,6 +228,7 @@ def test_the_officer_exercises_an_extension(client, officer, live):
             "decided_on_1": str(TODAY.month),
             "decided_on_2": str(TODAY.year),
             "reason": "Strong performance.",
+            f"value_{live.initial_end_on.year}": "30000",  # the added financial year's value (issue 20)
         },
     )
     assert again.status_code == 200

@@ -59,6 +59,8 @@ def _first(qs, what):
 
 def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     """URL name -> (the role it is for, the kwargs of an object belonging to the demo organisation)."""
+    from commissioning.models import FundingStream
+    from contracts.grants.models import GrantApplication, GrantRound
     from contracts.models import Contract
     from contracts.notices.models import Notice
     from frameworks.models import (
@@ -74,6 +76,9 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     from suppliers.models import Accreditation, SupplierDocument
 
     framework = Framework.objects.get(reference="WMOPCC-DASAA-2025")
+    stream = _first(FundingStream.objects.filter(authority_id=w.officer.authority_id), "funding stream")
+    grant_round = _first(GrantRound.objects.filter(authority_id=w.officer.authority_id), "grant round")
+    grant_application = _first(GrantApplication.objects.filter(round=grant_round), "grant application")
     notice = _first(Notice.objects.outstanding().filter(buying_authority=w.officer.authority_id), "notice due")
     published_notice = _first(Notice.objects.filter(status="published"), "published notice")
     draft = Application.objects.get(supplier=w.supplier, status="draft")
@@ -174,6 +179,13 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "monitoring:review": ("officer-any", lambda: {"pk": a_return.pk}),
         "monitoring:officer_document": ("officer-any", lambda: {"pk": a_return.pk}),
         "monitoring:targets": ("officer-any", lambda: {"contract_pk": contract.pk}),
+        # funding streams and grant rounds of the officer's own authority (issue 20)
+        "contracts:edit_funding_stream": ("officer", lambda: {"pk": stream.pk}),
+        "contracts:set_allocation": ("officer", lambda: {"pk": stream.pk}),
+        "contracts:set_contribution": ("officer-any", lambda: {"pk": contract.pk}),
+        "contracts:grant_round": ("officer", lambda: {"pk": grant_round.pk}),
+        "contracts:decide_grant": ("officer", lambda: {"pk": grant_application.pk}),
+        "contracts:grant_agreement": ("officer", lambda: {"pk": grant_application.pk}),
         # partner: frameworks shared with their authority
         "approved_list:shared_list": ("partner", lambda: ref),
         "approved_list:shared_list_export": ("partner", lambda: ref | {"fmt": "csv"}),

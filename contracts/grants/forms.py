@@ -1,0 +1,86 @@
+"""Forms of the grants pages."""
+
+from __future__ import annotations
+
+from django import forms
+
+from commissioning.forms import GDSFormMixin
+
+from ..forms import MoneyField, gds_date
+from .models import GrantRound, GrantTerms
+
+
+class RoundForm(GDSFormMixin, forms.Form):
+    reference = forms.CharField(label="Reference", max_length=50, error_messages={"required": "Enter a reference"})
+    title = forms.CharField(label="Title", max_length=250, error_messages={"required": "Enter the title of the round"})
+    purpose = forms.CharField(label="What the grants are for", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    budget = MoneyField(label="Budget, in pounds", error_messages={"required": "Enter the round's budget"})
+    cadence = forms.ChoiceField(
+        label="How are grants decided?",
+        choices=GrantRound.Cadence.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the round's grants are decided"},
+    )
+    opens_on = gds_date("Opening date")
+    closes_on = gds_date("Closing date", required=False, help_text="Leave empty for a rolling round.")
+
+
+class ApplicationForm(GDSFormMixin, forms.Form):
+    supplier = forms.TypedChoiceField(
+        label="Applicant", coerce=int, error_messages={"required": "Select the applicant"}
+    )
+    project = forms.CharField(
+        label="What the grant is for", max_length=250, error_messages={"required": "Enter what the grant is for"}
+    )
+    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    amount_requested = MoneyField(
+        label="Amount requested, in pounds", error_messages={"required": "Enter the amount requested"}
+    )
+    submitted_on = gds_date("Date received")
+
+    def __init__(self, *args, suppliers: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].choices = [("", "Select the applicant"), *suppliers]
+        self.fields["supplier"].error_messages["invalid_choice"] = "Select an applicant from the list"
+
+
+class DecisionForm(GDSFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("award", "Award a grant"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision"},
+    )
+    amount_awarded = MoneyField(label="Amount awarded, in pounds (if awarded)", required=False)
+    reason = forms.CharField(
+        label="Reasons for the decision",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reasons for the decision"},
+    )
+    decided_on = gds_date("Date of the decision")
+
+
+class AgreementForm(GDSFormMixin, forms.Form):
+    reference = forms.CharField(
+        label="Agreement reference", max_length=50, error_messages={"required": "Enter a reference"}
+    )
+    start_on = gds_date("Start date")
+    end_on = gds_date("End date")
+    conditions = forms.CharField(
+        label="Conditions of grant",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example: quarterly performance reports; spend only on the purpose agreed.",
+        error_messages={"required": "Enter the conditions of grant"},
+    )
+    frequency = forms.ChoiceField(
+        label="How often is it paid?",
+        choices=GrantTerms.Frequency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how often the grant is paid"},
+    )
+    timing = forms.ChoiceField(
+        label="Paid in advance or in arrears?",
+        choices=GrantTerms.Timing.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it is paid in advance or in arrears"},
+    )
