@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import rules
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
@@ -59,11 +60,6 @@ def is_signed_in(user) -> bool:
 # change these three functions together (and `running_authority_id` into a set of ids).
 
 
-# An officer of any authority: who may act on the contract register and on quarterly returns, which every
-# officer of the portal manages today.
-acts_as_officer = is_officer
-
-
 def running_authority_id(obj) -> int | None:
     """The authority that runs `obj`: a framework's lead authority, or the buying authority of a
     competition, a direct award or a contract."""
@@ -87,6 +83,62 @@ def acting_for_filter(user, authority: str) -> Q:
     if not (is_officer(user) and user.authority_id):
         return Q(pk__in=[])
     return Q(**{authority: user.authority_id})
+
+
+# Reading for an authority ----------------------------------------------------------------------------------
+# Who may read a contract, a quarterly return, an envelope or a report is decided here and nowhere else:
+# `reads_for_authority` for one object, `reading_for_filter` for a queryset. An officer reads what their
+# authority runs and, for a call-off on a framework, what is called off from a framework their authority
+# leads; a platform administrator reads across every authority (and still acts for none). Each model
+# names the authorities that read it (`reading_authority_ids()` on the object, and a tuple of lookups such
+# as `Contract.READ_BY` for querysets), so co-commissioning adds its contributors in one place.
+
+
+def reads_everything(user) -> bool:
+    """A platform administrator reads across authorities (and decides nothing)."""
+    return bool(is_platform_admin(user))
+
+
+def reading_authority_ids(obj) -> set[int]:
+    """The authorities whose officers read `obj`: its own `reading_authority_ids()` when it names them,
+    otherwise the authority that runs it."""
+    if hasattr(obj, "reading_authority_ids"):
+        return {pk for pk in obj.reading_authority_ids() if pk}
+    pk = running_authority_id(obj)
+    return {pk} if pk else set()
+
+
+@rules.predicate
+def reads_for_authority(user, obj) -> bool:
+    """The user reads `obj`: an administrator, or an officer of one of `reading_authority_ids(obj)`."""
+    if obj is None:
+        return False
+    if reads_everything(user):
+        return True
+    return bool(is_officer(user) and user.authority_id and user.authority_id in reading_authority_ids(obj))
+
+
+def reading_for_filter(user, *authorities: str) -> Q:
+    """The rows this user reads: `reads_for_authority` as a filter. `authorities` are the lookups of the
+    authorities that read a row (for example `Contract.READ_BY`, or "contract__" + each of them)."""
+    if reads_everything(user):
+        return Q()
+    if not (is_officer(user) and user.authority_id and authorities):
+        return Q(pk__in=[])
+    condition = Q()
+    for lookup in authorities:
+        condition |= Q(**{lookup: user.authority_id})
+    return condition
+
+
+def reading_authority(user, requested=None):
+    """The authority whose figures (envelope, pipeline, Panel report) this user reads: an officer always
+    their own authority, whatever was asked; an administrator the one asked for, or all (None)."""
+    if reads_everything(user):
+        return requested
+    if is_officer(user) and user.authority_id:
+        return user.authority
+    raise PermissionDenied
 
 
 def is_established(user, *, now: datetime | None = None) -> bool:

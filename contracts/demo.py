@@ -31,6 +31,8 @@ from .models import Contract, SocialValueCommitment, term_end
 AVON = "Avon and Somerset Office of the Police and Crime Commissioner"
 WEST_YORKSHIRE = "West Yorkshire Office of the Police and Crime Commissioner"
 WEST_MIDLANDS = "West Midlands Office of the Police and Crime Commissioner"
+# The Birmingham IDVA call-off starts a quarter after the framework's first appointments (1 July 2025).
+CALL_OFF_START = date(2025, 10, 1)
 
 MOJ = "Ministry of Justice Victims Grant (Avon and Somerset)"
 PCC = "Additional PCC Contribution (Avon and Somerset)"
@@ -125,8 +127,11 @@ def load_contracts(ctx: dict) -> dict[str, Contract]:
         streams[name] = stream
 
     contracts: dict[str, Contract] = {}
-    contracts.update(_avon_and_somerset(officer, authorities[AVON], suppliers, streams))
-    contracts.update(_west_yorkshire(officer, authorities[WEST_YORKSHIRE], suppliers))
+    # Each authority's contracts are recorded by its own officer (only they manage them).
+    avon_officer = users.get("officer@asopcc.demo.test") or officer
+    west_yorkshire_officer = users.get("officer@wyopcc.demo.test") or officer
+    contracts.update(_avon_and_somerset(avon_officer, authorities[AVON], suppliers, streams))
+    contracts.update(_west_yorkshire(west_yorkshire_officer, authorities[WEST_YORKSHIRE], suppliers))
     brindley = suppliers.get("Brindley Domestic Abuse Support")
     if brindley is not None:
         contracts.update(_west_midlands(users, authorities[WEST_MIDLANDS], brindley, ctx))
@@ -523,7 +528,8 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
         buying_authority=authority,
         lot=lot,
         areas=[birmingham] if birmingham else [],
-        start_on=date(2025, 4, 1),
+        # Called off after the framework's first appointments (1 July 2025): it cannot start before them.
+        start_on=CALL_OFF_START,
         initial_end_on=date(2028, 3, 31),
         extension_months=[12, 12],
         annual_value=_money(135000),
@@ -573,35 +579,38 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
         by=officer,
         meeting=first,
         attendees=attendees,
-        notes="Mobilisation complete. Referrals from MARAC are rising; the first quarterly return is due 31 July.",
+        notes="Mobilisation complete. Referrals from MARAC are rising; the first quarterly return is due 31 January.",
     )
     done = services.add_meeting_action(
         by=officer,
         meeting=first,
         description="Share the MARAC referral pathway",
         owner="Sophie Bennett",
-        due_on=date(2025, 6, 30),
+        due_on=date(2025, 12, 31),
     )
     services.complete_action(by=provider or officer, action=done)
     services.record_meeting(
         by=officer,
         meeting=second,
         attendees=attendees,
-        notes="Q1 return accepted. Waiting list for outreach in the north of the city discussed.",
+        notes=(
+            "The first return (October to December) accepted. Waiting list for outreach in the north of the "
+            "city discussed."
+        ),
     )
     services.add_meeting_action(
         by=officer,
         meeting=second,
         description="Send the outreach waiting-list figures by postcode district",
         owner="Sophie Bennett",
-        due_on=date(2025, 9, 30),
+        due_on=date(2026, 3, 31),
     )
     services.add_meeting_action(
         by=officer,
         meeting=second,
         description="Confirm the social value reporting template",
         owner=officer.full_name if officer else "Commissioning officer",
-        due_on=date(2025, 9, 30),
+        due_on=date(2026, 3, 31),
     )
     return {contract.reference: contract}
 

@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.models import Area, Authority, FundingStream
+from commissioning.rules import reading_for_filter
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
@@ -120,6 +121,18 @@ class ContractQuerySet(models.QuerySet):
 
     def for_supplier(self, supplier: Supplier):
         return self.filter(supplier=supplier)
+
+    def for_authority(self, authority_id: int | None):
+        """What an authority's officers read: what it buys, and the call-offs from frameworks it leads
+        (co-commissioning adds its contributors to `Contract.READ_BY`)."""
+        condition = Q()
+        for lookup in Contract.READ_BY:
+            condition |= Q(**{lookup: authority_id})
+        return self.filter(condition)
+
+    def readable_by(self, user):
+        """The contracts `user` reads (`commissioning.rules.reading_for_filter`)."""
+        return self.filter(reading_for_filter(user, *Contract.READ_BY))
 
 
 class Contract(models.Model):
@@ -249,8 +262,18 @@ class Contract(models.Model):
             ),
         ]
 
+    # The authorities whose officers read a contract: the buyer, and the lead authority of the framework it
+    # is called off from. Co-commissioning (contributing authorities) adds its lookup here and below.
+    READ_BY = ("buying_authority", "lot__framework__lead_authority")
+
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    def reading_authority_ids(self) -> set[int]:
+        ids = {self.buying_authority_id}
+        if self.lot_id is not None:
+            ids.add(self.lot.framework.lead_authority_id)
+        return ids
 
     def clean(self) -> None:
         errors = {}

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
+from commissioning.rules import acting_for_filter, reading_for_filter
 
 from .models import (
     ZERO,
@@ -40,14 +41,16 @@ class RegisterFilters:
     authority: int | None = None
 
 
-def register(filters: RegisterFilters, *, today: date) -> QuerySet[Contract]:
-    """The officers' register: every contract, filtered, with values for the current financial year.
+def register(filters: RegisterFilters, *, today: date, user: User) -> QuerySet[Contract]:
+    """The officers' register: every contract the user reads, filtered, with values for the current
+    financial year.
 
     Three queries however many contracts: contracts (with joins and value subqueries), extension
     options with their exercised extensions, and areas.
     """
     qs = (
-        Contract.objects.select_related("supplier", "buying_authority", "lot__framework")
+        Contract.objects.readable_by(user)
+        .select_related("supplier", "buying_authority", "lot__framework")
         .with_values(financial_year_of(today))
         .prefetch_related(
             Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")),
@@ -97,9 +100,12 @@ def _detail_queryset() -> QuerySet[Contract]:
     )
 
 
-def contract_for_officer(pk: int) -> Contract:
+def contract_for_officer(user: User, pk: int, *, acting: bool = False) -> Contract:
+    """A contract the user reads (404 otherwise); with `acting`, one whose buying authority the user acts
+    for (a lifecycle move): a framework's lead authority reads a partner's call-off but does not manage it."""
+    scope = acting_for_filter(user, "buying_authority") if acting else reading_for_filter(user, *Contract.READ_BY)
     try:
-        contract = _detail_queryset().get(pk=pk)
+        contract = _detail_queryset().filter(scope).get(pk=pk)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
     _attach_social_value(contract)
@@ -299,9 +305,10 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
     return result
 
 
-def buying_authorities() -> QuerySet[Authority]:
-    """The authorities that have contracts on the register, by name: the choices of the authority filters."""
-    return Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
+def buying_authorities(user: User) -> QuerySet[Authority]:
+    """The authorities that have contracts on the register the user reads, by name: the choices of the
+    authority filters."""
+    return Authority.objects.filter(contracts__in=Contract.objects.readable_by(user)).distinct().order_by("name")
 
 
 def envelope_years() -> list[int]:
@@ -390,24 +397,25 @@ def pipeline(*, today: date, authority: Authority | None = None) -> Pipeline:
 # Filter choices -----------------------------------------------------------------------------------------
 
 
-def filter_choices() -> dict[str, list[tuple[int, str]]]:
+def filter_choices(user: User) -> dict[str, list[tuple[int, str]]]:
     from frameworks.models import Lot
     from suppliers.models import Supplier
 
+    readable = Contract.objects.readable_by(user)
     # Plain values, not model instances: the provider list alone can run to hundreds.
     lots = (
-        Lot.objects.filter(contracts__isnull=False)
+        Lot.objects.filter(contracts__in=readable)
         .distinct()
         .order_by("framework__reference", "number")
         .values_list("pk", "framework__reference", "number", "title")
     )
     suppliers = (
-        Supplier.objects.filter(contracts__isnull=False)
+        Supplier.objects.filter(contracts__in=readable)
         .distinct()
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )
-    authorities = buying_authorities().values_list("pk", "name")
+    authorities = buying_authorities(user).values_list("pk", "name")
     return {
         "lots": [(pk, f"{reference} Lot {number}: {title}") for pk, reference, number, title in lots],
         "suppliers": list(suppliers),

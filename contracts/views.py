@@ -16,6 +16,7 @@ from commissioning.dates import financial_year_label, financial_year_of, long_da
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import paginate
+from commissioning.rules import acts_for_running_authority, reading_authority
 
 from . import reports, selectors, services, whole_life
 from .forms import AsOfFilterForm, ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
@@ -25,8 +26,9 @@ from .services import ContractRuleError
 
 
 def _authority(request: HttpRequest) -> Authority | None:
+    """The authority whose figures are shown: an officer's own, whatever was asked (rules.py)."""
     pk = number_from_query(request.GET.get("authority"))
-    return Authority.objects.filter(pk=pk).first() if pk else None
+    return reading_authority(request.user, Authority.objects.filter(pk=pk).first() if pk else None)
 
 
 # Officer pages ------------------------------------------------------------------------------------------
@@ -35,9 +37,9 @@ def _authority(request: HttpRequest) -> Authority | None:
 @permission_required("contracts.view_register", read_only=True)
 def officer_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices())
+    form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices(request.user))
     filters = selectors.RegisterFilters(**form.filters()) if request.GET else selectors.RegisterFilters()
-    page = paginate(request, selectors.register(filters, today=today))
+    page = paginate(request, selectors.register(filters, today=today, user=request.user))
     return render(
         request,
         "contracts/officer/register.html",
@@ -54,7 +56,8 @@ def officer_register(request: HttpRequest) -> HttpResponse:
 
 @permission_required("contracts.view_register", read_only=True)
 def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk)
+    can_manage = acts_for_running_authority(request.user, contract)
     today = timezone.localdate()
     return render(
         request,
@@ -65,7 +68,8 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
             "next_option": contract.next_option(),
             "history": selectors.field_history(contract),
             "events": selectors.audit_events_for(contract)[:100],
-            "complete_action_url": "contracts:complete_action",
+            "can_manage": can_manage,
+            "complete_action_url": "contracts:complete_action" if can_manage else "",
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
             "whole_life": whole_life.of_contract(contract),
             "notices": notice_selectors.notices_of(contract),
@@ -75,7 +79,7 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     form = VariationForm(request.POST or None, contract=contract)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,7 +106,7 @@ def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     option = contract.next_option()
     form = ExtensionForm(
         request.POST or None, initial={"option": option.pk if option else None, "decided_on": timezone.localdate()}
@@ -143,7 +147,7 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     form = TerminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +167,7 @@ def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def go_live(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     error = None
     if request.method == "POST":
         try:
@@ -190,7 +194,7 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     initial = {"in_scope": "yes" if contract.in_recommissioning_scope else "no", "scope_note": contract.scope_note}
     form = ScopeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +216,7 @@ def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("contracts.manage_lifecycle")
 @require_POST
 def schedule_meetings(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     try:
         created = services.schedule_meetings(by=request.user, contract=contract)
     except ContractRuleError as error:
@@ -237,7 +241,7 @@ def funding_envelope(request: HttpRequest) -> HttpResponse:
         {
             "envelope": result,
             "years": [(y, financial_year_label(y)) for y in sorted(set(years) | {year})],
-            "authorities": selectors.buying_authorities(),
+            "authorities": selectors.buying_authorities(request.user),
             "authority": authority,
         },
     )
@@ -245,8 +249,8 @@ def funding_envelope(request: HttpRequest) -> HttpResponse:
 
 @permission_required("contracts.view_register", read_only=True)
 def pipeline(request: HttpRequest) -> HttpResponse:
-    form = AsOfFilterForm(request.GET, today=timezone.localdate())
-    authority = form.selected_authority
+    form = AsOfFilterForm(request.GET, today=timezone.localdate(), user=request.user)
+    authority = reading_authority(request.user, form.selected_authority)
     return render(
         request,
         "contracts/officer/pipeline.html",
@@ -262,8 +266,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @permission_required("contracts.view_register", read_only=True)
 def panel_report(request: HttpRequest) -> HttpResponse:
     """The Police and Crime Panel report as a web page, with a button to produce the PDF."""
-    form = AsOfFilterForm(request.GET, today=timezone.localdate())
-    context = reports.panel_report_context(authority=form.selected_authority, as_of=form.as_of_date)
+    form = AsOfFilterForm(request.GET, today=timezone.localdate(), user=request.user)
+    authority = reading_authority(request.user, form.selected_authority)
+    context = reports.panel_report_context(authority=authority, as_of=form.as_of_date)
     return render(request, "contracts/officer/panel_report.html", {**context, "form": form})
 
 
@@ -271,11 +276,12 @@ def panel_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_panel_report(request: HttpRequest) -> HttpResponse:
     """Queue the PDF of the Panel report (produced in the background)."""
-    form = AsOfFilterForm(request.POST, today=timezone.localdate())
+    form = AsOfFilterForm(request.POST, today=timezone.localdate(), user=request.user)
     if form.errors:  # the page's own hidden fields, altered
         messages.error(request, "The report could not be produced: choose the day and the authority again")
         return redirect("contracts:panel_report")
-    document = reports.request_panel_report(by=request.user, authority=form.selected_authority, as_of=form.as_of_date)
+    authority = reading_authority(request.user, form.selected_authority)
+    document = reports.request_panel_report(by=request.user, authority=authority, as_of=form.as_of_date)
     messages.success(request, "The report is being produced. It will be ready to download in a few moments")
     return redirect(reports.document_url(document))
 

@@ -131,6 +131,62 @@ def combined_limits_for(lot: CompetitionLot) -> list[CombinedLimit]:
 # Counts before opening ----------------------------------------------------------------------------
 
 
+@dataclass
+class CombinedAwardCheck:
+    """Seed 002: "Lot 1 & 2 will be combined by the OPCC": a combined limit bounds what the authority
+    awards across its lots together, not each supplier's bids (each bid keeps to its own lot's bounds)."""
+
+    limit: CombinedLimit
+    label: str
+    awarded: dict[int, Decimal]  # lot number -> annual value awarded
+    lot_numbers: list[int]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.awarded.values(), Decimal(0))
+
+    @property
+    def complete(self) -> bool:
+        return set(self.awarded) == set(self.lot_numbers)
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.limit.min_total is not None and self.total < self.limit.min_total
+
+    @property
+    def above_maximum(self) -> bool:
+        return self.limit.max_total is not None and self.total > self.limit.max_total
+
+    @property
+    def outside(self) -> bool:
+        """Outside the bounds: over the maximum at any point, or under the minimum once something is
+        awarded on the limit's lots."""
+        return self.above_maximum or (bool(self.awarded) and self.below_minimum)
+
+
+def combined_award_checks(competition: Competition) -> list[CombinedAwardCheck]:
+    """What has been awarded across each combined limit's lots, against its bounds (two queries)."""
+    limits = list(CombinedLimit.objects.filter(competition=competition).prefetch_related("lots"))
+    if not limits:
+        return []
+    awarded = {
+        number: value
+        for number, value in Award.objects.filter(competition=competition).values_list("lot__number", "annual_value")
+    }
+    checks = []
+    for limit in limits:
+        numbers = sorted(lot.number for lot in limit.lots.all())
+        checks.append(
+            CombinedAwardCheck(
+                limit=limit,
+                label=CombinedLimit.label_for(numbers),
+                awarded={n: awarded[n] for n in numbers if n in awarded},
+                lot_numbers=numbers,
+            )
+        )
+    return checks
+
+
 def received_count(competition: Competition) -> int:
     """How many responses are submitted (withdrawn ones are not): all anyone learns before opening."""
     return Tender.objects.filter(competition=competition, status__in=RECEIVED).count()
