@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from commissioning.models import Area, GeneratedDocument, User
 from commissioning.rules import acting_for_filter, is_platform_admin
-from frameworks.models import Appointment, Lot
+from frameworks.models import Appointment, Framework, Lot
 from frameworks.partner_selectors import current_appointments
 from suppliers.models import Supplier
 
@@ -49,15 +49,28 @@ RECEIVED = [Tender.Status.SUBMITTED, *Tender.IN_EVALUATION]
 # Who may bid ---------------------------------------------------------------------------------------
 
 
+def call_off_appointments(lot: Lot | int, buying_authority_id: int | None) -> QuerySet[Appointment]:
+    """The current appointments on a framework lot that an authority may call off from: every one when it
+    leads the framework; for a partner authority only those of suppliers who agreed to share their details
+    with the named partners (seed 000), on a framework shared with it. Every call-off's eligibility
+    (mini-competition invitations, direct award candidates) goes through here."""
+    shared = Framework.objects.filter(partner_authorities=buying_authority_id).values("pk")
+    return current_appointments().filter(
+        Q(lot__framework__lead_authority=buying_authority_id)
+        | Q(consent_share_with_partners=True, lot__framework__in=shared),
+        lot=lot,
+    )
+
+
 def eligible_appointments(competition: Competition) -> QuerySet[Appointment]:
     """Active, current appointments on the competition's framework lot whose areas cover every area of
-    the competition. Nothing for an expression of interest, or a mini-competition without areas."""
+    the competition, that its buying authority may call off from (`call_off_appointments`). Nothing for an
+    expression of interest, or a mini-competition without areas."""
     area_ids = list(competition.areas.values_list("pk", flat=True))
     if not competition.framework_lot_id or not area_ids:
         return Appointment.objects.none()
     return (
-        current_appointments()
-        .filter(lot=competition.framework_lot_id)
+        call_off_appointments(competition.framework_lot_id, competition.buying_authority_id)
         .annotate(covered=Count("areas", filter=Q(areas__in=area_ids), distinct=True))
         .filter(covered=len(area_ids))
         .select_related("supplier")
@@ -70,12 +83,13 @@ def eligible_suppliers(competition: Competition) -> list[Supplier]:
     return [appointment.supplier for appointment in eligible_appointments(competition)]
 
 
-def appointment_covers(lot: Lot, supplier: Supplier, areas: list[Area]) -> bool:
-    """For a direct award from a framework lot: an active appointment covering every area."""
+def appointment_covers(lot: Lot, supplier: Supplier, areas: list[Area], *, buying_authority_id: int | None) -> bool:
+    """For a direct award from a framework lot: an active appointment covering every area, that the buying
+    authority may call off from (`call_off_appointments`)."""
     area_ids = [a.pk for a in areas]
     return (
-        current_appointments()
-        .filter(lot=lot, supplier=supplier)
+        call_off_appointments(lot, buying_authority_id)
+        .filter(supplier=supplier)
         .annotate(covered=Count("areas", filter=Q(areas__in=area_ids), distinct=True))
         .filter(covered=len(area_ids))
         .exists()
