@@ -213,3 +213,18 @@ def test_an_officer_reaches_nothing_of_another_authority(demo, visitor, owner):
             if got != 404:
                 problems.append(f"{name} lot {lot_pk}: {got}")
     assert problems == []
+
+
+def test_no_call_off_in_the_demo_starts_before_its_suppliers_appointment(demo):
+    """Issue 20: WMOPCC-IDVA-BHM-2025 started on 1 April 2025, before the framework's first window opened
+    (1 May 2025) and before any appointment (1 July 2025)."""
+    call_offs = Contract.objects.filter(lot__isnull=False).select_related("lot", "supplier")
+    assert call_offs.filter(reference="WMOPCC-IDVA-BHM-2025").exists()
+    problems = []
+    for contract in call_offs:
+        appointment = Appointment.objects.filter(lot=contract.lot, supplier=contract.supplier).first()
+        if appointment is None:
+            problems.append(f"{contract.reference}: {contract.supplier} has no appointment on {contract.lot}")
+        elif contract.start_on < appointment.starts_on:
+            problems.append(f"{contract.reference} starts {contract.start_on}, appointed {appointment.starts_on}")
+    assert problems == []
