@@ -56,8 +56,8 @@ def is_signed_in(user) -> bool:
 # decided here and nowhere else: `acts_for_running_authority` for one object, `acting_for_filter` for a
 # queryset. Today: an active officer of that authority. Platform administrators read across authorities
 # (their own views) but take no commissioning decisions, so they never act for one.
-# To let an officer also act for what their authority co-commissions and for frameworks shared with it,
-# change these three functions together (and `running_authority_id` into a set of ids).
+# A partner authority acts for its own call-offs from a framework shared with it (it is their buying
+# authority); who may be called off from is `contracts.award.selectors.call_off_appointments` (consent).
 
 
 def running_authority_id(obj) -> int | None:

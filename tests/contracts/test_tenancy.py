@@ -100,3 +100,14 @@ def test_returns_are_read_and_decided_by_their_own_authority_only(client):
         theirs.contract.reference
         in client.get(reverse("monitoring:dashboard"), {"quarter": "2025-q1"}).content.decode()
     )
+
+
+def test_the_admin_obeys_the_same_tenancy(client, two_authorities):
+    us, them, contract = two_authorities
+    client.force_login(us)
+    assert contract.reference not in client.get(reverse("admin:contracts_contract_changelist")).content.decode()
+    response = client.get(reverse("admin:contracts_contract_change", args=[contract.pk]))
+    assert response.status_code in (302, 404)  # the admin sends a missing object back to the list
+    client.force_login(them)
+    assert contract.reference in client.get(reverse("admin:contracts_contract_changelist")).content.decode()
+    assert client.get(reverse("admin:contracts_contract_change", args=[contract.pk])).status_code == 200
