@@ -135,7 +135,47 @@ def load_contracts(ctx: dict) -> dict[str, Contract]:
     brindley = suppliers.get("Brindley Domestic Abuse Support")
     if brindley is not None:
         contracts.update(_west_midlands(users, authorities[WEST_MIDLANDS], brindley, ctx))
+    contracts.update(_coventry_call_off(users, ctx))
     return contracts
+
+
+def _coventry_call_off(users, ctx) -> dict[str, Contract]:
+    """Coventry City Council, a partner authority of the framework (seed 000), calls off Lot 1 for Coventry
+    from an appointee who agreed to share its details: a draft its own officer manages, which the West
+    Midlands OPCC reads as a call-off on its framework."""
+    from frameworks.models import Appointment
+
+    officer = users.get("officer@coventry.demo.test")
+    framework = ctx.get("framework")
+    lot = framework.lots.filter(number=1).first() if framework is not None else None
+    if officer is None or lot is None:
+        return {}
+    appointment = (
+        Appointment.objects.filter(
+            lot=lot, status=Appointment.Status.ACTIVE, consent_share_with_partners=True, areas__name="Coventry"
+        )
+        .select_related("supplier")
+        .order_by("starts_on", "pk")
+        .first()
+    )
+    if appointment is None:
+        return {}
+    contract, _created = _contract(
+        officer,
+        reference="CCC-IDVA-2026",
+        title="Independent Domestic Violence Advocate service, Coventry",
+        supplier=appointment.supplier,
+        buying_authority=officer.authority,
+        lot=lot,
+        areas=list(Area.objects.filter(name="Coventry")),
+        start_on=max(date(2026, 4, 1), appointment.starts_on),
+        initial_end_on=date(2028, 3, 31),
+        extension_months=[12],
+        annual_value=_money(45000),
+        officer_manager=officer,
+        scope="IDVA support for high-risk victims of domestic abuse in Coventry, called off from the framework.",
+    )
+    return {contract.reference: contract}
 
 
 def _contract(officer: User | None, **spec) -> tuple[Contract, bool]:

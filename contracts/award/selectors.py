@@ -138,10 +138,6 @@ def social_value_criterion(competition: Competition) -> AwardCriterion | None:
     return next((c for c in competition.criteria.all() if c.is_social_value and c.weight), None)
 
 
-def combined_limits_for(lot: CompetitionLot) -> list[CombinedLimit]:
-    return list(CombinedLimit.objects.filter(lots=lot).prefetch_related("lots"))
-
-
 # Counts before opening ----------------------------------------------------------------------------
 
 

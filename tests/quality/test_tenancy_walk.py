@@ -37,11 +37,15 @@ Objects = Callable[[Authority], Iterable[Model]]
 
 # The objects behind each officer route, for one authority: what that authority runs or buys.
 PRIMARY: dict[str, Objects] = {
-    "officer/contracts/<int:pk>/": lambda a: Contract.objects.filter(buying_authority=a),
-    "contracts/actions/<int:pk>/": lambda a: MeetingAction.objects.filter(meeting__contract__buying_authority=a),
-    "officer/returns/<int:pk>/": lambda a: QuarterlyReturn.objects.filter(contract__buying_authority=a),
-    "officer/returns/contracts/<int:contract_pk>/": lambda a: Contract.objects.filter(
-        buying_authority=a, activated_at__isnull=False
+    "officer/contracts/<int:pk>/": lambda a: Contract.objects.for_authority(a.pk),
+    "contracts/actions/<int:pk>/": lambda a: MeetingAction.objects.filter(
+        meeting__contract__in=Contract.objects.for_authority(a.pk)
+    ),
+    "officer/returns/<int:pk>/": lambda a: QuarterlyReturn.objects.filter(
+        contract__in=Contract.objects.for_authority(a.pk)
+    ),
+    "officer/returns/contracts/<int:contract_pk>/": lambda a: Contract.objects.for_authority(a.pk).filter(
+        activated_at__isnull=False
     ),
     "officer/competitions/<int:pk>/": lambda a: Competition.objects.filter(buying_authority=a),
     "officer/awards/<int:pk>/": lambda a: Award.objects.filter(lot__competition__buying_authority=a),
@@ -133,7 +137,7 @@ def _all_routes() -> dict[str, str]:
 
 
 def _references(authority: Authority) -> list[str]:
-    contracts = list(Contract.objects.filter(buying_authority=authority).values_list("reference", flat=True))
+    contracts = list(Contract.objects.for_authority(authority.pk).values_list("reference", flat=True))
     competitions = list(Competition.objects.filter(buying_authority=authority).values_list("reference", flat=True))
     return contracts + competitions
 
@@ -228,3 +232,16 @@ def test_no_call_off_in_the_demo_starts_before_its_suppliers_appointment(demo):
         elif contract.start_on < appointment.starts_on:
             problems.append(f"{contract.reference} starts {contract.start_on}, appointed {appointment.starts_on}")
     assert problems == []
+
+    # Coventry's call-off from the framework: the West Midlands OPCC reads it; only Coventry manages it.
+    call_off = Contract.objects.get(reference="CCC-IDVA-2026")
+    assert call_off.buying_authority.name == "Coventry City Council"
+    assert call_off.lot.framework.lead_authority.name == WEST_MIDLANDS
+    client = Client()
+    client.force_login(User.objects.get(email="officer@demo.test"))
+    assert "CCC-IDVA-2026" in client.get(reverse("contracts:officer_register")).content.decode()
+    assert client.get(reverse("contracts:officer_contract", args=[call_off.pk])).status_code == 200
+    assert client.get(reverse("contracts:record_variation", args=[call_off.pk])).status_code == 404
+    client.force_login(User.objects.get(email="officer@coventry.demo.test"))
+    assert client.get(reverse("contracts:record_variation", args=[call_off.pk])).status_code == 200
+    assert "WMOPCC-IDVA-BHM-2025" not in client.get(reverse("contracts:officer_register")).content.decode()

@@ -1,5 +1,6 @@
 """Bidders' responses: started, saved and submitted while the competition is open (checked against each
-lot's bounds and the combined limits), withdrawn and resubmitted until the closing time. Nothing a bidder
+lot's own bounds; a combined limit across lots bounds what the authority awards, see
+`selectors.combined_award_checks`), withdrawn and resubmitted until the closing time. Nothing a bidder
 wrote goes into the audit trail."""
 
 from __future__ import annotations
