@@ -570,7 +570,7 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
         areas=[birmingham] if birmingham else [],
         # Called off after the framework's first appointments (1 July 2025): it cannot start before them.
         start_on=CALL_OFF_START,
-        initial_end_on=date(2028, 3, 31),
+        initial_end_on=date(2028, 9, 30),
         extension_months=[12, 12],
         annual_value=_money(135000),
         officer_manager=officer,

@@ -10,13 +10,13 @@ Evaluators and partner commissioners have no access to returns.
 
 import rules
 
-from commissioning.rules import is_officer, is_platform_admin, is_provider, officers_manage
+from commissioning.rules import is_officer, is_provider, officers_manage
 
 # The provider portal's return pages; objects scoped to the provider's supplier.
 rules.add_perm("monitoring.submit_returns", is_provider)
 # The officers' pages: dashboard, review, targets, aggregates and reports.
-# Platform administrators read them across authorities; deciding on a return is its buyer's officers'.
-rules.add_perm("monitoring.review_returns", is_officer | is_platform_admin)
+# (Platform administrators read returns across authorities in the admin, which decides nothing.)
+rules.add_perm("monitoring.review_returns", is_officer)
 
 officers_manage("monitoring", "kpitemplate", "indicator", actions=("view", "add", "change", "delete"))
 officers_manage("monitoring", "returnperiod", actions=("view", "add", "change"))

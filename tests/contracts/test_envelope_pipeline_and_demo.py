@@ -195,9 +195,9 @@ def test_the_demo_loads_seed_001_and_004_idempotently(officer):
 
     brindley = Contract.objects.get(reference="WMOPCC-IDVA-BHM-2025")
     assert brindley.supplier.legal_name == "Brindley Domestic Abuse Support"
-    # From 1 October 2025 (after the framework's first appointments) to 31 March 2028: half a year, then two
-    assert brindley.start_on == date(2025, 10, 1)
-    assert brindley.total_value_now == Decimal("67315.07") + 2 * Decimal("135000")
+    # Three years from 1 October 2025, after the framework's first appointments (1 July 2025)
+    assert (brindley.start_on, brindley.initial_end_on) == (date(2025, 10, 1), date(2028, 9, 30))
+    assert brindley.total_value_now == Decimal("405000.00")
     assert brindley.social_value_proposal.is_accepted
     assert brindley.social_value_proposal.commitments.count() == 3
     assert brindley.status_on(date(2026, 11, 22)) == Contract.Status.LIVE
