@@ -55,6 +55,7 @@ AUTHORITIES = [
         Authority.Kind.OTHER_PCC,
         False,
     ),
+    ("West Yorkshire Office of the Police and Crime Commissioner", Authority.Kind.OTHER_PCC, False),
 ]
 
 
@@ -100,6 +101,32 @@ DEMO_USERS = [
         User.Role.PARTNER,
         "Domestic Abuse Commissioning Lead",
         AUTHORITIES[1][0],
+    ),
+    # Officers of other authorities (issue 20): each sees its own authority's contracts, envelope and
+    # returns, and nothing of West Midlands; Coventry calls off from the West Midlands framework.
+    DemoUser(
+        "officer@asopcc.demo.test",
+        "Helen Marsh",
+        User.Role.OFFICER,
+        "Victims Services Commissioning Manager",
+        AUTHORITIES[4][0],
+        is_staff=True,
+    ),
+    DemoUser(
+        "officer@coventry.demo.test",
+        "Marcus Reid",
+        User.Role.OFFICER,
+        "Domestic Abuse and Sexual Violence Commissioner",
+        AUTHORITIES[1][0],
+        is_staff=True,
+    ),
+    DemoUser(
+        "officer@wyopcc.demo.test",
+        "Joanne Pickles",
+        User.Role.OFFICER,
+        "Commissioning and Partnerships Officer",
+        AUTHORITIES[5][0],
+        is_staff=True,
     ),
 ]
 

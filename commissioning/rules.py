@@ -6,10 +6,12 @@ administrators manage accounts, read across authorities and take no commissionin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import rules
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,13 +57,8 @@ def is_signed_in(user) -> bool:
 # decided here and nowhere else: `acts_for_running_authority` for one object, `acting_for_filter` for a
 # queryset. Today: an active officer of that authority. Platform administrators read across authorities
 # (their own views) but take no commissioning decisions, so they never act for one.
-# To let an officer also act for what their authority co-commissions and for frameworks shared with it,
-# change these three functions together (and `running_authority_id` into a set of ids).
-
-
-# An officer of any authority: who may act on the contract register and on quarterly returns, which every
-# officer of the portal manages today.
-acts_as_officer = is_officer
+# A partner authority acts for its own call-offs from a framework shared with it (it is their buying
+# authority); who may be called off from is `contracts.award.selectors.call_off_appointments` (consent).
 
 
 def running_authority_id(obj) -> int | None:
@@ -87,6 +84,86 @@ def acting_for_filter(user, authority: str) -> Q:
     if not (is_officer(user) and user.authority_id):
         return Q(pk__in=[])
     return Q(**{authority: user.authority_id})
+
+
+# Reading for an authority ----------------------------------------------------------------------------------
+# Who may read a contract, a quarterly return, an envelope or a report is decided here and nowhere else:
+# `reads_for_authority` for one object, `reading_for_filter` for a queryset. An officer reads what their
+# authority runs and, for a call-off on a framework, what is called off from a framework their authority
+# leads; a platform administrator reads across every authority (and still acts for none). Each model
+# names the authorities that read it (`reading_authority_ids()` on the object, and a tuple of lookups such
+# as `Contract.READ_BY` for querysets), so co-commissioning adds its contributors in one place.
+
+
+def reads_everything(user) -> bool:
+    """A platform administrator reads across authorities (and decides nothing)."""
+    return bool(is_platform_admin(user))
+
+
+def reading_authority_ids(obj) -> set[int]:
+    """The authorities whose officers read `obj`: its own `reading_authority_ids()` when it names them,
+    otherwise the authority that runs it."""
+    if hasattr(obj, "reading_authority_ids"):
+        return {pk for pk in obj.reading_authority_ids() if pk}
+    pk = running_authority_id(obj)
+    return {pk} if pk else set()
+
+
+@rules.predicate
+def reads_for_authority(user, obj) -> bool:
+    """The user reads `obj`: an administrator, or an officer of one of `reading_authority_ids(obj)`."""
+    if obj is None:
+        return False
+    if reads_everything(user):
+        return True
+    return bool(is_officer(user) and user.authority_id and user.authority_id in reading_authority_ids(obj))
+
+
+@dataclass(frozen=True)
+class Through:
+    """An authority that reads a row through a many-valued relation (a contract's contributors): matched
+    by a subquery, `path__in` the `column` of `model`'s rows for that authority, so no row is repeated."""
+
+    path: str
+    model: str  # "app_label.Model", with an `authority` foreign key
+    column: str
+
+    def prefixed(self, prefix: str) -> Through:
+        return Through(prefix + self.path, self.model, self.column)
+
+    def condition(self, authority_id) -> Q:
+        from django.apps import apps
+
+        rows = apps.get_model(self.model).objects.filter(authority_id=authority_id).values(self.column)
+        return Q(**{f"{self.path}__in": rows})
+
+
+def authority_condition(authority_id, *authorities) -> Q:
+    """The rows one of whose `authorities` (lookups, or `Through`) is `authority_id`."""
+    condition = Q(pk__in=[])
+    for lookup in authorities:
+        condition |= lookup.condition(authority_id) if isinstance(lookup, Through) else Q(**{lookup: authority_id})
+    return condition
+
+
+def reading_for_filter(user, *authorities) -> Q:
+    """The rows this user reads: `reads_for_authority` as a filter. `authorities` are the lookups of the
+    authorities that read a row (for example `Contract.READ_BY`, or "contract__" + each of them)."""
+    if reads_everything(user):
+        return Q()
+    if not (is_officer(user) and user.authority_id and authorities):
+        return Q(pk__in=[])
+    return authority_condition(user.authority_id, *authorities)
+
+
+def reading_authority(user, requested=None):
+    """The authority whose figures (envelope, pipeline, Panel report) this user reads: an officer always
+    their own authority, whatever was asked; an administrator the one asked for, or all (None)."""
+    if reads_everything(user):
+        return requested
+    if is_officer(user) and user.authority_id:
+        return user.authority
+    raise PermissionDenied
 
 
 def is_established(user, *, now: datetime | None = None) -> bool:

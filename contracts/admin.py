@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from commissioning.admin import ReadOnlyLogAdmin
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 from commissioning.numbers import ascii_number_formfield
+from commissioning.rules import acts_for_running_authority, reading_for_filter
 
 from . import services
 from .models import (
@@ -183,8 +184,28 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AuthorityScopedAdmin:
+    """The admin obeys the same tenancy as the staff pages (commissioning.rules): an officer lists and opens
+    what their authority reads, and changes only what it buys; another authority's record is not found."""
+
+    authority_lookups: tuple = Contract.READ_BY
+    contract_path = ""  # the path from this model to its contract ("" for a contract itself)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(reading_for_filter(request.user, *self.authority_lookups))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        contract = obj
+        for name in filter(None, self.contract_path.split("__")):
+            contract = getattr(contract, name)
+        return acts_for_running_authority(request.user, contract)
+
+
 @admin.register(Contract)
-class ContractAdmin(ImportFileMessagesMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ContractAdmin(AuthorityScopedAdmin, ImportFileMessagesMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = ContractAdminForm
     resource_classes = [ContractResource]
     formats = FORMATS

@@ -35,6 +35,8 @@ from .models import Contract, SocialValueCommitment, term_end
 AVON = "Avon and Somerset Office of the Police and Crime Commissioner"
 WEST_YORKSHIRE = "West Yorkshire Office of the Police and Crime Commissioner"
 WEST_MIDLANDS = "West Midlands Office of the Police and Crime Commissioner"
+# The Birmingham IDVA call-off starts a quarter after the framework's first appointments (1 July 2025).
+CALL_OFF_START = date(2025, 10, 1)
 
 MOJ = "Ministry of Justice Victims Grant (Avon and Somerset)"
 PCC = "Additional PCC Contribution (Avon and Somerset)"
@@ -164,16 +166,59 @@ def load_contracts(ctx: dict) -> dict[str, Contract]:
         streams[name] = stream
 
     contracts: dict[str, Contract] = {}
-    contracts.update(_avon_and_somerset(officer, authorities[AVON], suppliers, streams))
+    # Each authority's contracts are recorded by its own officer (only they manage them).
+    avon_officer = users.get("officer@asopcc.demo.test") or officer
+    west_yorkshire_officer = users.get("officer@wyopcc.demo.test") or officer
+    contracts.update(_avon_and_somerset(avon_officer, authorities[AVON], suppliers, streams))
     from .funding.demo import load_co_commissioned, load_west_midlands_funding
 
-    contracts.update(load_co_commissioned(officer, authorities[AVON], suppliers))
-    contracts.update(_west_yorkshire(officer, authorities[WEST_YORKSHIRE], suppliers))
+    contracts.update(load_co_commissioned(avon_officer, authorities[AVON], suppliers))
+    contracts.update(_west_yorkshire(west_yorkshire_officer, authorities[WEST_YORKSHIRE], suppliers))
     brindley = suppliers.get("Brindley Domestic Abuse Support")
     if brindley is not None:
         contracts.update(_west_midlands(users, authorities[WEST_MIDLANDS], brindley, ctx))
+    contracts.update(_coventry_call_off(users, ctx))
     load_west_midlands_funding(officer, authorities[WEST_MIDLANDS], contracts.get("WMOPCC-IDVA-BHM-2025"))
     return contracts
+
+
+def _coventry_call_off(users, ctx) -> dict[str, Contract]:
+    """Coventry City Council, a partner authority of the framework (seed 000), calls off Lot 1 for Coventry
+    from an appointee who agreed to share its details: a draft its own officer manages, which the West
+    Midlands OPCC reads as a call-off on its framework."""
+    from frameworks.models import Appointment
+
+    officer = users.get("officer@coventry.demo.test")
+    framework = ctx.get("framework")
+    lot = framework.lots.filter(number=1).first() if framework is not None else None
+    if officer is None or lot is None:
+        return {}
+    appointment = (
+        Appointment.objects.filter(
+            lot=lot, status=Appointment.Status.ACTIVE, consent_share_with_partners=True, areas__name="Coventry"
+        )
+        .select_related("supplier")
+        .order_by("starts_on", "pk")
+        .first()
+    )
+    if appointment is None:
+        return {}
+    contract, _created = _contract(
+        officer,
+        reference="CCC-IDVA-2026",
+        title="Independent Domestic Violence Advocate service, Coventry",
+        supplier=appointment.supplier,
+        buying_authority=officer.authority,
+        lot=lot,
+        areas=list(Area.objects.filter(name="Coventry")),
+        start_on=max(date(2026, 4, 1), appointment.starts_on),
+        initial_end_on=date(2028, 3, 31),
+        extension_months=[12],
+        annual_value=_money(45000),
+        officer_manager=officer,
+        scope="IDVA support for high-risk victims of domestic abuse in Coventry, called off from the framework.",
+    )
+    return {contract.reference: contract}
 
 
 def _contract(officer: User | None, **spec) -> tuple[Contract, bool]:
@@ -585,8 +630,8 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
     framework = ctx.get("framework")
     lot = framework.lots.filter(number=1).first() if framework is not None else None
     birmingham = Area.objects.filter(name="Birmingham").first()
-    # Set up and made live in March 2025; each meeting recorded on the day it was held.
-    with happened_at(datetime(2025, 3, 17, 10, tzinfo=LONDON)):
+    # Set up and made live in September 2025; each meeting recorded on the day it was held.
+    with happened_at(datetime(2025, 9, 15, 10, tzinfo=LONDON)):
         contract, created = _contract(
             officer,
             reference="WMOPCC-IDVA-BHM-2025",
@@ -595,8 +640,9 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
             buying_authority=authority,
             lot=lot,
             areas=[birmingham] if birmingham else [],
-            start_on=date(2025, 4, 1),
-            initial_end_on=date(2028, 3, 31),
+            # Called off after the framework's first appointments (1 July 2025): it cannot start before them.
+            start_on=CALL_OFF_START,
+            initial_end_on=date(2028, 9, 30),
             extension_months=[12, 12],
             annual_value=_money(135000),
             officer_manager=officer,
@@ -609,7 +655,7 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
         )
     if not created:
         return {contract.reference: contract}
-    with happened_at(datetime(2025, 3, 17, 10, tzinfo=LONDON)):
+    with happened_at(datetime(2025, 9, 15, 10, tzinfo=LONDON)):
         _accept_social_value(
             officer,
             contract,
@@ -647,14 +693,16 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
             by=officer,
             meeting=first,
             attendees=attendees,
-            notes="Mobilisation complete. Referrals from MARAC are rising; the first quarterly return is due 31 July.",
+            notes=(
+                "Mobilisation complete. Referrals from MARAC are rising; the first quarterly return is due 31 January."
+            ),
         )
         done = services.add_meeting_action(
             by=officer,
             meeting=first,
             description="Share the MARAC referral pathway",
             owner="Sophie Bennett",
-            due_on=date(2025, 6, 30),
+            due_on=date(2025, 12, 31),
         )
         services.complete_action(by=provider or officer, action=done)
     with happened_at(datetime.combine(second.held_on, time(15), tzinfo=LONDON)):
@@ -662,21 +710,24 @@ def _west_midlands(users, authority, supplier, ctx) -> dict[str, Contract]:
             by=officer,
             meeting=second,
             attendees=attendees,
-            notes="Q1 return accepted. Waiting list for outreach in the north of the city discussed.",
+            notes=(
+                "The first return (October to December) accepted. Waiting list for outreach in the north of the "
+                "city discussed."
+            ),
         )
         services.add_meeting_action(
             by=officer,
             meeting=second,
             description="Send the outreach waiting-list figures by postcode district",
             owner="Sophie Bennett",
-            due_on=date(2025, 9, 30),
+            due_on=date(2026, 3, 31),
         )
         services.add_meeting_action(
             by=officer,
             meeting=second,
             description="Confirm the social value reporting template",
             owner=officer.full_name if officer else "Commissioning officer",
-            due_on=date(2025, 9, 30),
+            due_on=date(2026, 3, 31),
         )
     return {contract.reference: contract}
 

@@ -258,10 +258,10 @@ class AsOfFilterForm(SelectFiltersMixin, forms.Form):
             raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
         return day
 
-    def __init__(self, data, *, today: date):
+    def __init__(self, data, *, today: date, user):
         super().__init__(data)
         self.today = today
-        self.fields["authority"].queryset = selectors.buying_authorities()
+        self.fields["authority"].queryset = selectors.buying_authorities(user)
         self.is_valid()
 
     @property

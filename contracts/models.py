@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.models import Area, Authority, FundingStream
+from commissioning.rules import Through, authority_condition, reading_for_filter
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
@@ -126,6 +127,15 @@ class ContractQuerySet(models.QuerySet):
         pk = authority.pk if isinstance(authority, Authority) else authority
         involved = Contribution.objects.filter(authority_id=pk).values("contract_id")
         return self.filter(Q(buying_authority_id=pk) | Q(pk__in=involved))
+
+    def for_authority(self, authority_id: int | None):
+        """What an authority's officers read: what it buys or co-commissions, and the call-offs from
+        frameworks it leads (`Contract.READ_BY`)."""
+        return self.filter(authority_condition(authority_id, *Contract.READ_BY))
+
+    def readable_by(self, user):
+        """The contracts `user` reads (`commissioning.rules.reading_for_filter`)."""
+        return self.filter(reading_for_filter(user, *Contract.READ_BY))
 
 
 class Contract(models.Model):
@@ -263,8 +273,32 @@ class Contract(models.Model):
             ),
         ]
 
+    # The authorities whose officers read a contract: the buyer, and the lead authority of the framework it
+    # is called off from. Co-commissioning (contributing authorities) adds its lookup here and below.
+    # A contributing authority is reached through a subquery (`rules.Through`), so a contract with several
+    # contributions is still one row.
+    READ_BY = (
+        "buying_authority",
+        "lot__framework__lead_authority",
+        Through("pk", "contracts.Contribution", "contract_id"),
+    )
+
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    @classmethod
+    def read_by(cls, prefix: str) -> tuple:
+        """`READ_BY` from a model that points at its contract through `prefix` (e.g. "contract__")."""
+        return tuple(
+            lookup.prefixed(prefix) if isinstance(lookup, Through) else prefix + lookup for lookup in cls.READ_BY
+        )
+
+    def reading_authority_ids(self) -> set[int]:
+        ids = {self.buying_authority_id}
+        if self.lot_id is not None:
+            ids.add(self.lot.framework.lead_authority_id)
+        ids.update(self.contributions.values_list("authority_id", flat=True))
+        return ids
 
     def clean(self) -> None:
         errors = {}

@@ -20,7 +20,7 @@ from commissioning.dates import financial_year_label, financial_year_of, long_da
 from commissioning.documents import request_document
 from commissioning.models import Authority, User
 from commissioning.reports import register_report
-from commissioning.rules import is_officer
+from commissioning.rules import is_officer, reads_everything
 
 from . import selectors
 from .models import Contract, Contribution, Extension, ExtensionOption, Variation, months_before
@@ -114,6 +114,12 @@ def _officers(user: User, target) -> bool:
     return bool(is_officer(user))
 
 
+def _administrators(user: User, target) -> bool:
+    """Besides the officer who asked for it (for their own authority, see the view), only platform
+    administrators read a Panel report: it names one authority's contracts."""
+    return bool(reads_everything(user))
+
+
 def request_panel_report(*, by: User, authority: Authority | None, as_of: date):
     """Queue the PDF; it is produced by the `generate_document` task and downloaded when ready."""
     return request_document(kind=PANEL_REPORT, params=_params(authority, as_of), by=by)
@@ -130,5 +136,5 @@ def register() -> None:
         template="contracts/pdf/panel_report.html",
         build_context=build_context,
         can_request=_officers,
-        can_view=_officers,
+        can_view=_administrators,
     )

@@ -2,12 +2,21 @@
 
 Officers manage the register (staff pages and the admin). Provider users read their own supplier's
 contracts and mark their meeting actions done; every object is scoped to their supplier (404 otherwise).
-Evaluators and partner commissioners have no access to contracts.
+Officers read the contracts of their authority and the call-offs from frameworks it leads, and manage
+those their authority buys (`commissioning.rules`); others' are a 404. Evaluators and partner
+commissioners have no access to contracts.
 """
 
 import rules
 
-from commissioning.rules import is_officer, is_provider, officers_manage
+from commissioning.rules import (
+    acts_for_running_authority,
+    is_officer,
+    is_platform_admin,
+    is_provider,
+    officers_manage,
+    reads_for_authority,
+)
 
 
 @rules.predicate
@@ -26,8 +35,15 @@ def owns_action(user, action) -> bool:
     return is_contract_supplier(user, action.meeting.contract)
 
 
+@rules.predicate
+def acts_for_action_contract(user, action) -> bool:
+    """The user acts for the buying authority of the contract whose meeting set this action."""
+    return action is not None and acts_for_running_authority(user, action.meeting.contract)
+
+
 # Staff pages: the register, contract detail, funding envelope, pipeline and Panel report.
-rules.add_perm("contracts.view_register", is_officer)
+# Platform administrators read these pages across authorities (and change nothing).
+rules.add_perm("contracts.view_register", is_officer | is_platform_admin)
 # Lifecycle moves: go live, exercise an extension, record a variation, terminate, set scope.
 rules.add_perm("contracts.manage_lifecycle", is_officer)
 # Procurement Act notices: previews, schema checks and recording publication (objects scoped to the
@@ -36,11 +52,11 @@ rules.add_perm("contracts.manage_notices", is_officer)
 officers_manage("contracts", "notice", "threshold", actions=("view",))
 # The provider portal's contract pages (objects scoped to the provider's supplier).
 rules.add_perm("contracts.view_own_contracts", is_provider)
-rules.add_perm("contracts.read_contract", is_officer | (is_provider & is_contract_supplier))
+rules.add_perm("contracts.read_contract", reads_for_authority | (is_provider & is_contract_supplier))
 # Marking a meeting action done: officers for any contract, providers for their own contracts. The
 # view requires `mark_actions_done`; the object check `complete_action` then scopes it (404 otherwise).
 rules.add_perm("contracts.mark_actions_done", is_officer | is_provider)
-rules.add_perm("contracts.complete_action", is_officer | (is_provider & owns_action))
+rules.add_perm("contracts.complete_action", acts_for_action_contract | (is_provider & owns_action))
 
 officers_manage(
     "contracts",

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
+from commissioning.rules import acting_for_filter, reading_for_filter, reads_everything
 from commissioning.search import Column, Sorting, search
 from commissioning.wording import field_label, field_value
 
@@ -55,8 +56,10 @@ REGISTER_COLUMNS = [
 ]
 
 
-def register(filters: RegisterFilters, *, today: date, sorting: Sorting | None = None) -> QuerySet[Contract]:
-    """The officers' register: every contract, filtered and searched, with values for the current
+def register(
+    filters: RegisterFilters, *, today: date, user: User, sorting: Sorting | None = None
+) -> QuerySet[Contract]:
+    """The officers' register: every contract the user reads, filtered and searched, with values for the current
     financial year; current contracts (draft, live, in their final months) first, soonest ending first,
     unless a column is chosen to sort by.
 
@@ -64,7 +67,8 @@ def register(filters: RegisterFilters, *, today: date, sorting: Sorting | None =
     options with their exercised extensions, and areas.
     """
     qs = (
-        Contract.objects.select_related("supplier", "buying_authority", "lot__framework")
+        Contract.objects.readable_by(user)
+        .select_related("supplier", "buying_authority", "lot__framework")
         .with_values(financial_year_of(today))
         .prefetch_related(
             Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")),
@@ -126,9 +130,12 @@ def _detail_queryset() -> QuerySet[Contract]:
     )
 
 
-def contract_for_officer(pk: int) -> Contract:
+def contract_for_officer(user: User, pk: int, *, acting: bool = False) -> Contract:
+    """A contract the user reads (404 otherwise); with `acting`, one whose buying authority the user acts
+    for (a lifecycle move): a framework's lead authority reads a partner's call-off but does not manage it."""
+    scope = acting_for_filter(user, "buying_authority") if acting else reading_for_filter(user, *Contract.READ_BY)
     try:
-        contract = _detail_queryset().get(pk=pk)
+        contract = _detail_queryset().filter(scope).get(pk=pk)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
     _attach_social_value(contract)
@@ -420,9 +427,10 @@ def _contributions(
     return rows
 
 
-def buying_authorities() -> QuerySet[Authority]:
-    """The authorities that have contracts on the register, by name: the choices of the authority filters."""
-    return Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
+def buying_authorities(user: User) -> QuerySet[Authority]:
+    """The authorities that have contracts on the register the user reads, by name: the choices of the
+    authority filters."""
+    return Authority.objects.filter(contracts__in=Contract.objects.readable_by(user)).distinct().order_by("name")
 
 
 def _streams_of(authority: Authority, *, prefix: str = "") -> Q:
@@ -444,13 +452,13 @@ def envelope_years(authority: Authority | None = None) -> list[int]:
     return sorted(years)
 
 
-def envelope_authorities() -> QuerySet[Authority]:
-    """Authorities with a budget or contracts on the register: the choices of the envelope's filter."""
-    return (
-        Authority.objects.filter(Q(contracts__isnull=False) | Q(funding_streams__isnull=False))
-        .distinct()
-        .order_by("name")
-    )
+def envelope_authorities(user: User) -> QuerySet[Authority]:
+    """Authorities with a budget or contracts on the register, among those the user reads (an officer: their
+    own): the choices of the envelope's filter."""
+    authorities = Authority.objects.filter(Q(contracts__isnull=False) | Q(funding_streams__isnull=False))
+    if not reads_everything(user):
+        authorities = authorities.filter(pk=user.authority_id)
+    return authorities.distinct().order_by("name")
 
 
 # The pipeline -----------------------------------------------------------------------------------------
@@ -533,24 +541,25 @@ def pipeline(*, today: date, authority: Authority | None = None) -> Pipeline:
 # Filter choices -----------------------------------------------------------------------------------------
 
 
-def filter_choices() -> dict[str, list[tuple[int, str]]]:
+def filter_choices(user: User) -> dict[str, list[tuple[int, str]]]:
     from frameworks.models import Lot
     from suppliers.models import Supplier
 
+    readable = Contract.objects.readable_by(user)
     # Plain values, not model instances: the provider list alone can run to hundreds.
     lots = (
-        Lot.objects.filter(contracts__isnull=False)
+        Lot.objects.filter(contracts__in=readable)
         .distinct()
         .order_by("framework__reference", "number")
         .values_list("pk", "framework__reference", "number", "title")
     )
     suppliers = (
-        Supplier.objects.filter(contracts__isnull=False)
+        Supplier.objects.filter(contracts__in=readable)
         .distinct()
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )
-    authorities = buying_authorities().values_list("pk", "name")
+    authorities = buying_authorities(user).values_list("pk", "name")
     return {
         "lots": [(pk, f"{reference} Lot {number}: {title}") for pk, reference, number, title in lots],
         "suppliers": list(suppliers),

@@ -16,6 +16,7 @@ from commissioning.dates import financial_year_label, financial_year_of, long_da
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import paginate
+from commissioning.rules import acts_for_running_authority, reading_authority
 from commissioning.search import Sorting, clean_query
 
 from . import reports, selectors, services, whole_life
@@ -26,8 +27,9 @@ from .services import ContractRuleError
 
 
 def _authority(request: HttpRequest) -> Authority | None:
+    """The authority whose figures are shown: an officer's own, whatever was asked (rules.py)."""
     pk = number_from_query(request.GET.get("authority"))
-    return Authority.objects.filter(pk=pk).first() if pk else None
+    return reading_authority(request.user, Authority.objects.filter(pk=pk).first() if pk else None)
 
 
 # Officer pages ------------------------------------------------------------------------------------------
@@ -36,11 +38,11 @@ def _authority(request: HttpRequest) -> Authority | None:
 @permission_required("contracts.view_register", read_only=True)
 def officer_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices())
+    form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices(request.user))
     q = clean_query(request.GET.get("q"))
     filters = selectors.RegisterFilters(**form.filters(), q=q) if request.GET else selectors.RegisterFilters()
     sorting = Sorting(request, selectors.REGISTER_COLUMNS)
-    page = paginate(request, selectors.register(filters, today=today, sorting=sorting))
+    page = paginate(request, selectors.register(filters, today=today, sorting=sorting, user=request.user))
     return render(
         request,
         "contracts/officer/register.html",
@@ -59,7 +61,8 @@ def officer_register(request: HttpRequest) -> HttpResponse:
 
 @permission_required("contracts.view_register", read_only=True)
 def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk)
+    can_manage = acts_for_running_authority(request.user, contract)
     today = timezone.localdate()
     return render(
         request,
@@ -74,7 +77,8 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
                 "financial_year", "authority__name"
             ),
             "events": selectors.audit_events_for(contract)[:100],
-            "complete_action_url": "contracts:complete_action",
+            "can_manage": can_manage,
+            "complete_action_url": "contracts:complete_action" if can_manage else "",
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,
             "whole_life": whole_life.of_contract(contract),
             "notices": notice_selectors.notices_of(contract),
@@ -84,7 +88,7 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     form = VariationForm(request.POST or None, contract=contract)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -111,7 +115,7 @@ def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     option = contract.next_option()
     form = ExtensionForm(
         request.POST or None,
@@ -155,7 +159,7 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     form = TerminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +179,7 @@ def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def go_live(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     error = None
     if request.method == "POST":
         try:
@@ -207,7 +211,7 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("contracts.manage_lifecycle")
 def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     initial = {"in_scope": "yes" if contract.in_recommissioning_scope else "no", "scope_note": contract.scope_note}
     form = ScopeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -229,7 +233,7 @@ def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("contracts.manage_lifecycle")
 @require_POST
 def schedule_meetings(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_officer(pk)
+    contract = selectors.contract_for_officer(request.user, pk, acting=True)
     try:
         created = services.schedule_meetings(by=request.user, contract=contract)
     except ContractRuleError as error:
@@ -244,10 +248,7 @@ def funding_envelope(request: HttpRequest) -> HttpResponse:
     """One authority's envelope for one financial year: the officer's own authority unless another (or
     "all") is chosen; the years offered are those with data for that choice."""
     choice = request.GET.get("authority")
-    if choice is None:
-        authority = request.user.authority if request.user.authority_id else None
-    else:
-        authority = None if choice == "all" else _authority(request)
+    authority = reading_authority(request.user, None) if choice in (None, "all") else _authority(request)
     years = selectors.envelope_years(authority)
     current = financial_year_of(timezone.localdate())
     year = number_from_query(request.GET.get("year"), digits=4)
@@ -261,7 +262,7 @@ def funding_envelope(request: HttpRequest) -> HttpResponse:
             "envelope": result,
             "years": [(y, financial_year_label(y)) for y in years],
             "has_data": bool(years),
-            "authorities": selectors.envelope_authorities(),
+            "authorities": selectors.envelope_authorities(request.user),
             "authority": authority,
         },
     )
@@ -269,8 +270,8 @@ def funding_envelope(request: HttpRequest) -> HttpResponse:
 
 @permission_required("contracts.view_register", read_only=True)
 def pipeline(request: HttpRequest) -> HttpResponse:
-    form = AsOfFilterForm(request.GET, today=timezone.localdate())
-    authority = form.selected_authority
+    form = AsOfFilterForm(request.GET, today=timezone.localdate(), user=request.user)
+    authority = reading_authority(request.user, form.selected_authority)
     return render(
         request,
         "contracts/officer/pipeline.html",
@@ -286,8 +287,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @permission_required("contracts.view_register", read_only=True)
 def panel_report(request: HttpRequest) -> HttpResponse:
     """The Police and Crime Panel report as a web page, with a button to produce the PDF."""
-    form = AsOfFilterForm(request.GET, today=timezone.localdate())
-    context = reports.panel_report_context(authority=form.selected_authority, as_of=form.as_of_date)
+    form = AsOfFilterForm(request.GET, today=timezone.localdate(), user=request.user)
+    authority = reading_authority(request.user, form.selected_authority)
+    context = reports.panel_report_context(authority=authority, as_of=form.as_of_date)
     return render(request, "contracts/officer/panel_report.html", {**context, "form": form})
 
 
@@ -295,11 +297,12 @@ def panel_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_panel_report(request: HttpRequest) -> HttpResponse:
     """Queue the PDF of the Panel report (produced in the background)."""
-    form = AsOfFilterForm(request.POST, today=timezone.localdate())
+    form = AsOfFilterForm(request.POST, today=timezone.localdate(), user=request.user)
     if form.errors:  # the page's own hidden fields, altered
         messages.error(request, "The report could not be produced: choose the day and the authority again")
         return redirect("contracts:panel_report")
-    document = reports.request_panel_report(by=request.user, authority=form.selected_authority, as_of=form.as_of_date)
+    authority = reading_authority(request.user, form.selected_authority)
+    document = reports.request_panel_report(by=request.user, authority=authority, as_of=form.as_of_date)
     messages.success(request, "The report is being produced. It will be ready to download in a few moments")
     return redirect(reports.document_url(document))
 

@@ -104,10 +104,10 @@ ConsortiumMemberFormSet = forms.formset_factory(ConsortiumMemberForm, extra=0, m
 
 
 class ConsentForm(GDSFormMixin, forms.Form):
-    share_with_partners = yes_no_field(
-        "Do you agree to share your organisation's details with the partner authorities named above?",
-        "Select yes if you agree to share your details with the partner authorities",
-        help_text="If you say no, partner authorities will not see your organisation on the approved list.",
+    share_with_partners = forms.BooleanField(
+        label="I agree to share my organisation's details with the partner authorities named above",
+        help_text="Applying to the framework means agreeing to this (seed 000): you cannot apply without it.",
+        error_messages={"required": "Agree to share your organisation's details with the partner authorities to apply"},
     )
     publish = yes_no_field(
         "Do you agree to your organisation's name and areas being published on the public list of appointed suppliers?",

@@ -258,6 +258,12 @@ class Application(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     is_consortium = models.BooleanField(null=True, help_text="Applying as the lead of a consortium.")
     consent_share_with_partners = models.BooleanField(null=True)
+    consent_shared_at = models.DateTimeField(
+        "consent to share given at", null=True, blank=True, help_text="When the applicant agreed to share."
+    )
+    consent_wording = models.TextField(
+        blank=True, help_text="The words the applicant agreed to, naming the partner authorities at the time."
+    )
     consent_publish = models.BooleanField(null=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -182,8 +182,10 @@ def setup_statuses(application: Application) -> dict[str, str]:
     elif application.is_consortium:
         consortium = "completed" if application.consortium_members.exists() else "in progress"
     sharing = "not started"
-    if application.consent_share_with_partners is not None and application.consent_publish is not None:
+    if application.consent_share_with_partners and application.consent_publish is not None:
         sharing = "completed"
+    elif application.consent_share_with_partners is not None or application.consent_publish is not None:
+        sharing = "in progress"
     return {"lots": lots, "consortium": consortium, "sharing": sharing}
 
 

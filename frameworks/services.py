@@ -21,6 +21,7 @@ from commissioning import events
 from commissioning.audit import record
 from commissioning.documents import request_document
 from commissioning.email import send_after_commit
+from commissioning.errors import RuleError
 from commissioning.models import Area, User
 from commissioning.rules import acts_for_running_authority
 from commissioning.templatetags.portal import deadline
@@ -172,17 +173,49 @@ def save_consent(
     by: User,
     now: datetime | None = None,
 ) -> None:
+    """Seed 000: "by applying you are also agreeing to have your details shared" with the partner
+    authorities. Agreeing is part of applying, not a choice: it is recorded with the time and the words
+    agreed to, naming the partners as they stand; publication on the public list stays a choice."""
+    now = now or timezone.now()
     application = _lock(application)
     _require_provider_of(application, by)
-    _require_editable(application, now or timezone.now())
-    application.consent_share_with_partners = share_with_partners
+    _require_editable(application, now)
+    if share_with_partners is not True:
+        raise RuleError(CONSENT_REQUIRED, field="share_with_partners")
+    wording = consent_wording(application.window.framework)
+    application.consent_share_with_partners = True
+    application.consent_shared_at = now
+    application.consent_wording = wording
     application.consent_publish = publish
-    application.save(update_fields=["consent_share_with_partners", "consent_publish", "updated_at"])
+    application.save(
+        update_fields=[
+            "consent_share_with_partners",
+            "consent_shared_at",
+            "consent_wording",
+            "consent_publish",
+            "updated_at",
+        ]
+    )
     record(
         "application.consent_saved",
         by=by,
         obj=application,
-        data={"share_with_partners": share_with_partners, "publish": publish},
+        data={"share_with_partners": True, "wording": wording, "publish": publish},
+    )
+
+
+CONSENT_REQUIRED = "Agree to share your organisation's details with the partner authorities to apply"
+
+
+def consent_wording(framework) -> str:
+    """The words an applicant agrees to, naming the framework's partner authorities."""
+    partners = [a.name for a in framework.partner_authorities.order_by("name")]
+    named = (", ".join(partners[:-1]) + " and " + partners[-1]) if len(partners) > 1 else "".join(partners)
+    return (
+        f"By applying to {framework.title} ({framework.reference}), my organisation agrees to have its details "
+        f"shared with the partner authorities named on the framework"
+        + (f": {named}." if named else ".")
+        + " They may see it on the approved list and invite it to call-offs."
     )
 
 

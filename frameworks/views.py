@@ -204,7 +204,7 @@ def edit_consent(request, pk):
     form = ConsentForm(
         request.POST or None,
         initial={
-            "share_with_partners": as_yes_no(application.consent_share_with_partners),
+            "share_with_partners": bool(application.consent_share_with_partners),
             "publish": as_yes_no(application.consent_publish),
         },
     )
@@ -227,6 +227,7 @@ def edit_consent(request, pk):
             "form": form,
             "title": "Sharing your details",
             "partners": application.window.framework.partner_authorities.order_by("name"),
+            "wording": services.consent_wording(application.window.framework),
             "crumbs": _application_crumbs(application, "Sharing your details"),
         },
     )

@@ -18,6 +18,8 @@ from import_export.admin import ExportMixin, ImportExportMixin
 
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 from commissioning.numbers import ascii_number_formfield
+from contracts.admin import AuthorityScopedAdmin
+from contracts.models import Contract
 
 from . import services
 from .models import (
@@ -161,7 +163,9 @@ class TimelinessFilter(admin.SimpleListFilter):
 
 
 @admin.register(QuarterlyReturn)
-class QuarterlyReturnAdmin(ExportMixin, admin.ModelAdmin):
+class QuarterlyReturnAdmin(AuthorityScopedAdmin, ExportMixin, admin.ModelAdmin):
+    authority_lookups = Contract.read_by("contract__")
+    contract_path = "contract"
     form = QuarterlyReturnForm
     resource_classes = [QuarterlyReturnResource]
     formats = FORMATS

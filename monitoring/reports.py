@@ -21,7 +21,7 @@ from django.utils import timezone
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.models import GeneratedDocument, User
 from commissioning.reports import register_report
-from commissioning.rules import is_officer
+from commissioning.rules import is_officer, reads_for_authority
 from contracts.models import Contract
 from frameworks.models import Lot
 
@@ -32,8 +32,23 @@ CONTRACT_REPORT = "contract-performance-report"
 LOT_SUMMARY = "lot-quarterly-summary"
 
 
-def _officers(user: User, target) -> bool:
-    return bool(is_officer(user))
+def _contract_readers(user: User, contract: Contract | None) -> bool:
+    """Officers who read the contract (its buyer, its framework's lead authority); administrators."""
+    return bool(reads_for_authority(user, contract))
+
+
+def _lot_readers(user: User, lot: Lot | None) -> bool:
+    """A lot's summary sets every provider on the lot side by side: the framework's lead authority's
+    officers read it, and administrators."""
+    return bool(lot is not None and reads_for_authority(user, lot.framework))
+
+
+def _contract_requesters(user: User, contract: Contract | None) -> bool:
+    return bool(is_officer(user) and _contract_readers(user, contract))
+
+
+def _lot_requesters(user: User, lot: Lot | None) -> bool:
+    return bool(is_officer(user) and _lot_readers(user, lot))
 
 
 def period_label(params: dict[str, Any]) -> str:
@@ -236,14 +251,14 @@ register_report(
     title=contract_report_title,
     template="monitoring/pdf/contract_report.html",
     build_context=contract_report_context,
-    can_request=_officers,
-    can_view=_officers,
+    can_request=_contract_requesters,
+    can_view=_contract_readers,
 )
 register_report(
     LOT_SUMMARY,
     title=lot_summary_title,
     template="monitoring/pdf/lot_summary.html",
     build_context=lot_summary_context,
-    can_request=_officers,
-    can_view=_officers,
+    can_request=_lot_requesters,
+    can_view=_lot_readers,
 )

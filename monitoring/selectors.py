@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.models import Area, User
+from commissioning.rules import reading_for_filter, reads_everything
 from commissioning.search import Column, Sorting, search
 from contracts.models import Contract
 from frameworks.models import Framework, Lot
@@ -315,7 +316,7 @@ DASHBOARD_COLUMNS = [
 ]
 
 
-def dashboard(filters: DashboardFilters, *, today: date, sorting: Sorting | None = None) -> Dashboard:
+def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: Sorting | None = None) -> Dashboard:
     """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
 
     Four queries however many contracts (the period, contracts by lot, the returns' due dates,
@@ -323,7 +324,7 @@ def dashboard(filters: DashboardFilters, *, today: date, sorting: Sorting | None
     """
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
-    in_force = Contract.objects.in_force_during(quarter.start, quarter.end)
+    in_force = Contract.objects.readable_by(user).in_force_during(quarter.start, quarter.end)
     if filters.framework:
         in_force = in_force.filter(lot__framework_id=filters.framework)
     if filters.lot:
@@ -385,20 +386,21 @@ def dashboard(filters: DashboardFilters, *, today: date, sorting: Sorting | None
     )
 
 
-def dashboard_choices(*, today: date) -> dict[str, list[tuple[str, str]]]:
+def dashboard_choices(*, today: date, user: User) -> dict[str, list[tuple[str, str]]]:
     """Filter choices: frameworks and lots (one query), providers with contracts, and quarters from the
     earliest contract (or the quarter shown by default, if that is earlier) to the next one."""
-    lots = list(Lot.objects.select_related("framework").order_by("framework__reference", "number"))
+    readable = Contract.objects.readable_by(user)
+    lots = list(readable_lots(user, Lot.objects.select_related("framework")).order_by("framework__reference", "number"))
     frameworks: dict[int, Framework] = {}
     for lot in lots:
         frameworks.setdefault(lot.framework_id, lot.framework)
     suppliers = (
-        Supplier.objects.filter(contracts__activated_at__isnull=False)
+        Supplier.objects.filter(contracts__in=readable.filter(activated_at__isnull=False))
         .distinct()
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )
-    earliest = Contract.objects.filter(activated_at__isnull=False).aggregate(first=Min("start_on"))["first"]
+    earliest = readable.filter(activated_at__isnull=False).aggregate(first=Min("start_on"))["first"]
     quarters = []
     current = Quarter.containing(today)
     quarter = default_quarter(today)
@@ -589,17 +591,27 @@ class _AreaLike:
     name: str
 
 
-def return_for_officer(pk: int) -> QuarterlyReturn:
+def returns_for_officer(user: User) -> QuerySet[QuarterlyReturn]:
+    """The returns of the contracts the user reads (commissioning.rules)."""
+    return QuarterlyReturn.objects.filter(reading_for_filter(user, *Contract.read_by("contract__")))
+
+
+def return_for_officer(user: User, pk: int) -> QuarterlyReturn:
     try:
-        return QuarterlyReturn.objects.select_related(
-            "contract__supplier",
-            "contract__lot__framework",
-            "contract__officer_manager",
-            "period",
-            "submitted_by",
-            "accepted_by",
-            "created_by",
-        ).get(pk=pk)
+        return (
+            returns_for_officer(user)
+            .select_related(
+                "contract__supplier",
+                "contract__lot__framework",
+                "contract__officer_manager",
+                "contract__buying_authority",
+                "period",
+                "submitted_by",
+                "accepted_by",
+                "created_by",
+            )
+            .get(pk=pk)
+        )
     except QuarterlyReturn.DoesNotExist as exc:
         raise Http404("No such return") from exc
 
@@ -791,8 +803,8 @@ def aggregate_rows(
     return result, unattributed
 
 
-def _contracts_of(lot: Lot | None) -> QuerySet[Contract]:
-    contracts = Contract.objects.filter(activated_at__isnull=False)
+def _contracts_of(lot: Lot | None, user: User) -> QuerySet[Contract]:
+    contracts = Contract.objects.readable_by(user).filter(activated_at__isnull=False)
     return contracts.filter(lot=lot) if lot is not None else contracts.filter(lot__isnull=True)
 
 
@@ -807,12 +819,14 @@ def _template_indicators(lot: Lot | None) -> list:
     return list(template.indicators.order_by("order", "pk"))
 
 
-def aggregate(*, lot: Lot | None, financial_year: int, area: Area | None = None) -> Aggregate:
+def aggregate(*, lot: Lot | None, financial_year: int, user: User, area: Area | None = None) -> Aggregate:
     """Accepted returns of a lot's contracts (or of contracts without a lot) for a financial year,
     combined per quarter, half-year and year, for all areas or one."""
     indicators = _template_indicators(lot)
     first, last = date(financial_year, 4, 1), date(financial_year + 1, 3, 31)
-    in_force = list(_contracts_of(lot).in_force_during(first, last).values_list("pk", "start_on", "effective_end"))
+    in_force = list(
+        _contracts_of(lot, user).in_force_during(first, last).values_list("pk", "start_on", "effective_end")
+    )
     values = (
         ReturnValue.objects.filter(
             quarterly_return__status=Status.ACCEPTED,
@@ -867,22 +881,34 @@ def aggregate(*, lot: Lot | None, financial_year: int, area: Area | None = None)
     )
 
 
-def aggregate_areas(lot: Lot | None) -> list[Area]:
+def aggregate_areas(lot: Lot | None, user: User) -> list[Area]:
     """Areas covered by the lot's contracts (for the per-area sheets of the export)."""
-    return list(Area.objects.filter(contracts__in=_contracts_of(lot)).distinct().order_by("name"))
+    return list(Area.objects.filter(contracts__in=_contracts_of(lot, user)).distinct().order_by("name"))
 
 
-def aggregate_years(lot: Lot | None, today: date) -> list[int]:
+def aggregate_years(lot: Lot | None, today: date, user: User) -> list[int]:
     years = set(
-        QuarterlyReturn.objects.filter(contract__in=_contracts_of(lot)).values_list("period__financial_year", flat=True)
+        QuarterlyReturn.objects.filter(contract__in=_contracts_of(lot, user)).values_list(
+            "period__financial_year", flat=True
+        )
     )
     years.add(Quarter.containing(today).financial_year)
     return sorted(years, reverse=True)
 
 
-def lots_with_templates() -> list[Lot]:
+def readable_lots(user: User, lots: QuerySet[Lot] | None = None) -> QuerySet[Lot]:
+    """Lots of frameworks the user's authority leads, and lots of contracts the user reads."""
+    lots = Lot.objects.all() if lots is None else lots
+    if reads_everything(user):
+        return lots
+    return lots.filter(
+        reading_for_filter(user, "framework__lead_authority") | Q(contracts__in=Contract.objects.readable_by(user))
+    ).distinct()
+
+
+def lots_with_templates(user: User) -> list[Lot]:
     return list(
-        Lot.objects.filter(kpi_template__isnull=False)
+        readable_lots(user, Lot.objects.filter(kpi_template__isnull=False))
         .select_related("framework")
         .order_by("framework__reference", "number")
     )

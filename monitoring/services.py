@@ -31,7 +31,7 @@ from commissioning.dates import Quarter, long_date
 from commissioning.email import send_after_commit
 from commissioning.lifecycle import IllegalMove
 from commissioning.models import User
-from commissioning.rules import acts_as_officer
+from commissioning.rules import acts_for_running_authority
 from commissioning.uploads import RETURN_SPREADSHEET, sha256_of, validate_upload
 from contracts.models import Contract, SocialValueCommitment
 
@@ -108,9 +108,10 @@ def next_status(move: str, status: str | None) -> str:
 # Who may act ------------------------------------------------------------------------------------------
 
 
-def _require_officer(user: User) -> None:
-    if not acts_as_officer(user):
-        raise PermissionDenied("Only commissioning officers can do this.")
+def _require_officer(user: User, contract: Contract) -> None:
+    """An officer of the authority that buys the contract (commissioning.rules decides)."""
+    if not acts_for_running_authority(user, contract):
+        raise PermissionDenied("Only commissioning officers of the authority that buys this contract can do this.")
 
 
 def _require_provider_of(contract: Contract, user: User) -> None:
@@ -254,7 +255,7 @@ def set_targets(
     by: User,
 ) -> list[ContractIndicator]:
     """Officers set the contract's own targets and amber margins: {indicator pk: (target, margin)}."""
-    _require_officer(by)
+    _require_officer(by, contract)
     indicators = {i.pk: i for i in ContractIndicator.objects.select_for_update().filter(contract=contract)}
     changes = {}
     for pk, (target, margin) in targets.items():
@@ -629,7 +630,7 @@ def accept_return(
     *, quarterly_return: QuarterlyReturn, by: User, comments: str = "", now: datetime | None = None
 ) -> QuarterlyReturn:
     now = now or timezone.now()
-    _require_officer(by)
+    _require_officer(by, quarterly_return.contract)
     quarterly_return = _lock(quarterly_return)
     before = quarterly_return.status
     after = next_status("accept", before)
@@ -669,7 +670,7 @@ def return_for_amendment(
     *, quarterly_return: QuarterlyReturn, by: User, comments: str, now: datetime | None = None
 ) -> QuarterlyReturn:
     now = now or timezone.now()
-    _require_officer(by)
+    _require_officer(by, quarterly_return.contract)
     if not comments.strip():
         raise ReturnRuleError("Enter what the provider needs to amend", field="comments")
     quarterly_return = _lock(quarterly_return)
@@ -707,7 +708,7 @@ def return_for_amendment(
 @transaction.atomic
 def set_due_date(*, quarterly_return: QuarterlyReturn, due_on: date, reason: str, by: User) -> QuarterlyReturn:
     """Seed 000: the exact date is negotiated with the provider. Officers record an agreed date."""
-    _require_officer(by)
+    _require_officer(by, quarterly_return.contract)
     if not reason.strip():
         raise ReturnRuleError("Enter why the due date changed", field="reason")
     quarterly_return = _lock(quarterly_return)

@@ -21,6 +21,7 @@ from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Area
 from commissioning.pagination import paginate
+from commissioning.rules import acts_for_running_authority, reads_for_authority
 from commissioning.search import Sorting, clean_query
 from contracts.models import Contract
 from frameworks.models import Lot
@@ -252,7 +253,7 @@ def provider_document(request: HttpRequest, contract_pk: int, year: int, quarter
 @permission_required(REVIEW, read_only=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    choices = selectors.dashboard_choices(today=today)
+    choices = selectors.dashboard_choices(today=today, user=request.user)
     form = ChoiceFilterForm(
         request.GET or None,
         choices=choices,
@@ -277,7 +278,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         q=clean_query(request.GET.get("q")),
     )
     sorting = Sorting(request, selectors.DASHBOARD_COLUMNS)
-    board = selectors.dashboard(filters, today=today, sorting=sorting)
+    board = selectors.dashboard(filters, today=today, sorting=sorting, user=request.user)
     page = paginate(request, board.slots)
     return render(
         request,
@@ -326,7 +327,10 @@ def _safe_next(request: HttpRequest) -> str:
 
 @permission_required(REVIEW)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    quarterly_return = selectors.return_for_officer(pk)
+    quarterly_return = selectors.return_for_officer(request.user, pk)
+    can_manage = acts_for_running_authority(request.user, quarterly_return.contract)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -359,6 +363,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "rag_counts": selectors.rag_summary(rows),
             "reviews": selectors.reviews_of(quarterly_return),
             "form": form,
+            "can_manage": can_manage,
             "legend": _legend(),
             "document_url": reverse("monitoring:officer_document", args=[quarterly_return.pk]),
         },
@@ -367,15 +372,19 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(REVIEW, read_only=True)
 def officer_document(request: HttpRequest, pk: int) -> HttpResponse:
-    quarterly_return = get_object_or_404(QuarterlyReturn, pk=pk)
+    quarterly_return = selectors.return_for_officer(request.user, pk)
     return attachment_response(quarterly_return.document, quarterly_return.document_name)
 
 
 @permission_required(REVIEW)
 def targets(request: HttpRequest, contract_pk: int) -> HttpResponse:
     contract = get_object_or_404(
-        Contract.objects.select_related("supplier", "lot__framework"), pk=contract_pk, activated_at__isnull=False
+        Contract.objects.readable_by(request.user).select_related("supplier", "lot__framework"),
+        pk=contract_pk,
+        activated_at__isnull=False,
     )
+    if request.method == "POST" and not acts_for_running_authority(request.user, contract):
+        raise PermissionDenied  # a framework's lead authority reads a partner's call-off; its buyer sets targets
     indicators = selectors.indicators_of(contract)
     form = TargetsForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
@@ -399,16 +408,16 @@ def targets(request: HttpRequest, contract_pk: int) -> HttpResponse:
 
 
 def _aggregate_choices(request: HttpRequest, today):
-    lots = selectors.lots_with_templates()
+    lots = selectors.lots_with_templates(request.user)
     lot_choices = [(str(lot.pk), f"{lot.framework.reference} lot {lot.number}: {lot.title}") for lot in lots]
     lot_choices.append((NO_LOT, "Contracts without a lot (default template)"))
     selected_lot = request.GET.get("lot") or (str(lots[0].pk) if lots else NO_LOT)
     lot = None
     if selected_lot != NO_LOT:
-        lot = Lot.objects.select_related("framework").filter(pk=number_from_query(selected_lot)).first()
+        lot = next((each for each in lots if each.pk == number_from_query(selected_lot)), None)
         if lot is None:
             raise Http404("No such lot")
-    years = selectors.aggregate_years(lot, today)
+    years = selectors.aggregate_years(lot, today, request.user)
     areas = list(Area.objects.order_by("name"))
     choices = {
         "lot": lot_choices,
@@ -431,7 +440,7 @@ def aggregates(request: HttpRequest) -> HttpResponse:
         choices=choices,
         labels={"lot": "Lot", "year": "Financial year", "area": "Area"},
     )
-    result = selectors.aggregate(lot=lot, financial_year=year, area=area)
+    result = selectors.aggregate(lot=lot, financial_year=year, area=area, user=request.user)
     query = request.GET.copy()
     query.update({"lot": selected_lot, "year": str(year)})
     return render(
@@ -454,11 +463,12 @@ def aggregates_export(request: HttpRequest) -> HttpResponse:
     """The half-year view as a spreadsheet for grant returns: all areas, then a sheet per area."""
     today = timezone.localdate()
     _choices, lot, year, area, _selected = _aggregate_choices(request, today)
-    areas = [area] if area is not None else [None, *selectors.aggregate_areas(lot)]
+    areas = [area] if area is not None else [None, *selectors.aggregate_areas(lot, request.user)]
     scope = f"{lot.framework.reference} lot {lot.number}: {lot.title}" if lot else "Contracts without a lot"
     sheets = [
         xlsx.half_year_sheet(
-            each.name if each else "All areas", selectors.aggregate(lot=lot, financial_year=year, area=each)
+            each.name if each else "All areas",
+            selectors.aggregate(lot=lot, financial_year=year, area=each, user=request.user),
         )
         for each in areas
     ]
@@ -476,16 +486,20 @@ def aggregates_export(request: HttpRequest) -> HttpResponse:
 def report_requests(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     contracts = list(
-        Contract.objects.filter(activated_at__isnull=False).select_related("supplier").order_by("reference")
+        Contract.objects.readable_by(request.user)
+        .filter(activated_at__isnull=False)
+        .select_related("supplier")
+        .order_by("reference")
     )
-    choices = selectors.dashboard_choices(today=today)
+    choices = selectors.dashboard_choices(today=today, user=request.user)
     quarters = choices["quarter"]
     years = sorted({int(key.split("-q")[0]) for key, _label in quarters}, reverse=True)
     periods = quarters + [(f"{y}-year", f"Financial year {financial_year_label(y)}") for y in years]
     contract_choices = [(str(c.pk), f"{c.reference}: {c.title} ({c.supplier.legal_name})") for c in contracts]
     lots = [
         (str(lot.pk), f"{lot.framework.reference} lot {lot.number}: {lot.title}")
-        for lot in selectors.lots_with_templates()
+        for lot in selectors.lots_with_templates(request.user)
+        if reads_for_authority(request.user, lot.framework)
     ]
     kind = request.POST.get("kind")
     contract_form = ContractReportForm(
@@ -505,7 +519,7 @@ def report_requests(request: HttpRequest) -> HttpResponse:
             document = request_document(kind=CONTRACT_REPORT, target=contract, params=params, by=request.user)
             return redirect("document_detail", document.pk)
         if kind == LOT_SUMMARY and lot_form.is_valid():
-            lot = Lot.objects.get(pk=int(lot_form.cleaned_data["lot"]))
+            lot = Lot.objects.select_related("framework").get(pk=int(lot_form.cleaned_data["lot"]))
             quarter = selectors.parse_quarter(lot_form.cleaned_data["quarter"])
             params = {"financial_year": quarter.financial_year, "quarter": quarter.number}
             document = request_document(kind=LOT_SUMMARY, target=lot, params=params, by=request.user)

@@ -8,8 +8,9 @@ so the audit trail reads like real use):
   (provider@demo.test) and the West Midlands IDVA Partnership are invited.
 - WMOPCC-DAPIF-EOI, seed 002's expression of interest for the Domestic Abuse Perpetrator Interventions
   Fund, open to any provider, with its three lots, Lot 3 between £300,000 and £1,000,000 a year and
-  Lots 1 and 2 together between £300,000 and £1,000,000 a year. The seed gives no separate bounds for
-  Lots 1 and 2, so each is capped only at the combined maximum. Its dates are moved so that it is open
+  Lots 1 and 2 together between £300,000 and £1,000,000 a year, checked on what the OPCC awards across
+  both lots (a warning on the award page), not on each supplier's bids. The seed gives no separate bounds
+  for Lots 1 and 2, so each is capped only at the combined maximum. Its dates are moved so that it is open
   now: the original deadline was 5pm on 3 February 2023 for a fund running 1 April 2023 to 31 March 2025.
 - WMOPCC-DA-2025-01, a direct award (a call-off without competition under section 45(4)) to Arden
   Sexual Violence Advocacy CIC, over the social value threshold: its Social Value Proposal was scored

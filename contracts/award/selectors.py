@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from commissioning.models import Area, GeneratedDocument, User
 from commissioning.rules import acting_for_filter, is_platform_admin
-from frameworks.models import Appointment, Lot
+from frameworks.models import Appointment, Framework, Lot
 from frameworks.partner_selectors import current_appointments
 from suppliers.models import Supplier
 
@@ -49,15 +49,28 @@ RECEIVED = [Tender.Status.SUBMITTED, *Tender.IN_EVALUATION]
 # Who may bid ---------------------------------------------------------------------------------------
 
 
+def call_off_appointments(lot: Lot | int, buying_authority_id: int | None) -> QuerySet[Appointment]:
+    """The current appointments on a framework lot that an authority may call off from: every one when it
+    leads the framework; for a partner authority only those of suppliers who agreed to share their details
+    with the named partners (seed 000), on a framework shared with it. Every call-off's eligibility
+    (mini-competition invitations, direct award candidates) goes through here."""
+    shared = Framework.objects.filter(partner_authorities=buying_authority_id).values("pk")
+    return current_appointments().filter(
+        Q(lot__framework__lead_authority=buying_authority_id)
+        | Q(consent_share_with_partners=True, lot__framework__in=shared),
+        lot=lot,
+    )
+
+
 def eligible_appointments(competition: Competition) -> QuerySet[Appointment]:
     """Active, current appointments on the competition's framework lot whose areas cover every area of
-    the competition. Nothing for an expression of interest, or a mini-competition without areas."""
+    the competition, that its buying authority may call off from (`call_off_appointments`). Nothing for an
+    expression of interest, or a mini-competition without areas."""
     area_ids = list(competition.areas.values_list("pk", flat=True))
     if not competition.framework_lot_id or not area_ids:
         return Appointment.objects.none()
     return (
-        current_appointments()
-        .filter(lot=competition.framework_lot_id)
+        call_off_appointments(competition.framework_lot_id, competition.buying_authority_id)
         .annotate(covered=Count("areas", filter=Q(areas__in=area_ids), distinct=True))
         .filter(covered=len(area_ids))
         .select_related("supplier")
@@ -70,12 +83,13 @@ def eligible_suppliers(competition: Competition) -> list[Supplier]:
     return [appointment.supplier for appointment in eligible_appointments(competition)]
 
 
-def appointment_covers(lot: Lot, supplier: Supplier, areas: list[Area]) -> bool:
-    """For a direct award from a framework lot: an active appointment covering every area."""
+def appointment_covers(lot: Lot, supplier: Supplier, areas: list[Area], *, buying_authority_id: int | None) -> bool:
+    """For a direct award from a framework lot: an active appointment covering every area, that the buying
+    authority may call off from (`call_off_appointments`)."""
     area_ids = [a.pk for a in areas]
     return (
-        current_appointments()
-        .filter(lot=lot, supplier=supplier)
+        call_off_appointments(lot, buying_authority_id)
+        .filter(supplier=supplier)
         .annotate(covered=Count("areas", filter=Q(areas__in=area_ids), distinct=True))
         .filter(covered=len(area_ids))
         .exists()
@@ -124,11 +138,63 @@ def social_value_criterion(competition: Competition) -> AwardCriterion | None:
     return next((c for c in competition.criteria.all() if c.is_social_value and c.weight), None)
 
 
-def combined_limits_for(lot: CompetitionLot) -> list[CombinedLimit]:
-    return list(CombinedLimit.objects.filter(lots=lot).prefetch_related("lots"))
-
-
 # Counts before opening ----------------------------------------------------------------------------
+
+
+@dataclass
+class CombinedAwardCheck:
+    """Seed 002: "Lot 1 & 2 will be combined by the OPCC": a combined limit bounds what the authority
+    awards across its lots together, not each supplier's bids (each bid keeps to its own lot's bounds)."""
+
+    limit: CombinedLimit
+    label: str
+    awarded: dict[int, Decimal]  # lot number -> annual value awarded
+    lot_numbers: list[int]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.awarded.values(), Decimal(0))
+
+    @property
+    def complete(self) -> bool:
+        return set(self.awarded) == set(self.lot_numbers)
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.limit.min_total is not None and self.total < self.limit.min_total
+
+    @property
+    def above_maximum(self) -> bool:
+        return self.limit.max_total is not None and self.total > self.limit.max_total
+
+    @property
+    def outside(self) -> bool:
+        """Outside the bounds: over the maximum at any point, or under the minimum once something is
+        awarded on the limit's lots."""
+        return self.above_maximum or (bool(self.awarded) and self.below_minimum)
+
+
+def combined_award_checks(competition: Competition) -> list[CombinedAwardCheck]:
+    """What has been awarded across each combined limit's lots, against its bounds (two queries)."""
+    limits = list(CombinedLimit.objects.filter(competition=competition).prefetch_related("lots"))
+    if not limits:
+        return []
+    awarded = {
+        number: value
+        for number, value in Award.objects.filter(competition=competition).values_list("lot__number", "annual_value")
+    }
+    checks = []
+    for limit in limits:
+        numbers = sorted(lot.number for lot in limit.lots.all())
+        checks.append(
+            CombinedAwardCheck(
+                limit=limit,
+                label=CombinedLimit.label_for(numbers),
+                awarded={n: awarded[n] for n in numbers if n in awarded},
+                lot_numbers=numbers,
+            )
+        )
+    return checks
 
 
 def received_count(competition: Competition) -> int:

@@ -95,7 +95,7 @@ def test_officer_records_a_variation_and_exercises_an_extension(page, contracts_
 
     # Exercise the first extension option.
     page.get_by_role("link", name="Exercise extension option 1").click()
-    expect(page.locator(".govuk-summary-list")).to_contain_text("31 March 2029")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("30 September 2029")
     check(page)
     # The added financial year's value is asked, filled in from the last year (issue 20).
     added_value = page.get_by_label("Value for 2028/29, in pounds (excluding VAT)")
@@ -109,24 +109,27 @@ def test_officer_records_a_variation_and_exercises_an_extension(page, contracts_
     page.get_by_label("Why is the option being exercised?").fill("Strong performance and value for money.")
     added_value.fill("£138,000")
     page.get_by_role("button", name="Exercise option 1").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("now ends on 31 March 2029")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("now ends on 30 September 2029")
     expect(page.locator("#extensions ~ table").first).to_contain_text("Strong performance and value for money.")
     expect(page.locator("#value-changes + table")).to_contain_text("2028/29")
     expect(page.locator("#value-changes + table")).to_contain_text("£138,000")
     check(page)
 
     contract.refresh_from_db()
-    assert contract.current_end_on == date(2029, 3, 31)
+    assert contract.current_end_on == date(2029, 9, 30)
     assert contract.year_values.get(financial_year=year).amount == Decimal("140000.00")
     assert contract.year_values.get(financial_year=2028).amount == Decimal("138000.00")
 
 
 def test_officer_reads_the_envelope_pipeline_and_panel_report(page, contracts_demo):
-    avon = Authority.objects.get(name="Avon and Somerset Office of the Police and Crime Commissioner")
-    sign_in(page, "officer@demo.test")
-    page.goto(f"/officer/contracts/envelope/?year=2018&authority={avon.pk}")
+    # Each authority's officer reads its own figures (issue 20): Avon and Somerset's envelope...
+    sign_in(page, "officer@asopcc.demo.test")
+    page.goto("/officer/contracts/envelope/?year=2018")
     expect(page.locator("#budget-total")).to_have_text("£1,351,368")
     check(page)
+    page.get_by_role("button", name="Sign out").click()
+    # ... West Yorkshire's pipeline and Panel report ...
+    sign_in(page, "officer@wyopcc.demo.test")
     page.goto("/officer/contracts/pipeline/")
     page.get_by_label("As on").fill("14/9/2018")
     page.get_by_role("button", name="Show the pipeline").click()
@@ -141,6 +144,9 @@ def test_officer_reads_the_envelope_pipeline_and_panel_report(page, contracts_de
     page.goto("/officer/contracts/panel-report/?as_of=2018-09-14")
     expect(page.locator("main")).to_contain_text("Core Referral Service")
     check(page)
+    page.get_by_role("button", name="Sign out").click()
+    # ... and West Midlands' own contract.
+    sign_in(page, "officer@demo.test")
     page.goto(f"/officer/contracts/{contracts_demo.pk}/terminate/")
     check(page)
     page.get_by_role("button", name="Record the termination").click()

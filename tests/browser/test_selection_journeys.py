@@ -141,8 +141,13 @@ def test_provider_registers_and_applies_for_two_lots_as_a_consortium_lead(page, 
     page.get_by_role("link", name="Sharing your details").click()
     expect(page.locator("main")).to_contain_text("Coventry City Council")
     check(page)
-    page.get_by_role("group", name="Do you agree to share").get_by_label("Yes").check()
+    expect(page.locator("main")).to_contain_text("By applying you are also agreeing to have your details shared")
     page.get_by_role("group", name="Do you agree to your organisation").get_by_label("No").check()
+    page.get_by_role("button", name="Save and continue").click()
+    # Not optional (seed 000): without agreeing, the section is refused with the reason, and what was chosen stays
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Agree to share your organisation's details")
+    check(page)
+    page.get_by_label("I agree to share my organisation's details").check()
     page.get_by_role("button", name="Save and continue").click()
 
     page.get_by_role("link", name="Safeguarding").click()

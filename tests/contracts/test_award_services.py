@@ -19,7 +19,7 @@ from commissioning import notifications
 from commissioning.dates import standstill_last_day
 from commissioning.lifecycle import IllegalMove
 from commissioning.models import AuditEvent, GeneratedDocument, Notification, User
-from contracts.award import services
+from contracts.award import selectors, services
 from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
     Award,
@@ -582,35 +582,50 @@ class TestSeed002Bounds:
     def test_lot_3_bids_at_the_limits_are_accepted(self, setup, eoi, price):
         assert self._bid(eoi, setup.providers[0], 3, price).status == Tender.Status.SUBMITTED
 
-    def test_lot_1_alone_under_the_combined_minimum_is_refused(self, setup, eoi):
-        with pytest.raises(AwardRuleError) as error:
-            self._bid(eoi, setup.providers[0], 1, "250000")
-        assert error.value.message_dict["annual_price"] == [
-            "Your bids for Lots 1 and 2 together come to £250,000 a year: together they must be at least £300,000"
-        ]
+    def test_an_evaluator_bidding_60000_for_lot_2_alone_is_accepted(self, setup, eoi):
+        """Seed 002: Lot 2 is the independent evaluation of Lot 1, and the £300,000 to £1,000,000 bound is on
+        what the OPCC awards across both lots, not on one supplier's bids (issue 20)."""
+        assert self._bid(eoi, setup.providers[0], 2, "60000").status == Tender.Status.SUBMITTED
 
-    def test_lots_1_and_2_together_within_the_combined_limits_are_accepted(self, setup, eoi):
-        provider = setup.providers[0]
-        self._bid(eoi, provider, 2, "60000", submit=False)  # saved with its value, submitted after
-        first = self._bid(eoi, provider, 1, "250000")
-        second = Tender.objects.get(lot__number=2, supplier=setup.suppliers[0], competition=eoi)
-        services.submit_tender(tender=second, by=provider)
-        assert first.status == Tender.Status.SUBMITTED
-        assert Tender.objects.get(pk=second.pk).status == Tender.Status.SUBMITTED
+    def test_lot_1_alone_under_the_combined_minimum_is_accepted(self, setup, eoi):
+        assert self._bid(eoi, setup.providers[0], 1, "250000").status == Tender.Status.SUBMITTED
 
-    def test_lots_1_and_2_together_over_the_combined_maximum_are_refused(self, setup, eoi):
+    def test_one_suppliers_bids_over_the_combined_maximum_are_each_within_their_lots(self, setup, eoi):
         provider = setup.providers[0]
         self._bid(eoi, provider, 1, "950000")
-        with pytest.raises(AwardRuleError) as error:
-            self._bid(eoi, provider, 2, "60000")
-        assert error.value.message_dict["annual_price"] == [
-            "Your bids for Lots 1 and 2 together come to £1,010,000 a year: "
-            "together they must be no more than £1,000,000"
-        ]
+        assert self._bid(eoi, provider, 2, "60000").status == Tender.Status.SUBMITTED
 
-    def test_combined_limits_are_per_supplier(self, setup, eoi):
-        self._bid(eoi, setup.providers[0], 1, "700000")
-        assert self._bid(eoi, setup.providers[1], 1, "700000").status == Tender.Status.SUBMITTED
+    def test_each_bid_keeps_to_its_own_lots_maximum(self, setup, eoi):
+        with pytest.raises(AwardRuleError) as error:
+            self._bid(eoi, setup.providers[0], 2, "1000000.01", submit=False)
+        assert "the maximum annual bid is £1,000,000" in error.value.message_dict["annual_price"][0]
+
+    def test_the_combined_bound_is_checked_on_what_is_awarded(self, setup, eoi):
+        first, second = setup.providers[0], setup.providers[1]
+        lot_1 = self._bid(eoi, first, 1, "200000")
+        lot_2 = self._bid(eoi, second, 2, "60000")
+        open_competition(eoi, setup.officer, setup.officer2)
+        evaluate_all(eoi, setup.officer, setup.evaluators)
+        [check] = selectors.combined_award_checks(eoi)
+        assert check.label == "Lots 1 and 2" and check.awarded == {} and not check.outside
+        services.decide_award(lot=lot_1.lot, tender=Tender.objects.get(pk=lot_1.pk), reasons="Best.", by=setup.officer)
+        [check] = selectors.combined_award_checks(eoi)
+        assert check.total == Decimal("200000") and check.below_minimum and check.outside and not check.complete
+        services.decide_award(lot=lot_2.lot, tender=Tender.objects.get(pk=lot_2.pk), reasons="Best.", by=setup.officer)
+        [check] = selectors.combined_award_checks(eoi)
+        assert check.total == Decimal("260000") and check.complete and check.outside
+
+    def test_awards_within_the_combined_bound_raise_no_warning(self, setup, eoi):
+        lot_1 = self._bid(eoi, setup.providers[0], 1, "250000")
+        lot_2 = self._bid(eoi, setup.providers[1], 2, "60000")
+        open_competition(eoi, setup.officer, setup.officer2)
+        evaluate_all(eoi, setup.officer, setup.evaluators)
+        for tender in (lot_1, lot_2):
+            services.decide_award(
+                lot=tender.lot, tender=Tender.objects.get(pk=tender.pk), reasons="Best.", by=setup.officer
+            )
+        [check] = selectors.combined_award_checks(eoi)
+        assert check.total == Decimal("310000") and check.complete and not check.outside
 
     def test_lots_must_be_named_for_a_combined_limit(self, setup):
         eoi = make_seed_002_eoi(by=setup.officer, publish=False)

@@ -196,6 +196,8 @@ def test_the_demo_loads_seed_001_and_004_idempotently(officer):
 
     brindley = Contract.objects.get(reference="WMOPCC-IDVA-BHM-2025")
     assert brindley.supplier.legal_name == "Brindley Domestic Abuse Support"
+    # Three years from 1 October 2025, after the framework's first appointments (1 July 2025)
+    assert (brindley.start_on, brindley.initial_end_on) == (date(2025, 10, 1), date(2028, 9, 30))
     assert brindley.total_value_now == Decimal("405000.00")
     assert brindley.social_value_proposal.is_accepted
     assert brindley.social_value_proposal.commitments.count() == 3

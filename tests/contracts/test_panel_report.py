@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from commissioning.models import Authority, GeneratedDocument
+from commissioning.models import Authority, GeneratedDocument, User
 from contracts import reports
 from contracts.demo import WEST_YORKSHIRE, load_contracts
 
@@ -53,8 +53,12 @@ def test_the_report_lists_services_changes_and_future_intentions(west_yorkshire)
     assert context["title"].startswith("West Yorkshire Office of the Police and Crime Commissioner: Commissioning")
 
 
+def _officer_of(authority):
+    return User.objects.get(role=User.Role.OFFICER, authority=authority, email__endswith=".demo.test")
+
+
 def test_the_report_page_for_officers(client, officer, west_yorkshire):
-    client.force_login(officer)
+    client.force_login(_officer_of(west_yorkshire))
     response = client.get(
         reverse("contracts:panel_report"), {"as_of": PANEL_DAY.isoformat(), "authority": west_yorkshire.pk}
     )
@@ -76,7 +80,7 @@ def test_the_report_page_for_officers(client, officer, west_yorkshire):
 def test_the_report_is_produced_as_a_real_pdf(
     client, officer, west_yorkshire, django_capture_on_commit_callbacks, tmp_path
 ):
-    client.force_login(officer)
+    client.force_login(_officer_of(west_yorkshire))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("contracts:request_panel_report"),
@@ -93,6 +97,26 @@ def test_the_report_is_produced_as_a_real_pdf(
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     assert "Commissioned services" in text and "Core Referral Service" in text
     assert "Future intentions" in text
+    # Another authority's officer cannot read it; an administrator can.
+    assert client.get(reverse("document_download", args=[document.pk])).status_code == 200
+    client.force_login(officer)
+    assert client.get(reverse("document_download", args=[document.pk])).status_code in (403, 404)
+    client.force_login(User.objects.get(email="admin@demo.test"))
+    assert client.get(reverse("document_download", args=[document.pk])).status_code == 200
+
+
+def test_an_officer_of_another_authority_asking_for_west_yorkshire_gets_their_own(client, officer, west_yorkshire):
+    """Tenancy (issue 20): the report names one authority's contracts; asking for another's gives one's own."""
+    client.force_login(officer)
+    response = client.get(
+        reverse("contracts:panel_report"), {"as_of": PANEL_DAY.isoformat(), "authority": west_yorkshire.pk}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Core Referral Service" not in page and officer.authority.name in page
+    for name in ("contracts:pipeline", "contracts:envelope"):
+        page = client.get(reverse(name), {"as_of": PANEL_DAY.isoformat(), "authority": west_yorkshire.pk})
+        assert "Core Referral Service" not in page.content.decode(), name
 
 
 def test_providers_cannot_request_the_report(client, officer, west_yorkshire):

@@ -16,6 +16,7 @@ from contracts import services
 from contracts.models import Contract, Extension, Variation
 from tests.factories import make_area, make_authority, make_supplier, make_user
 from tests.factories.contracts import make_contract, make_live_contract, make_meeting_with_action, make_stream
+from tests.factories.frameworks import make_framework, make_lot
 
 pytestmark = pytest.mark.django_db
 
@@ -306,8 +307,15 @@ def test_the_contract_page_shows_history_and_audit(client, officer, live):
     assert "Variation: Change to the scope of the service" in page  # field history with its reason
 
 
+def _renamed_authority_of(officer):
+    authority = officer.authority
+    authority.name = "Avon test OPCC"
+    authority.save()
+    return authority
+
+
 def test_the_envelope_and_pipeline_pages(client, officer):
-    authority = make_authority(name="Avon test OPCC")
+    authority = _renamed_authority_of(officer)
     stream = make_stream("MoJ test grant", allocations={2018: "100000"})
     contract = make_live_contract(
         by=officer,
@@ -331,7 +339,7 @@ def test_the_envelope_and_pipeline_pages(client, officer):
 
 
 def test_an_as_on_date_that_cannot_be_read_is_reported_and_kept(client, officer):
-    authority = make_authority(name="Avon test OPCC")
+    authority = _renamed_authority_of(officer)
     make_live_contract(by=officer, buying_authority=authority, start_on=date(2018, 4, 1))
     client.force_login(officer)
     for name in ("contracts:pipeline", "contracts:panel_report"):
@@ -350,13 +358,15 @@ def test_an_as_on_date_that_cannot_be_read_is_reported_and_kept(client, officer)
         response = client.get(reverse(name), {"as_of": "1/10/2018", "authority": "nobody"})
         html = response.content.decode()
         assert '<a href="#id_authority">Select a buying authority from the list</a>' in html
-        assert "As on 1 October 2018</span>" in html  # the date still applies, for every authority
+        assert "As on 1 October 2018 · Avon test OPCC</span>" in html  # the date still applies, for their own
 
 
 def test_the_register_filters(client, officer):
     supplier = make_supplier(legal_name="Filter Target Charity")
     wanted = make_live_contract(by=officer, title="Wanted service", supplier=supplier)
-    make_live_contract(by=officer, title="Other service")
+    # A partner's call-off from a framework the officer's authority leads: on the register, bought by another
+    lot = make_lot(make_framework(lead_authority=officer.authority))
+    make_live_contract(by=officer, title="Other service", buying_authority=make_authority(), lot=lot)
     make_contract(by=officer, title="Draft service")
     client.force_login(officer)
     page = client.get(reverse("contracts:officer_register"), {"supplier": supplier.pk}).content.decode()

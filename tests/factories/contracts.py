@@ -42,7 +42,9 @@ def make_contract(
     return services.create_contract(
         by=by,
         supplier=supplier or make_supplier(),
-        buying_authority=buying_authority or make_authority(kind=Authority.Kind.OPCC),
+        # The officer who records it buys for their own authority, unless told otherwise.
+        buying_authority=buying_authority
+        or (by.authority if by is not None and by.authority_id else make_authority(kind=Authority.Kind.OPCC)),
         start_on=start_on,
         initial_end_on=initial_end_on or term_end(start_on, 36),
         extension_months=extension_months if extension_months is not None else [],

@@ -45,7 +45,9 @@ def test_the_demo_templates_returns_and_a_second_run(loaded):
         contract__reference="WMOPCC-IDVA-BHM-2025", period__financial_year=2026, period__quarter=2
     )
     assert brindley.status == Status.RETURNED and brindley.reviews.get().comments
-    arden = selectors.dashboard(selectors.DashboardFilters(quarter=latest), today=TODAY)
+    arden = selectors.dashboard(
+        selectors.DashboardFilters(quarter=latest), today=TODAY, user=loaded["users"]["officer@demo.test"]
+    )
     by_reference = {slot.contract.reference: slot for slot in arden.slots}
     assert by_reference["WMOPCC-ISVA-COV-2025"].timeliness == Timeliness.OVERDUE
     assert by_reference["WMOPCC-IDVA-WLV-2025"].timeliness == Timeliness.LATE

@@ -30,7 +30,6 @@ from .direct_awards import (
 from .evaluation import refresh_evaluation
 from .opening import confirm_opening, request_opening
 from .tenders import (
-    combined_problems,
     json_ready,
     lock_tender,
     save_tender,
@@ -49,7 +48,6 @@ __all__ = [
     "approve_direct_award",
     "ask_question",
     "cancel_competition",
-    "combined_problems",
     "confirm_opening",
     "contract_total",
     "copy_social_value",

@@ -114,10 +114,15 @@ def request_direct_award(
         _framework_open(framework_lot, timezone.localdate())
         if not areas:
             raise field_error("areas", "Select the areas the call-off covers")
-        if not selectors.appointment_covers(framework_lot, supplier, areas):
+        if not selectors.appointment_covers(framework_lot, supplier, areas, buying_authority_id=by.authority_id):
             raise field_error(
                 "supplier",
-                f"{supplier} has no active appointment on {framework_lot} covering every selected area",
+                f"{supplier} has no active appointment on {framework_lot} covering every selected area"
+                + (
+                    ""
+                    if framework_lot.framework.lead_authority_id == by.authority_id
+                    else " with its consent to share its details with partner authorities"
+                ),
             )
     life = whole_life.from_annual(contract_start_on, term_months, parse_months(extension_months), value)
     sv_required = contract_services.social_value_required(kind, life.amount)
@@ -220,7 +225,7 @@ def approve_direct_award(
         _framework_open(direct_award.framework_lot, today or timezone.localdate())
     areas = list(direct_award.areas.all())
     if direct_award.framework_lot_id and not selectors.appointment_covers(
-        direct_award.framework_lot, direct_award.supplier, areas
+        direct_award.framework_lot, direct_award.supplier, areas, buying_authority_id=direct_award.buying_authority_id
     ):
         raise AwardRuleError(
             f"{direct_award.supplier} no longer has an active appointment on {direct_award.framework_lot} covering "

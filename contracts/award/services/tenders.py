@@ -1,5 +1,6 @@
 """Bidders' responses: started, saved and submitted while the competition is open (checked against each
-lot's bounds and the combined limits), withdrawn and resubmitted until the closing time. Nothing a bidder
+lot's own bounds; a combined limit across lots bounds what the authority awards, see
+`selectors.combined_award_checks`), withdrawn and resubmitted until the closing time. Nothing a bidder
 wrote goes into the audit trail."""
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from commissioning.wording import when
 from contracts.award import selectors
 from contracts.award.lifecycles import TENDER
 from contracts.award.models import (
-    CombinedLimit,
     Competition,
     CompetitionLot,
     Tender,
@@ -95,31 +95,6 @@ def _bounds_problem(lot: CompetitionLot, price: Decimal) -> str | None:
     if lot.max_annual_bid is not None and price > lot.max_annual_bid:
         return f"{lot}: the maximum annual bid is {money(lot.max_annual_bid)} (you entered {money(price)})"
     return None
-
-
-def combined_problems(tender: Tender, price: Decimal) -> list[str]:
-    """Combined limits across named lots apply to the supplier's bids for those lots together: this
-    one, and its others in those lots that are submitted or saved with a value (so a supplier bidding
-    for two lots can submit the first while the second is still being written)."""
-    problems = []
-    for limit in selectors.combined_limits_for(tender.lot):
-        numbers = [lot.number for lot in limit.lots.all()]
-        others = Tender.objects.filter(
-            lot__in=[lot.pk for lot in limit.lots.all()], supplier=tender.supplier_id, annual_price__isnull=False
-        ).exclude(pk=tender.pk)
-        total = price + sum((t.annual_price for t in others), Decimal(0))
-        label = CombinedLimit.label_for(numbers)
-        if limit.min_total is not None and total < limit.min_total:
-            problems.append(
-                f"Your bids for {label} together come to {money(total)} a year: together they must be at least "
-                f"{money(limit.min_total)}"
-            )
-        if limit.max_total is not None and total > limit.max_total:
-            problems.append(
-                f"Your bids for {label} together come to {money(total)} a year: together they must be no more than "
-                f"{money(limit.max_total)}"
-            )
-    return problems
 
 
 def _store_document(tender: Tender, kind: str, upload: UploadedFile, by: User, now: datetime) -> TenderDocument:
@@ -247,8 +222,6 @@ def submission_problems(tender: Tender) -> list[tuple[str, str]]:
         problem = _bounds_problem(tender.lot, tender.annual_price)
         if problem:
             problems.append(("annual_price", problem))
-        for message in combined_problems(tender, tender.annual_price):
-            problems.append(("annual_price", message))
     answers = {a.criterion_id: a.text for a in tender.answers.all()}
     for criterion in selectors.answerable_criteria(competition):
         text = answers.get(criterion.pk, "")

@@ -222,7 +222,7 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
             "state": competition.state_label(now),
             "lots": lots,
             "criteria": list(competition.criteria.all()),
-            "limits": list(competition.combined_limits.all()),
+            "combined": selectors.combined_award_checks(competition),
             "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
             "invitations": selectors.invitations(competition),
             "received": selectors.received_by_lot(competition),

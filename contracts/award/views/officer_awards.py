@@ -120,6 +120,7 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
             "competition": competition,
             "lot": lot,
             "results": results,
+            "combined": [c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
             "standstill_days": settings.STANDSTILL_WORKING_DAYS,
             "crumbs": officer_crumbs(
                 (competition.reference, reverse("awards:officer_competition", args=[pk])), (f"Award {lot}", None)
