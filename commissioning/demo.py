@@ -112,6 +112,23 @@ DEMO_USERS = [
         AUTHORITIES[4][0],
         is_staff=True,
     ),
+    # A second officer of each: a contract entered on the register goes live on two officers' word.
+    DemoUser(
+        "officer2@asopcc.demo.test",
+        "Owen Pritchard",
+        User.Role.OFFICER,
+        "Commissioning Officer",
+        AUTHORITIES[4][0],
+        is_staff=True,
+    ),
+    DemoUser(
+        "officer2@wyopcc.demo.test",
+        "Farah Iqbal",
+        User.Role.OFFICER,
+        "Commissioning Officer",
+        AUTHORITIES[5][0],
+        is_staff=True,
+    ),
     DemoUser(
         "officer@coventry.demo.test",
         "Marcus Reid",

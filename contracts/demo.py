@@ -123,9 +123,14 @@ def _years(first: int, last: int, amount: Decimal) -> dict[int, Decimal]:
 
 @transaction.atomic
 def _make_live(officer: User, contract: Contract) -> Contract:
-    """An entered contract goes live on two officers' word: the demo's officer proposes, Priya Shah confirms."""
-    second = User.objects.get(email=SECOND_OFFICER)
-    return services.make_live_by_two(first=officer, second=second, contract=contract)
+    """An entered contract goes live on two officers' word: the demo's officer proposes and another officer
+    of the buying authority (Priya Shah in West Midlands), or of a co-commissioner, confirms."""
+    officers = User.objects.filter(role=User.Role.OFFICER, is_active=True).exclude(pk=officer.pk).order_by("email")
+    second = (
+        officers.filter(authority_id=contract.buying_authority_id).first()
+        or officers.filter(authority_id__in=contract.reading_authority_ids()).first()
+    )
+    return services.make_live_by_two(first=officer, second=second or officer, contract=contract)
 
 
 def load_contracts(ctx: dict) -> dict[str, Contract]:

@@ -32,7 +32,7 @@ from commissioning.changes import differences, snapshot, stored_snapshot
 from commissioning.dates import Quarter, financial_year_label, financial_year_of
 from commissioning.errors import RuleError
 from commissioning.models import Area, AuditEvent, Authority, FundingStream, User
-from commissioning.rules import is_established
+from commissioning.rules import is_established, reads_for_authority
 from frameworks.models import Lot
 from frameworks.services import IMPORT_BATCH, ImportRowsError, bulk_history, chunked
 from suppliers.models import Supplier
@@ -403,8 +403,15 @@ def save_contract_part(*, by: User | None, contract: Contract, part: models.Mode
 
 def needs_second_officer(contract: Contract) -> bool:
     """A contract that no award or direct award produced (entered or imported) goes live only when a
-    second, different, established officer confirms what a first one proposed."""
-    return not (contract.origin in (Contract.Origin.AWARD, Contract.Origin.DIRECT_AWARD) and contract.source_object_id)
+    second, different, established officer confirms what a first one proposed. A grant agreement made from
+    an awarded grant application (its terms and payment schedule) was produced by that decision."""
+    if contract.origin in (Contract.Origin.AWARD, Contract.Origin.DIRECT_AWARD) and contract.source_object_id:
+        return False
+    if contract.kind == Contract.Kind.GRANT:
+        from .grants.models import GrantTerms
+
+        return not GrantTerms.objects.filter(contract=contract).exists()
+    return True
 
 
 def _social_value_problem(contract: Contract) -> str | None:
@@ -454,6 +461,10 @@ def _require_second_officer(contract: Contract, by: User | None) -> None:
         )
     if by is None or contract.live_proposed_by_id == by.pk:
         raise ContractRuleError("You proposed that this contract goes live: a second, different officer must confirm")
+    if not reads_for_authority(by, contract):
+        raise ContractRuleError(
+            "Only an officer of an authority that buys or co-commissions this contract can confirm that it goes live"
+        )
     if not is_established(by):
         raise ContractRuleError(
             f"Your officer role is less than {settings.ESTABLISHED_AFTER_DAYS} days old and was not approved by a "

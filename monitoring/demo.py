@@ -828,13 +828,13 @@ PLANS = {
 }
 
 
-def _officer_of(contract: Contract, default: User) -> User:
-    """An officer of the authority that buys the contract: only they review its returns."""
+def _officer_of(contract: Contract) -> User | None:
+    """An officer of the authority that buys the contract: only they review its returns (a contract led by
+    an authority with no officers on the portal, such as NHS England's SARC, has no demo returns)."""
     return (
         User.objects.filter(role=User.Role.OFFICER, is_active=True, authority_id=contract.buying_authority_id)
         .order_by("pk")
         .first()
-        or default
     )
 
 
@@ -852,7 +852,9 @@ def load_monitoring(ctx: dict, today: date | None = None) -> None:
         .select_related("supplier", "lot", "supplier_manager_user")
         .order_by("reference")
     ):
-        _returns_for(contract, _officer_of(contract, officer), today, PLANS.get(contract.reference, "accepted"))
+        reviewer = _officer_of(contract)
+        if reviewer is not None:
+            _returns_for(contract, reviewer, today, PLANS.get(contract.reference, "accepted"))
     # Live contracts with no quarter ended yet: their sets are made when they go live, but the handlers
     # run when the loader's transaction commits; the pages must find them complete either way.
     services.set_up_missing_indicators(by=officer)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from commissioning.models import Authority, FundingAllocation, FundingStream
 
 from .. import services as contract_services
-from ..demo import _accept_social_value, _commitments, _contract, _money
+from ..demo import _accept_social_value, _commitments, _contract, _make_live, _money
 from ..models import Contract
 from . import services
 
@@ -114,7 +114,7 @@ def load_co_commissioned(officer, avon: Authority, suppliers) -> dict[str, Contr
         _accept_social_value(
             officer, cse, "Commitments agreed with the co-commissioners (demo record).", _commitments(cse, "Avon")
         )
-        contract_services.activate_contract(by=officer, contract=cse)
+        _make_live(officer, cse)
         for council in councils:
             for year in (2018, 2019):
                 services.set_contribution(
@@ -140,9 +140,9 @@ def load_co_commissioned(officer, avon: Authority, suppliers) -> dict[str, Contr
         _accept_social_value(
             officer, sarc, "Commitments agreed by NHS England (demo record).", _commitments(sarc, "Avon")
         )
-        contract_services.activate_contract(by=officer, contract=sarc)
         for year in (2019, 2020):
             services.set_contribution(
                 by=None, contract=sarc, authority=avon, financial_year=year, amount=_money(120000)
             )
+        _make_live(officer, sarc)
     return {cse.reference: cse, sarc.reference: sarc}
