@@ -14,7 +14,7 @@ from commissioning.dates import long_date
 from commissioning.models import User
 from contracts import services
 from contracts.models import Contract, Extension, Variation
-from tests.factories import make_area, make_authority, make_supplier, make_user
+from tests.factories import make_area, make_authority, make_established, make_supplier, make_user
 from tests.factories.contracts import make_contract, make_live_contract, make_meeting_with_action, make_stream
 from tests.factories.frameworks import make_framework, make_lot
 
@@ -261,9 +261,13 @@ def test_go_live_shows_the_social_value_refusal(client, officer):
 def test_go_live_and_terminate_from_the_staff_pages(client, officer):
     contract = make_contract(by=officer, annual_value="20000")
     client.force_login(officer)
-    assert client.post(reverse("contracts:go_live", args=[contract.pk])).status_code == 302
+    assert client.post(reverse("contracts:go_live", args=[contract.pk])).status_code == 302  # proposed
+    assert Contract.objects.get(pk=contract.pk).is_draft
+    client.force_login(make_established(User.Role.OFFICER, authority=officer.authority))
+    assert client.post(reverse("contracts:go_live", args=[contract.pk])).status_code == 302  # confirmed
     contract.refresh_from_db()
     assert not contract.is_draft
+    client.force_login(officer)
     end = contract.start_on + timedelta(days=200)
     response = client.post(
         reverse("contracts:terminate", args=[contract.pk]),
