@@ -13,6 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
+from commissioning.numbers import ascii_number_formfield
 
 from . import setup
 from .models import (
@@ -56,6 +57,7 @@ class LotForm(forms.ModelForm):
 
     class Meta:
         model = Lot
+        formfield_callback = ascii_number_formfield
         fields = [
             "framework",
             "number",
