@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts, two_factor
+from .audit_admin import ActionFilter, AuditPaginator
 from .changes import delete_audited, save_audited
 from .models import (
     Area,
@@ -319,10 +320,13 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
         "object_repr",
         "ip_address",
     ]
-    list_filter = ["action"]
+    list_filter = [ActionFilter, ("occurred_at", admin.DateFieldListFilter)]
     search_fields = ["action", "actor_email", "object_repr", "organisation"]
-    date_hierarchy = "occurred_at"
     list_select_related = ["content_type"]
+    # Newest first by id (the primary key's index), counted without reading the trail (audit_admin).
+    ordering = ["-id"]
+    paginator = AuditPaginator
+    show_full_result_count = False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("commissioning.view_auditevent")

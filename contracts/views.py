@@ -15,7 +15,7 @@ from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Authority
-from commissioning.pagination import paginate
+from commissioning.pagination import keyset_paginate
 
 from . import reports, selectors, services, whole_life
 from .forms import AsOfFilterForm, ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
@@ -37,7 +37,7 @@ def officer_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices())
     filters = selectors.RegisterFilters(**form.filters()) if request.GET else selectors.RegisterFilters()
-    page = paginate(request, selectors.register(filters, today=today))
+    page = keyset_paginate(request, selectors.register(filters, today=today), selectors.REGISTER_ORDER)
     return render(
         request,
         "contracts/officer/register.html",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.models import User
+from commissioning.pagination import related_count
 from commissioning.rules import acting_for_filter
 
 from .models import (
@@ -52,18 +53,25 @@ def open_windows(now=None) -> QuerySet[ApplicationWindow]:
     )
 
 
+APPLICATION_ORDER = ("-submitted_at", "-pk")
+
+
 def application_list_for_officer(user: User, framework=None) -> QuerySet[Application]:
+    """Submitted applications, newest first (`APPLICATION_ORDER`, which an index matches), with their
+    evaluators counted for the rows shown only."""
+    assignments = EvaluationAssignment.objects.all()
     qs = (
         applications_for_officer(user)
+        .filter(submitted_at__isnull=False)
         .annotate(
-            evaluators=Count("assignments", distinct=True),
-            submitted_scores=Count("assignments", filter=Q(assignments__submitted_at__isnull=False), distinct=True),
+            evaluators=related_count(assignments, "application"),
+            submitted_scores=related_count(assignments.filter(submitted_at__isnull=False), "application"),
         )
         .prefetch_related(Prefetch("lot_choices", queryset=ApplicationLot.objects.select_related("lot")))
     )
     if framework is not None:
         qs = qs.filter(window__framework=framework)
-    return qs.order_by("-submitted_at")
+    return qs.order_by(*APPLICATION_ORDER)
 
 
 def approved_list(framework) -> QuerySet[Appointment]:

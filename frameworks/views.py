@@ -15,7 +15,7 @@ from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors
 from commissioning.models import Area
-from commissioning.pagination import paginate
+from commissioning.pagination import keyset_paginate, paginate
 from commissioning.rules import acting_for_filter
 from suppliers.models import Accreditation, SupplierDocument
 
@@ -491,7 +491,11 @@ def officer_applications(request, pk):
         {
             "framework": framework,
             "applications": (
-                page := paginate(request, selectors.application_list_for_officer(request.user, framework))
+                page := keyset_paginate(
+                    request,
+                    selectors.application_list_for_officer(request.user, framework),
+                    selectors.APPLICATION_ORDER,
+                )
             ).object_list,
             "page": page,
         },

@@ -26,7 +26,7 @@ from contracts.models import Contract
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
 
-from . import charts
+from . import charts, tallies
 from .figures import categories, percentage
 from .models import (
     NOT_STARTED,
@@ -307,8 +307,10 @@ def _timeliness_in_sql(today: date, due_dates: Iterable[date]) -> Case:
 def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
     """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
 
-    Four queries however many contracts (the period, contracts by lot, the returns' due dates,
-    returns by lot, status and timeliness), plus two for the page of rows shown (`DashboardSlots`).
+    The counts by status come from the tallies the services keep (`monitoring.tallies`), a few dozen
+    rows a quarter however many returns; only for one provider's contracts are the returns counted
+    (they are few, and the tallies are not kept per provider). The contracts in force are counted by
+    lot. Four queries, plus two for the page of rows shown (`DashboardSlots`).
     """
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
@@ -319,37 +321,37 @@ def dashboard(filters: DashboardFilters, *, today: date) -> Dashboard:
         in_force = in_force.filter(lot_id=filters.lot)
     if filters.supplier:
         in_force = in_force.filter(supplier_id=filters.supplier)
-    ids = in_force.values("pk")
-    lots = (
-        Contract.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("lot_id", "lot__framework__reference", "lot__number", "lot__title")
-        .annotate(n=Count("pk"))
-    )
-    contracts_by_lot = {
-        lot_id: (f"{reference} lot {number}: {title}" if lot_id else "Contracts without a lot", count)
-        for lot_id, reference, number, title, count in lots
+    lots = in_force.order_by().values_list("lot_id").annotate(n=Count("pk"))
+    counts_by_lot = dict(lots)
+    labels = {
+        lot.pk: f"{lot.framework.reference} lot {lot.number}: {lot.title}"
+        for lot in Lot.objects.filter(pk__in=[pk for pk in counts_by_lot if pk]).select_related("framework")
     }
-    returns_by_lot: list[dict] = []
-    if period is not None and contracts_by_lot:
-        returns = QuarterlyReturn.objects.filter(period=period, contract__in=ids)
+    contracts_by_lot = {
+        lot_id: (labels.get(lot_id, "") if lot_id else "Contracts without a lot", count)
+        for lot_id, count in counts_by_lot.items()
+    }
+    by_lot: dict[int | None, Counter] = defaultdict(Counter)
+    if period is not None and contracts_by_lot and not filters.supplier:
+        for lot_id, states in tallies.by_lot(period, today=today, lot_ids=contracts_by_lot).items():
+            by_lot[lot_id].update(states)
+    elif period is not None and contracts_by_lot:
+        returns = QuarterlyReturn.objects.filter(period=period, contract__in=in_force.values("pk"))
         due_dates = returns.order_by().values_list("due_on", flat=True).distinct()
-        returns_by_lot = list(
+        for row in (
             returns.annotate(on_time=_timeliness_in_sql(today, list(due_dates)))
             .order_by()
             .values("contract__lot_id", "status", "on_time")
             .annotate(n=Count("pk"))
-        )
+        ):
+            by_lot[row["contract__lot_id"]][(row["status"], row["on_time"])] += row["n"]
     due = period.due_on if period is not None else quarter.return_due
     unsent = Timeliness.OVERDUE if today > due else Timeliness.NOT_DUE
-    by_lot: dict[int | None, Counter] = defaultdict(Counter)
-    for row in returns_by_lot:
-        by_lot[row["contract__lot_id"]][(row["status"], row["on_time"])] += row["n"]
     everything: Counter = Counter()
     groups: dict[str, dict[str, int]] = {}
     for lot_id, (label, count) in contracts_by_lot.items():
         states = by_lot[lot_id]
-        states[(NOT_STARTED, unsent)] += count - sum(states.values())  # in force, no return yet
+        states[(NOT_STARTED, unsent)] += max(0, count - sum(states.values()))  # in force, no return yet
         everything.update(states)
         groups[label] = _tally(states)
     counts = _tally(everything)
