@@ -399,6 +399,10 @@ def existing() -> dict | None:
     )
     if not complete:
         return None
+    from monitoring.models import ReturnTally
+
+    if not ReturnTally.objects.exists():  # a data set built before the dashboard's tallies existed
+        _rebuild_tallies()
     frameworks = list(Framework.objects.filter(reference__startswith="BENCH-FW-").order_by("reference"))
     return {
         "suppliers": Supplier.objects.filter(legal_name__startswith="Bench Support Services").count(),

@@ -40,6 +40,8 @@ REUSE = os.environ.get("BENCH_REUSE") == "1"
 # BENCH_EXPLAIN=1 prints the plan of every query of every key page (once, after its timings).
 EXPLAIN = os.environ.get("BENCH_EXPLAIN") == "1"
 SCALE = max(1, int(os.environ.get("BENCH_SCALE", "1")))
+# BENCH_PAGES="Audit trail,Returns dashboard" measures only those pages (and the signed-in floor).
+ONLY_PAGES = {p.strip() for p in os.environ.get("BENCH_PAGES", "").split(",") if p.strip()}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -155,6 +157,8 @@ def measure_pages(world: dict) -> list[dict]:
     trivial_client = Client()
     rows = []
     for label, role, (name, args) in pages:
+        if ONLY_PAGES and label not in ONLY_PAGES | {"Signed-in floor"}:
+            continue
         try:
             url = reverse(name, args=args)
         except NoReverseMatch:
