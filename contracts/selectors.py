@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
@@ -305,7 +305,7 @@ def envelope(financial_year: int, *, authority: Authority | None = None) -> Enve
 
 def buying_authorities() -> QuerySet[Authority]:
     """The authorities that have contracts on the register, by name: the choices of the authority filters."""
-    return Authority.objects.filter(contracts__isnull=False).distinct().order_by("name")
+    return Authority.objects.filter(Exists(Contract.objects.filter(buying_authority=OuterRef("pk")))).order_by("name")
 
 
 def envelope_years() -> list[int]:
@@ -398,16 +398,15 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
     from frameworks.models import Lot
     from suppliers.models import Supplier
 
-    # Plain values, not model instances: the provider list alone can run to hundreds.
+    # Plain values, not model instances: the provider list alone can run to hundreds. Each lot, provider
+    # and authority is looked up in the contracts' index (EXISTS), not by joining every contract.
     lots = (
-        Lot.objects.filter(contracts__isnull=False)
-        .distinct()
+        Lot.objects.filter(Exists(Contract.objects.filter(lot=OuterRef("pk"))))
         .order_by("framework__reference", "number")
         .values_list("pk", "framework__reference", "number", "title")
     )
     suppliers = (
-        Supplier.objects.filter(contracts__isnull=False)
-        .distinct()
+        Supplier.objects.filter(Exists(Contract.objects.filter(supplier=OuterRef("pk"))))
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -375,8 +375,7 @@ def dashboard_choices(*, today: date) -> dict[str, list[tuple[str, str]]]:
     for lot in lots:
         frameworks.setdefault(lot.framework_id, lot.framework)
     suppliers = (
-        Supplier.objects.filter(contracts__activated_at__isnull=False)
-        .distinct()
+        Supplier.objects.filter(Exists(Contract.objects.filter(supplier=OuterRef("pk"), activated_at__isnull=False)))
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )
