@@ -444,8 +444,9 @@ def main() -> int:
         for row in uploads:
             if row.get("refused_with"):
                 print(f"  {row['case'][:40]}: {row['refused_with']}")
-    if pages:
-        # Each scale and database keeps its own page figures, which `make bench-growth` compares.
+    if pages and not ONLY_PAGES and not EXPLAIN:
+        # Each scale and database keeps its own page figures, which `make bench-growth` compares (a run of
+        # some pages only, or one that also printed plans, leaves them as they were).
         figures = Path(__file__).resolve().parent / f"pages-x{SCALE}-{connection.vendor}.json"
         figures.write_text(json.dumps({"scale": SCALE, "data": counts, "pages": pages}, indent=2, default=str))
         print(f"\nWrote {figures}")
