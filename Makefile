@@ -10,7 +10,7 @@ ASSETS := static/dist/portal.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets lint migrate demo worker beat check-deploy clean bench loadtest
+.PHONY: run test install assets lint migrate demo worker beat check-deploy clean bench bench-growth loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +57,12 @@ check-deploy: install
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles test-artifacts db.sqlite3
 
+# BENCH_SCALE=10 for ten times the data; BENCH_EXPLAIN=1 for each page's query plans; DATABASE_URL for PostgreSQL.
 bench: install assets
 	DJANGO_SETTINGS_MODULE=commissioning.settings.bench $(BIN)/python -u -m bench.run
+
+bench-growth: install assets
+	DJANGO_SETTINGS_MODULE=commissioning.settings.bench $(BIN)/python -u -m bench.growth
 
 loadtest: install
 	$(BIN)/python -m pip install --quiet "locust>=2.20"

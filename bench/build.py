@@ -1,9 +1,12 @@
-"""Builds the benchmark's realistic data set with bulk inserts: 300 suppliers, 4 frameworks with 16
-lots, 2,000 applications, 1,000 contracts, 200 competitions, 100 direct awards, 40,000 quarterly
-returns and 200,000 audit events."""
+"""Builds the benchmark's realistic data set with bulk inserts: at BENCH_SCALE=1 (the default) 300
+suppliers, 4 frameworks with 16 lots, 2,000 applications, 1,000 contracts, 200 competitions, 100 direct
+awards, 40,000 quarterly returns and 200,000 audit events; BENCH_SCALE=10 multiplies every count but the
+frameworks and lots (ten years of a portal shared by several commissioners). The two big tables, returns
+and audit events, go in with PostgreSQL's COPY when the database is PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -20,9 +23,40 @@ from monitoring.models import QuarterlyReturn, ReturnPeriod
 from suppliers.models import Supplier, SupplierMembership
 
 PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway database
-SUPPLIERS, FRAMEWORKS, LOTS_PER_FRAMEWORK = 300, 4, 4
-APPLICATIONS, CONTRACTS, RETURNS, AUDIT_EVENTS = 2_000, 1_000, 40_000, 200_000
-COMPETITIONS, DIRECT_AWARDS = 200, 100
+SCALE = max(1, int(os.environ.get("BENCH_SCALE", "1")))
+FRAMEWORKS, LOTS_PER_FRAMEWORK = 4, 4
+SUPPLIERS = 300 * SCALE
+APPLICATIONS, CONTRACTS, RETURNS, AUDIT_EVENTS = 2_000 * SCALE, 1_000 * SCALE, 40_000 * SCALE, 200_000 * SCALE
+COMPETITIONS, DIRECT_AWARDS = 200 * SCALE, 100 * SCALE
+BATCH = 5_000
+
+
+def _is_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def _insert(model, objects, *, batch_size: int = BATCH) -> None:
+    """Insert unsaved `objects` without reading their ids back: COPY on PostgreSQL (the rows are streamed,
+    each value adapted as the ORM would save it), bulk_create in batches elsewhere."""
+    from django.db import connection
+
+    if not _is_postgresql():
+        batch = []
+        for obj in objects:
+            batch.append(obj)
+            if len(batch) == batch_size:
+                model.objects.bulk_create(batch)
+                batch = []
+        model.objects.bulk_create(batch)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objects:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
 def _reset() -> None:
@@ -170,19 +204,23 @@ def build(seed: int = 2026) -> dict:
         quarter = quarter.next()
         periods.append(ReturnPeriod.for_quarter(quarter))
     statuses = ["accepted"] * 8 + ["submitted", "draft"]
-    QuarterlyReturn.objects.bulk_create(
-        QuarterlyReturn(
-            contract=c,
-            period=p,
-            status=(status := rng.choice(statuses)),
-            due_on=p.due_on,
-            created_by=officer,
-            submitted_at=None if status == "draft" else now,
-            accepted_at=now if status == "accepted" else None,
-        )
-        for c in contracts
-        for p in periods
+    _insert(
+        QuarterlyReturn,
+        (
+            QuarterlyReturn(
+                contract=c,
+                period=p,
+                status=(status := rng.choice(statuses)),
+                due_on=p.due_on,
+                created_by=officer,
+                submitted_at=None if status == "draft" else now,
+                accepted_at=now if status == "accepted" else None,
+            )
+            for c in contracts
+            for p in periods
+        ),
     )
+    _rebuild_tallies()
 
     _competitions(lead, officer, lots, areas, suppliers, providers, rng)
     _audit_events(officer, rng)
@@ -218,7 +256,8 @@ def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.
     closed_statuses = ["contracted"] * 6 + ["awarded", "evaluated", "closed", "cancelled"]
     competitions = []
     for i in range(COMPETITIONS):
-        closes_at = now - timedelta(days=9 * (COMPETITIONS - i)) + timedelta(days=30)
+        # Five years at every scale: several commissioners call off more often, not over longer.
+        closes_at = now - timedelta(days=9 * (COMPETITIONS - i) / SCALE) + timedelta(days=30)
         still_open = closes_at > now
         competitions.append(
             Competition(
@@ -269,7 +308,7 @@ def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.
             supplier=rng.choice(suppliers),
             buying_authority=lead,
             annual_value=Decimal(rng.randrange(20_000, 200_000)),
-            contract_start_on=date(2022, 4, 1) + timedelta(days=18 * i),
+            contract_start_on=date(2022, 4, 1) + timedelta(days=18 * i // SCALE),
             term_months=24,
             justification="framework_s45_4",
             explanation="The only appointee covering these areas.",
@@ -307,11 +346,19 @@ def _awarded_competition():
 
 
 def _audit_events(actor: User, rng: random.Random) -> None:
-    """A valid hash chain, built in Python and inserted in batches."""
-    previous = "0" * 64
-    start = timezone.now() - timedelta(days=700)
-    batch: list[AuditEvent] = []
+    """A valid hash chain, built in Python and inserted in batches: one event every five minutes, so ten
+    times the events are ten times the history (about 700 days at ×1), each week as busy as ever."""
+    start = timezone.now() - timedelta(seconds=300 * AUDIT_EVENTS)
     actions = ["application.submitted", "evaluation.moderated", "contracts.variation_recorded", "auth.signed_in"]
+    _insert(AuditEvent, _chain(actor, rng, start, actions))
+    last = AuditEvent.objects.order_by("-pk").first()
+    AuditChainHead.objects.update_or_create(
+        pk=1, defaults={"last_hash": last.hash, "last_event_id": last.pk, "last_seq": last.seq}
+    )
+
+
+def _chain(actor: User, rng: random.Random, start: datetime, actions: list[str]):
+    previous = "0" * 64
     for i in range(AUDIT_EVENTS):
         event = AuditEvent(
             occurred_at=start + timedelta(seconds=i * 300),
@@ -327,15 +374,17 @@ def _audit_events(actor: User, rng: random.Random) -> None:
         )
         event.hash = event.compute_hash()
         previous = event.hash
-        batch.append(event)
-        if len(batch) == 5_000:
-            AuditEvent.objects.bulk_create(batch)
-            batch = []
-    AuditEvent.objects.bulk_create(batch)
-    last = AuditEvent.objects.order_by("-pk").first()
-    AuditChainHead.objects.update_or_create(
-        pk=1, defaults={"last_hash": last.hash, "last_event_id": last.pk, "last_seq": last.seq}
-    )
+        yield event
+
+
+def _rebuild_tallies() -> None:
+    """The dashboard's maintained tallies, counted once from the returns just inserted (the services keep
+    them up to date from here on)."""
+    try:
+        from monitoring.tallies import rebuild_tallies
+    except ImportError:  # before the tallies exist
+        return
+    rebuild_tallies()
 
 
 def existing() -> dict | None:
@@ -350,6 +399,10 @@ def existing() -> dict | None:
     )
     if not complete:
         return None
+    from monitoring.models import ReturnTally
+
+    if not ReturnTally.objects.exists():  # a data set built before the dashboard's tallies existed
+        _rebuild_tallies()
     frameworks = list(Framework.objects.filter(reference__startswith="BENCH-FW-").order_by("reference"))
     return {
         "suppliers": Supplier.objects.filter(legal_name__startswith="Bench Support Services").count(),

@@ -37,6 +37,11 @@ SECTIONS = set(os.environ.get("BENCH_ONLY", ",".join(sorted(ALL_SECTIONS))).spli
 # The targets for a hostile upload: memory above the server's idle, and time.
 UPLOAD_TARGET_MB, UPLOAD_TARGET_SECONDS = 100, 2
 REUSE = os.environ.get("BENCH_REUSE") == "1"
+# BENCH_EXPLAIN=1 prints the plan of every query of every key page (once, after its timings).
+EXPLAIN = os.environ.get("BENCH_EXPLAIN") == "1"
+SCALE = max(1, int(os.environ.get("BENCH_SCALE", "1")))
+# BENCH_PAGES="Audit trail,Returns dashboard" measures only those pages (and the signed-in floor).
+ONLY_PAGES = {p.strip() for p in os.environ.get("BENCH_PAGES", "").split(",") if p.strip()}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -104,6 +109,26 @@ def timed_get(client: Client, url: str) -> tuple[float, int, int, float]:
     return elapsed, len(queries.captured_queries), response.status_code, clock.seconds
 
 
+def explain(client: Client, url: str) -> None:
+    """Each SELECT the page runs, with the database's plan for it (EXPLAIN on PostgreSQL, EXPLAIN QUERY
+    PLAN on SQLite), run again outside the request."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    prefix = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    for number, query in enumerate(queries.captured_queries, 1):
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        print(f"  -- query {number}: {sql[:300]}{'...' if len(sql) > 300 else ''}")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{prefix} {sql}")
+                for row in cursor.fetchall():
+                    print("     ", " ".join(str(v) for v in row))
+        except Exception as error:  # noqa: BLE001 - a plan that cannot be re-run is reported, not fatal
+            print(f"     (no plan: {error})")
+
+
 def measure_pages(world: dict) -> list[dict]:
     from commissioning.models import User
 
@@ -123,6 +148,7 @@ def measure_pages(world: dict) -> list[dict]:
         ("Returns dashboard", "officer", ("monitoring:dashboard", [])),
         ("Provider home", "provider", ("provider_home", [])),
         ("Partner approved list", "partner", ("approved_list:shared_list", [framework.reference])),
+        ("Audit trail", "officer", ("admin:commissioning_auditevent_changelist", [])),
         # Not a key page: a static page signed in. It is what every page pays before its own content
         # (session, user, navigation), so it shows how much of a key page's ratio is left to its content.
         ("Signed-in floor", "officer", ("accessibility", [])),
@@ -131,6 +157,8 @@ def measure_pages(world: dict) -> list[dict]:
     trivial_client = Client()
     rows = []
     for label, role, (name, args) in pages:
+        if ONLY_PAGES and label not in ONLY_PAGES | {"Signed-in floor"}:
+            continue
         try:
             url = reverse(name, args=args)
         except NoReverseMatch:
@@ -165,6 +193,9 @@ def measure_pages(world: dict) -> list[dict]:
                 "note": notes.get(label, ""),
             }
         )
+        if EXPLAIN:
+            print(f"\nPlans of {label} ({url})")
+            explain(client, url)
     return rows
 
 
@@ -366,7 +397,10 @@ def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
 def main() -> int:
     from bench.build import build, existing
 
-    print(f"Database: {settings.DATABASES['default']['ENGINE']} {settings.DATABASES['default']['NAME']}")
+    print(
+        f"Database: {settings.DATABASES['default']['ENGINE']} {settings.DATABASES['default']['NAME']}, "
+        f"BENCH_SCALE={SCALE}"
+    )
     ensure_database()
     call_command("migrate", verbosity=0, interactive=False)
     start = time.perf_counter()
@@ -386,7 +420,7 @@ def main() -> int:
         print_table(
             "Key pages (server time in-process, interleaved with /healthz/)",
             pages,
-            ["page", "role", "median_ms", "p95_ms", "database_ms", "ratio_to_trivial", "queries", "note"],
+            ["page", "role", "status", "median_ms", "p95_ms", "database_ms", "ratio_to_trivial", "queries", "note"],
         )
     if "pdfs" in SECTIONS:
         pdfs = measure_pdfs(world)
@@ -410,6 +444,12 @@ def main() -> int:
         for row in uploads:
             if row.get("refused_with"):
                 print(f"  {row['case'][:40]}: {row['refused_with']}")
+    if pages and not ONLY_PAGES and not EXPLAIN:
+        # Each scale and database keeps its own page figures, which `make bench-growth` compares (a run of
+        # some pages only, or one that also printed plans, leaves them as they were).
+        figures = Path(__file__).resolve().parent / f"pages-x{SCALE}-{connection.vendor}.json"
+        figures.write_text(json.dumps({"scale": SCALE, "data": counts, "pages": pages}, indent=2, default=str))
+        print(f"\nWrote {figures}")
     if ALL_SECTIONS - SECTIONS:
         print(f"\nPartial run ({', '.join(sorted(SECTIONS))}): {RESULTS.name} left as it was")
         return 0

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import accounts, two_factor, wording
 from .audit import shown
+from .audit_admin import AuditPaginator, distinct_actions
 from .changes import delete_audited, save_audited
 from .models import (
     Area,
@@ -315,8 +316,7 @@ class AuditActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
-        return sorted(((action, wording.action_label(action)) for action in actions), key=lambda pair: pair[1])
+        return sorted(((action, wording.action_label(action)) for action in distinct_actions()), key=lambda p: p[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset
@@ -327,10 +327,13 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
     """Read-only: the trail is append-only, here as everywhere."""
 
     list_display = ["occurred_at", "action_label", "who", "of_organisation", "subject", "ip_address"]
-    list_filter = [AuditActionFilter]
+    list_filter = [AuditActionFilter, ("occurred_at", admin.DateFieldListFilter)]
     search_fields = ["action", "actor_email", "object_repr", "organisation"]
-    date_hierarchy = "occurred_at"
     list_select_related = ["content_type"]
+    # Newest first by id (the primary key's index), counted without reading the trail (audit_admin).
+    ordering = ["-id"]
+    paginator = AuditPaginator
+    show_full_result_count = False
 
     @admin.display(description="Action", ordering="action")
     def action_label(self, event: AuditEvent) -> str:

@@ -287,6 +287,19 @@ class AuditChainHead(models.Model):
         return f"Audit chain head at event {self.last_event_id}"
 
 
+class AuditCheckpoint(models.Model):
+    """One row: the newest event a verification of the chain found intact, so the next incremental
+    verification starts from it instead of from the first event."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+    event_id = models.BigIntegerField(null=True)
+    verified_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"Audit trail verified up to event {self.event_id}"
+
+
 class AuditEvent(models.Model):
     """An append-only record of a material decision; each row's hash covers the previous row's."""
 

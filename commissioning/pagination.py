@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 PER_PAGE = 50
@@ -25,3 +36,150 @@ def filters_query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+# Keyset pagination ---------------------------------------------------------------------------------------
+#
+# A numbered page N makes the database count every row and skip N × 50 of them; a keyset page asks for
+# the fifty rows after (or before) the last one shown, which an index on the list's order finds directly,
+# so page 1 and page 400 of a list of 20,000 cost the same. The link carries the boundary row's ordering
+# values, signed so that it is opaque; the ordering must end with a unique field (the primary key) and its
+# fields must not be null.
+
+
+@dataclass
+class KeysetPage:
+    object_list: list
+    param: str
+    has_next: bool
+    has_previous: bool
+    next_cursor: str = ""
+    previous_cursor: str = ""
+    first_page: bool = True
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def _value_of(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, "pk" if part == "pk" else part)
+    return obj
+
+
+def _field_of(model, path: str):
+    field = None
+    for part in path.split("__"):
+        field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        if field.is_relation:
+            model = field.related_model
+    return field
+
+
+def _encode(values: list) -> str:
+    return signing.dumps(values, salt="keyset", compress=True, serializer=_CursorSerializer)
+
+
+class _CursorEncoder(DjangoJSONEncoder):
+    """Times to the microsecond (Django's encoder keeps milliseconds, which would skip or repeat rows)."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+class _CursorSerializer:
+    def dumps(self, obj) -> bytes:
+        return json.dumps(obj, cls=_CursorEncoder, separators=(",", ":")).encode()
+
+    def loads(self, data: bytes):
+        return json.loads(data)
+
+
+def _cursor_value(model, name: str, value):
+    """A cursor's value as the database compares it: through the model field's `to_python`, or, for an
+    annotation (a computed column such as a year's value), a number where it reads as one."""
+    try:
+        return _field_of(model, name).to_python(value)
+    except FieldDoesNotExist:
+        if isinstance(value, str):
+            try:
+                return Decimal(value)
+            except InvalidOperation:
+                return value
+        return value
+
+
+def _decode(model, fields: list[tuple[str, bool]], token: str) -> list | None:
+    try:
+        raw = signing.loads(token, salt="keyset", serializer=_CursorSerializer)
+        if not isinstance(raw, list) or len(raw) != len(fields):
+            return None
+        return [_cursor_value(model, name, value) for (name, _), value in zip(fields, raw, strict=True)]
+    except (signing.BadSignature, ValueError, TypeError, LookupError, ValidationError):
+        return None
+
+
+def _beyond(fields: list[tuple[str, bool]], values: list, *, forwards: bool) -> Q:
+    """Rows after `values` in the ordering (before them when not `forwards`), as (a > x) or (a = x and
+    b > y) or ..., which the database answers from an index on the same fields."""
+    condition = Q(pk__in=[])
+    for i, (name, descending) in enumerate(fields):
+        lookup = "lt" if descending == forwards else "gt"
+        term = Q(**{f"{name}__{lookup}": values[i]})
+        for earlier, value in zip(fields[:i], values[:i], strict=True):
+            term &= Q(**{earlier[0]: value})
+        condition |= term
+    return condition
+
+
+def keyset_paginate(
+    request: HttpRequest, queryset: QuerySet, ordering: Sequence[str], per_page: int = PER_PAGE, *, param: str = "page"
+) -> KeysetPage:
+    """One page of `queryset` in `ordering` (e.g. ["-created_at", "-pk"]), after or before the row whose
+    signed cursor is in the query parameter `param`. No count, no offset: two pages away from the start
+    cost what the first does. A cursor that is not ours shows the first page."""
+    fields = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
+    token = request.GET.get(param) or ""
+    direction, _, body = token.partition(".")
+    values = _decode(queryset.model, fields, body) if direction in {"n", "p"} and body else None
+    forwards = direction != "p" or values is None
+    if values is None:
+        rows = list(queryset.order_by(*ordering)[: per_page + 1])
+        more, rows = len(rows) > per_page, rows[:per_page]
+        page = KeysetPage(rows, param, has_next=more, has_previous=False)
+    elif forwards:
+        rows = list(queryset.filter(_beyond(fields, values, forwards=True)).order_by(*ordering)[: per_page + 1])
+        more, rows = len(rows) > per_page, rows[:per_page]
+        page = KeysetPage(rows, param, has_next=more, has_previous=True, first_page=False)
+    else:
+        reverse = [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
+        rows = list(queryset.filter(_beyond(fields, values, forwards=False)).order_by(*reverse)[: per_page + 1])
+        more, rows = len(rows) > per_page, rows[:per_page][::-1]
+        page = KeysetPage(rows, param, has_next=True, has_previous=more, first_page=not more)
+    if page.object_list:
+        first, last = page.object_list[0], page.object_list[-1]
+        page.next_cursor = "n." + _encode([_value_of(last, name) for name, _ in fields])
+        page.previous_cursor = "p." + _encode([_value_of(first, name) for name, _ in fields])
+    return page
+
+
+def related_count(queryset: QuerySet, to_outer: str) -> Coalesce:
+    """How many rows of `queryset` point at the outer row (through the field path `to_outer`), as a
+    correlated subquery: the database counts for the fifty rows of a page only, where a joined Count
+    with GROUP BY makes it group every row of the list before it can sort and cut it."""
+    counted = (
+        queryset.filter(**{to_outer: OuterRef("pk")})
+        .order_by()
+        .values(to_outer)
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -254,6 +254,12 @@ class Contract(models.Model):
 
     class Meta:
         ordering = ["reference"]
+        indexes = [
+            # The officers' register, ending soonest first, a page at a time (keyset pagination).
+            models.Index(fields=["current_end_on", "reference", "id"], name="contract_register_order_idx"),
+            # The contracts in force during a quarter (the returns dashboard), and the earliest start.
+            models.Index(fields=["start_on", "current_end_on", "lot"], name="contract_in_force_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(initial_end_on__gt=F("start_on")), name="contract_initial_end_after_start"

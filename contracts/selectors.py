@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
@@ -46,6 +46,8 @@ class RegisterFilters:
 
 
 REGISTER_SEARCH = ("reference", "supplier__legal_name", "supplier__trading_name", "title")
+# Current contracts first, soonest ending first; ends with the primary key, for keyset pagination.
+REGISTER_ORDER = ("is_over", "current_end_on", "reference", "pk")
 REGISTER_COLUMNS = [
     Column("contract", "Contract", ("reference",)),
     Column("provider", "Provider", ("supplier__legal_name",)),
@@ -54,6 +56,14 @@ REGISTER_COLUMNS = [
     Column("year_value", "Annual value", ("year_value",), numeric=True),
     Column("total_value", "Total value", ("total_value",), numeric=True),
 ]
+
+
+def register_ordering(sorting: Sorting | None) -> list[str]:
+    """The register's order: the column chosen, else `REGISTER_ORDER`; always ending with the primary key,
+    so the view can page through it by keyset."""
+    if sorting is not None and sorting.column is not None:
+        return sorting.order_by("reference", "pk")
+    return list(REGISTER_ORDER)
 
 
 def register(
@@ -83,10 +93,7 @@ def register(
             )
         )
     )
-    if sorting is not None and sorting.column is not None:
-        qs = sorting.apply(qs, "reference", "pk")
-    else:
-        qs = qs.order_by("is_over", "current_end_on", "reference", "pk")
+    qs = qs.order_by(*register_ordering(sorting))
     qs = search(qs, filters.q, REGISTER_SEARCH)
     if filters.status:
         qs = qs.with_status(filters.status, today)
@@ -430,7 +437,8 @@ def _contributions(
 def buying_authorities(user: User) -> QuerySet[Authority]:
     """The authorities that have contracts on the register the user reads, by name: the choices of the
     authority filters."""
-    return Authority.objects.filter(contracts__in=Contract.objects.readable_by(user)).distinct().order_by("name")
+    readable = Contract.objects.readable_by(user)
+    return Authority.objects.filter(Exists(readable.filter(buying_authority=OuterRef("pk")))).order_by("name")
 
 
 def _streams_of(authority: Authority, *, prefix: str = "") -> Q:
@@ -546,16 +554,15 @@ def filter_choices(user: User) -> dict[str, list[tuple[int, str]]]:
     from suppliers.models import Supplier
 
     readable = Contract.objects.readable_by(user)
-    # Plain values, not model instances: the provider list alone can run to hundreds.
+    # Plain values, not model instances: the provider list alone can run to hundreds. Each lot, provider
+    # and authority is looked up in the contracts' index (EXISTS), not by joining every contract.
     lots = (
-        Lot.objects.filter(contracts__in=readable)
-        .distinct()
+        Lot.objects.filter(Exists(readable.filter(lot=OuterRef("pk"))))
         .order_by("framework__reference", "number")
         .values_list("pk", "framework__reference", "number", "title")
     )
     suppliers = (
-        Supplier.objects.filter(contracts__in=readable)
-        .distinct()
+        Supplier.objects.filter(Exists(readable.filter(supplier=OuterRef("pk"))))
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )

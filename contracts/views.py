@@ -15,7 +15,7 @@ from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.forms import add_service_errors, number_from_query
 from commissioning.models import Authority
-from commissioning.pagination import paginate
+from commissioning.pagination import keyset_paginate
 from commissioning.rules import acts_for_running_authority, reading_authority
 from commissioning.search import Sorting, clean_query
 
@@ -42,7 +42,8 @@ def officer_register(request: HttpRequest) -> HttpResponse:
     q = clean_query(request.GET.get("q"))
     filters = selectors.RegisterFilters(**form.filters(), q=q) if request.GET else selectors.RegisterFilters()
     sorting = Sorting(request, selectors.REGISTER_COLUMNS)
-    page = paginate(request, selectors.register(filters, today=today, sorting=sorting, user=request.user))
+    contracts = selectors.register(filters, today=today, sorting=sorting, user=request.user)
+    page = keyset_paginate(request, contracts, selectors.register_ordering(sorting))
     return render(
         request,
         "contracts/officer/register.html",

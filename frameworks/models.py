@@ -280,6 +280,8 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["supplier", "window"], name="one_application_per_supplier_window")
         ]
+        # The officers' list of a framework's applications, newest first (keyset pagination).
+        indexes = [models.Index(fields=["-submitted_at", "-id"], name="application_newest_idx")]
 
     def __str__(self) -> str:
         return f"{self.supplier} – {self.window}"

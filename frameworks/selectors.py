@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.models import User
+from commissioning.pagination import related_count
 from commissioning.rules import acting_for_filter
 from commissioning.search import Column, Sorting, search
 from suppliers.models import Accreditation
@@ -63,28 +64,36 @@ APPLICATION_COLUMNS = [
     Column("status", "Status", ("status",)),
 ]
 OPEN_APPLICATION = [Application.Status.SUBMITTED, Application.Status.CLARIFICATION, Application.Status.EVALUATED]
+# Those still to decide first, newest submitted first; ends with the primary key, for keyset pagination.
+APPLICATION_ORDER = ("still_open", "-submitted_at", "-pk")
+
+
+def application_ordering(sorting: Sorting | None) -> list[str]:
+    if sorting is not None and sorting.column is not None:
+        return sorting.order_by("pk")
+    return list(APPLICATION_ORDER)
 
 
 def application_list_for_officer(
     user: User, framework=None, *, q: str = "", sorting: Sorting | None = None
 ) -> QuerySet[Application]:
     """The officer's applications, searched by applicant or window; those still to decide first (newest
-    submitted first) unless a column is chosen to sort by."""
+    submitted first) unless a column is chosen to sort by; evaluators counted for the rows shown only."""
+    assignments = EvaluationAssignment.objects.all()
     qs = (
         applications_for_officer(user)
+        .filter(submitted_at__isnull=False)
         .annotate(
-            evaluators=Count("assignments", distinct=True),
-            submitted_scores=Count("assignments", filter=Q(assignments__submitted_at__isnull=False), distinct=True),
+            evaluators=related_count(assignments, "application"),
+            submitted_scores=related_count(assignments.filter(submitted_at__isnull=False), "application"),
         )
         .prefetch_related(Prefetch("lot_choices", queryset=ApplicationLot.objects.select_related("lot")))
     )
     if framework is not None:
         qs = qs.filter(window__framework=framework)
     qs = search(qs, q, APPLICATION_SEARCH)
-    if sorting is not None and sorting.column is not None:
-        return sorting.apply(qs, "pk")
     still_open = Case(When(status__in=OPEN_APPLICATION, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.annotate(still_open=still_open).order_by("still_open", "-submitted_at", "pk")
+    return qs.annotate(still_open=still_open).order_by(*application_ordering(sorting))
 
 
 def approved_list(framework) -> QuerySet[Appointment]:

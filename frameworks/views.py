@@ -17,7 +17,7 @@ from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import add_service_errors
 from commissioning.models import Area
-from commissioning.pagination import paginate
+from commissioning.pagination import keyset_paginate, paginate
 from commissioning.rules import acting_for_filter
 from commissioning.search import Sorting, clean_query
 from commissioning.wording import time_of_day
@@ -497,7 +497,7 @@ def officer_applications(request, pk):
     q = clean_query(request.GET.get("q"))
     sorting = Sorting(request, selectors.APPLICATION_COLUMNS)
     applications = selectors.application_list_for_officer(request.user, framework, q=q, sorting=sorting)
-    page = paginate(request, applications)
+    page = keyset_paginate(request, applications, selectors.application_ordering(sorting))
     return render(
         request,
         "frameworks/officer/applications.html",

@@ -614,3 +614,6 @@ class ReturnReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarterly_return}: {self.get_decision_display()}"
+
+
+from .tally_models import ReturnTally as ReturnTally  # noqa: E402 - its own module, loaded with the app's models

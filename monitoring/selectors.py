@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +29,7 @@ from contracts.models import Contract
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
 
-from . import charts
+from . import charts, tallies
 from .figures import categories, percentage
 from .models import (
     NOT_STARTED,
@@ -319,8 +319,10 @@ DASHBOARD_COLUMNS = [
 def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: Sorting | None = None) -> Dashboard:
     """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
 
-    Four queries however many contracts (the period, contracts by lot, the returns' due dates,
-    returns by lot, status and timeliness), plus two for the page of rows shown (`DashboardSlots`).
+    The counts by status come from the tallies the services keep (`monitoring.tallies`), a few dozen
+    rows a quarter however many returns; only for one provider's contracts are the returns counted
+    (they are few, and the tallies are not kept per provider). The contracts in force are counted by
+    lot. Four queries, plus two for the page of rows shown (`DashboardSlots`).
     """
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
@@ -332,37 +334,49 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
     if filters.supplier:
         in_force = in_force.filter(supplier_id=filters.supplier)
     in_force = search(in_force, filters.q, DASHBOARD_SEARCH)
-    ids = in_force.values("pk")
-    lots = (
-        Contract.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("lot_id", "lot__framework__reference", "lot__number", "lot__title")
-        .annotate(n=Count("pk"))
-    )
-    contracts_by_lot = {
-        lot_id: (f"{reference} lot {number}: {title}" if lot_id else "Contracts without a lot", count)
-        for lot_id, reference, number, title, count in lots
+    # A search annotates the rows, so count the matching contracts by their keys.
+    countable = Contract.objects.filter(pk__in=in_force.values("pk")) if filters.q else in_force
+    lots = countable.order_by().values_list("lot_id").annotate(n=Count("pk"))
+    counts_by_lot = dict(lots)
+    lot_rows = Lot.objects.filter(pk__in=[pk for pk in counts_by_lot if pk]).select_related("framework")
+    labels = {lot.pk: f"{lot.framework.reference} lot {lot.number}: {lot.title}" for lot in lot_rows}
+    # The tallies count every return of a lot: right for whoever reads all of its contracts (the
+    # framework's lead authority, or an administrator); anyone else's returns are counted.
+    whole_lots = {
+        lot.pk for lot in lot_rows if reads_everything(user) or lot.framework.lead_authority_id == user.authority_id
     }
-    returns_by_lot: list[dict] = []
-    if period is not None and contracts_by_lot:
-        returns = QuarterlyReturn.objects.filter(period=period, contract__in=ids)
+    if reads_everything(user) and None in counts_by_lot:
+        whole_lots.add(None)
+    contracts_by_lot = {
+        lot_id: (labels.get(lot_id, "") if lot_id else "Contracts without a lot", count)
+        for lot_id, count in counts_by_lot.items()
+    }
+    by_lot: dict[int | None, Counter] = defaultdict(Counter)
+    tallied = set() if (filters.supplier or filters.q) else whole_lots & set(contracts_by_lot)
+    if period is not None and tallied:
+        for lot_id, states in tallies.by_lot(period, today=today, lot_ids=tallied).items():
+            by_lot[lot_id].update(states)
+    counted = set(contracts_by_lot) - tallied
+    if period is not None and counted:
+        in_counted = Q(contract__lot_id__in=[pk for pk in counted if pk])
+        if None in counted:
+            in_counted |= Q(contract__lot__isnull=True)
+        returns = QuarterlyReturn.objects.filter(in_counted, period=period, contract__in=in_force.values("pk"))
         due_dates = returns.order_by().values_list("due_on", flat=True).distinct()
-        returns_by_lot = list(
+        for row in (
             returns.annotate(on_time=_timeliness_in_sql(today, list(due_dates)))
             .order_by()
             .values("contract__lot_id", "status", "on_time")
             .annotate(n=Count("pk"))
-        )
+        ):
+            by_lot[row["contract__lot_id"]][(row["status"], row["on_time"])] += row["n"]
     due = period.due_on if period is not None else quarter.return_due
     unsent = Timeliness.OVERDUE if today > due else Timeliness.NOT_DUE
-    by_lot: dict[int | None, Counter] = defaultdict(Counter)
-    for row in returns_by_lot:
-        by_lot[row["contract__lot_id"]][(row["status"], row["on_time"])] += row["n"]
     everything: Counter = Counter()
     groups: dict[str, dict[str, int]] = {}
     for lot_id, (label, count) in contracts_by_lot.items():
         states = by_lot[lot_id]
-        states[(NOT_STARTED, unsent)] += count - sum(states.values())  # in force, no return yet
+        states[(NOT_STARTED, unsent)] += max(0, count - sum(states.values()))  # in force, no return yet
         everything.update(states)
         groups[label] = _tally(states)
     counts = _tally(everything)
@@ -395,8 +409,7 @@ def dashboard_choices(*, today: date, user: User) -> dict[str, list[tuple[str, s
     for lot in lots:
         frameworks.setdefault(lot.framework_id, lot.framework)
     suppliers = (
-        Supplier.objects.filter(contracts__in=readable.filter(activated_at__isnull=False))
-        .distinct()
+        Supplier.objects.filter(Exists(readable.filter(supplier=OuterRef("pk"), activated_at__isnull=False)))
         .order_by("legal_name")
         .values_list("pk", "legal_name")
     )

@@ -36,6 +36,7 @@ from commissioning.uploads import RETURN_SPREADSHEET, sha256_of, validate_upload
 from contracts.models import Contract, SocialValueCommitment
 
 from . import figures as checks
+from . import tallies
 from .events import RETURN_ACCEPTED, RETURN_RETURNED, RETURN_SUBMITTED
 from .figures import Figure
 from .models import (
@@ -397,6 +398,8 @@ def save_return(
                 )
         except IntegrityError as exc:  # started at the same moment in another tab: save again
             raise ReturnRuleError("This return was started elsewhere a moment ago. Save it again.") from exc
+        quarterly_return.contract = contract
+        tallies.moved(None, quarterly_return)
         record(
             "monitoring.return_started",
             by=by,
@@ -549,6 +552,7 @@ def submit_return(
     now = now or timezone.now()
     quarterly_return = _lock(quarterly_return)
     _require_provider_of(quarterly_return.contract, by)
+    counted_as = tallies.key_of(quarterly_return)
     before = quarterly_return.status
     after = next_status("submit", before)
     problems = submission_problems(quarterly_return, timezone.localdate(now), indicators=indicators, areas=areas)
@@ -560,6 +564,7 @@ def submit_return(
     quarterly_return.last_submitted_at = now
     quarterly_return.status = after
     quarterly_return.save()
+    tallies.moved(counted_as, quarterly_return)
     late = quarterly_return.timeliness_on(timezone.localdate(now))
     record(
         "monitoring.return_submitted" if after == Status.SUBMITTED else "monitoring.return_resubmitted",
@@ -632,12 +637,14 @@ def accept_return(
     now = now or timezone.now()
     _require_officer(by, quarterly_return.contract)
     quarterly_return = _lock(quarterly_return)
+    counted_as = tallies.key_of(quarterly_return)
     before = quarterly_return.status
     after = next_status("accept", before)
     quarterly_return.status = after
     quarterly_return.accepted_at = now
     quarterly_return.accepted_by = by
     quarterly_return.save()
+    tallies.moved(counted_as, quarterly_return)
     ReturnReview.objects.create(
         quarterly_return=quarterly_return,
         decision=ReturnReview.Decision.ACCEPTED,
@@ -674,10 +681,12 @@ def return_for_amendment(
     if not comments.strip():
         raise ReturnRuleError("Enter what the provider needs to amend", field="comments")
     quarterly_return = _lock(quarterly_return)
+    counted_as = tallies.key_of(quarterly_return)
     before = quarterly_return.status
     after = next_status("return", before)
     quarterly_return.status = after
     quarterly_return.save()
+    tallies.moved(counted_as, quarterly_return)
     ReturnReview.objects.create(
         quarterly_return=quarterly_return,
         decision=ReturnReview.Decision.RETURNED,
@@ -715,8 +724,10 @@ def set_due_date(*, quarterly_return: QuarterlyReturn, due_on: date, reason: str
     if due_on <= quarterly_return.period.ends_on:
         raise ReturnRuleError("The due date must be after the end of the quarter", field="due_on")
     before = quarterly_return.due_on
+    counted_as = tallies.key_of(quarterly_return)
     quarterly_return.due_on = due_on
     quarterly_return.save(update_fields=["due_on", "updated_at"])
+    tallies.moved(counted_as, quarterly_return)
     record(
         "monitoring.due_date_changed",
         by=by,

@@ -155,6 +155,7 @@ class DirectAward(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "reference"]
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="direct_award_newest_idx")]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"

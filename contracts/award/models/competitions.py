@@ -146,6 +146,8 @@ class Competition(models.Model):
 
     class Meta:
         ordering = ["-closes_at", "reference"]
+        # The officers' list, newest first, a page at a time (keyset pagination).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="competition_newest_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(clarification_deadline__lte=F("closes_at")),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.forms import add_service_errors
-from commissioning.pagination import paginate
+from commissioning.pagination import keyset_paginate
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AnswerForm,
@@ -39,16 +39,14 @@ from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_f
 @permission_required(RUN)
 def officer_competitions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    competitions = paginate(request, selectors.competition_list(request.user))
+    competitions = keyset_paginate(request, selectors.competition_list(request.user), selectors.COMPETITION_ORDER)
     for competition in competitions.object_list:
         competition.state = competition.state_label(now)
+    direct_awards = keyset_paginate(
+        request, selectors.direct_awards_for_officer(request.user), selectors.DIRECT_AWARD_ORDER, param="awards_page"
+    )
     return render(
-        request,
-        T + "officer/competitions.html",
-        {
-            "competitions": competitions,
-            "direct_awards": paginate(request, selectors.direct_awards_for_officer(request.user), param="awards_page"),
-        },
+        request, T + "officer/competitions.html", {"competitions": competitions, "direct_awards": direct_awards}
     )
 
 
