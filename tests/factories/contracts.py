@@ -88,9 +88,13 @@ def go_live(contract: Contract, *, by: User | None = None) -> Contract:
     by = by or make_user(User.Role.OFFICER)
     if not services.needs_second_officer(contract):
         return services.activate_contract(by=by, contract=contract)
-    # Of an authority of its own, so that the contract's authority's officers (who are e-mailed) stay as set up.
-    second = make_established(User.Role.OFFICER)
-    return services.make_live_by_two(first=by, second=second, contract=contract)
+    # A colleague of the buying authority confirms, then leaves it (inactive), so that the authority's
+    # officers who are e-mailed stay as each test set them up.
+    second = make_established(User.Role.OFFICER, authority=contract.buying_authority)
+    contract = services.make_live_by_two(first=by, second=second, contract=contract)
+    second.is_active = False
+    second.save(update_fields=["is_active"])
+    return contract
 
 
 def make_stream(name: str | None = None, *, allocations: dict[int, Decimal] | None = None) -> FundingStream:
