@@ -60,7 +60,8 @@ def test_the_demo_templates_returns_and_a_second_run(loaded):
     earlier = QuarterlyReturn.objects.filter(contract__reference__startswith="WMOPCC").exclude(
         period__financial_year=2026, period__quarter=2
     )
-    assert earlier.count() >= 12 and set(earlier.values_list("status", flat=True)) == {Status.ACCEPTED}
+    # (the Birmingham IDVA call-off starts in 2025/26 Q3, after the framework's first appointments)
+    assert earlier.count() >= 11 and set(earlier.values_list("status", flat=True)) == {Status.ACCEPTED}
     # The older services without a lot report against the default template, four quarters each.
     wy_isva = QuarterlyReturn.objects.filter(contract__reference="WYOPCC-ISVA-2015")
     assert wy_isva.count() == 4
