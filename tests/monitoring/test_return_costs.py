@@ -98,7 +98,9 @@ def test_the_form_a_draft_and_a_submission_cost_the_same_queries_however_many_fi
     # Savepoints are counted too (the test runs in a transaction); the audit seal runs after commit.
     assert large["form"] <= 10
     assert large["draft"] <= 18
-    assert large["submit"] <= 28
+    # A submission also moves the return in the dashboard's tallies (monitoring.tallies): out of one count
+    # and into another, which is created (in a savepoint) the first time: two more than before the tallies.
+    assert large["submit"] <= 30
 
 
 def test_reading_a_complete_indicator_set_takes_two_queries_and_no_lock():
