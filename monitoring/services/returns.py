@@ -1,25 +1,11 @@
-"""Every write in performance monitoring: indicator sets and targets, and the quarterly return
-lifecycle.
-
-Each function is keyword-only, takes the acting user as `by=`, checks the rule, runs in a transaction
-and writes an audit event. Illegal moves raise `ReturnRuleError`, a `ValidationError` keyed by the form
-field it concerns (or `__all__`), so views show it next to the field and in the error summary.
-
-The lifecycle of a return, in one place (`TRANSITIONS`):
-
-    not started (no row) → draft → submitted → accepted
-                                      ↘ returned for amendment → resubmitted → accepted
-                                                 ↖______________________↙ (returned again)
-"""
+"""Providers save and submit quarterly returns; officers accept them or send them back."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -28,279 +14,35 @@ from django.utils import timezone
 from commissioning import events
 from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
-from commissioning.email import send_after_commit
-from commissioning.lifecycle import IllegalMove
 from commissioning.models import User
-from commissioning.rules import acts_for_running_authority
 from commissioning.uploads import RETURN_SPREADSHEET, sha256_of, validate_upload
-from contracts.models import Contract, SocialValueCommitment
+from contracts.models import Contract
 
-from . import figures as checks
-from . import tallies
-from .events import RETURN_ACCEPTED, RETURN_RETURNED, RETURN_SUBMITTED
-from .figures import Figure
-from .models import (
+from .. import figures as checks
+from .. import tallies
+from ..events import RETURN_ACCEPTED, RETURN_RETURNED, RETURN_SUBMITTED
+from ..figures import Figure
+from ..models import (
     ContractIndicator,
-    Direction,
-    Indicator,
-    Kind,
-    KPITemplate,
     QuarterlyReturn,
-    Question,
     ReturnPeriod,
     ReturnReview,
     ReturnValue,
-    Unit,
 )
-
-Status = QuarterlyReturn.Status
-NARRATIVE_FIELDS = ("achievements", "challenges", "risks", "emerging_themes", "case_study")
-
-# The lifecycle: which statuses each move starts from, and where it goes (None: stays as it is).
-TRANSITIONS: dict[str, dict[str | None, str | None]] = {
-    "save": {None: Status.DRAFT, Status.DRAFT: None, Status.RETURNED: None},
-    "submit": {Status.DRAFT: Status.SUBMITTED, Status.RETURNED: Status.RESUBMITTED},
-    "accept": {Status.SUBMITTED: Status.ACCEPTED, Status.RESUBMITTED: Status.ACCEPTED},
-    "return": {Status.SUBMITTED: Status.RETURNED, Status.RESUBMITTED: Status.RETURNED},
-}
-
-
-class ReturnRuleError(ValidationError):
-    """A monitoring rule refused the move; messages keyed by form field where one applies."""
-
-    def __init__(self, message: str | list[str], *, field: str = NON_FIELD_ERRORS):
-        messages = [message] if isinstance(message, str) else list(message)
-        super().__init__({field: messages})
-        self.field = field
-        self.texts = messages
-
-    def __str__(self) -> str:
-        return " ".join(self.texts)
-
-
-class IllegalReturnMove(ReturnRuleError, IllegalMove):
-    """A move the return's lifecycle does not allow: the IllegalMove every lifecycle raises, and a
-    ReturnRuleError like every other refusal here."""
-
-
-class FigureErrors(ReturnRuleError):
-    """The figures failed the checks; `errors` holds each one with the field it belongs to."""
-
-    def __init__(self, errors: list[checks.FigureError]):
-        super().__init__([e.message for e in errors])
-        self.errors = errors
-
-
-def next_status(move: str, status: str | None) -> str:
-    """Where `move` takes a return in `status`, or an IllegalReturnMove saying why it cannot."""
-    allowed = TRANSITIONS[move]
-    if status not in allowed:
-        label = QuarterlyReturn.Status(status).label.lower() if status else "not started"
-        verbs = {
-            "save": "changed",
-            "submit": "submitted",
-            "accept": "accepted",
-            "return": "returned for amendment",
-        }
-        raise IllegalReturnMove(f"A return that is {label} cannot be {verbs[move]}")
-    return allowed[status] or status
-
-
-# Who may act ------------------------------------------------------------------------------------------
-
-
-def _require_officer(user: User, contract: Contract) -> None:
-    """An officer of the authority that buys the contract (commissioning.rules decides)."""
-    if not acts_for_running_authority(user, contract):
-        raise PermissionDenied("Only commissioning officers of the authority that buys this contract can do this.")
-
-
-def _require_provider_of(contract: Contract, user: User) -> None:
-    membership = getattr(user, "supplier_membership", None)
-    if not (user.is_active and membership is not None and membership.supplier_id == contract.supplier_id):
-        raise PermissionDenied("You do not act for this contract's provider.")
-
-
-# Indicator sets and targets -------------------------------------------------------------------------------
-
-
-def template_for(contract: Contract) -> KPITemplate | None:
-    """The lot's template; for a contract without a lot, the default template (if there is one)."""
-    if contract.lot_id:
-        return KPITemplate.objects.filter(lot_id=contract.lot_id).first()
-    return KPITemplate.objects.filter(is_default=True).first()
-
-
-def _copy(indicator: Indicator, contract: Contract) -> ContractIndicator:
-    return ContractIndicator(
-        contract=contract,
-        template_indicator=indicator,
-        order=indicator.order,
-        code=indicator.code,
-        name=indicator.name,
-        counted=indicator.counted,
-        guidance=indicator.guidance,
-        question=indicator.question,
-        kind=indicator.kind,
-        unit=indicator.unit,
-        direction=indicator.direction,
-        amber_margin=indicator.amber_margin,
-        fraction_entry=indicator.fraction_entry,
-        numerator_label=indicator.numerator_label,
-        denominator_label=indicator.denominator_label,
-        breakdowns=list(indicator.breakdowns),
-        target=indicator.default_target,
-    )
-
-
-def _social_value_unit(commitment: SocialValueCommitment) -> str:
-    return Unit.MONEY if commitment.unit.strip().lower() in {"£", "gbp", "pounds"} else Unit.COUNT
-
-
-def _from_commitment(commitment: SocialValueCommitment, contract: Contract, n: int) -> ContractIndicator:
-    return ContractIndicator(
-        contract=contract,
-        commitment=commitment,
-        order=1000 + n,
-        code=f"SV{commitment.pk}",
-        name=commitment.measure[:200],
-        counted=commitment.unit[:100],
-        guidance=f"Delivered in the quarter. The commitment is {commitment.target.normalize():f} {commitment.unit} "
-        f"by {long_date(commitment.due_on)} ({commitment.get_theme_display()}).",
-        question=Question.SOCIAL_VALUE,
-        kind=Kind.OUTPUT,
-        unit=_social_value_unit(commitment),
-        direction=Direction.HIGHER,
-        amber_margin=(commitment.target * Decimal("0.1")).quantize(Decimal("0.01")),
-        target=commitment.target,
-        target_due_on=commitment.due_on,
-    )
-
-
-def set_up_indicators(
-    *, contract: Contract, by: User | None, template: KPITemplate | None = None
-) -> list[ContractIndicator]:
-    """Give the contract its indicator set: a copy of its template's indicators (default targets, which
-    officers then change per contract) plus one indicator per social value commitment. Safe to call again:
-    it adds only what is missing (for example a commitment recorded later).
-
-    Called when monitoring hears that a contract went live or that its social value commitments changed
-    (`handlers`), and by `manage.py set_up_indicators`; never by a page. The set is often complete
-    already: that is checked first, in two queries and without a lock; only a set with something
-    missing is locked and added to."""
-    existing = list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
-    if _set_is_complete(contract, existing, template):
-        return existing
-    return _add_missing_indicators(contract=contract, by=by, template=template)
-
-
-def set_up_missing_indicators(*, by: User | None = None) -> list[Contract]:
-    """Give every live contract whatever its indicator set lacks: for contracts that went live before
-    monitoring heard of it (an existing database) or whose `contract went live` handler failed.
-    Idempotent; returns the contracts that were given something."""
-    completed = []
-    for contract in Contract.objects.filter(activated_at__isnull=False).order_by("pk"):
-        before = ContractIndicator.objects.filter(contract=contract).count()
-        if len(set_up_indicators(contract=contract, by=by)) != before:
-            completed.append(contract)
-    return completed
-
-
-def _has_template_copy(indicators: Iterable[ContractIndicator]) -> bool:
-    return any(i.template_indicator_id or not i.commitment_id for i in indicators)
-
-
-def _set_is_complete(contract: Contract, existing: list[ContractIndicator], template: KPITemplate | None) -> bool:
-    if not _has_template_copy(existing) and (template or template_for(contract)) is not None:
-        return False
-    covered = {i.commitment_id for i in existing if i.commitment_id}
-    commitments = SocialValueCommitment.objects.filter(proposal__contract=contract).values_list("pk", flat=True)
-    return set(commitments) <= covered
-
-
-@transaction.atomic
-def _add_missing_indicators(
-    *, contract: Contract, by: User | None, template: KPITemplate | None
-) -> list[ContractIndicator]:
-    Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one set-up at a time
-    existing = list(ContractIndicator.objects.filter(contract=contract))
-    added: list[ContractIndicator] = []
-    has_template_copy = _has_template_copy(existing)
-    template = template or template_for(contract)
-    if template is not None and not has_template_copy:
-        added += [_copy(indicator, contract) for indicator in template.indicators.all()]
-    covered = {i.commitment_id for i in existing if i.commitment_id}
-    commitments = SocialValueCommitment.objects.filter(proposal__contract=contract).order_by("due_on", "pk")
-    for n, commitment in enumerate(commitments, start=1):
-        if commitment.pk not in covered:
-            added.append(_from_commitment(commitment, contract, n))
-    if added:
-        ContractIndicator.objects.bulk_create(added)
-        record(
-            "monitoring.indicators_set_up",
-            by=by,
-            obj=contract,
-            data={
-                "template": template.name if template is not None and not has_template_copy else "",
-                "added": [i.code for i in added],
-            },
-        )
-    return list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
-
-
-@transaction.atomic
-def set_targets(
-    *,
-    contract: Contract,
-    targets: Mapping[int, tuple[Decimal | None, Decimal]],
-    by: User,
-) -> list[ContractIndicator]:
-    """Officers set the contract's own targets and amber margins: {indicator pk: (target, margin)}."""
-    _require_officer(by, contract)
-    indicators = {i.pk: i for i in ContractIndicator.objects.select_for_update().filter(contract=contract)}
-    changes = {}
-    for pk, (target, margin) in targets.items():
-        indicator = indicators.get(pk)
-        if indicator is None:
-            raise ReturnRuleError("That indicator is not part of this contract's set")
-        if target is not None and target < 0:
-            raise ReturnRuleError(f"The target for {indicator.name} cannot be negative", field=f"target_{pk}")
-        if indicator.is_fraction and target is not None and target > 100:
-            raise ReturnRuleError(f"The target for {indicator.name} must be between 0 and 100", field=f"target_{pk}")
-        if margin is None or margin < 0:
-            raise ReturnRuleError(f"The amber margin for {indicator.name} must be 0 or more", field=f"margin_{pk}")
-        if (indicator.target, indicator.amber_margin) != (target, margin):
-            changes[indicator.code] = {
-                "target": [indicator.target, target],
-                "amber_margin": [indicator.amber_margin, margin],
-            }
-            indicator.target, indicator.amber_margin = target, margin
-    ContractIndicator.objects.bulk_update(indicators.values(), ["target", "amber_margin"])
-    if changes:
-        record("monitoring.targets_changed", by=by, obj=contract, data={"changes": changes})
-    return sorted(indicators.values(), key=lambda i: (i.order, i.pk))
-
-
-# Saving a return ----------------------------------------------------------------------------------------
-
-
-def return_is_due(contract: Contract, quarter: Quarter) -> bool:
-    """A return is due for every contract in force (gone live, not ended) on any day of the quarter."""
-    return Contract.objects.in_force_during(quarter.start, quarter.end).filter(pk=contract.pk).exists()
-
-
-def _check_due(contract: Contract, quarter: Quarter, today: date) -> None:
-    if today < quarter.start:
-        raise ReturnRuleError(f"The return for {quarter.label} cannot be started before the quarter begins")
-    if not return_is_due(contract, quarter):
-        raise ReturnRuleError(f"No return is due for {contract.reference} for {quarter.label}")
-
-
-def contract_areas(contract: Contract) -> list:
-    from commissioning.models import Area
-
-    areas = list(contract.areas.all())
-    return areas or list(Area.objects.order_by("name"))
+from .common import (
+    NARRATIVE_FIELDS,
+    FigureErrors,
+    ReturnRuleError,
+    Status,
+    _check_due,
+    _lock,
+    _require_officer,
+    _require_provider_of,
+    contract_areas,
+    next_status,
+)
+from .emails import _email, _officer_emails, _provider_emails
+from .indicators import set_up_indicators
 
 
 def _write_values(quarterly_return: QuarterlyReturn, indicators: Iterable[ContractIndicator], figures) -> int:
@@ -491,50 +233,6 @@ def submission_problems(
             ),
         )
     return errors
-
-
-def _provider_emails(contract: Contract) -> list[str]:
-    if contract.supplier_manager_user_id and contract.supplier_manager_user.is_active:
-        return [contract.supplier_manager_user.email]
-    return list(
-        User.objects.filter(supplier_membership__supplier=contract.supplier_id, is_active=True).values_list(
-            "email", flat=True
-        )
-    )
-
-
-def _officer_emails(contract: Contract) -> list[str]:
-    if contract.officer_manager_id and contract.officer_manager.is_active:
-        return [contract.officer_manager.email]
-    return list(
-        User.objects.filter(role=User.Role.OFFICER, is_active=True, authority=contract.buying_authority_id).values_list(
-            "email", flat=True
-        )
-    )
-
-
-def _email(*, to: list[str], subject: str, message: str, url: str, details: list[tuple[str, str]]) -> None:
-    send_after_commit(
-        to=to,
-        subject=subject,
-        template="monitoring_return",
-        context={
-            "subject": subject,
-            "message": message,
-            "details": details,
-            "url": url,
-            "support_email": settings.SUPPORT_EMAIL,
-        },
-    )
-
-
-def _lock(quarterly_return: QuarterlyReturn) -> QuarterlyReturn:
-    # Only the return's own row is locked: PostgreSQL cannot lock the nullable side of an outer join.
-    return (
-        QuarterlyReturn.objects.select_for_update(of=("self",))
-        .select_related("contract__supplier", "period", "contract__officer_manager", "contract__supplier_manager_user")
-        .get(pk=quarterly_return.pk)
-    )
 
 
 @transaction.atomic
@@ -737,14 +435,11 @@ def set_due_date(*, quarterly_return: QuarterlyReturn, due_on: date, reason: str
     return quarterly_return
 
 
-# The spreadsheet ----------------------------------------------------------------------------------------
-
-
 @transaction.atomic
 def import_spreadsheet(*, contract: Contract, quarter: Quarter, upload: UploadedFile, by: User) -> QuarterlyReturn:
     """Read a filled-in return spreadsheet. Everything is checked as for submitting; if anything is wrong
     nothing is saved and every problem is reported by sheet, row and column (`SpreadsheetErrors`)."""
-    from . import xlsx
+    from .. import xlsx
 
     _require_provider_of(contract, by)
     try:

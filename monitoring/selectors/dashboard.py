@@ -1,0 +1,246 @@
+"""The officers' returns dashboard: a quarter's returns, filtered and searched, with tallies."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from commissioning.dates import Quarter
+from commissioning.models import User
+from commissioning.rules import reads_everything
+from commissioning.search import Column, Sorting, search
+from contracts.models import Contract
+from frameworks.models import Framework, Lot
+from suppliers.models import Supplier
+
+from .. import tallies
+from ..models import (
+    NOT_STARTED,
+    QuarterlyReturn,
+    ReturnPeriod,
+    Timeliness,
+)
+from .aggregates import readable_lots
+from .common import Status, default_quarter, quarter_key
+from .provider import ReturnSlot
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    quarter: Quarter
+    framework: int | None = None
+    lot: int | None = None
+    supplier: int | None = None
+    q: str = ""  # a contract's reference or title, or a provider's name
+
+
+class DashboardSlots(Sequence):
+    """The dashboard's rows, loaded a page at a time (two queries for any slice): the tallies are
+    counted by the database, so the page costs the same with 50 contracts in force or 5,000."""
+
+    def __init__(self, contracts: QuerySet[Contract], total: int, period: ReturnPeriod | None, quarter, today, due):
+        self.contracts, self.total = contracts, total
+        self.period, self.quarter, self.today, self.due = period, quarter, today, due
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[slice(index, index + 1 if index != -1 else None)][0]
+        contracts = list(self.contracts[index])
+        returns = {}
+        if self.period is not None and contracts:
+            returns = {
+                r.contract_id: r
+                for r in QuarterlyReturn.objects.filter(period=self.period, contract__in=[c.pk for c in contracts])
+            }
+        return [
+            ReturnSlot(c, self.quarter, returns.get(c.pk), self.today, None if c.pk in returns else self.due)
+            for c in contracts
+        ]
+
+
+@dataclass
+class Dashboard:
+    filters: DashboardFilters
+    slots: DashboardSlots
+    counts: dict[str, int]
+    by_lot: list[tuple[str, dict[str, int]]]
+    period: ReturnPeriod | None
+    due_on: date
+
+
+COUNTED = [NOT_STARTED, Status.DRAFT, Status.SUBMITTED, Status.RESUBMITTED, Status.RETURNED, Status.ACCEPTED]
+
+
+COUNTED_TIMELINESS = [Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE, Timeliness.NOT_DUE]
+
+
+def _tally(states: Mapping[tuple[str, str], int]) -> dict[str, int]:
+    """Counts by status and by timeliness from how many returns are in each (status, timeliness)."""
+    counts = dict.fromkeys([*COUNTED, *COUNTED_TIMELINESS], 0)
+    for (status, on_time), number in states.items():
+        counts[status] += number
+        counts[on_time] += number
+    counts["total"] = sum(counts[s] for s in COUNTED)
+    return counts
+
+
+def _timeliness_in_sql(today: date, due_dates: Iterable[date]) -> Case:
+    """`models.timeliness` as a database expression, so returns are counted without being loaded.
+
+    "Late" means first submitted on a UK day after the due date, i.e. at or after the midnight that
+    ends it; comparing with that instant (one per distinct due date, usually one) keeps the time
+    zone arithmetic out of the database.
+    """
+    zone = timezone.get_current_timezone()
+    late = [
+        When(
+            due_on=due,
+            submitted_at__gte=datetime.combine(due + timedelta(days=1), time.min, tzinfo=zone),
+            then=Value(Timeliness.LATE.value),
+        )
+        for due in due_dates
+    ]
+    return Case(
+        *late,
+        When(submitted_at__isnull=False, then=Value(Timeliness.ON_TIME.value)),
+        When(due_on__lt=today, then=Value(Timeliness.OVERDUE.value)),
+        default=Value(Timeliness.NOT_DUE.value),
+        output_field=CharField(),
+    )
+
+
+DASHBOARD_SEARCH = ("reference", "supplier__legal_name", "supplier__trading_name", "title")
+
+
+DASHBOARD_COLUMNS = [
+    Column("provider", "Provider and contract", ("supplier__legal_name", "reference")),
+    Column("lot", "Lot", ("lot__framework__reference", "lot__number")),
+    Column("status", "Status", ("return_status",)),
+]
+
+
+def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: Sorting | None = None) -> Dashboard:
+    """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
+
+    The counts by status come from the tallies the services keep (`monitoring.tallies`), a few dozen
+    rows a quarter however many returns; only for one provider's contracts are the returns counted
+    (they are few, and the tallies are not kept per provider). The contracts in force are counted by
+    lot. Four queries, plus two for the page of rows shown (`DashboardSlots`).
+    """
+    quarter = filters.quarter
+    period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
+    in_force = Contract.objects.readable_by(user).in_force_during(quarter.start, quarter.end)
+    if filters.framework:
+        in_force = in_force.filter(lot__framework_id=filters.framework)
+    if filters.lot:
+        in_force = in_force.filter(lot_id=filters.lot)
+    if filters.supplier:
+        in_force = in_force.filter(supplier_id=filters.supplier)
+    in_force = search(in_force, filters.q, DASHBOARD_SEARCH)
+    # A search annotates the rows, so count the matching contracts by their keys.
+    countable = Contract.objects.filter(pk__in=in_force.values("pk")) if filters.q else in_force
+    lots = countable.order_by().values_list("lot_id").annotate(n=Count("pk"))
+    counts_by_lot = dict(lots)
+    lot_rows = Lot.objects.filter(pk__in=[pk for pk in counts_by_lot if pk]).select_related("framework")
+    labels = {lot.pk: f"{lot.framework.reference} lot {lot.number}: {lot.title}" for lot in lot_rows}
+    # The tallies count every return of a lot: right for whoever reads all of its contracts (the
+    # framework's lead authority, or an administrator); anyone else's returns are counted.
+    whole_lots = {
+        lot.pk for lot in lot_rows if reads_everything(user) or lot.framework.lead_authority_id == user.authority_id
+    }
+    if reads_everything(user) and None in counts_by_lot:
+        whole_lots.add(None)
+    contracts_by_lot = {
+        lot_id: (labels.get(lot_id, "") if lot_id else "Contracts without a lot", count)
+        for lot_id, count in counts_by_lot.items()
+    }
+    by_lot: dict[int | None, Counter] = defaultdict(Counter)
+    tallied = set() if (filters.supplier or filters.q) else whole_lots & set(contracts_by_lot)
+    if period is not None and tallied:
+        for lot_id, states in tallies.by_lot(period, today=today, lot_ids=tallied).items():
+            by_lot[lot_id].update(states)
+    counted = set(contracts_by_lot) - tallied
+    if period is not None and counted:
+        in_counted = Q(contract__lot_id__in=[pk for pk in counted if pk])
+        if None in counted:
+            in_counted |= Q(contract__lot__isnull=True)
+        returns = QuarterlyReturn.objects.filter(in_counted, period=period, contract__in=in_force.values("pk"))
+        due_dates = returns.order_by().values_list("due_on", flat=True).distinct()
+        for row in (
+            returns.annotate(on_time=_timeliness_in_sql(today, list(due_dates)))
+            .order_by()
+            .values("contract__lot_id", "status", "on_time")
+            .annotate(n=Count("pk"))
+        ):
+            by_lot[row["contract__lot_id"]][(row["status"], row["on_time"])] += row["n"]
+    due = period.due_on if period is not None else quarter.return_due
+    unsent = Timeliness.OVERDUE if today > due else Timeliness.NOT_DUE
+    everything: Counter = Counter()
+    groups: dict[str, dict[str, int]] = {}
+    for lot_id, (label, count) in contracts_by_lot.items():
+        states = by_lot[lot_id]
+        states[(NOT_STARTED, unsent)] += max(0, count - sum(states.values()))  # in force, no return yet
+        everything.update(states)
+        groups[label] = _tally(states)
+    counts = _tally(everything)
+
+    rows = in_force.select_related("supplier", "lot__framework")
+    if sorting is not None and sorting.column is not None:
+        # Not started sorts first: the return's status, or "" when there is none yet.
+        status = QuarterlyReturn.objects.filter(contract=OuterRef("pk"), period=period).values("status")[:1]
+        rows = sorting.apply(
+            rows.annotate(return_status=Coalesce(Subquery(status), Value(""))), "supplier__legal_name", "pk"
+        )
+    else:
+        rows = rows.order_by("supplier__legal_name", "reference", "pk")
+    return Dashboard(
+        filters=filters,
+        slots=DashboardSlots(rows, counts["total"], period, quarter, today, due),
+        counts=counts,
+        by_lot=sorted(groups.items()),
+        period=period,
+        due_on=due,
+    )
+
+
+def dashboard_choices(*, today: date, user: User) -> dict[str, list[tuple[str, str]]]:
+    """Filter choices: frameworks and lots (one query), providers with contracts, and quarters from the
+    earliest contract (or the quarter shown by default, if that is earlier) to the next one."""
+    readable = Contract.objects.readable_by(user)
+    lots = list(readable_lots(user, Lot.objects.select_related("framework")).order_by("framework__reference", "number"))
+    frameworks: dict[int, Framework] = {}
+    for lot in lots:
+        frameworks.setdefault(lot.framework_id, lot.framework)
+    suppliers = (
+        Supplier.objects.filter(Exists(readable.filter(supplier=OuterRef("pk"), activated_at__isnull=False)))
+        .order_by("legal_name")
+        .values_list("pk", "legal_name")
+    )
+    earliest = readable.filter(activated_at__isnull=False).aggregate(first=Min("start_on"))["first"]
+    quarters = []
+    current = Quarter.containing(today)
+    quarter = default_quarter(today)
+    if earliest and Quarter.containing(earliest) < quarter:
+        quarter = Quarter.containing(earliest)
+    while quarter <= current.next():
+        quarters.append(quarter)
+        quarter = quarter.next()
+    return {
+        "framework": [("", "All frameworks")] + [(str(f.pk), f.reference) for f in frameworks.values()],
+        "lot": [("", "All lots")]
+        + [(str(lot.pk), f"{lot.framework.reference} lot {lot.number}: {lot.title}") for lot in lots],
+        "supplier": [("", "All providers")] + [(str(pk), name) for pk, name in suppliers],
+        "quarter": [(quarter_key(q), q.label) for q in reversed(quarters)],
+    }
