@@ -174,6 +174,8 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "monitoring:review": ("officer-any", lambda: {"pk": a_return.pk}),
         "monitoring:officer_document": ("officer-any", lambda: {"pk": a_return.pk}),
         "monitoring:targets": ("officer-any", lambda: {"contract_pk": contract.pk}),
+        # Chasing an overdue return: only an officer of the contract's buying authority.
+        "monitoring:send_reminder": ("officer", lambda: {"contract_pk": contract.pk, "year": 2025, "quarter": 1}),
         # partner: frameworks shared with their authority
         "approved_list:shared_list": ("partner", lambda: ref),
         "approved_list:shared_list_export": ("partner", lambda: ref | {"fmt": "csv"}),
