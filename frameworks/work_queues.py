@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from commissioning import work_queues as wq
 from commissioning.rules import acting_for_filter
@@ -213,7 +214,7 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
         since = visit.previous_at or first_look
     history = Appointment.history.model.objects.filter(id=OuterRef("pk"))
     changed = (
-        partner_selectors.shared_appointments(user.authority_id, now.date())
+        partner_selectors.shared_appointments(user.authority_id, timezone.localdate(now))
         .annotate(
             changed_at=Subquery(history.order_by("-history_date").values("history_date")[:1]),
             added=Exists(history.filter(history_type="+", history_date__gt=since)),

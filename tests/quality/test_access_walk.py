@@ -186,6 +186,8 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "contracts:grant_round": ("officer", lambda: {"pk": grant_round.pk}),
         "contracts:decide_grant": ("officer", lambda: {"pk": grant_application.pk}),
         "contracts:grant_agreement": ("officer", lambda: {"pk": grant_application.pk}),
+        # Chasing an overdue return: only an officer of the contract's buying authority.
+        "monitoring:send_reminder": ("officer", lambda: {"contract_pk": contract.pk, "year": 2025, "quarter": 1}),
         # partner: frameworks shared with their authority
         "approved_list:shared_list": ("partner", lambda: ref),
         "approved_list:shared_list_export": ("partner", lambda: ref | {"fmt": "csv"}),
