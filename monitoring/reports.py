@@ -26,7 +26,7 @@ from contracts.models import Contract
 from frameworks.models import Lot
 
 from . import charts, selectors
-from .models import QuarterlyReturn, Question, Rag, ReturnValue, Unit, rag_for
+from .models import RAG_TAG_CLASSES, QuarterlyReturn, Question, Rag, ReturnValue, Unit, rag_for
 
 CONTRACT_REPORT = "contract-performance-report"
 LOT_SUMMARY = "lot-quarterly-summary"
@@ -86,7 +86,7 @@ def contract_report_context(document: GeneratedDocument) -> dict[str, Any]:
         "contract": contract,
         "areas": list(contract.areas.all()),
         "period_label": period_label(document.params),
-        "legend": [(rag.label, selectors.RAG_TAG_CLASSES[rag]) for rag in Rag],
+        "legend": [(rag.label, RAG_TAG_CLASSES[rag]) for rag in Rag],
     }
     if quarter_number:
         quarter = Quarter(year, int(quarter_number))
@@ -153,7 +153,7 @@ def _year_context(contract: Contract, year: int, indicators) -> dict[str, Any]:
                 if value is not None and not indicator.target_due_on
                 else Rag.NONE
             )
-            cells.append((text, rag, selectors.RAG_TAG_CLASSES[rag]))
+            cells.append((text, rag, RAG_TAG_CLASSES[rag]))
             if value is not None:
                 combined.add(value.value, value.numerator, value.denominator)
             points.append(
@@ -192,7 +192,7 @@ def _year_context(contract: Contract, year: int, indicators) -> dict[str, Any]:
                 "year_target": indicator.format_value(year_target) if year_target is not None else "No target",
                 "year_rag": year_rag,
                 "year_rag_label": Rag(year_rag).label,
-                "year_rag_tag": selectors.RAG_TAG_CLASSES[year_rag],
+                "year_rag_tag": RAG_TAG_CLASSES[year_rag],
                 "chart": charts.trend_svg(
                     title=f"{indicator.name}, {financial_year_label(year)} by quarter",
                     points=points,
@@ -242,7 +242,7 @@ def lot_summary_context(document: GeneratedDocument) -> dict[str, Any]:
     return {
         **summary,
         "groups": selectors.group_by_question(rows, lambda r: r["indicator"].question),
-        "legend": [(rag.label, selectors.RAG_TAG_CLASSES[rag]) for rag in Rag],
+        "legend": [(rag.label, RAG_TAG_CLASSES[rag]) for rag in Rag],
     }
 
 

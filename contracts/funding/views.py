@@ -86,7 +86,7 @@ def set_allocation(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("contracts.manage_lifecycle")
 def set_contribution(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead commissioner's officer records a contributing authority's share of a year."""
-    contract = contract_for_officer(pk)
+    contract = contract_for_officer(request.user, pk, acting=True)
     authorities = Authority.objects.exclude(pk=contract.buying_authority_id).order_by("name")
     form = ContributionForm(
         request.POST or None,

@@ -28,34 +28,42 @@ def demo_contracts():
 
 
 def test_exercising_the_birmingham_idva_option_carries_the_value_of_2028_29(demo_contracts):
+    """The call-off runs from 1 October 2025 to 30 September 2028: its first option adds October 2028 to
+    September 2029, the rest of 2028/29 and half of 2029/30."""
     ctx, _ = demo_contracts
     officer = ctx["users"]["officer@demo.test"]
     contract = Contract.objects.get(reference="WMOPCC-IDVA-BHM-2025")
     total_before = contract.total_value_now
+    half_year = contract.year_values.get(financial_year=2028).amount
     option = contract.extension_options.get(sequence=1)
-    assert services.proposed_extension_values(contract, option) == {2028: Decimal("135000.00")}
+    assert services.proposed_extension_values(contract, option) == {2028: half_year, 2029: half_year}
 
     services.exercise_extension(
         by=officer,
         contract=contract,
         reason="Good performance against the KPIs; the price holds.",
-        decided_on=date(2027, 9, 1),
-        today=date(2027, 9, 1),
-        year_values={2028: Decimal("140000")},
+        decided_on=date(2028, 3, 1),
+        today=date(2028, 3, 1),
+        year_values={2028: Decimal("135000"), 2029: Decimal("67500")},
     )
 
     contract.refresh_from_db()
-    assert contract.current_end_on == date(2029, 3, 31)
-    assert contract.year_values.get(financial_year=2028).amount == Decimal("140000.00")
-    assert contract.total_value_now == total_before + Decimal("140000")
-    registered = Contract.objects.with_values(2028).get(pk=contract.pk)
-    assert (registered.total_value, registered.year_value) == (total_before + 140000, Decimal("140000.00"))
-    change = AuditEvent.objects.get(action="contracts.year_value_changed", object_id=str(contract.pk))
-    assert change.data["financial_year"] == 2028
-    assert (change.data["before"], change.data["after"]) == (None, "140000.00")
-    assert "Extension option 1" in change.data["cause"]
+    assert contract.current_end_on == date(2029, 9, 30)
+    assert contract.year_values.get(financial_year=2028).amount == Decimal("135000.00")
+    assert contract.year_values.get(financial_year=2029).amount == Decimal("67500.00")
+    added = Decimal("135000") - half_year + Decimal("67500")
+    assert contract.total_value_now == total_before + added
+    registered = Contract.objects.with_values(2029).get(pk=contract.pk)
+    assert (registered.total_value, registered.year_value) == (total_before + added, Decimal("67500.00"))
+    changes = AuditEvent.objects.filter(action="contracts.year_value_changed", object_id=str(contract.pk))
+    assert {(c.data["financial_year"], c.data["before"], c.data["after"]) for c in changes} == {
+        (2028, str(half_year), "135000.00"),
+        (2029, None, "67500.00"),
+    }
+    assert all("Extension option 1" in c.data["cause"] for c in changes)
     assert [(row["year_label"], row["before"], row["after"]) for row in selectors.value_changes(contract)] == [
-        ("2028/29", None, Decimal("140000.00"))
+        ("2028/29", half_year, Decimal("135000.00")),
+        ("2029/30", None, Decimal("67500.00")),
     ]
 
 

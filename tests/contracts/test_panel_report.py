@@ -54,7 +54,7 @@ def test_the_report_lists_services_changes_and_future_intentions(west_yorkshire)
 
 
 def _officer_of(authority):
-    return User.objects.get(role=User.Role.OFFICER, authority=authority, email__endswith=".demo.test")
+    return User.objects.get(role=User.Role.OFFICER, authority=authority, email__startswith="officer@")
 
 
 def test_the_report_page_for_officers(client, officer, west_yorkshire):

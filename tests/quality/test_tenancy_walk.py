@@ -19,8 +19,9 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from commissioning.documents import request_document
-from commissioning.models import Authority, GeneratedDocument, User
+from commissioning.models import Authority, FundingStream, GeneratedDocument, User
 from contracts.award.models import Award, Competition, DirectAward, Tender, TenderDocument
+from contracts.grants.models import GrantApplication, GrantRound
 from contracts.models import Contract, MeetingAction
 from contracts.notices.models import Notice
 from frameworks.models import Application, Appointment, Framework
@@ -57,6 +58,12 @@ PRIMARY: dict[str, Objects] = {
     "officer/appointments/<int:pk>/": lambda a: Appointment.objects.filter(lot__framework__lead_authority=a),
     "officer/approved-lists/<str:reference>/": lambda a: Framework.objects.filter(lead_authority=a),
     "documents/<int:pk>/": lambda a: GeneratedDocument.objects.filter(params__authority=a.pk),
+    "officer/returns/remind/<int:contract_pk>/": lambda a: Contract.objects.for_authority(a.pk).filter(
+        activated_at__isnull=False
+    ),
+    "officer/funding/<int:pk>/": lambda a: FundingStream.objects.filter(authority=a),
+    "officer/grants/<int:pk>/": lambda a: GrantRound.objects.filter(authority=a),
+    "officer/grants/applications/<int:pk>/": lambda a: GrantApplication.objects.filter(round__authority=a),
 }
 
 
@@ -77,6 +84,10 @@ def _sub_kwargs(obj: Model, name: str):
         return _first_pk(obj.questions.all())
     if name == "document_pk" and isinstance(obj, Tender):
         return _first_pk(TenderDocument.objects.filter(tender=obj))
+    if name == "year":
+        return 2025
+    if name == "quarter":
+        return 1
     if name == "criterion_pk" and isinstance(obj, Tender):
         return _first_pk(obj.competition.criteria.all())
     return 1
