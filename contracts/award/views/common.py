@@ -3,6 +3,7 @@ through a scoped selector, breadcrumbs and the one-question form page."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,3 +47,13 @@ def simple_form_page(request, form, *, title, button, crumbs, intro="", warning=
             "caption": caption,
         },
     )
+
+
+def refusals_of(step) -> list[str]:
+    """Take a service step for a POST: no messages when it succeeded, else what it refused with (for the
+    page's error summary)."""
+    try:
+        step()
+    except ValidationError as error:
+        return error.messages
+    return []

@@ -31,7 +31,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, officer_competition_or_404, officer_crumbs, refusals_of, simple_form_page
 
 # --- Officers: competitions -----------------------------------------------------------------------------
 
@@ -242,20 +242,19 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.publish_competition(competition=competition, by=request.user)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            invited = competition.invitations.count()
-            messages.success(
-                request,
-                f"{competition.reference} is published."
-                + (f" {invited} supplier{'s' if invited != 1 else ''} will be invited by email." if invited else ""),
-            )
-            return redirect("awards:officer_competition", competition.pk)
+    errors = (
+        refusals_of(lambda: services.publish_competition(competition=competition, by=request.user))
+        if request.method == "POST"
+        else []
+    )
+    if request.method == "POST" and not errors:
+        invited = competition.invitations.count()
+        messages.success(
+            request,
+            f"{competition.reference} is published."
+            + (f" {invited} supplier{'s' if invited != 1 else ''} will be invited by email." if invited else ""),
+        )
+        return redirect("awards:officer_competition", competition.pk)
     return render(
         request,
         T + "officer/publish.html",
@@ -340,19 +339,18 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
 def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
     """The second officer confirms (or any officer withdraws) a proposed earlier closing time."""
     competition = officer_competition_or_404(request, pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "withdraw":
-                services.withdraw_closing_time_proposal(competition=competition, by=request.user)
-                messages.success(request, "The proposed earlier closing time has been withdrawn.")
-            else:
-                services.confirm_closing_time(competition=competition, by=request.user)
-                messages.success(request, "The closing time has been brought forward and every bidder has been told.")
-        except ValidationError as error:
-            errors = error.messages
+
+    def step() -> None:
+        if request.POST.get("action") == "withdraw":
+            services.withdraw_closing_time_proposal(competition=competition, by=request.user)
+            messages.success(request, "The proposed earlier closing time has been withdrawn.")
         else:
-            return redirect("awards:officer_competition", competition.pk)
+            services.confirm_closing_time(competition=competition, by=request.user)
+            messages.success(request, "The closing time has been brought forward and every bidder has been told.")
+
+    errors = refusals_of(step) if request.method == "POST" else []
+    if request.method == "POST" and not errors:
+        return redirect("awards:officer_competition", competition.pk)
     return render(
         request,
         T + "officer/confirm_closing_time.html",
@@ -399,19 +397,18 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
 @permission_required(RUN)
 def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            if competition.opening_requested_at is None:
-                services.request_opening(competition=competition, by=request.user)
-                messages.success(request, "Opening requested. A second officer must now confirm it.")
-            else:
-                services.confirm_opening(competition=competition, by=request.user)
-                messages.success(request, "The responses are open.")
-        except ValidationError as error:
-            errors = error.messages
+
+    def step() -> None:
+        if competition.opening_requested_at is None:
+            services.request_opening(competition=competition, by=request.user)
+            messages.success(request, "Opening requested. A second officer must now confirm it.")
         else:
-            return redirect("awards:officer_competition", competition.pk)
+            services.confirm_opening(competition=competition, by=request.user)
+            messages.success(request, "The responses are open.")
+
+    errors = refusals_of(step) if request.method == "POST" else []
+    if request.method == "POST" and not errors:
+        return redirect("awards:officer_competition", competition.pk)
     return render(
         request,
         T + "officer/open.html",

@@ -28,7 +28,7 @@ from contracts.award.models import (
 )
 from contracts.award.sealing import open_file
 
-from .common import TENDER, T, simple_form_page
+from .common import TENDER, T, refusals_of, simple_form_page
 from .officer_awards import tender_content
 
 # --- Providers -----------------------------------------------------------------------------------------
@@ -206,14 +206,11 @@ def check_tender(request: HttpRequest, pk: int) -> HttpResponse:
     competition = tender.competition
     if not tender.is_editable and tender.status != Tender.Status.SUBMITTED:
         return redirect("awards:provider_tender", tender.pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.submit_tender(tender=tender, by=request.user)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            return redirect("awards:tender_receipt", tender.pk)
+    errors = (
+        refusals_of(lambda: services.submit_tender(tender=tender, by=request.user)) if request.method == "POST" else []
+    )
+    if request.method == "POST" and not errors:
+        return redirect("awards:tender_receipt", tender.pk)
     if tender.status == Tender.Status.SUBMITTED:
         return redirect("awards:tender_receipt", tender.pk)
     problems = [message for _, message in services.submission_problems(tender)]
@@ -276,18 +273,17 @@ def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(TENDER)
 def withdraw_tender(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _own_tender(request, pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.withdraw_tender(tender=tender, by=request.user)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(
-                request,
-                "Your response has been withdrawn. You can change it and submit it again before the closing time.",
-            )
-            return redirect("awards:edit_tender", tender.pk)
+    errors = (
+        refusals_of(lambda: services.withdraw_tender(tender=tender, by=request.user))
+        if request.method == "POST"
+        else []
+    )
+    if request.method == "POST" and not errors:
+        messages.success(
+            request,
+            "Your response has been withdrawn. You can change it and submit it again before the closing time.",
+        )
+        return redirect("awards:edit_tender", tender.pk)
     return render(
         request,
         T + "provider/withdraw.html",
