@@ -56,7 +56,9 @@ def test_officer_records_a_variation_and_exercises_an_extension(page, contracts_
 
     page.get_by_role("link", name=contract.title).click()
     expect(page.locator("h1")).to_have_text(contract.title)
-    expect(page.locator("#social-value ~ table").first).to_contain_text("Local people employed in the service")
+    expect(page.locator("#social-value ~ .app-table-scroll table").first).to_contain_text(
+        "Local people employed in the service"
+    )
     check(page)
 
     # Record a variation: first with nothing filled in, then properly.
@@ -89,17 +91,20 @@ def test_officer_records_a_variation_and_exercises_an_extension(page, contracts_
     fill_date(page, "approved_on", today)
     page.get_by_role("button", name="Record the variation").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Variation recorded")
-    expect(page.locator("#variations ~ table").first).to_contain_text("£135,000")
-    expect(page.locator("#variations ~ table").first).to_contain_text("£140,000")
+    expect(page.locator("#variations ~ .app-table-scroll table").first).to_contain_text("£135,000")
+    expect(page.locator("#variations ~ .app-table-scroll table").first).to_contain_text("£140,000")
     check(page)
 
     # Exercise the first extension option.
     page.get_by_role("link", name="Exercise extension option 1").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("30 September 2029")
     check(page)
-    # The added financial year's value is asked, filled in from the last year (issue 20).
+    # Each financial year the option reaches is asked, filled in from the last year (issue 20): the call-off
+    # ends on 30 September 2028, so the option adds the rest of 2028/29 and half of 2029/30.
     added_value = page.get_by_label("Value for 2028/29, in pounds (excluding VAT)")
-    expect(added_value).to_have_value("135000.00")
+    expect(added_value).to_have_value(str(contract.year_values.get(financial_year=2028).amount))
+    next_year = page.get_by_label("Value for 2029/30, in pounds (excluding VAT)")
+    expect(next_year).to_have_value(str(contract.year_values.get(financial_year=2028).amount))
     page.get_by_label("Why is the option being exercised?").fill("")
     added_value.fill("")
     page.get_by_role("button", name="Exercise option 1").click()
@@ -108,9 +113,12 @@ def test_officer_records_a_variation_and_exercises_an_extension(page, contracts_
     check(page)
     page.get_by_label("Why is the option being exercised?").fill("Strong performance and value for money.")
     added_value.fill("£138,000")
+    next_year.fill("£69,000")
     page.get_by_role("button", name="Exercise option 1").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("now ends on 30 September 2029")
-    expect(page.locator("#extensions ~ table").first).to_contain_text("Strong performance and value for money.")
+    expect(page.locator("#extensions ~ .app-table-scroll table").first).to_contain_text(
+        "Strong performance and value for money."
+    )
     expect(page.locator("#value-changes + table")).to_contain_text("2028/29")
     expect(page.locator("#value-changes + table")).to_contain_text("£138,000")
     check(page)
@@ -119,6 +127,7 @@ def test_officer_records_a_variation_and_exercises_an_extension(page, contracts_
     assert contract.current_end_on == date(2029, 9, 30)
     assert contract.year_values.get(financial_year=year).amount == Decimal("140000.00")
     assert contract.year_values.get(financial_year=2028).amount == Decimal("138000.00")
+    assert contract.year_values.get(financial_year=2029).amount == Decimal("69000.00")
 
 
 def test_officer_reads_the_envelope_pipeline_and_panel_report(page, contracts_demo):
