@@ -48,7 +48,19 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def statutory_thresholds(live_server):
+    """The live server's tests are transactional: each empties every table when it ends, the rows that
+    migrations add included. Put back the Act's thresholds (contracts migration 0004), as a database made by
+    `migrate` holds them, so whether a notice is required does not depend on the order the tests run in."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("contracts.migrations.0004_procurement_act_notices").add_thresholds(apps, None)
+
+
+@pytest.fixture
+def page(browser, live_server, statutory_thresholds):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
     page = context.new_page()
     problems: list[str] = []
