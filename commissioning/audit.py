@@ -35,12 +35,14 @@ def record(
     request: HttpRequest | None = None,
     actor_email: str = "",
     object_repr: str | None = None,
+    hide_client_address: bool = False,
 ) -> AuditEvent:
     """Write one event inside the caller's transaction; it is sealed into the hash chain just after
     that transaction commits (see `seal_pending`).
 
     `object_repr` replaces the object's own description (a sealed tender is named by its sealed
-    reference until the opening, see `register_revealer`).
+    reference until the opening, see `register_revealer`); `hide_client_address` leaves the address out
+    (the sealed event keeps it encrypted instead).
 
     Sealing after commit keeps the one lock the chain needs out of every business transaction: held
     mid-transaction, it serialised all writes and deadlocked with row locks under load.
@@ -58,7 +60,7 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:300],
         data=clean_data,
-        ip_address=client_ip(request),
+        ip_address=None if hide_client_address else client_ip(request),
     )
     if not _seal_queued():
         transaction.on_commit(_seal_after_commit)

@@ -241,9 +241,9 @@ def record_tender_event(
     action: str, *, tender, by, data: dict[str, Any] | None = None, sealed: dict[str, Any] | None = None
 ):
     """An audit event about a bidder's response. Until the opening it names neither the bidder nor the
-    account: the actor and `sealed` (consortium changes, file hashes) are kept encrypted with the
+    account: the actor, the client's address and `sealed` (consortium changes, file hashes) are kept encrypted with the
     competition's data key inside the event, shown once two officers have opened the responses."""
-    from commissioning.audit import record
+    from commissioning.audit import client_ip, record
 
     competition = tender.competition
     if competition.opened_at is not None:
@@ -255,6 +255,7 @@ def record_tender_event(
         "organisation": by.organisation_name,
         "response": tender.reference,
         "supplier": tender.supplier.legal_name,
+        "ip_address": client_ip(None),
         **(sealed or {}),
     }
     token = _seal(competition.pk, json.dumps(secret, cls=DjangoJSONEncoder), AUDIT_CONTEXT)
@@ -265,6 +266,7 @@ def record_tender_event(
         object_repr=f"Sealed response {reference}",
         actor_email="",
         data={**(data or {}), "sealed_response": reference, "sealed": token},
+        hide_client_address=True,
     )
 
 

@@ -150,3 +150,16 @@ def test_the_e_mail_log_lists_no_bidder_receipt_or_reminder_until_the_opening(cl
     open_competition(world["competition"], setup.officer, setup.officer2)
     html = client.get("/admin/commissioning/notification/?q=Response+received").content.decode()
     assert f"Response received: {world['competition'].title}" in html and world["bidder"].email in html
+
+
+def test_a_tender_event_before_the_opening_keeps_the_bidders_address_sealed(world):
+    """The client address would point at the bidder as surely as a name: sealed with the rest."""
+    from commissioning.request_context import _client_address
+
+    token = _client_address.set("203.0.113.7")
+    try:
+        event = record_tender_event("tender.saved", tender=world["tender"], by=world["bidder"])
+    finally:
+        _client_address.reset(token)
+    assert event.ip_address is None
+    assert "203.0.113.7" not in json.dumps(event.data)
