@@ -136,7 +136,9 @@ def decide_application(
 ) -> GrantApplication:
     """Award (with the amount) or decline an application, with the reasons; a round awarded quarterly
     records the quarter the decision fell in. Awards cannot exceed the round's budget."""
-    application = GrantApplication.objects.select_for_update().select_related("round").get(pk=application.pk)
+    application = (
+        GrantApplication.objects.select_for_update(of=("self",)).select_related("round").get(pk=application.pk)
+    )
     grant_round = application.round
     _check_officer(by, grant_round.authority_id)
     status = GRANT_APPLICATION.next_status("award" if award else "decline", application.status)
@@ -195,7 +197,9 @@ def make_agreement(
     """The grant agreement of an awarded application: a live grant on the register (monitored through the
     quarterly returns; no social value rule), its conditions and its payment schedule."""
     application = (
-        GrantApplication.objects.select_for_update().select_related("round", "supplier").get(pk=application.pk)
+        GrantApplication.objects.select_for_update(of=("self",))
+        .select_related("round", "supplier")
+        .get(pk=application.pk)
     )
     _check_officer(by, application.round.authority_id)
     GRANT_APPLICATION.next_status("make_agreement", application.status)
@@ -251,7 +255,7 @@ def make_agreement(
 
 @transaction.atomic
 def record_payment(*, by: User | None, payment: GrantPayment, paid_on: date) -> GrantPayment:
-    payment = GrantPayment.objects.select_for_update().select_related("contract").get(pk=payment.pk)
+    payment = GrantPayment.objects.select_for_update(of=("self",)).select_related("contract").get(pk=payment.pk)
     _check_officer(by, payment.contract.buying_authority_id)
     if payment.paid_on is not None:
         raise GrantRuleError(f"This payment was recorded as paid on {long_date(payment.paid_on)}")
