@@ -23,7 +23,10 @@ MAX_QUERY = 100  # longer text is cut: a search box is not a document
 
 
 def clean_query(text: str | None) -> str:
-    return " ".join((text or "").split())[:MAX_QUERY]
+    """What was typed, with runs of white space made one and control characters (a NUL, which PostgreSQL
+    refuses in any string) dropped."""
+    printable = "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
+    return " ".join(printable.split())[:MAX_QUERY]
 
 
 def search(qs: QuerySet, text: str | None, fields: Sequence[str], *, distinct: bool = False) -> QuerySet:
