@@ -328,6 +328,19 @@ def save_and_submit_return(
     raise refused
 
 
+def _record_decision(quarterly_return, decision, action, event, by, now, comments, moved) -> None:
+    """An officer's decision on a return: the review row, the audit event and the domain event."""
+    ReturnReview.objects.create(
+        quarterly_return=quarterly_return,
+        decision=decision,
+        comments=comments.strip(),
+        decided_by=by,
+        decided_at=now,
+    )
+    record(action, by=by, obj=quarterly_return, data={"status": list(moved), "comments": comments.strip()})
+    events.send(event, return_id=quarterly_return.pk, contract_id=quarterly_return.contract_id, by_id=by.pk)
+
+
 @transaction.atomic
 def accept_return(
     *, quarterly_return: QuarterlyReturn, by: User, comments: str = "", now: datetime | None = None
@@ -343,20 +356,16 @@ def accept_return(
     quarterly_return.accepted_by = by
     quarterly_return.save()
     tallies.moved(counted_as, quarterly_return)
-    ReturnReview.objects.create(
-        quarterly_return=quarterly_return,
-        decision=ReturnReview.Decision.ACCEPTED,
-        comments=comments.strip(),
-        decided_by=by,
-        decided_at=now,
-    )
-    record(
+    _record_decision(
+        quarterly_return,
+        ReturnReview.Decision.ACCEPTED,
         "monitoring.return_accepted",
-        by=by,
-        obj=quarterly_return,
-        data={"status": [before, after], "comments": comments.strip()},
+        RETURN_ACCEPTED,
+        by,
+        now,
+        comments,
+        (before, after),
     )
-    events.send(RETURN_ACCEPTED, return_id=quarterly_return.pk, contract_id=quarterly_return.contract_id, by_id=by.pk)
     contract = quarterly_return.contract
     period = quarterly_return.period
     _email(
@@ -385,20 +394,16 @@ def return_for_amendment(
     quarterly_return.status = after
     quarterly_return.save()
     tallies.moved(counted_as, quarterly_return)
-    ReturnReview.objects.create(
-        quarterly_return=quarterly_return,
-        decision=ReturnReview.Decision.RETURNED,
-        comments=comments.strip(),
-        decided_by=by,
-        decided_at=now,
-    )
-    record(
+    _record_decision(
+        quarterly_return,
+        ReturnReview.Decision.RETURNED,
         "monitoring.return_returned",
-        by=by,
-        obj=quarterly_return,
-        data={"status": [before, after], "comments": comments.strip()},
+        RETURN_RETURNED,
+        by,
+        now,
+        comments,
+        (before, after),
     )
-    events.send(RETURN_RETURNED, return_id=quarterly_return.pk, contract_id=quarterly_return.contract_id, by_id=by.pk)
     contract = quarterly_return.contract
     period = quarterly_return.period
     _email(
