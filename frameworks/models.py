@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -233,7 +234,8 @@ class SelectionQuestion(models.Model):
     )
 
     class Meta:
-        ordering = ["framework", "lot__number", "order", "pk"]
+        # Questions for every lot first, on SQLite (empty sorts first) and PostgreSQL (empty sorts last) alike.
+        ordering = ["framework", F("lot__number").asc(nulls_first=True), "order", "pk"]
 
     def __str__(self) -> str:
         scope = f"Lot {self.lot.number}" if self.lot_id else "All lots"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from commissioning.dates import LONDON
 from commissioning.models import AuditEvent, Notification, User
 from frameworks import evaluation, selectors, services
-from frameworks.models import Application, ApplicationLot, Appointment, Score
+from frameworks.models import Application, ApplicationLot, Appointment, Score, SelectionQuestion
 from frameworks.services import SelectionRuleError
 from suppliers.models import Accreditation
 from tests.factories import make_user
@@ -103,6 +103,14 @@ class TestPreparing:
                 application=application, by=selection.provider, texts={selection.delivery.pk: "changed"}
             )
         assert application.answers.get(question=selection.delivery).text.startswith("Our answer")
+
+
+def test_questions_for_every_lot_come_before_a_lots_own_on_every_database(selection):
+    """SQLite sorts an empty lot first and PostgreSQL last; the applicant and the evaluator must see one order."""
+    application = complete_application(selection)
+    expected = [selection.policy, selection.delivery, selection.outcomes, selection.quality]
+    assert selectors.questions_for(application) == expected
+    assert list(SelectionQuestion.objects.filter(framework=selection.framework)) == expected
 
 
 class TestSubmitting:
