@@ -1,16 +1,9 @@
-"""The contracts register: contracts and grant agreements, their terms, extension options and
-exercised extensions, variations, annual values, funding, social value, meetings and the
-recommissioning milestones that follow them.
-
-Models hold fields, constraints and cheap derived values. Every write and state change is in
-`services.py`; the award stage (competitions, tenders, direct awards) will create contracts through
-`services.create_contract(..., origin=..., source=award)` and is not modelled here.
-"""
+"""The contract itself (with its queryset of derived statuses and values), its extension options, the
+extensions exercised and the variations recorded against it."""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,52 +18,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commissioning.dates import financial_year_label, financial_year_of, long_date
-from commissioning.models import Area, Authority, FundingStream
+from commissioning.models import Area, Authority
 from commissioning.rules import Through, authority_condition, reading_for_filter
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-ZERO = Decimal("0.00")
-# A contract is "in its final six months" when its end falls before this many months from today.
-FINAL_PERIOD_MONTHS = 6
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; a day the target month lacks rolls to the 1st of the next month.
-
-    29 Feb 2024 + 12 months is 1 Mar 2025, so a one-year term from 29 Feb 2024 ends on 28 Feb 2025.
-    """
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    if day.day <= last:
-        return date(year, month, day.day)
-    return date(year, month, last) + timedelta(days=1)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier, clamped to the end of a shorter month."""
-    month_index = day.month - 1 - months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def term_end(start: date, months: int) -> date:
-    """The last day of a term of `months` starting on `start`: 1 Apr 2018 + 36 months -> 31 Mar 2021."""
-    return add_months(start, months) - timedelta(days=1)
-
-
-def extended_end(current_end: date, months: int) -> date:
-    """The end after extending by `months`: the extension starts the day after the current end."""
-    return term_end(current_end + timedelta(days=1), months)
-
-
-def final_period_horizon(today: date) -> date:
-    """A contract whose (effective) end is before this date is in its final six months."""
-    return add_months(today, FINAL_PERIOD_MONTHS)
+from .terms import MONEY, ZERO, extended_end, final_period_horizon, months_before, term_end
 
 
 class ContractQuerySet(models.QuerySet):
@@ -106,6 +59,8 @@ class ContractQuerySet(models.QuerySet):
 
     def with_values(self, financial_year: int):
         """Annotate `total_value` (all years) and `year_value` (the given financial year)."""
+        from .values import ContractYearValue  # defined beside the contract, which it points at
+
         totals = (
             ContractYearValue.objects.filter(contract=OuterRef("pk"))
             .order_by()
@@ -124,6 +79,8 @@ class ContractQuerySet(models.QuerySet):
 
     def involving_authority(self, authority: Authority | int):
         """Contracts and grants the authority leads (buys) or contributes to as a co-commissioner."""
+        from contracts.funding.models import Contribution  # co-commissioning, loaded after the register
+
         pk = authority.pk if isinstance(authority, Authority) else authority
         involved = Contribution.objects.filter(authority_id=pk).values("contract_id")
         return self.filter(Q(buying_authority_id=pk) | Q(pk__in=involved))
@@ -499,185 +456,3 @@ class Variation(models.Model):
     @property
     def financial_year_label(self) -> str:
         return financial_year_label(self.financial_year) if self.financial_year is not None else ""
-
-
-class ContractYearValue(models.Model):
-    """The contract's value in one financial year, excluding VAT."""
-
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="year_values")
-    financial_year = models.PositiveSmallIntegerField(
-        help_text="The calendar year the financial year starts in: 2025 means 2025/26."
-    )
-    amount = models.DecimalField(**MONEY, help_text="GBP, excluding VAT.")
-
-    class Meta:
-        ordering = ["contract", "financial_year"]
-        constraints = [
-            models.UniqueConstraint(fields=["contract", "financial_year"], name="one_value_per_contract_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="year_value_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{financial_year_label(self.financial_year)}: £{self.amount:,}"
-
-    @property
-    def financial_year_label(self) -> str:
-        return financial_year_label(self.financial_year)
-
-
-class ContractFunding(models.Model):
-    """How much of a financial year's value a funding stream pays for."""
-
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="funding")
-    stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="contract_funding")
-    financial_year = models.PositiveSmallIntegerField()
-    amount = models.DecimalField(**MONEY, help_text="GBP")
-
-    class Meta:
-        ordering = ["contract", "financial_year", "stream__name"]
-        verbose_name_plural = "contract funding"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "stream", "financial_year"], name="one_funding_row_per_stream_year"
-            ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.stream} {financial_year_label(self.financial_year)}: £{self.amount:,}"
-
-    @property
-    def financial_year_label(self) -> str:
-        return financial_year_label(self.financial_year)
-
-
-class SocialValueProposal(models.Model):
-    """The provider's Social Value Proposal; required (and accepted) over the threshold."""
-
-    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="social_value_proposal")
-    summary = models.TextField()
-    received_on = models.DateField(null=True, blank=True)
-    score = models.DecimalField(
-        "moderated score (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    def __str__(self) -> str:
-        return f"Social Value Proposal for {self.contract.reference}"
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.accepted_at is not None
-
-
-class SocialValueCommitment(models.Model):
-    """A commitment the provider reports on in quarterly returns."""
-
-    class Theme(models.TextChoices):
-        JOBS = "jobs", "Jobs: local skills and employment"
-        GROWTH = "growth", "Growth: responsible local business"
-        SOCIAL = "social", "Social: healthier, safer and more resilient communities"
-        ENVIRONMENT = "environment", "Environment: protecting and improving it"
-        INNOVATION = "innovation", "Innovation: social innovation"
-
-    proposal = models.ForeignKey(SocialValueProposal, on_delete=models.CASCADE, related_name="commitments")
-    theme = models.CharField(max_length=20, choices=Theme.choices)
-    measure = models.CharField(max_length=250)
-    unit = models.CharField(max_length=50, help_text="For example: hours, people, £.")
-    target = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    due_on = models.DateField()
-
-    class Meta:
-        ordering = ["proposal", "due_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.measure}: {self.target} {self.unit} by {long_date(self.due_on)}"
-
-
-class ContractMeeting(models.Model):
-    """A contract management meeting; quarterly ones are generated over the term."""
-
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="meetings")
-    held_on = models.DateField("date")
-    financial_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    quarter = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
-    attendees = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["contract", "held_on"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "financial_year", "quarter"],
-                condition=Q(quarter__isnull=False),
-                name="one_quarterly_meeting_per_quarter",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.contract.reference} meeting on {long_date(self.held_on)}"
-
-    @property
-    def period_label(self) -> str:
-        if self.quarter is None or self.financial_year is None:
-            return "Additional meeting"
-        return f"{financial_year_label(self.financial_year)} Q{self.quarter}"
-
-
-class MeetingAction(models.Model):
-    """An action agreed at a meeting; the provider may mark their contract's actions done."""
-
-    meeting = models.ForeignKey(ContractMeeting, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField()
-    owner = models.CharField(max_length=150, help_text="Who will do it.")
-    due_on = models.DateField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["meeting", "due_on", "pk"]
-
-    def __str__(self) -> str:
-        return self.description[:80]
-
-    @property
-    def is_done(self) -> bool:
-        return self.done_at is not None
-
-
-class Milestone(models.Model):
-    """A step on the recommissioning timeline of the service a contract delivers."""
-
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
-    name = models.CharField(max_length=200)
-    due_on = models.DateField()
-    done_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["contract", "due_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.due_on:%B %Y})"
-
-    @property
-    def is_done(self) -> bool:
-        return self.done_on is not None
-
-
-from .award.models import *  # noqa: E402,F401,F403
-from .funding.models import *  # noqa: E402,F401,F403
-from .funding.models import Contribution  # noqa: E402
-from .grants.models import *  # noqa: E402,F401,F403
-from .notices.models import *  # noqa: E402,F401,F403
