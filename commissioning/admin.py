@@ -154,6 +154,22 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows a service wrote, shown under their parent in the admin: never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(AccountAdminMixin, admin.ModelAdmin):
     """Accounts, for platform administrators only. Every change is a service call: nobody types or sees

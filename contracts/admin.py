@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.admin import ReadOnlyLogAdmin
+from commissioning.admin import ReadOnlyInline, ReadOnlyLogAdmin
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 from commissioning.numbers import ascii_number_formfield
 from commissioning.rules import acts_for_running_authority, reading_for_filter
@@ -80,17 +80,6 @@ class YearValueInline(DraftOnlyInline):
     fields = ["financial_year", "amount"]
     verbose_name = "value per financial year (excluding VAT)"
     verbose_name_plural = "values per financial year (excluding VAT)"
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ExtensionInline(ReadOnlyInline):

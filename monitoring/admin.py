@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportMixin, ImportExportMixin
 
+from commissioning.admin import ReadOnlyInline
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 from commissioning.numbers import ascii_number_formfield
 from contracts.admin import AuthorityScopedAdmin
@@ -99,17 +100,6 @@ class ReturnPeriodAdmin(admin.ModelAdmin):
             obj.starts_on, obj.ends_on = quarter.start, quarter.end
             obj.due_on = obj.due_on or quarter.return_due
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReturnValueInline(ReadOnlyInline):

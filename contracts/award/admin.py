@@ -18,6 +18,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
+from commissioning.admin import ReadOnlyInline
+from commissioning.admin import ReadOnlyLogAdmin as ReadOnlyAdmin
+
 from . import services
 from .models import (
     Award,
@@ -31,31 +34,6 @@ from .models import (
     Tender,
 )
 from .selectors import RECEIVED
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LotInline(ReadOnlyInline):

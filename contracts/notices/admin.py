@@ -8,27 +8,19 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from commissioning.admin import ReadOnlyLogAdmin
 from commissioning.audit import record
 
 from .models import Notice, Threshold
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyLogAdmin):
     list_display = ["notice_type", "title", "buying_authority", "deadline", "status", "fts_number", "published_on"]
     list_filter = ["notice_type", "status", "is_voluntary", "buying_authority"]
     search_fields = ["title", "ocid", "fts_number"]
     date_hierarchy = "deadline"
     readonly_fields = [f.name for f in Notice._meta.fields if f.name != "id"] + ["page"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Preview and publication")
     def page(self, obj: Notice) -> str:
