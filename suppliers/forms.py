@@ -7,6 +7,45 @@ from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
 from . import identifiers
 from .models import Accreditation, AccreditationScheme, Supplier, SupplierDocument
+from .services import SUPPLIER_FIELDS
+
+
+def new_password_field() -> forms.CharField:
+    return forms.CharField(
+        label="Create a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. Not a common password.",
+        error_messages={"required": "Create a password"},
+    )
+
+
+def confirm_password_field() -> forms.CharField:
+    return forms.CharField(
+        label="Confirm your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Confirm your password"},
+    )
+
+
+class NewPasswordMixin:
+    """A form that sets a new account's password (fields `password1` and `password2`): the two must match,
+    and the password must pass the validators for the account it is for (`password_account`)."""
+
+    def password_account(self, data) -> User:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The passwords do not match")
+        elif first:
+            try:
+                password_validation.validate_password(first, self.password_account(data))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -18,22 +57,7 @@ def optional_date(label: str, help_text: str = "For example, 31 3 2027") -> Real
 class SupplierForm(GDSFormMixin, forms.ModelForm):
     class Meta:
         model = Supplier
-        fields = [
-            "legal_name",
-            "trading_name",
-            "kind",
-            "charity_number",
-            "company_number",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "is_vcse",
-            "is_sme",
-        ]
+        fields = SUPPLIER_FIELDS  # the details the services save, in the order the form asks for them
         labels = {
             "legal_name": "Legal name of the organisation",
             "trading_name": "Trading name (if different)",
@@ -100,7 +124,7 @@ class SupplierForm(GDSFormMixin, forms.ModelForm):
         return data
 
 
-class RegistrationForm(SupplierForm):
+class RegistrationForm(NewPasswordMixin, SupplierForm):
     full_name = forms.CharField(label="Your full name", error_messages={"required": "Enter your full name"})
     email = forms.EmailField(
         label="Your email address",
@@ -110,34 +134,15 @@ class RegistrationForm(SupplierForm):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
-    password1 = forms.CharField(
-        label="Create a password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. Not a common password.",
-        error_messages={"required": "Create a password"},
-    )
-    password2 = forms.CharField(
-        label="Confirm your password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Confirm your password"},
-    )
+    password1 = new_password_field()
+    password2 = confirm_password_field()
 
     def clean_email(self):
         # Whether the address has an account is never said here: the email sent to it says so.
         return self.cleaned_data["email"].lower()
 
-    def clean(self):
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The passwords do not match")
-        elif first:
-            candidate = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
-            try:
-                password_validation.validate_password(first, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
+    def password_account(self, data) -> User:
+        return User(email=data.get("email", ""), full_name=data.get("full_name", ""))
 
 
 class AccreditationForm(GDSFormMixin, forms.ModelForm):
@@ -252,33 +257,13 @@ class TwoFactorRequirementForm(GDSFormMixin, forms.Form):
     )
 
 
-class AcceptInvitationForm(GDSFormMixin, forms.Form):
-    password1 = forms.CharField(
-        label="Create a password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. Not a common password.",
-        error_messages={"required": "Create a password"},
-    )
-    password2 = forms.CharField(
-        label="Confirm your password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Confirm your password"},
-    )
+class AcceptInvitationForm(NewPasswordMixin, GDSFormMixin, forms.Form):
+    password1 = new_password_field()
+    password2 = confirm_password_field()
 
     def __init__(self, *args, invitation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
 
-    def clean(self):
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The passwords do not match")
-        elif first:
-            try:
-                password_validation.validate_password(
-                    first, User(email=self.invitation.email, full_name=self.invitation.full_name)
-                )
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
+    def password_account(self, data) -> User:
+        return User(email=self.invitation.email, full_name=self.invitation.full_name)
