@@ -12,12 +12,12 @@ from django.db import models
 from django.utils import timezone
 
 from commissioning.models import Area, Authority
-from contracts.models import MONEY, Contract, term_end
+from contracts.models import MONEY, Contract
 from frameworks.evaluation import EvaluationAssignmentBase, ModeratedScoreBase, ScoreBase
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
-from .competitions import AwardCriterion, Competition, CompetitionLot, describe_term, parse_months
+from .competitions import AwardCriterion, Competition, CompetitionLot, ContractTerms
 from .tenders import CommitmentFields, Tender
 
 
@@ -107,7 +107,7 @@ class Justification(models.TextChoices):
     )
 
 
-class DirectAward(models.Model):
+class DirectAward(ContractTerms, models.Model):
     """A contract awarded without competition: the justification and why it applies, requested by one
     officer and approved by another. Over the threshold its Social Value Proposal is scored and
     moderated before approval; approval creates the contract."""
@@ -159,18 +159,6 @@ class DirectAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
-
-    @property
-    def extension_list(self) -> list[int]:
-        return parse_months(self.extension_months)
-
-    @property
-    def term_description(self) -> str:
-        return describe_term(self.term_months, self.extension_list)
-
-    @property
-    def contract_end_on(self) -> date:
-        return term_end(self.contract_start_on, self.term_months)
 
     @property
     def total_value(self) -> Decimal:

@@ -41,11 +41,28 @@ def describe_term(months: int, extensions: list[int]) -> str:
     return " + ".join([one(months), *(one(m) for m in extensions)])
 
 
+class ContractTerms:
+    """The terms of the contract a competition or direct award offers, from its `term_months`,
+    `extension_months` (e.g. "12, 12") and `contract_start_on`."""
+
+    @property
+    def extension_list(self) -> list[int]:
+        return parse_months(self.extension_months)
+
+    @property
+    def term_description(self) -> str:
+        return describe_term(self.term_months, self.extension_list)
+
+    @property
+    def contract_end_on(self) -> date:
+        return term_end(self.contract_start_on, self.term_months)
+
+
 def specification_path(instance, filename: str) -> str:
     return f"competitions/{instance.pk or 'new'}/{filename}"
 
 
-class Competition(models.Model):
+class Competition(ContractTerms, models.Model):
     """A call-off competition among a lot's appointees, or an expression of interest open to any
     registered supplier (seed 002). Its responses are sealed until the closing time and opened by
     two officers."""
@@ -192,18 +209,6 @@ class Competition(models.Model):
         """Over the threshold (whole-life estimated value including extension options, excluding VAT) a
         Social Value Proposal is required and social value carries at least the minimum weight."""
         return self.estimated_value is not None and self.whole_life.amount > settings.SOCIAL_VALUE_THRESHOLD
-
-    @property
-    def extension_list(self) -> list[int]:
-        return parse_months(self.extension_months)
-
-    @property
-    def term_description(self) -> str:
-        return describe_term(self.term_months, self.extension_list)
-
-    @property
-    def contract_end_on(self) -> date:
-        return term_end(self.contract_start_on, self.term_months)
 
     def state_label(self, now: datetime | None = None) -> str:
         if self.status == self.Status.PUBLISHED and self.has_closed(now):
