@@ -27,6 +27,7 @@ from contracts.award.forms import (
 from contracts.award.models import (
     Competition,
 )
+from contracts.award.services.competitions import EDITABLE_FIELDS
 from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
 from frameworks.evaluation.views import assign_evaluators_page
@@ -109,22 +110,7 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 areas=data["areas"],
                 specification=data.get("specification"),
-                **{
-                    name: data[name]
-                    for name in (
-                        "title",
-                        "description",
-                        "estimated_value",
-                        "contract_start_on",
-                        "term_months",
-                        "extension_months",
-                        "interviews",
-                        "is_light_touch",
-                        "requires_budget_template",
-                        "clarification_deadline",
-                        "closes_at",
-                    )
-                },
+                **{name: data[name] for name in EDITABLE_FIELDS},
             )
         except ValidationError as error:
             add_service_errors(form, error)
