@@ -52,15 +52,22 @@ class DocumentNotQueued(Exception):
 # Reads ----------------------------------------------------------------------------------------------
 
 
+def _report_and_target(document: GeneratedDocument):
+    """The report that produces `document` and what it is about; (None, None) for a kind no longer known."""
+    try:
+        report = reports.get_report(document.kind)
+    except reports.UnknownReport:
+        return None, None
+    return report, document.target if document.target_type_id else None
+
+
 def can_view(user: User, document: GeneratedDocument) -> bool:
     """The report decides who may read it; its requester may too while they could still request it."""
     if not (user.is_authenticated and user.is_active):
         return False
-    try:
-        report = reports.get_report(document.kind)
-    except reports.UnknownReport:
+    report, target = _report_and_target(document)
+    if report is None:
         return False
-    target = document.target if document.target_type_id else None
     if report.can_view(user, target):
         return True
     return document.requested_by_id == user.pk and report.can_request(user, target)
@@ -69,12 +76,8 @@ def can_view(user: User, document: GeneratedDocument) -> bool:
 def can_retry(user: User, document: GeneratedDocument) -> bool:
     if document.status != GeneratedDocument.Status.FAILED:
         return False
-    try:
-        report = reports.get_report(document.kind)
-    except reports.UnknownReport:
-        return False
-    target = document.target if document.target_type_id else None
-    return bool(user.is_active and report.can_request(user, target))
+    report, target = _report_and_target(document)
+    return bool(report is not None and user.is_active and report.can_request(user, target))
 
 
 def documents_requested_by(user: User) -> models.QuerySet[GeneratedDocument]:
