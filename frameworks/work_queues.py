@@ -126,19 +126,20 @@ def applications_to_progress(user, now: datetime) -> wq.Queue:
 # Evaluators ---------------------------------------------------------------------------------------
 
 
-def evaluator_tasks(user, now: datetime) -> wq.Queue:
-    """Not started (to declare) first, then those being scored; oldest assignment first in each."""
+def evaluation_queue(tasks, *, key: str, heading: str, title, url_name: str, detail: str, **queue) -> wq.Queue:
+    """An evaluator's assignments still to do (`EvaluationAssignmentBase` rows): not started (to declare)
+    first, then those being scored; oldest assignment first in each. `title` makes an item's title from
+    an assignment; `queue` holds the queue's other fields (see-all link, empty text)."""
     tasks = (
-        selectors.assignments_for_evaluator(user)
-        .filter(Q(has_conflict__isnull=True) | Q(has_conflict=False, submitted_at__isnull=True))
+        tasks.filter(Q(has_conflict__isnull=True) | Q(has_conflict=False, submitted_at__isnull=True))
         .annotate(started=Case(When(has_conflict__isnull=True, then=Value(0)), default=Value(1)))
         .order_by("started", "assigned_at", "pk")
     )
     items = [
         wq.QueueItem(
-            title=f"{task.application.supplier.legal_name}: {task.application.window.framework.title}",
-            url=reverse("frameworks:evaluate", args=[task.pk]),
-            detail="Application",
+            title=title(task),
+            url=reverse(url_name, args=[task.pk]),
+            detail=detail,
             when=task.assigned_at,
             when_label="Assigned at",
             tag="Not started" if task.has_conflict is None else "In progress",
@@ -146,12 +147,17 @@ def evaluator_tasks(user, now: datetime) -> wq.Queue:
         )
         for task in tasks[: wq.SHOWN]
     ]
-    return wq.Queue(
+    return wq.Queue(key=key, heading=heading, count=tasks.count(), items=items, urgency=wq.ACTION, **queue)
+
+
+def evaluator_tasks(user, now: datetime) -> wq.Queue:
+    return evaluation_queue(
+        selectors.assignments_for_evaluator(user),
         key="application-tasks",
         heading="Applications to evaluate",
-        count=tasks.count(),
-        items=items,
-        urgency=wq.ACTION,
+        title=lambda task: f"{task.application.supplier.legal_name}: {task.application.window.framework.title}",
+        url_name="frameworks:evaluate",
+        detail="Application",
         empty="You have no applications waiting for you.",
     )
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning import work_queues as wq
 from commissioning.rules import acting_for_filter
+from frameworks.work_queues import evaluation_queue
 
 from . import selectors
 from .models import Award, ClarificationQuestion, Competition
@@ -216,31 +216,12 @@ def provider_answers(user, now: datetime) -> wq.Queue | None:
     )
 
 
-def _evaluator_queue(tasks, *, key: str, heading: str, title, url_name: str, detail: str) -> wq.Queue:
-    tasks = tasks.filter(Q(has_conflict__isnull=True) | Q(has_conflict=False, submitted_at__isnull=True)).annotate(
-        started=Case(When(has_conflict__isnull=True, then=Value(0)), default=Value(1))
-    )
-    tasks = tasks.order_by("started", "assigned_at", "pk")
-    items = [
-        wq.QueueItem(
-            title=title(task),
-            url=reverse(url_name, args=[task.pk]),
-            detail=detail,
-            when=task.assigned_at,
-            when_label="Assigned at",
-            tag="Not started" if task.has_conflict is None else "In progress",
-            tag_colour="grey" if task.has_conflict is None else "light-blue",
-        )
-        for task in tasks[: wq.SHOWN]
-    ]
-    return wq.Queue(
-        key=key,
-        heading=heading,
-        count=tasks.count(),
-        items=items,
-        urgency=wq.ACTION,
+def _evaluator_queue(tasks, **queue) -> wq.Queue:
+    return evaluation_queue(
+        tasks,
         see_all_url=reverse("awards:evaluator_assignments"),
         see_all_label="See all award evaluations",
+        **queue,
     )
 
 
