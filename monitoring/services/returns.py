@@ -341,6 +341,39 @@ def _record_decision(quarterly_return, decision, action, event, by, now, comment
     events.send(event, return_id=quarterly_return.pk, contract_id=quarterly_return.contract_id, by_id=by.pk)
 
 
+# An officer's decision: the status transition it makes, its audit action and its domain event.
+DECISIONS = {
+    ReturnReview.Decision.ACCEPTED: ("accept", "monitoring.return_accepted", RETURN_ACCEPTED),
+    ReturnReview.Decision.RETURNED: ("return", "monitoring.return_returned", RETURN_RETURNED),
+}
+
+
+def _decide(quarterly_return, decision, by, now, comments, tell, **fields):
+    """An officer's decision on a locked return: its status moves (with its tally), `fields` are set, the
+    decision is recorded and the provider is told (`tell`: the e-mail's subject, message and page)."""
+    transition, action, event = DECISIONS[decision]
+    counted_as = tallies.key_of(quarterly_return)
+    before = quarterly_return.status
+    after = next_status(transition, before)
+    quarterly_return.status = after
+    for name, value in fields.items():
+        setattr(quarterly_return, name, value)
+    quarterly_return.save()
+    tallies.moved(counted_as, quarterly_return)
+    _record_decision(quarterly_return, decision, action, event, by, now, comments, (before, after))
+    contract = quarterly_return.contract
+    period = quarterly_return.period
+    subject, message, url_name = tell(contract, period)
+    _email(
+        to=_provider_emails(contract),
+        subject=subject,
+        message=message,
+        url=reverse(url_name, args=[contract.pk, period.financial_year, period.quarter]),
+        details=[],
+    )
+    return quarterly_return
+
+
 @transaction.atomic
 def accept_return(
     *, quarterly_return: QuarterlyReturn, by: User, comments: str = "", now: datetime | None = None
@@ -348,35 +381,21 @@ def accept_return(
     now = now or timezone.now()
     _require_officer(by, quarterly_return.contract)
     quarterly_return = _lock(quarterly_return)
-    counted_as = tallies.key_of(quarterly_return)
-    before = quarterly_return.status
-    after = next_status("accept", before)
-    quarterly_return.status = after
-    quarterly_return.accepted_at = now
-    quarterly_return.accepted_by = by
-    quarterly_return.save()
-    tallies.moved(counted_as, quarterly_return)
-    _record_decision(
+    return _decide(
         quarterly_return,
         ReturnReview.Decision.ACCEPTED,
-        "monitoring.return_accepted",
-        RETURN_ACCEPTED,
         by,
         now,
         comments,
-        (before, after),
+        lambda contract, period: (
+            f"Accepted: your {contract.reference} return for {period.label}",
+            f"The commissioning team has accepted your quarterly return for {contract.title}, {period.label}."
+            + (f" Their comments: {comments.strip()}" if comments.strip() else ""),
+            "monitoring:provider_return",
+        ),
+        accepted_at=now,
+        accepted_by=by,
     )
-    contract = quarterly_return.contract
-    period = quarterly_return.period
-    _email(
-        to=_provider_emails(contract),
-        subject=f"Accepted: your {contract.reference} return for {period.label}",
-        message=f"The commissioning team has accepted your quarterly return for {contract.title}, {period.label}."
-        + (f" Their comments: {comments.strip()}" if comments.strip() else ""),
-        url=reverse("monitoring:provider_return", args=[contract.pk, period.financial_year, period.quarter]),
-        details=[],
-    )
-    return quarterly_return
 
 
 @transaction.atomic
@@ -388,33 +407,19 @@ def return_for_amendment(
     if not comments.strip():
         raise ReturnRuleError("Enter what the provider needs to amend", field="comments")
     quarterly_return = _lock(quarterly_return)
-    counted_as = tallies.key_of(quarterly_return)
-    before = quarterly_return.status
-    after = next_status("return", before)
-    quarterly_return.status = after
-    quarterly_return.save()
-    tallies.moved(counted_as, quarterly_return)
-    _record_decision(
+    return _decide(
         quarterly_return,
         ReturnReview.Decision.RETURNED,
-        "monitoring.return_returned",
-        RETURN_RETURNED,
         by,
         now,
         comments,
-        (before, after),
+        lambda contract, period: (
+            f"Amendments needed: your {contract.reference} return for {period.label}",
+            f"The commissioning team has returned your quarterly return for {contract.title}, {period.label}, "
+            f"for amendment. Their comments: {comments.strip()}",
+            "monitoring:edit_return",
+        ),
     )
-    contract = quarterly_return.contract
-    period = quarterly_return.period
-    _email(
-        to=_provider_emails(contract),
-        subject=f"Amendments needed: your {contract.reference} return for {period.label}",
-        message=f"The commissioning team has returned your quarterly return for {contract.title}, {period.label}, "
-        f"for amendment. Their comments: {comments.strip()}",
-        url=reverse("monitoring:edit_return", args=[contract.pk, period.financial_year, period.quarter]),
-        details=[],
-    )
-    return quarterly_return
 
 
 @transaction.atomic
