@@ -166,25 +166,6 @@ class QuarterlyReturnAdmin(AuthorityScopedAdmin, ExportMixin, admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     inlines = [ReturnValueInline, ReturnReviewInline]
     actions = ["accept_selected"]
-    readonly_fields = [
-        "contract",
-        "period",
-        "status",
-        "review_page",
-        "achievements",
-        "challenges",
-        "risks",
-        "emerging_themes",
-        "case_study",
-        "document_name",
-        "created_by",
-        "created_at",
-        "submitted_at",
-        "submitted_by",
-        "last_submitted_at",
-        "accepted_at",
-        "accepted_by",
-    ]
     fieldsets = [
         (None, {"fields": ["contract", "period", "status", "review_page"]}),
         ("Due date", {"fields": ["due_on", "due_date_reason"]}),
@@ -205,6 +186,8 @@ class QuarterlyReturnAdmin(AuthorityScopedAdmin, ExportMixin, admin.ModelAdmin):
             },
         ),
     ]
+    # Everything but the due date, which officers agree with the provider, is the services' to change.
+    readonly_fields = [name for title, fieldset in fieldsets if title != "Due date" for name in fieldset["fields"]]
 
     def has_add_permission(self, request):
         return False  # providers start returns; officers never make them up
