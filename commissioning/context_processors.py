@@ -19,6 +19,7 @@ NAVIGATION = {
         ("Competitions", "awards:provider_competitions"),
         ("Your organisation", "suppliers:organisation"),
         ("Your contracts", "contracts:provider_contracts"),
+        ("Grants", "contracts:provider_grants"),
         ("Returns", "monitoring:provider_returns"),
     ],
     "partner": [

@@ -50,7 +50,10 @@ def _award(grant_round, supplier, project, amount, received, decided, reason, ag
         by=None, application=application, award=True, amount_awarded=amount, reason=reason, decided_on=decided
     )
     if agreement is not None:
-        services.make_agreement(by=None, application=application, **agreement)
+        contract = services.make_agreement(by=None, application=application, **agreement)
+        # Long past: every payment was made on its due date (so none shows as overdue).
+        for payment in contract.grant_payments.all():
+            services.record_payment(by=None, payment=payment, paid_on=payment.due_on)
     return application
 
 
