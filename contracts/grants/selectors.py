@@ -10,7 +10,6 @@ from django.http import Http404
 from commissioning.models import User
 from commissioning.rules import acting_for_filter
 
-from ..models import Contract
 from .models import GrantApplication, GrantPayment, GrantRound
 
 
@@ -101,12 +100,16 @@ def applications_to_decide(user: User) -> QuerySet[GrantApplication]:
 
 
 def payments_overdue(user: User, day: date) -> QuerySet[GrantPayment]:
-    """Scheduled payments of the officer's authority's live grants whose due date has passed unpaid."""
+    """Scheduled payments of the officer's authority's grants (gone live; for a terminated grant, the periods
+    it ran for) whose due date has passed unpaid."""
     return (
         GrantPayment.objects.filter(
             acting_for_filter(user, "contract__buying_authority"), paid_on__isnull=True, due_on__lt=day
         )
-        .exclude(contract__status__in=[Contract.Status.DRAFT])
+        .filter(
+            Q(contract__terminated_on__isnull=True) | Q(period_start__lte=F("contract__terminated_on")),
+            contract__activated_at__isnull=False,
+        )
         .select_related("contract__supplier")
         .order_by("due_on", "pk")
     )

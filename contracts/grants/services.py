@@ -44,7 +44,10 @@ class GrantRuleError(RuleError):
 def _money(value: Any, *, field: str) -> Decimal:
     if value is None or value == "":
         raise GrantRuleError("Enter an amount in pounds", field=field)
-    return contract_services._money(value, field=field)
+    try:
+        return contract_services._money(value, field=field)
+    except RuleError as error:
+        raise GrantRuleError(error.text, field=field) from error
 
 
 def _check_officer(by: User | None, authority_id: int | None) -> None:

@@ -4,6 +4,8 @@ confirmation), their applications with each decision and its reasons, and withdr
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -14,13 +16,19 @@ from django.utils import timezone
 from commissioning.access import permission_required
 from commissioning.errors import RuleError
 from commissioning.forms import add_service_errors
+from commissioning.lifecycle import IllegalMove
 from suppliers.models import Supplier
 
 from . import selectors, services
 from .forms import AgreementForm, ApplicationForm, DecisionForm, PaymentForm, ProviderApplicationForm, RoundForm
 from .models import GrantApplication
 
-ERRORS = (RuleError,)
+ERRORS = (RuleError, IllegalMove)  # a service's refusal, or a move its lifecycle does not allow
+
+
+def _posted(request: HttpRequest):
+    """The posted data, even when empty (an empty form is still bound and shows its errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 @permission_required("contracts.manage_grants")
@@ -107,7 +115,7 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
     if payment.paid_on is not None:
         messages.info(request, "This payment is already recorded as paid")
         return redirect("contracts:officer_contract", pk=payment.contract_id)
-    form = PaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    form = PaymentForm(_posted(request), initial={"paid_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.record_payment(by=request.user, payment=payment, paid_on=form.cleaned_data["paid_on"])
@@ -146,7 +154,7 @@ def provider_apply(request: HttpRequest, pk: int) -> HttpResponse:
     grant_round = selectors.round_for_provider(request.user, pk)
     is_open = grant_round.is_open_on(timezone.localdate())
     draft = request.session.get(_draft_key(grant_round.pk))
-    form = ProviderApplicationForm(request.POST or None, initial=draft, grant_round=grant_round)
+    form = ProviderApplicationForm(_posted(request), initial=draft, grant_round=grant_round)
     if request.method == "POST" and is_open and form.is_valid():
         data = form.cleaned_data
         request.session[_draft_key(grant_round.pk)] = {
@@ -168,8 +176,8 @@ def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
     draft = request.session.get(_draft_key(grant_round.pk))
     if not draft:
         return redirect("contracts:provider_grant_apply", pk=grant_round.pk)
-    form = Form(request.POST or None)
-    if request.method == "POST":
+    form = Form(_posted(request))
+    if request.method == "POST" and form.is_valid():
         try:
             application = services.submit_application(by=request.user, grant_round=grant_round, **draft)
         except ERRORS as error:
@@ -177,7 +185,11 @@ def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             request.session.pop(_draft_key(grant_round.pk), None)
             return redirect("contracts:provider_grant_submitted", pk=application.pk)
-    return render(request, "contracts/grants/provider/check.html", {"form": form, "round": grant_round, "draft": draft})
+    return render(
+        request,
+        "contracts/grants/provider/check.html",
+        {"form": form, "round": grant_round, "draft": draft, "amount": Decimal(draft["amount_requested"])},
+    )
 
 
 @permission_required("contracts.apply_for_grants", read_only=True)
@@ -195,8 +207,8 @@ def provider_application(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("contracts.apply_for_grants")
 def provider_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_provider(request.user, pk)
-    form = Form(request.POST or None)
-    if request.method == "POST":
+    form = Form(_posted(request))
+    if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_application(by=request.user, application=application)
         except ERRORS as error:
