@@ -79,6 +79,12 @@ def applications_for_provider(user: User) -> QuerySet[GrantApplication]:
     )
 
 
+def current_application(user: User, grant_round: GrantRound) -> GrantApplication | None:
+    """The provider's organisation's application to the round that is waiting or was awarded, if any (it
+    may hold one at a time: `services.submit_application`)."""
+    return applications_for_provider(user).filter(round=grant_round, status__in=GrantApplication.CURRENT).first()
+
+
 def application_for_provider(user: User, pk: int) -> GrantApplication:
     application = applications_for_provider(user).filter(pk=pk).first()
     if application is None:

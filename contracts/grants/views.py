@@ -153,9 +153,10 @@ def provider_apply(request: HttpRequest, pk: int) -> HttpResponse:
     before submitting; "Change" brings them back here with what they typed."""
     grant_round = selectors.round_for_provider(request.user, pk)
     is_open = grant_round.is_open_on(timezone.localdate())
+    current = selectors.current_application(request.user, grant_round)
     draft = request.session.get(_draft_key(grant_round.pk))
     form = ProviderApplicationForm(_posted(request), initial=draft, grant_round=grant_round)
-    if request.method == "POST" and is_open and form.is_valid():
+    if request.method == "POST" and is_open and current is None and form.is_valid():
         data = form.cleaned_data
         request.session[_draft_key(grant_round.pk)] = {
             "project": data["project"],
@@ -166,7 +167,7 @@ def provider_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "contracts/grants/provider/apply.html",
-        {"form": form, "round": grant_round, "is_open": is_open},
+        {"form": form, "round": grant_round, "is_open": is_open, "current": current},
     )
 
 

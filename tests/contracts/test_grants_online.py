@@ -513,3 +513,16 @@ def test_the_payment_page_refuses_other_authorities_and_providers(client, world)
     assert client.post(url, {}).status_code == 403
     payment.refresh_from_db()
     assert payment.paid_on is None
+
+
+def test_the_form_says_when_the_organisation_already_has_a_current_application(client, world):
+    application = apply(world)
+    client.force_login(world.colleague)
+    url = reverse("contracts:provider_grant_apply", args=[world.round.pk])
+    page = client.get(url).content.decode()
+    assert "already has an application to this round" in page and 'name="project"' not in page
+    assert reverse("contracts:provider_grant_application", args=[application.pk]) in page
+    posted = client.post(url, {"project": "Again", "summary": "y", "amount_requested": "10"})
+    assert posted.status_code == 200 and GrantApplication.objects.count() == 1
+    services.withdraw_application(by=world.provider, application=application)
+    assert 'name="project"' in client.get(url).content.decode()
