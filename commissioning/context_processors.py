@@ -8,6 +8,7 @@ NAVIGATION = {
         ("Competitions", "awards:officer_competitions"),
         ("Coverage", "coverage:index"),
         ("Contracts", "contracts:officer_register"),
+        ("Grants", "contracts:grant_rounds"),
         ("Notices", "notices:officer_notices"),
         ("Returns", "monitoring:dashboard"),
         ("Admin", "admin:index"),
