@@ -8,6 +8,7 @@ NAVIGATION = {
         ("Competitions", "awards:officer_competitions"),
         ("Coverage", "coverage:index"),
         ("Contracts", "contracts:officer_register"),
+        ("Grants", "contracts:grant_rounds"),
         ("Notices", "notices:officer_notices"),
         ("Returns", "monitoring:dashboard"),
         ("Admin", "admin:index"),
@@ -19,6 +20,7 @@ NAVIGATION = {
         ("Competitions", "awards:provider_competitions"),
         ("Your organisation", "suppliers:organisation"),
         ("Your contracts", "contracts:provider_contracts"),
+        ("Grants", "contracts:provider_grants"),
         ("Returns", "monitoring:provider_returns"),
     ],
     "partner": [

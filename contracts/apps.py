@@ -42,6 +42,8 @@ class ContractsConfig(AppConfig):
         register_revealer(reveal_event)
         from . import work_queues
         from .award import work_queues as award_queues
+        from .grants import work_queues as grant_queues
 
         award_queues.register()
         work_queues.register()
+        grant_queues.register()

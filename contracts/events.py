@@ -17,3 +17,8 @@ EXTENSION_EXERCISED = define(
 VARIATION_RECORDED = define("contracts.variation_recorded", "contract_id", "by_id", "variation_id", "kind")
 # The contract's social value commitments changed (a proposal recorded or accepted, a commitment edited).
 SOCIAL_VALUE_CHANGED = define("contracts.social_value_changed", "contract_id", "by_id")
+# A provider applied online for a grant, or withdrew an application (`grants.services`).
+GRANT_APPLICATION_SUBMITTED = define("contracts.grant_application_submitted", "application_id", "round_id", "by_id")
+GRANT_APPLICATION_WITHDRAWN = define("contracts.grant_application_withdrawn", "application_id", "round_id", "by_id")
+# An officer recorded that a scheduled grant payment was paid.
+GRANT_PAYMENT_MADE = define("contracts.grant_payment_made", "contract_id", "payment_id", "by_id")

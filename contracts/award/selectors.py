@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from commissioning.models import Area, GeneratedDocument, User
 from commissioning.pagination import related_count
-from commissioning.rules import acting_for_filter, is_platform_admin
+from commissioning.rules import acting_for_filter, is_officer, is_platform_admin
 from frameworks.models import Appointment, Framework, Lot
 from frameworks.partner_selectors import current_appointments
 from suppliers.models import Supplier
@@ -597,3 +597,36 @@ def lots_to_call_off(officer: User) -> QuerySet[Lot]:
     return lots.filter(
         acting_for_filter(officer, "framework__lead_authority") | Q(framework__partner_authorities=officer.authority_id)
     ).distinct()
+
+
+# The framework lead reads its partners' call-offs -----------------------------------------------------
+
+PARTNER_CALL_OFFS_SHOWN = 50
+
+
+def _partner_call_off_filter(user: User) -> Q:
+    """Call-offs from a framework the user's authority leads, run by another (partner) authority."""
+    if not (is_officer(user) and user.authority_id):
+        return Q(pk__in=[])
+    return Q(framework_lot__framework__lead_authority=user.authority_id) & ~Q(buying_authority=user.authority_id)
+
+
+def partner_competitions_for_lead(user: User) -> QuerySet[Competition]:
+    """Read-only: partners' mini-competitions on the lead's frameworks, once published (a draft is the
+    partner's own work). Nothing about responses: who responded stays with the buying authority."""
+    return (
+        Competition.objects.filter(_partner_call_off_filter(user))
+        .exclude(status=Competition.Status.DRAFT)
+        .select_related("buying_authority", "framework_lot__framework")
+        .prefetch_related("areas")
+        .order_by(*COMPETITION_ORDER)
+    )
+
+
+def partner_direct_awards_for_lead(user: User) -> QuerySet[DirectAward]:
+    """Read-only: partners' direct awards from the lead's frameworks."""
+    return (
+        DirectAward.objects.filter(_partner_call_off_filter(user))
+        .select_related("buying_authority", "supplier", "framework_lot__framework")
+        .order_by(*DIRECT_AWARD_ORDER)
+    )

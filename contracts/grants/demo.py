@@ -6,7 +6,8 @@
 - Seed 004 (West Yorkshire): the Victims Champion Project, "an initial one year grant agreement, value
   £20k", awarded to Saima Afzal Solutions after an open competitive process.
 - West Midlands: a small grants round awarded quarterly, so the demo officer has a round of their own
-  (assumed for the demo).
+  (assumed for the demo): one grant awarded and agreed, paid quarterly in arrears with a payment overdue;
+  one application waiting for a decision; open to the demo providers' online applications.
 Idempotent: rounds are found by reference.
 """
 
@@ -50,7 +51,10 @@ def _award(grant_round, supplier, project, amount, received, decided, reason, ag
         by=None, application=application, award=True, amount_awarded=amount, reason=reason, decided_on=decided
     )
     if agreement is not None:
-        services.make_agreement(by=None, application=application, **agreement)
+        contract = services.make_agreement(by=None, application=application, **agreement)
+        # Long past: every payment was made on its due date (so none shows as overdue).
+        for payment in contract.grant_payments.all():
+            services.record_payment(by=None, payment=payment, paid_on=payment.due_on)
     return application
 
 
@@ -137,6 +141,31 @@ def load(ctx: dict) -> None:
             cadence=GrantRound.Cadence.QUARTERLY,
             opens_on=date(2025, 4, 1),
         )
+        haven = Supplier.objects.filter(legal_name="Sandwell Haven Advocacy").first()
+        if created and haven is not None:
+            # Awarded in 2025/26 Q3 and paid quarterly in arrears: two payments made, the next overdue (so
+            # the demo officer has a payment to record, and it is in their work queue).
+            application = _award(
+                small,
+                haven,
+                "Peer support groups for survivors in Sandwell",
+                Decimal("12000"),
+                date(2025, 10, 6),
+                date(2025, 11, 3),
+                "Meets the round's purpose: a gap in group support in Sandwell, at a modest cost per person.",
+            )
+            contract = services.make_agreement(
+                by=None,
+                application=application,
+                reference="WMOPCC-SG-2025-01",
+                start_on=date(2026, 1, 1),
+                end_on=date(2026, 12, 31),
+                conditions="Spend only on the agreed project; quarterly returns; no victim's identity in any report.",
+                frequency="quarterly",
+                timing="arrears",
+            )
+            for payment in contract.grant_payments.filter(due_on__lt=date(2026, 9, 1)):
+                services.record_payment(by=None, payment=payment, paid_on=payment.due_on)
         brindley = Supplier.objects.filter(legal_name="Brindley Domestic Abuse Support").first()
         if created and brindley is not None:
             services.record_application(

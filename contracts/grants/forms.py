@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from commissioning.errors import RuleError
 from commissioning.forms import GDSFormMixin
 
 from ..forms import MoneyField, gds_date
@@ -84,3 +85,48 @@ class AgreementForm(GDSFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether it is paid in advance or in arrears"},
     )
+
+
+class ProviderApplicationForm(GDSFormMixin, forms.Form):
+    """A provider's online application. The amount is checked against the round's budget here, next to
+    the field, and again by the service (`services.check_request`), which is the rule."""
+
+    project = forms.CharField(
+        label="Project title",
+        max_length=250,
+        error_messages={
+            "required": "Enter the project title",
+            "max_length": "The project title must be 250 characters or fewer",
+        },
+    )
+    summary = forms.CharField(
+        label="Summary of the project",
+        help_text="What the grant would pay for, who it would help and how. Do not name or describe any victim.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={
+            "required": "Enter a summary of the project",
+            "max_length": "The summary must be 5,000 characters or fewer",
+        },
+    )
+    amount_requested = MoneyField(
+        label="Amount requested, in pounds",
+        error_messages={"required": "Enter the amount requested"},
+    )
+
+    def __init__(self, *args, grant_round: GrantRound, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grant_round = grant_round
+        self.fields["amount_requested"].help_text = f"Up to £{grant_round.budget:,.2f}, the round's budget."
+
+    def clean_amount_requested(self):
+        from .services import check_request
+
+        try:
+            return check_request(self.grant_round, self.cleaned_data["amount_requested"])
+        except RuleError as error:
+            raise forms.ValidationError(error.text) from error
+
+
+class PaymentForm(GDSFormMixin, forms.Form):
+    paid_on = gds_date("Date it was paid")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +15,12 @@ from suppliers.models import Supplier
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 __all__ = ["GrantRound", "GrantApplication", "GrantTerms", "GrantPayment"]
+
+
+class GrantRoundQuerySet(models.QuerySet):
+    def open_on(self, day: date) -> GrantRoundQuerySet:
+        """Rounds taking applications on `day`: opened, and not closed (a rolling round never closes)."""
+        return self.filter(Q(closes_on__isnull=True) | Q(closes_on__gte=day), opens_on__lte=day)
 
 
 class GrantRound(models.Model):
@@ -36,6 +44,8 @@ class GrantRound(models.Model):
     closes_on = models.DateField(null=True, blank=True, help_text="Empty for a rolling round.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = GrantRoundQuerySet.as_manager()
+
     class Meta:
         app_label = "contracts"
         ordering = ["-opens_on", "reference"]
@@ -49,8 +59,20 @@ class GrantRound(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
+    def is_open_on(self, day: date) -> bool:
+        """Taking applications on `day` (the same test as `GrantRound.objects.open_on`)."""
+        return self.opens_on <= day and (self.closes_on is None or self.closes_on >= day)
+
+    @property
+    def is_rolling(self) -> bool:
+        return self.closes_on is None
+
 
 class GrantApplication(models.Model):
+    # A supplier holds at most one application per round that is waiting for a decision or was awarded;
+    # after a withdrawal or a decline it may apply again (a rolling round's next quarter, say).
+    CURRENT = ("submitted", "awarded")
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"
         AWARDED = "awarded", "Awarded"
@@ -96,10 +118,19 @@ class GrantApplication(models.Model):
                 name="grant_application_has_an_applicant",
             ),
             models.CheckConstraint(condition=Q(amount_requested__gte=0), name="grant_request_not_negative"),
+            models.UniqueConstraint(
+                fields=["round", "supplier"],
+                condition=Q(status__in=["submitted", "awarded"]),
+                name="one_current_grant_application_per_supplier",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.applicant_name}: {self.project}"
+
+    @property
+    def reference(self) -> str:
+        return f"GA-{self.pk:06d}" if self.pk else ""
 
     @property
     def applicant_name(self) -> str:
@@ -148,6 +179,9 @@ class GrantPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.reference}: £{self.amount:,} due {long_date(self.due_on)}"
+
+    def is_overdue_on(self, day: date) -> bool:
+        return self.paid_on is None and self.due_on < day
 
     @property
     def financial_year_label(self) -> str:

@@ -1,22 +1,34 @@
-"""Officer pages of the grants route: rounds, applications, decisions, agreements. Thin views."""
+"""Pages of the grants route. Officers: rounds, applications, decisions, agreements, payments. Providers:
+the rounds open for applications, applying online (the form, then check your answers, then a
+confirmation), their applications with each decision and its reasons, and withdrawing. Thin views."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.access import permission_required
+from commissioning.errors import RuleError
 from commissioning.forms import add_service_errors
+from commissioning.lifecycle import IllegalMove
 from suppliers.models import Supplier
 
-from ..services import ContractRuleError
 from . import selectors, services
-from .forms import AgreementForm, ApplicationForm, DecisionForm, RoundForm
+from .forms import AgreementForm, ApplicationForm, DecisionForm, PaymentForm, ProviderApplicationForm, RoundForm
 from .models import GrantApplication
-from .services import GrantRuleError
 
-ERRORS = (GrantRuleError, ContractRuleError)
+ERRORS = (RuleError, IllegalMove)  # a service's refusal, or a move its lifecycle does not allow
+
+
+def _posted(request: HttpRequest):
+    """The posted data, even when empty (an empty form is still bound and shows its errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 @permission_required("contracts.manage_grants")
@@ -95,3 +107,114 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Grant agreement made: it is live on the register with its payment schedule")
             return redirect("contracts:officer_contract", pk=contract.pk)
     return render(request, "contracts/grants/agreement.html", {"form": form, "application": application})
+
+
+@permission_required("contracts.manage_grants")
+def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = selectors.payment_for_officer(request.user, pk)
+    if payment.paid_on is not None:
+        messages.info(request, "This payment is already recorded as paid")
+        return redirect("contracts:officer_contract", pk=payment.contract_id)
+    form = PaymentForm(_posted(request), initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_payment(by=request.user, payment=payment, paid_on=form.cleaned_data["paid_on"])
+        except ERRORS as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Payment of £{payment.amount:,.2f} recorded as paid")
+            return redirect(reverse("contracts:officer_contract", args=[payment.contract_id]) + "#grant-terms")
+    return render(request, "contracts/grants/payment.html", {"form": form, "payment": payment})
+
+
+# Providers ----------------------------------------------------------------------------------------------
+
+
+def _draft_key(round_pk: int) -> str:
+    return f"grant-application-draft-{round_pk}"
+
+
+@permission_required("contracts.apply_for_grants", read_only=True)
+def provider_grants(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "contracts/grants/provider/grants.html",
+        {
+            "rounds": selectors.open_rounds(timezone.localdate()),
+            "applications": selectors.applications_for_provider(request.user),
+            "supplier": request.user.supplier_membership.supplier,
+        },
+    )
+
+
+@permission_required("contracts.apply_for_grants")
+def provider_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application form. A valid form is kept in the session and the provider checks their answers
+    before submitting; "Change" brings them back here with what they typed."""
+    grant_round = selectors.round_for_provider(request.user, pk)
+    is_open = grant_round.is_open_on(timezone.localdate())
+    current = selectors.current_application(request.user, grant_round)
+    draft = request.session.get(_draft_key(grant_round.pk))
+    form = ProviderApplicationForm(_posted(request), initial=draft, grant_round=grant_round)
+    if request.method == "POST" and is_open and current is None and form.is_valid():
+        data = form.cleaned_data
+        request.session[_draft_key(grant_round.pk)] = {
+            "project": data["project"],
+            "summary": data["summary"],
+            "amount_requested": str(data["amount_requested"]),
+        }
+        return redirect("contracts:provider_grant_check", pk=grant_round.pk)
+    return render(
+        request,
+        "contracts/grants/provider/apply.html",
+        {"form": form, "round": grant_round, "is_open": is_open, "current": current},
+    )
+
+
+@permission_required("contracts.apply_for_grants")
+def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
+    grant_round = selectors.round_for_provider(request.user, pk)
+    draft = request.session.get(_draft_key(grant_round.pk))
+    if not draft:
+        return redirect("contracts:provider_grant_apply", pk=grant_round.pk)
+    form = Form(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.submit_application(by=request.user, grant_round=grant_round, **draft)
+        except ERRORS as error:
+            add_service_errors(form, error)
+        else:
+            request.session.pop(_draft_key(grant_round.pk), None)
+            return redirect("contracts:provider_grant_submitted", pk=application.pk)
+    return render(
+        request,
+        "contracts/grants/provider/check.html",
+        {"form": form, "round": grant_round, "draft": draft, "amount": Decimal(draft["amount_requested"])},
+    )
+
+
+@permission_required("contracts.apply_for_grants", read_only=True)
+def provider_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_provider(request.user, pk)
+    return render(request, "contracts/grants/provider/submitted.html", {"application": application})
+
+
+@permission_required("contracts.apply_for_grants", read_only=True)
+def provider_application(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_provider(request.user, pk)
+    return render(request, "contracts/grants/provider/application.html", {"application": application})
+
+
+@permission_required("contracts.apply_for_grants")
+def provider_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_provider(request.user, pk)
+    form = Form(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_application(by=request.user, application=application)
+        except ERRORS as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Application {application.reference} withdrawn")
+            return redirect("contracts:provider_grant_application", pk=application.pk)
+    return render(request, "contracts/grants/provider/withdraw.html", {"form": form, "application": application})

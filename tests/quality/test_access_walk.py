@@ -60,7 +60,7 @@ def _first(qs, what):
 def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     """URL name -> (the role it is for, the kwargs of an object belonging to the demo organisation)."""
     from commissioning.models import FundingStream
-    from contracts.grants.models import GrantApplication, GrantRound
+    from contracts.grants.models import GrantApplication, GrantPayment, GrantRound
     from contracts.models import Contract
     from contracts.notices.models import Notice
     from frameworks.models import (
@@ -79,6 +79,10 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
     stream = _first(FundingStream.objects.filter(authority_id=w.officer.authority_id), "funding stream")
     grant_round = _first(GrantRound.objects.filter(authority_id=w.officer.authority_id), "grant round")
     grant_application = _first(GrantApplication.objects.filter(round=grant_round), "grant application")
+    grant_payment = _first(
+        GrantPayment.objects.filter(contract__buying_authority_id=w.officer.authority_id), "grant payment"
+    )
+    provider_grant = _first(GrantApplication.objects.filter(supplier=w.supplier), "provider's grant application")
     notice = _first(Notice.objects.outstanding().filter(buying_authority=w.officer.authority_id), "notice due")
     published_notice = _first(Notice.objects.filter(status="published"), "published notice")
     draft = Application.objects.get(supplier=w.supplier, status="draft")
@@ -186,6 +190,13 @@ def registry(w: World) -> dict[str, tuple[str, Callable[[], dict]]]:
         "contracts:grant_round": ("officer", lambda: {"pk": grant_round.pk}),
         "contracts:decide_grant": ("officer", lambda: {"pk": grant_application.pk}),
         "contracts:grant_agreement": ("officer", lambda: {"pk": grant_application.pk}),
+        "contracts:record_grant_payment": ("officer", lambda: {"pk": grant_payment.pk}),
+        # grants: any provider may apply to any round; an application is its organisation's own
+        "contracts:provider_grant_apply": ("provider-any", lambda: {"pk": grant_round.pk}),
+        "contracts:provider_grant_check": ("provider-any", lambda: {"pk": grant_round.pk}),
+        "contracts:provider_grant_application": ("provider", lambda: {"pk": provider_grant.pk}),
+        "contracts:provider_grant_submitted": ("provider", lambda: {"pk": provider_grant.pk}),
+        "contracts:provider_grant_withdraw": ("provider", lambda: {"pk": provider_grant.pk}),
         # Chasing an overdue return: only an officer of the contract's buying authority.
         "monitoring:send_reminder": ("officer", lambda: {"contract_pk": contract.pk, "year": 2025, "quarter": 1}),
         # partner: frameworks shared with their authority

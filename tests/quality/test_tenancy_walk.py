@@ -21,7 +21,7 @@ from django.urls import get_resolver, reverse
 from commissioning.documents import request_document
 from commissioning.models import Authority, FundingStream, GeneratedDocument, User
 from contracts.award.models import Award, Competition, DirectAward, Tender, TenderDocument
-from contracts.grants.models import GrantApplication, GrantRound
+from contracts.grants.models import GrantApplication, GrantPayment, GrantRound
 from contracts.models import Contract, MeetingAction
 from contracts.notices.models import Notice
 from frameworks.models import Application, Appointment, Framework
@@ -64,6 +64,7 @@ PRIMARY: dict[str, Objects] = {
     "officer/funding/<int:pk>/": lambda a: FundingStream.objects.filter(authority=a),
     "officer/grants/<int:pk>/": lambda a: GrantRound.objects.filter(authority=a),
     "officer/grants/applications/<int:pk>/": lambda a: GrantApplication.objects.filter(round__authority=a),
+    "officer/grants/payments/<int:pk>/": lambda a: GrantPayment.objects.filter(contract__buying_authority=a),
 }
 
 

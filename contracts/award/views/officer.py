@@ -46,8 +46,19 @@ def officer_competitions(request: HttpRequest) -> HttpResponse:
     direct_awards = keyset_paginate(
         request, selectors.direct_awards_for_officer(request.user), selectors.DIRECT_AWARD_ORDER, param="awards_page"
     )
+    shown = selectors.PARTNER_CALL_OFFS_SHOWN
+    partner_competitions = list(selectors.partner_competitions_for_lead(request.user)[:shown])
+    for competition in partner_competitions:
+        competition.state = competition.state_label(now)
     return render(
-        request, T + "officer/competitions.html", {"competitions": competitions, "direct_awards": direct_awards}
+        request,
+        T + "officer/competitions.html",
+        {
+            "competitions": competitions,
+            "direct_awards": direct_awards,
+            "partner_competitions": partner_competitions,
+            "partner_direct_awards": list(selectors.partner_direct_awards_for_lead(request.user)[:shown]),
+        },
     )
 
 
