@@ -39,7 +39,7 @@ run: install assets
 
 test: install assets
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PYTHON=$(BIN)/python bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -61,7 +61,7 @@ def _name_lingering_database_sessions(django_db_setup, django_db_blocker):
             if not lingering:
                 return
             time.sleep(0.1)
-    report = ROOT / "test-artifacts" / "lingering-database-sessions.log"
+    report = ROOT / "test-artifacts" / _per_test_process("lingering-database-sessions.log")
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(repr(row) for row in lingering) + "\n")
     print(f"\n{len(lingering)} other session(s) still on the test database; see {report}")  # noqa: T201
@@ -101,6 +101,12 @@ def _database_url_for_worker() -> str:
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
         return f"postgres://{db['USER']}{password}@{db['HOST']}:{port}/{db['NAME']}"
     raise RuntimeError("The real-worker tests need PostgreSQL: the worker must share the test database.")
+
+
+def _per_test_process(name: str) -> str:
+    """A log file name of this pytest-xdist process's own (the name as it is without xdist)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"{worker}-{name}" if worker else name
 
 
 class RunningWorker:
@@ -165,7 +171,7 @@ def start_worker(
         command += ["-Q", queue]
     if include:
         command += ["--include", ",".join(include)]
-    log_path = ROOT / "test-artifacts" / log_name
+    log_path = ROOT / "test-artifacts" / _per_test_process(log_name)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "a") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
@@ -185,7 +191,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     """Start a real `celery worker` process on the test database and the configured broker."""
     from commissioning.celery import app
 
-    (ROOT / "test-artifacts" / "celery-worker.log").unlink(missing_ok=True)
+    (ROOT / "test-artifacts" / _per_test_process("celery-worker.log")).unlink(missing_ok=True)
     app.control.purge()
     with django_db_blocker.unblock():
         worker = start_worker()
