@@ -161,6 +161,54 @@ class SealedDecimalField(SealedMixin, models.DecimalField):
         return super().get_db_prep_value(value, connection, prepared)
 
 
+class SealedIntegerField(SealedMixin, models.TextField):
+    """A whole number (a file's size, a linked supplier's id) kept sealed."""
+
+    def to_clear_text(self, value) -> str:
+        return str(int(value))
+
+    def from_clear_text(self, text: str) -> int | None:
+        return int(text) if text not in ("", None) else None
+
+    def to_python(self, value):
+        if value in (None, "") or sealing.is_sealed(value):
+            return value if value != "" else None
+        return int(value)
+
+
+class SealedDateField(SealedMixin, models.DateField):
+    def to_clear_text(self, value) -> str:
+        return self.to_python(value).isoformat()
+
+    def from_clear_text(self, text: str):
+        return self.to_python(text)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or sealing.is_sealed(value):
+            return value
+        return super().get_db_prep_value(value, connection, prepared)
+
+
+class SealedBooleanField(SealedMixin, models.BooleanField):
+    """Yes, no or (with null=True) not answered, kept sealed."""
+
+    def to_clear_text(self, value) -> str:
+        return "true" if self.to_python(value) else "false"
+
+    def from_clear_text(self, text: str) -> bool:
+        return self.to_python(text in ("true", "True", "1", "t"))
+
+    def to_python(self, value):
+        if sealing.is_sealed(value):
+            return value
+        return super().to_python(value)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or sealing.is_sealed(value):
+            return value
+        return super().get_db_prep_value(value, connection, prepared)
+
+
 class SealedJSONField(SealedMixin, models.TextField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", dict)
