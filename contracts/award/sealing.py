@@ -348,19 +348,31 @@ class SealedJSONField(SealedMixin, models.TextField):
 # --- Files --------------------------------------------------------------------------------------------
 
 
+FILE_CONTEXT = "contracts.tenderdocument.file"
+FILE_BLOCK = 64 * 1024  # files are padded to whole blocks, so a stored size does not identify a file
+
+
 def seal_file(competition_id: int, content: bytes) -> ContentFile:
-    """The encrypted bytes to hand to storage in place of the upload."""
+    """The encrypted bytes to hand to storage in place of the upload: the file's length (8 bytes), the
+    file and zero padding to a whole number of blocks, encrypted together."""
     key = data_key(competition_id)
-    blob = sealing.encrypt(key, content, context="contracts.tenderdocument.file")
-    return ContentFile(b"SEALED1\n" + _label(competition_id, key).encode() + b"\n" + blob)
+    padded = -(-(len(content) + 8) // FILE_BLOCK) * FILE_BLOCK
+    plain = len(content).to_bytes(8, "big") + content + bytes(padded - len(content) - 8)
+    blob = sealing.encrypt(key, plain, context=FILE_CONTEXT + ".padded")
+    return ContentFile(b"SEALED2\n" + _label(competition_id, key).encode() + b"\n" + blob)
 
 
 def open_file(content: bytes) -> bytes:
-    """The clear bytes of a stored tender file (files stored before sealing are returned as they are)."""
+    """The clear bytes of a stored tender file (files stored before sealing are returned as they are;
+    files sealed before padding, "SEALED1", still open)."""
+    if content.startswith(b"SEALED2\n"):
+        _, label, blob = content.split(b"\n", 2)
+        plain = sealing.decrypt(_key_for(label.decode()), blob, context=FILE_CONTEXT + ".padded")
+        return plain[8 : 8 + int.from_bytes(plain[:8], "big")]
     if not content.startswith(b"SEALED1\n"):
         return content
     _, label, blob = content.split(b"\n", 2)
-    return sealing.decrypt(_key_for(label.decode()), blob, context="contracts.tenderdocument.file")
+    return sealing.decrypt(_key_for(label.decode()), blob, context=FILE_CONTEXT)
 
 
 def rotate_data_keys() -> int:

@@ -11,6 +11,28 @@ SEALED = {
 }
 
 
+def repad_stored_files(apps):
+    """Files sealed before padding ("SEALED1") are rewritten padded to whole blocks under a new random
+    name, and the old file removed, so their stored size no longer identifies them."""
+    from contracts.award.sealing import open_file, seal_file
+
+    TenderDocument = apps.get_model("contracts", "TenderDocument")
+    for document in TenderDocument.objects.select_related("tender").iterator():
+        if not document.file:
+            continue
+        try:
+            with document.file.open("rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            continue
+        if not content.startswith(b"SEALED1\n"):
+            continue
+        old_name = document.file.name
+        document.file.save("sealed", seal_file(document.tender.competition_id, open_file(content)), save=False)
+        document.save(update_fields=["file"])
+        document.file.storage.delete(old_name)
+
+
 def seal_existing_parts(apps, schema_editor):
     """Rows written before these parts were sealed hold clear values (the columns became text, keeping
     them): saving each row through its sealed fields encrypts them with its competition's data key. A
@@ -23,6 +45,7 @@ def seal_existing_parts(apps, schema_editor):
         model = apps.get_model("contracts", model_name)
         for row in model.objects.all().iterator():
             row.save(update_fields=fields)
+    repad_stored_files(apps)
     Member = apps.get_model("contracts", "TenderConsortiumMember")
     if not any(field.name == "supplier" for field in Member._meta.get_fields()):
         return  # called with the final models (tests): no clear link left to move

@@ -127,3 +127,52 @@ def test_the_migration_seals_commitments_flags_and_hashes_written_in_clear(world
     document = TenderDocument.objects.get(tender=tender)
     assert (document.sha256, document.size) == ("ab" * 32, 999)
     assert Tender.objects.get(pk=tender.pk).is_consortium is False
+
+
+def test_a_stored_file_is_padded_so_its_size_does_not_identify_it(world):
+    """The ciphertext of an unpadded file is its size plus a constant: the media directory would say which
+    bidders sent the same file. Files are padded inside the encryption to whole blocks of 64 KiB."""
+    from pathlib import Path
+
+    from contracts.award import sealing
+
+    competition = world["competition"]
+    small, larger = minimal_pdf("A"), minimal_pdf("A much longer text in this one " * 20)
+    assert len(small) != len(larger)
+    sealed_small = sealing.seal_file(competition.pk, small).read()
+    sealed_larger = sealing.seal_file(competition.pk, larger).read()
+    assert len(sealed_small) == len(sealed_larger)
+    assert sealing.open_file(sealed_small) == small
+    assert sealing.open_file(sealed_larger) == larger
+    stored = Path(TenderDocument.objects.get(tender=world["tender"]).file.path).read_bytes()
+    assert len(stored) > 64 * 1024 and sealing.open_file(stored) == FILE_BYTES
+
+
+def test_the_migration_pads_files_sealed_before_padding(world):
+    from importlib import import_module
+    from pathlib import Path
+
+    from django.apps import apps
+
+    from commissioning import sealing as core
+    from contracts.award import sealing
+
+    migration = import_module("contracts.migrations.0010_sealed_commitments_links_and_file_hashes")
+    competition = world["competition"]
+    document = TenderDocument.objects.get(tender=world["tender"])
+    key = sealing.data_key(competition.pk)
+    unpadded = b"SEALED1\n" + sealing._label(competition.pk, key).encode() + b"\n"
+    unpadded += core.encrypt(key, FILE_BYTES, context=sealing.FILE_CONTEXT)
+    old_path = Path(document.file.path).with_name("unpadded.sealed")
+    old_path.write_bytes(unpadded)
+    TenderDocument.objects.filter(pk=document.pk).update(
+        file=str(Path(document.file.name).with_name("unpadded.sealed"))
+    )
+    assert sealing.open_file(unpadded) == FILE_BYTES  # still opens before the migration
+
+    migration.repad_stored_files(apps)
+
+    stored = Path(TenderDocument.objects.get(pk=document.pk).file.path).read_bytes()
+    assert stored.startswith(b"SEALED2\n") and len(stored) > 64 * 1024
+    assert sealing.open_file(stored) == FILE_BYTES
+    assert not old_path.exists()
