@@ -176,3 +176,27 @@ def test_the_migration_pads_files_sealed_before_padding(world):
     assert stored.startswith(b"SEALED2\n") and len(stored) > 64 * 1024
     assert sealing.open_file(stored) == FILE_BYTES
     assert not old_path.exists()
+
+
+def test_after_the_award_the_contract_names_the_consortium_member_and_carries_the_commitments(world):
+    """The sealed link still reaches the register once the award is made: the contract lists the member."""
+    from datetime import timedelta
+
+    from tests.factories.awards import evaluate_all, open_competition, publish_award_notice
+
+    setup, competition, tender = world["setup"], world["competition"], world["tender"]
+    services.submit_tender(tender=tender, by=setup.providers[0])
+    open_competition(competition, setup.officer, setup.officer2)
+    evaluate_all(competition, setup.officer, setup.evaluators)
+    award = services.decide_award(lot=competition.lots.get(), tender=tender, reasons="Only bid", by=setup.officer)
+    award = publish_award_notice(award, setup.officer)
+    contract = services.create_award_contract(
+        award=award,
+        reference="C-SEALED-PARTS",
+        start_on=date(2026, 4, 1),
+        by=setup.officer,
+        today=award.standstill_ends_on + timedelta(days=1),
+    )
+    assert list(contract.consortium_members.all()) == [world["partner"].supplier_membership.supplier]
+    commitments = list(contract.social_value_proposal.commitments.values_list("measure", "target", "due_on"))
+    assert commitments == [(MEASURE, TARGET, DUE)]
