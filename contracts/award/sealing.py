@@ -8,6 +8,14 @@ is decided where they are shown: the bidder through their own pages, officers an
 after the two-officer opening (selectors), and the admin shows no sealed field at all.
 
 Files are encrypted the same way before they reach storage (`seal_file`, `open_file`).
+
+Reading is gated too (`SealedReadingMiddleware` sets who reads for each request): in a request, a sealed
+value opens only if its competition has been opened by two officers (officers, administrators, anyone
+not a bidder) or, for a bidder's users, if their organisation responded to that competition (its own
+response is the only one its scoped pages load). Otherwise the field holds a `SealedValue` placeholder
+that keeps the ciphertext, so saving the row writes the bid back unchanged. Outside a request (services
+called by tasks, management commands, tests) values open as before; `dumpdata` and other serializers get
+ciphertext only (`value_from_object`).
 """
 
 from __future__ import annotations
@@ -15,6 +23,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -93,6 +104,96 @@ def _follow(instance: models.Model, path: str) -> int:
     return value
 
 
+# --- Who reads ----------------------------------------------------------------------------------------
+
+
+class SealedValue(str):
+    """What a sealed field holds for a reader who may not open it: a placeholder that keeps the ciphertext
+    (`token`), so that saving the row never overwrites the bid."""
+
+    PLACEHOLDER = "Sealed until the opening"
+
+    def __new__(cls, token: str):
+        value = super().__new__(cls, cls.PLACEHOLDER)
+        value.token = token
+        return value
+
+
+@dataclass
+class _Reader:
+    """The reader of one request. Both sets load once, on the first sealed value read, so a page's query
+    count does not grow with the rows it shows."""
+
+    user: Any
+    decided: dict[int, bool] = field(default_factory=dict)
+    unopened: set[int] | None = None
+    known_up_to: int = 0
+    own: set[int] | None = None
+
+    @property
+    def is_bidder(self) -> bool:
+        return getattr(self.user, "role", None) == "provider"
+
+    def _supplier_id(self) -> int | None:
+        membership = getattr(self.user, "supplier_membership", None) if self.user.is_authenticated else None
+        return membership.supplier_id if membership is not None else None
+
+    def _opened(self, competition_id: int) -> bool:
+        Competition = _competition_model()
+        if self.unopened is None:
+            self.unopened = set(Competition.objects.filter(opened_at__isnull=True).values_list("pk", flat=True))
+            self.known_up_to = Competition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if competition_id > self.known_up_to:
+            return Competition.objects.filter(pk=competition_id, opened_at__isnull=False).exists()
+        return competition_id not in self.unopened
+
+    def _responded(self, competition_id: int) -> bool:
+        supplier_id = self._supplier_id()
+        if supplier_id is None:
+            return False
+        Tender = _competition_model()._meta.apps.get_model("contracts", "Tender")
+        if self.own is None:
+            self.own = set(Tender.objects.filter(supplier_id=supplier_id).values_list("competition_id", flat=True))
+        if competition_id in self.own:
+            return True
+        return Tender.objects.filter(supplier_id=supplier_id, competition_id=competition_id).exists()
+
+    def may_open(self, competition_id: int) -> bool:
+        if competition_id not in self.decided:
+            allowed = self._responded(competition_id) if self.is_bidder else self._opened(competition_id)
+            if not allowed:
+                return False  # not remembered: a response started or an opening confirmed later in the request
+            self.decided[competition_id] = True
+        return self.decided[competition_id]
+
+
+_reader: ContextVar[_Reader | None] = ContextVar("sealed_reader", default=None)
+
+
+@contextmanager
+def reading_as(user):
+    """Sealed values read inside open only as `user` may see them (the middleware wraps every request)."""
+    token = _reader.set(_Reader(user))
+    try:
+        yield
+    finally:
+        _reader.reset(token)
+
+
+def opened_now(competition_id: int) -> None:
+    """The competition has just been opened: staff reading in this request may now open its values."""
+    reader = _reader.get()
+    if reader is not None and not reader.is_bidder:
+        reader.decided[competition_id] = True
+
+
+def may_open(token: str) -> bool:
+    reader = _reader.get()
+    if reader is None:
+        return True
+    return reader.may_open(int(sealing.label_of(token).partition(".")[0]))
+
+
 class SealedMixin:
     """Stores ciphertext; the Python value is the clear value. Written only through a model save."""
 
@@ -120,20 +221,41 @@ class SealedMixin:
     def from_clear_text(self, text: str):
         return text
 
-    def pre_save(self, model_instance, add):
-        value = getattr(model_instance, self.attname)
+    def _sealed(self, model_instance, value):
+        if isinstance(value, SealedValue):
+            return value.token  # read as sealed: written back unchanged
         if value is None or sealing.is_sealed(value):
             return value
         return _seal(_follow(model_instance, self.competition_path), self.to_clear_text(value), self.context())
+
+    def pre_save(self, model_instance, add):
+        return self._sealed(model_instance, getattr(model_instance, self.attname))
+
+    def value_from_object(self, obj):
+        """Serializers (dumpdata) and model_to_dict get ciphertext, never the clear value."""
+        return self._sealed(obj, getattr(obj, self.attname))
+
+    def value_to_string(self, obj) -> str:
+        value = self.value_from_object(obj)
+        return "" if value is None else value
 
     def from_db_value(self, value, expression, connection):
         if value is None:
             return None
         if sealing.is_sealed(value):
+            if not may_open(value):
+                return SealedValue(value)
             return self.from_clear_text(_open(value, self.context()))
         return self.from_clear_text(value)  # written before sealing existed; the migration seals it
 
+    def to_python(self, value):
+        if isinstance(value, SealedValue) or sealing.is_sealed(value):
+            return value
+        return super().to_python(value)
+
     def get_prep_value(self, value):
+        if isinstance(value, SealedValue):
+            return value.token
         if value is None or sealing.is_sealed(value):
             return value
         return super().get_prep_value(value)
@@ -161,6 +283,51 @@ class SealedDecimalField(SealedMixin, models.DecimalField):
         return super().get_db_prep_value(value, connection, prepared)
 
 
+class SealedIntegerField(SealedMixin, models.TextField):
+    """A whole number (a file's size, a linked supplier's id) kept sealed."""
+
+    def to_clear_text(self, value) -> str:
+        return str(int(value))
+
+    def from_clear_text(self, text: str) -> int | None:
+        return int(text) if text not in ("", None) else None
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, SealedValue) or sealing.is_sealed(value):
+            return value
+        return int(value)
+
+
+class SealedDateField(SealedMixin, models.DateField):
+    def to_clear_text(self, value) -> str:
+        return self.to_python(value).isoformat()
+
+    def from_clear_text(self, text: str):
+        return self.to_python(text)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or sealing.is_sealed(value):
+            return value
+        return super().get_db_prep_value(value, connection, prepared)
+
+
+class SealedBooleanField(SealedMixin, models.BooleanField):
+    """Yes, no or (with null=True) not answered, kept sealed."""
+
+    def to_clear_text(self, value) -> str:
+        return "true" if self.to_python(value) else "false"
+
+    def from_clear_text(self, text: str) -> bool:
+        return self.to_python(text in ("true", "True", "1", "t"))
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or sealing.is_sealed(value):
+            return value
+        return super().get_db_prep_value(value, connection, prepared)
+
+
 class SealedJSONField(SealedMixin, models.TextField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", dict)
@@ -173,7 +340,7 @@ class SealedJSONField(SealedMixin, models.TextField):
         return json.loads(text) if text else {}
 
     def to_python(self, value):
-        if isinstance(value, str) and not sealing.is_sealed(value):
+        if isinstance(value, str) and not isinstance(value, SealedValue) and not sealing.is_sealed(value):
             return self.from_clear_text(value)
         return value
 
@@ -181,19 +348,31 @@ class SealedJSONField(SealedMixin, models.TextField):
 # --- Files --------------------------------------------------------------------------------------------
 
 
+FILE_CONTEXT = "contracts.tenderdocument.file"
+FILE_BLOCK = 64 * 1024  # files are padded to whole blocks, so a stored size does not identify a file
+
+
 def seal_file(competition_id: int, content: bytes) -> ContentFile:
-    """The encrypted bytes to hand to storage in place of the upload."""
+    """The encrypted bytes to hand to storage in place of the upload: the file's length (8 bytes), the
+    file and zero padding to a whole number of blocks, encrypted together."""
     key = data_key(competition_id)
-    blob = sealing.encrypt(key, content, context="contracts.tenderdocument.file")
-    return ContentFile(b"SEALED1\n" + _label(competition_id, key).encode() + b"\n" + blob)
+    padded = -(-(len(content) + 8) // FILE_BLOCK) * FILE_BLOCK
+    plain = len(content).to_bytes(8, "big") + content + bytes(padded - len(content) - 8)
+    blob = sealing.encrypt(key, plain, context=FILE_CONTEXT + ".padded")
+    return ContentFile(b"SEALED2\n" + _label(competition_id, key).encode() + b"\n" + blob)
 
 
 def open_file(content: bytes) -> bytes:
-    """The clear bytes of a stored tender file (files stored before sealing are returned as they are)."""
+    """The clear bytes of a stored tender file (files stored before sealing are returned as they are;
+    files sealed before padding, "SEALED1", still open)."""
+    if content.startswith(b"SEALED2\n"):
+        _, label, blob = content.split(b"\n", 2)
+        plain = sealing.decrypt(_key_for(label.decode()), blob, context=FILE_CONTEXT + ".padded")
+        return plain[8 : 8 + int.from_bytes(plain[:8], "big")]
     if not content.startswith(b"SEALED1\n"):
         return content
     _, label, blob = content.split(b"\n", 2)
-    return sealing.decrypt(_key_for(label.decode()), blob, context="contracts.tenderdocument.file")
+    return sealing.decrypt(_key_for(label.decode()), blob, context=FILE_CONTEXT)
 
 
 def rotate_data_keys() -> int:

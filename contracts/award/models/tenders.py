@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -15,7 +15,14 @@ from contracts.models import MONEY, SocialValueCommitment
 from frameworks.evaluation import EvaluationAssignmentBase, ModeratedScoreBase, ScoreBase
 from suppliers.models import Supplier
 
-from ..sealing import SealedDecimalField, SealedJSONField, SealedTextField
+from ..sealing import (
+    SealedBooleanField,
+    SealedDateField,
+    SealedDecimalField,
+    SealedIntegerField,
+    SealedJSONField,
+    SealedTextField,
+)
 from .competitions import AwardCriterion, Competition, CompetitionLot
 
 
@@ -41,7 +48,7 @@ class Tender(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # Sealed at rest with the competition's data key (contracts.award.sealing).
     annual_price = SealedDecimalField("annual price or bid value", **MONEY, null=True, blank=True)
-    is_consortium = models.BooleanField(null=True, help_text="Bidding as the lead of a consortium.")
+    is_consortium = SealedBooleanField(null=True, help_text="Bidding as the lead of a consortium.")
     social_value_summary = SealedTextField("Social Value Proposal", blank=True)
     version = models.PositiveIntegerField(default=0, help_text="How many times it has been submitted.")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -103,8 +110,9 @@ class TenderDocument(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file = models.FileField(upload_to=tender_file_path, help_text="Encrypted with the competition's data key.")
     name = SealedTextField(competition_path="tender.competition_id")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(default=0)
+    # Sealed too: a file's hash or size identifies its content (the same file sent by two bidders).
+    sha256 = SealedTextField(competition_path="tender.competition_id")
+    size = SealedIntegerField(default=0, competition_path="tender.competition_id")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     replaced_at = models.DateTimeField(null=True, blank=True)
@@ -125,13 +133,23 @@ class TenderConsortiumMember(models.Model):
         "charity or company number", blank=True, competition_path="tender.competition_id"
     )
     role = SealedTextField(competition_path="tender.competition_id")
-    supplier = models.ForeignKey(Supplier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The registered supplier this member is, if any: sealed, since which organisations bid together is
+    # part of the bid (a foreign key would say so in clear). Read it through `linked_supplier`.
+    supplier_ref = SealedIntegerField(
+        "registered supplier", null=True, blank=True, competition_path="tender.competition_id"
+    )
 
     class Meta:
         ordering = ["tender", "pk"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
+
+    @property
+    def linked_supplier(self) -> Supplier | None:
+        if not isinstance(self.supplier_ref, int):
+            return None
+        return Supplier.objects.filter(pk=self.supplier_ref).first()
 
 
 class CommitmentFields(models.Model):
@@ -160,10 +178,20 @@ class CommitmentFields(models.Model):
 
 
 class TenderCommitment(CommitmentFields):
+    """A bidder's commitment: every part sealed with the competition's data key, like the rest of the bid.
+    Rows keep the order the bidder gave them (sealed dates cannot be sorted by the database)."""
+
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="commitments")
+    theme = SealedTextField(choices=SocialValueCommitment.Theme.choices, competition_path="tender.competition_id")
+    measure = SealedTextField(validators=[MaxLengthValidator(250)], competition_path="tender.competition_id")
+    unit = SealedTextField(validators=[MaxLengthValidator(50)], competition_path="tender.competition_id")
+    target = SealedDecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)], competition_path="tender.competition_id"
+    )
+    due_on = SealedDateField(competition_path="tender.competition_id")
 
     class Meta:
-        ordering = ["tender", "due_on", "pk"]
+        ordering = ["tender", "pk"]
 
 
 class TenderVersion(models.Model):

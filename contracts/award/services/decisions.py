@@ -289,7 +289,7 @@ def create_award_contract(
             initial_end_on=term_end(start_on, competition.term_months),
             lot=competition.framework_lot,
             areas=list(competition.areas.all()),
-            consortium_members=[m.supplier for m in tender.consortium_members.all() if m.supplier_id],
+            consortium_members=[s for s in (m.linked_supplier for m in tender.consortium_members.all()) if s],
             extension_months=competition.extension_list,
             annual_value=award.annual_value,
             officer_manager=competition.owner,

@@ -12,7 +12,7 @@ from commissioning.audit import record
 from commissioning.email import unseal
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
-from contracts.award import selectors
+from contracts.award import sealing, selectors
 from contracts.award.lifecycles import COMPETITION, TENDER
 from contracts.award.models import (
     Competition,
@@ -93,4 +93,5 @@ def confirm_opening(*, competition: Competition, by: User, now: datetime | None 
     )
     refresh_evaluation(competition, by=by)
     unseal(sealed_for(competition), now=now)  # bidders' receipts and reminders join the e-mail log
+    sealing.opened_now(competition.pk)  # this request may read the responses from here on
     return competition

@@ -180,7 +180,9 @@ def save_tender(
                 name=spec["name"].strip(),
                 registration_number=(spec.get("registration_number") or "").strip(),
                 role=spec["role"].strip(),
-                supplier=Supplier.objects.filter(legal_name__iexact=spec["name"].strip()).first(),
+                supplier_ref=Supplier.objects.filter(legal_name__iexact=spec["name"].strip())
+                .values_list("pk", flat=True)
+                .first(),
             )
         changed.append("members")
     if social_value_summary is not None:
