@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from commissioning.clock import happened_at, happened_on
 from commissioning.models import Authority
 from suppliers.models import Supplier
 
@@ -34,23 +35,27 @@ def _round(authority: Authority, **spec) -> tuple[GrantRound, bool]:
     existing = GrantRound.objects.filter(reference=spec["reference"]).first()
     if existing is not None:
         return existing, False
-    return services.create_round(by=None, authority=authority, **spec), True
+    with happened_at(happened_on(spec["opens_on"])):  # set up as it opened
+        return services.create_round(by=None, authority=authority, **spec), True
 
 
 def _award(grant_round, supplier, project, amount, received, decided, reason, agreement=None) -> GrantApplication:
-    application = services.record_application(
-        by=None,
-        grant_round=grant_round,
-        supplier=supplier,
-        project=project,
-        amount_requested=amount,
-        submitted_on=received,
-    )
-    services.decide_application(
-        by=None, application=application, award=True, amount_awarded=amount, reason=reason, decided_on=decided
-    )
-    if agreement is not None:
-        services.make_agreement(by=None, application=application, **agreement)
+    # Each step recorded on the day it happened (the agreement made with the decision).
+    with happened_at(happened_on(received)):
+        application = services.record_application(
+            by=None,
+            grant_round=grant_round,
+            supplier=supplier,
+            project=project,
+            amount_requested=amount,
+            submitted_on=received,
+        )
+    with happened_at(happened_on(decided)):
+        services.decide_application(
+            by=None, application=application, award=True, amount_awarded=amount, reason=reason, decided_on=decided
+        )
+        if agreement is not None:
+            services.make_agreement(by=None, application=application, **agreement)
     return application
 
 
@@ -139,11 +144,12 @@ def load(ctx: dict) -> None:
         )
         brindley = Supplier.objects.filter(legal_name="Brindley Domestic Abuse Support").first()
         if created and brindley is not None:
-            services.record_application(
-                by=None,
-                grant_round=small,
-                supplier=brindley,
-                project="Outreach pilot in north Birmingham",
-                amount_requested=Decimal("8000"),
-                submitted_on=date(2025, 9, 15),
-            )
+            with happened_at(happened_on(date(2025, 9, 15))):
+                services.record_application(
+                    by=None,
+                    grant_round=small,
+                    supplier=brindley,
+                    project="Outreach pilot in north Birmingham",
+                    amount_requested=Decimal("8000"),
+                    submitted_on=date(2025, 9, 15),
+                )
