@@ -24,7 +24,7 @@ from django.db.models.base import ModelState
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commissioning.dates import Quarter
 from commissioning.models import User
@@ -292,21 +292,28 @@ def partner_world() -> World:
     framework = make_framework(partners=[authority], term_end=date(2035, 3, 31))
     lot = make_lot(framework)
 
+    def appointments(n: int) -> list[Appointment]:
+        return [
+            Appointment(
+                supplier=supplier,
+                lot=lot,
+                starts_on=date(2025, 7, 1),
+                consent_share_with_partners=True,
+                consent_publish=True,
+                status=Appointment.Status.ACTIVE,
+            )
+            for supplier in suppliers(n)
+        ]
+
     def grow(n: int) -> None:
-        bulk_create_with_history(
-            [
-                Appointment(
-                    supplier=supplier,
-                    lot=lot,
-                    starts_on=date(2025, 7, 1),
-                    consent_share_with_partners=True,
-                    consent_publish=True,
-                    status=Appointment.Status.ACTIVE,
-                )
-                for supplier in suppliers(n)
-            ],
-            Appointment,
+        # Added now, and appointed long ago but suspended now (listed as no longer on the list).
+        bulk_create_with_history(appointments(n), Appointment)
+        earlier = bulk_create_with_history(
+            appointments(n), Appointment, default_date=timezone.now() - timedelta(days=90)
         )
+        for appointment in earlier:
+            appointment.status = Appointment.Status.SUSPENDED
+        bulk_update_with_history(earlier, Appointment, ["status"])
 
     return World(partner, reverse("partner_home"), ["supplier-changes"], grow)
 
