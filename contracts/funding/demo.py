@@ -66,11 +66,12 @@ def load_west_midlands_funding(officer, authority: Authority, idva: Contract | N
         streams[kind] = stream
     if idva is None:
         return
-    for year in WM_YEARS:
-        for kind, amount in [(FundingStream.Kind.ISVA_IDVA, "100000"), (FundingStream.Kind.MOJ_CORE, "35000")]:
-            contract_services.set_funding(
-                by=officer, contract=idva, stream=streams[kind], financial_year=year, amount=Decimal(amount)
-            )
+    with happened_at(happened_on(date(2025, 9, 15))):  # funded as the contract was set up
+        for year in WM_YEARS:
+            for kind, amount in [(FundingStream.Kind.ISVA_IDVA, "100000"), (FundingStream.Kind.MOJ_CORE, "35000")]:
+                contract_services.set_funding(
+                    by=officer, contract=idva, stream=streams[kind], financial_year=year, amount=Decimal(amount)
+                )
 
 
 # Seed 001: the OPCC leads the CSE service (Barnardo's, October 2017 to March 2020) with five councils as

@@ -24,8 +24,9 @@ from contracts.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 
-# The contracts of the Avon and Somerset and West Yorkshire Panel reports, and NHS England's SARC.
-PAST_CONTRACTS = ("ASOPCC-", "WYOPCC-", "NHSE-")
+# The contracts of the Avon and Somerset and West Yorkshire Panel reports, NHS England's SARC, and the West
+# Midlands call-offs of 2025.
+PAST_CONTRACTS = ("ASOPCC-", "WYOPCC-", "NHSE-", "WMOPCC-IDVA-", "WMOPCC-ISVA-")
 
 
 def events_about(*objects) -> list[AuditEvent]:
@@ -80,7 +81,11 @@ def test_what_the_seeds_place_in_the_past_is_not_dated_the_day_the_demo_was_load
     for contract in award_contracts:
         check(f"{contract.reference} created", contract.created_at)
 
-    # The contracts of 2015 to 2018.
+    # The framework's awards (1 July 2025 and 2026).
+    for event in AuditEvent.objects.filter(action="framework.awarded"):
+        check(f"audit event {event.action} on {event.object_repr}", event.occurred_at)
+
+    # The contracts of 2015 to 2018, and of 2025.
     past = [c for c in Contract.objects.all() if c.reference.startswith(PAST_CONTRACTS)]
     assert len(past) > 10
     for contract in past:
