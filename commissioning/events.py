@@ -35,6 +35,8 @@ from typing import Any
 
 from django.db import transaction
 
+from .clock import happened_at, replaying
+
 logger = logging.getLogger(__name__)
 
 Handler = Callable[..., None]
@@ -94,7 +96,16 @@ def send(event: Event, **payload: Any) -> None:
     """Tell every listener, once the current transaction commits (at once outside a transaction)."""
     _check_payload(event, payload)
     frozen = {name: list(value) if isinstance(value, tuple) else value for name, value in payload.items()}
-    transaction.on_commit(lambda: deliver(event, frozen))
+    moment = replaying()
+    if moment is None:
+        transaction.on_commit(lambda: deliver(event, frozen))
+    else:  # replayed history (the demo): what the event causes happened at the same moment
+        transaction.on_commit(lambda: _deliver_at(moment, event, frozen))
+
+
+def _deliver_at(moment, event: Event, payload: dict[str, Any]) -> None:
+    with happened_at(moment):
+        deliver(event, payload)
 
 
 def deliver(event: Event, payload: dict[str, Any]) -> None:

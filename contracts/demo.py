@@ -17,12 +17,12 @@ Idempotent: contracts are found by reference, everything else is updated in plac
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 
-from commissioning.clock import happened_at
+from commissioning.clock import happened_at, happened_on
 from commissioning.dates import LONDON
 from commissioning.models import Area, Authority, FundingAllocation, FundingStream, User
 from suppliers.models import Supplier
@@ -390,67 +390,78 @@ def _avon_and_somerset(officer, authority, suppliers, streams) -> dict[str, Cont
         members,
         decided_on,
     ) in specs:
-        contract, created = _contract(
-            officer,
-            reference=reference,
-            title=title,
-            kind=kind,
-            supplier=suppliers[supplier],
-            consortium_members=[suppliers[name] for name in members],
-            buying_authority=authority,
-            start_on=start,
-            initial_end_on=end,
-            extension_months=options,
-            year_values=values,
-            in_recommissioning_scope=in_scope,
-            scope_note=note,
-            scope=(
-                "The Constabulary's £1,290,000 is funded from its own budget, not from the OPCC's funding streams."
-                if reference == "ASOPCC-LIGHTHOUSE"
-                else (
-                    "The £583,613 is the seed's out-of-scope total (£1,489,613) less the PCC's £906,000 "
-                    "contribution to Lighthouse; the document does not break it down further."
-                    if reference == "ASOPCC-SEPARATE-2018"
-                    else ""
-                )
-            ),
-        )
+        with happened_at(happened_on(start)):  # entered on the register as it began
+            contract, created = _contract(
+                officer,
+                reference=reference,
+                title=title,
+                kind=kind,
+                supplier=suppliers[supplier],
+                consortium_members=[suppliers[name] for name in members],
+                buying_authority=authority,
+                start_on=start,
+                initial_end_on=end,
+                extension_months=options,
+                year_values=values,
+                in_recommissioning_scope=in_scope,
+                scope_note=note,
+                scope=(
+                    "The Constabulary's £1,290,000 is funded from its own budget, not from the OPCC's funding streams."
+                    if reference == "ASOPCC-LIGHTHOUSE"
+                    else (
+                        "The £583,613 is the seed's out-of-scope total (£1,489,613) less the PCC's £906,000 "
+                        "contribution to Lighthouse; the document does not break it down further."
+                        if reference == "ASOPCC-SEPARATE-2018"
+                        else ""
+                    )
+                ),
+            )
         contracts[reference] = contract
         if not created:
             continue
-        for stream, amount in funding:
-            services.set_funding(
-                by=officer, contract=contract, stream=stream, financial_year=ENVELOPE_YEAR, amount=_money(amount)
-            )
-        if services.social_value_required(kind, contract.total_value_now):
-            _accept_social_value(
-                officer,
-                contract,
-                "Social value commitments agreed when the service was commissioned (demo record).",
-                [
-                    {
-                        "theme": SocialValueCommitment.Theme.SOCIAL,
-                        "measure": "Volunteers from Avon and Somerset recruited and trained to support victims",
-                        "unit": "volunteers",
-                        "target": Decimal("40"),
-                        "due_on": end,
-                    }
-                ],
-            )
-        _make_live(officer, contract)
+        # The envelope of the Panel report's year, set as that year began.
+        with happened_at(happened_on(date(ENVELOPE_YEAR, 4, 1))):
+            for stream, amount in funding:
+                services.set_funding(
+                    by=officer, contract=contract, stream=stream, financial_year=ENVELOPE_YEAR, amount=_money(amount)
+                )
+        with happened_at(happened_on(start)):
+            if services.social_value_required(kind, contract.total_value_now):
+                _accept_social_value(
+                    officer,
+                    contract,
+                    "Social value commitments agreed when the service was commissioned (demo record).",
+                    [
+                        {
+                            "theme": SocialValueCommitment.Theme.SOCIAL,
+                            "measure": "Volunteers from Avon and Somerset recruited and trained to support victims",
+                            "unit": "volunteers",
+                            "target": Decimal("40"),
+                            "due_on": end,
+                        }
+                    ],
+                )
+            _make_live(officer, contract)
         if decided_on is not None:
-            services.exercise_extension(
-                by=officer,
-                contract=contract,
-                decided_on=decided_on,
-                today=decided_on,
-                reason="One-year extension to April 2019, while the services are recommissioned.",
-            )
+            with happened_at(happened_on(decided_on)):
+                services.exercise_extension(
+                    by=officer,
+                    contract=contract,
+                    decided_on=decided_on,
+                    today=decided_on,
+                    reason="One-year extension to April 2019, while the services are recommissioned.",
+                )
         if in_scope:
-            for name, due_on, done in TIMESCALES:
-                milestone = services.add_milestone(by=officer, contract=contract, name=name, due_on=due_on)
+            # The recommissioning timetable was set as its first step began; each step done on its date.
+            with happened_at(happened_on(TIMESCALES[0][1] - timedelta(days=28))):
+                milestones = [
+                    (services.add_milestone(by=officer, contract=contract, name=name, due_on=due_on), done)
+                    for name, due_on, done in TIMESCALES
+                ]
+            for milestone, done in milestones:
                 if done:
-                    services.complete_milestone(by=officer, milestone=milestone, done_on=due_on)
+                    with happened_at(happened_on(milestone.due_on)):
+                        services.complete_milestone(by=officer, milestone=milestone, done_on=milestone.due_on)
     return contracts
 
 
@@ -473,159 +484,176 @@ def _wy_commitments(contract: Contract) -> list[dict]:
 def _west_yorkshire(officer, authority, suppliers) -> dict[str, Contract]:
     contracts = {}
 
-    core, created = _contract(
-        officer,
-        reference="WYOPCC-CRS-2018",
-        title="Core Referral Service",
-        supplier=suppliers["Victim Support"],
-        buying_authority=authority,
-        start_on=date(2018, 4, 1),
-        initial_end_on=term_end(date(2018, 4, 1), 36),
-        extension_months=[12, 12],
-        annual_value=WY_ANNUAL["WYOPCC-CRS-2018"],
-        scope=(
-            "Referral and support for victims of crime, including children and young people, with a 24/7 support "
-            "line and live chat. Self-referrals and referrals from the police and partners. Enhanced victims "
-            "contacted within 48 hours of referral, standard cases within 72 hours. A hub or drop-in sessions in "
-            "each of the 5 districts. (The Panel report does not name the provider or the value: "
-            f"{WY_ASSUMED})"
-        ),
-    )
+    with happened_at(happened_on(date(2018, 4, 1))):  # entered on the register as it began
+        core, created = _contract(
+            officer,
+            reference="WYOPCC-CRS-2018",
+            title="Core Referral Service",
+            supplier=suppliers["Victim Support"],
+            buying_authority=authority,
+            start_on=date(2018, 4, 1),
+            initial_end_on=term_end(date(2018, 4, 1), 36),
+            extension_months=[12, 12],
+            annual_value=WY_ANNUAL["WYOPCC-CRS-2018"],
+            scope=(
+                "Referral and support for victims of crime, including children and young people, with a 24/7 support "
+                "line and live chat. Self-referrals and referrals from the police and partners. Enhanced victims "
+                "contacted within 48 hours of referral, standard cases within 72 hours. A hub or drop-in sessions in "
+                "each of the 5 districts. (The Panel report does not name the provider or the value: "
+                f"{WY_ASSUMED})"
+            ),
+        )
     contracts[core.reference] = core
     if created:
-        _accept_social_value(officer, core, WY_SOCIAL_VALUE, _wy_commitments(core))
-        _make_live(officer, core)
-        services.schedule_meetings(by=officer, contract=core)
+        with happened_at(happened_on(core.start_on)):
+            _accept_social_value(officer, core, WY_SOCIAL_VALUE, _wy_commitments(core))
+            _make_live(officer, core)
+            services.schedule_meetings(by=officer, contract=core)
 
-    rj, created = _contract(
-        officer,
-        reference="WYOPCC-RJ-2018",
-        title="Restorative Justice Service",
-        supplier=suppliers["Restorative Solutions"],
-        buying_authority=authority,
-        start_on=date(2018, 4, 1),
-        initial_end_on=term_end(date(2018, 4, 1), 36),
-        extension_months=[12],
-        annual_value=WY_ANNUAL["WYOPCC-RJ-2018"],
-        scope=(
-            "Restorative justice conferences, community conferencing, mediation and indirect communication for "
-            f"adult victims across West Yorkshire, won in a 2017 EU tender. ({WY_ASSUMED})"
-        ),
-    )
+    with happened_at(happened_on(date(2018, 4, 1))):  # entered on the register as it began
+        rj, created = _contract(
+            officer,
+            reference="WYOPCC-RJ-2018",
+            title="Restorative Justice Service",
+            supplier=suppliers["Restorative Solutions"],
+            buying_authority=authority,
+            start_on=date(2018, 4, 1),
+            initial_end_on=term_end(date(2018, 4, 1), 36),
+            extension_months=[12],
+            annual_value=WY_ANNUAL["WYOPCC-RJ-2018"],
+            scope=(
+                "Restorative justice conferences, community conferencing, mediation and indirect communication for "
+                f"adult victims across West Yorkshire, won in a 2017 EU tender. ({WY_ASSUMED})"
+            ),
+        )
     contracts[rj.reference] = rj
     if created:
-        _accept_social_value(officer, rj, WY_SOCIAL_VALUE, _wy_commitments(rj))
-        _make_live(officer, rj)
+        with happened_at(happened_on(rj.start_on)):
+            _accept_social_value(officer, rj, WY_SOCIAL_VALUE, _wy_commitments(rj))
+            _make_live(officer, rj)
 
-    isva, created = _contract(
-        officer,
-        reference="WYOPCC-ISVA-2015",
-        title="Independent Sexual Violence Advisor Service (ISVA)",
-        supplier=suppliers["Victim Support"],
-        buying_authority=authority,
-        start_on=date(2015, 4, 1),
-        initial_end_on=date(2017, 3, 31),
-        extension_months=[12, 12],
-        annual_value=WY_ANNUAL["WYOPCC-ISVA-2015"],
-        scope=(
-            "Proactive support for women, men, children and young people who are victims of rape and sexual "
-            "violence and abuse. (The start date and the first extension are assumed; the Panel report gives the "
-            f"final one-year extension to 31 March 2019. {WY_ASSUMED} Each extension year continues at it.)"
-        ),
-    )
+    with happened_at(happened_on(date(2015, 4, 1))):  # entered on the register as it began
+        isva, created = _contract(
+            officer,
+            reference="WYOPCC-ISVA-2015",
+            title="Independent Sexual Violence Advisor Service (ISVA)",
+            supplier=suppliers["Victim Support"],
+            buying_authority=authority,
+            start_on=date(2015, 4, 1),
+            initial_end_on=date(2017, 3, 31),
+            extension_months=[12, 12],
+            annual_value=WY_ANNUAL["WYOPCC-ISVA-2015"],
+            scope=(
+                "Proactive support for women, men, children and young people who are victims of rape and sexual "
+                "violence and abuse. (The start date and the first extension are assumed; the Panel report gives the "
+                f"final one-year extension to 31 March 2019. {WY_ASSUMED} Each extension year continues at it.)"
+            ),
+        )
     contracts[isva.reference] = isva
     if created:
-        _accept_social_value(officer, isva, WY_SOCIAL_VALUE, _wy_commitments(isva))
-        _make_live(officer, isva)
+        with happened_at(happened_on(isva.start_on)):
+            _accept_social_value(officer, isva, WY_SOCIAL_VALUE, _wy_commitments(isva))
+            _make_live(officer, isva)
         for decided_on, reason in [
             (date(2016, 10, 3), "First one-year extension."),
             (date(2018, 2, 26), "The PCC and Victim Support agreed the final one-year extension, to 31 March 2019."),
         ]:
-            services.exercise_extension(
-                by=officer, contract=isva, decided_on=decided_on, today=decided_on, reason=reason
+            with happened_at(happened_on(decided_on)):
+                services.exercise_extension(
+                    by=officer, contract=isva, decided_on=decided_on, today=decided_on, reason=reason
+                )
+        with happened_at(happened_on(date(2018, 2, 26))):  # the recommissioning planned with the last extension
+            services.add_milestone(by=officer, contract=isva, name="New specification agreed", due_on=date(2018, 8, 31))
+            bidders = services.add_milestone(
+                by=officer, contract=isva, name="Bidders' event at the OPCC offices", due_on=date(2018, 9, 7)
             )
-        services.add_milestone(by=officer, contract=isva, name="New specification agreed", due_on=date(2018, 8, 31))
-        bidders = services.add_milestone(
-            by=officer, contract=isva, name="Bidders' event at the OPCC offices", due_on=date(2018, 9, 7)
-        )
-        services.complete_milestone(by=officer, milestone=bidders, done_on=date(2018, 9, 7))
-        services.add_milestone(
-            by=officer, contract=isva, name="New West Yorkshire ISVA service in place", due_on=date(2019, 4, 1)
-        )
+            services.add_milestone(
+                by=officer, contract=isva, name="New West Yorkshire ISVA service in place", due_on=date(2019, 4, 1)
+            )
+        with happened_at(happened_on(date(2018, 9, 7))):
+            services.complete_milestone(by=officer, milestone=bidders, done_on=date(2018, 9, 7))
 
-    perpetrator, created = _contract(
-        officer,
-        reference="WYOPCC-DAPP-2015",
-        title="Domestic abuse perpetrator programme (CHOICES)",
-        supplier=suppliers["CHOICES Domestic Abuse Perpetrator Programme"],
-        buying_authority=authority,
-        start_on=date(2015, 9, 1),
-        initial_end_on=date(2017, 8, 31),
-        annual_value=WY_ANNUAL["WYOPCC-DAPP-2015"],
-        scope=(
-            "Interventions for perpetrators referred by the police, including conditional cautions. "
-            f"({WY_ASSUMED} The three months the end was varied by are delivered within that value.)"
-        ),
-    )
+    with happened_at(happened_on(date(2015, 9, 1))):  # entered on the register as it began
+        perpetrator, created = _contract(
+            officer,
+            reference="WYOPCC-DAPP-2015",
+            title="Domestic abuse perpetrator programme (CHOICES)",
+            supplier=suppliers["CHOICES Domestic Abuse Perpetrator Programme"],
+            buying_authority=authority,
+            start_on=date(2015, 9, 1),
+            initial_end_on=date(2017, 8, 31),
+            annual_value=WY_ANNUAL["WYOPCC-DAPP-2015"],
+            scope=(
+                "Interventions for perpetrators referred by the police, including conditional cautions. "
+                f"({WY_ASSUMED} The three months the end was varied by are delivered within that value.)"
+            ),
+        )
     contracts[perpetrator.reference] = perpetrator
     if created:
-        _accept_social_value(officer, perpetrator, WY_SOCIAL_VALUE, _wy_commitments(perpetrator))
-        _make_live(officer, perpetrator)
-        services.record_variation(
-            by=officer,
-            contract=perpetrator,
-            kind="end_date",
-            new_end=date(2017, 11, 30),
-            reason="Delays in the programme becoming operational.",
-            approver="Police and Crime Commissioner, by agreement with the provider",
-            approved_on=date(2017, 8, 1),  # assumed: the report says only that it was varied by agreement
-            today=date(2017, 8, 1),
-        )
-        services.add_milestone(
-            by=officer,
-            contract=perpetrator,
-            name="Integrated perpetrator and victim programme in place",
-            due_on=date(2019, 4, 1),
-        )
+        with happened_at(happened_on(perpetrator.start_on)):
+            _accept_social_value(officer, perpetrator, WY_SOCIAL_VALUE, _wy_commitments(perpetrator))
+            _make_live(officer, perpetrator)
+        with happened_at(happened_on(date(2017, 8, 1))):
+            services.record_variation(
+                by=officer,
+                contract=perpetrator,
+                kind="end_date",
+                new_end=date(2017, 11, 30),
+                reason="Delays in the programme becoming operational.",
+                approver="Police and Crime Commissioner, by agreement with the provider",
+                approved_on=date(2017, 8, 1),  # assumed: the report says only that it was varied by agreement
+                today=date(2017, 8, 1),
+            )
+        with happened_at(happened_on(date(2018, 2, 26))):  # planned with the recommissioning (assumed)
+            services.add_milestone(
+                by=officer,
+                contract=perpetrator,
+                name="Integrated perpetrator and victim programme in place",
+                due_on=date(2019, 4, 1),
+            )
 
-    champion, created = _contract(
-        officer,
-        reference="WYOPCC-VCP-2015",
-        title="Victims Champion Project",
-        kind=Contract.Kind.GRANT,
-        supplier=suppliers["Saima Afzal Solutions"],
-        buying_authority=authority,
-        start_on=date(2015, 4, 1),
-        initial_end_on=date(2016, 3, 31),
-        extension_months=[24],
-        year_values={2015: _money(20000)},
-        scope="Advice, training and support on engaging victims from Black and Minority Ethnic communities.",
-    )
+    with happened_at(happened_on(date(2015, 4, 1))):  # entered on the register as it began
+        champion, created = _contract(
+            officer,
+            reference="WYOPCC-VCP-2015",
+            title="Victims Champion Project",
+            kind=Contract.Kind.GRANT,
+            supplier=suppliers["Saima Afzal Solutions"],
+            buying_authority=authority,
+            start_on=date(2015, 4, 1),
+            initial_end_on=date(2016, 3, 31),
+            extension_months=[24],
+            year_values={2015: _money(20000)},
+            scope="Advice, training and support on engaging victims from Black and Minority Ethnic communities.",
+        )
     contracts[champion.reference] = champion
     if created:
-        _make_live(officer, champion)
-        services.exercise_extension(
-            by=officer,
-            contract=champion,
-            decided_on=date(2016, 2, 29),
-            today=date(2016, 2, 29),
-            reason="Initial one-year grant extended for a further two years, at £20k a year (assumed).",
-            year_values={2016: _money(20000), 2017: _money(20000)},
-        )
+        with happened_at(happened_on(champion.start_on)):
+            _make_live(officer, champion)
+        with happened_at(happened_on(date(2016, 2, 29))):
+            services.exercise_extension(
+                by=officer,
+                contract=champion,
+                decided_on=date(2016, 2, 29),
+                today=date(2016, 2, 29),
+                reason="Initial one-year grant extended for a further two years, at £20k a year (assumed).",
+                year_values={2016: _money(20000), 2017: _money(20000)},
+            )
         for year, value, approved_on, reason in [
             (2017, 25000, date(2017, 6, 1), "Additional project (£5k) to advise on honour based abuse."),
         ]:
-            services.record_variation(
-                by=officer,
-                contract=champion,
-                kind="value",
-                financial_year=year,
-                new_value=_money(value),
-                reason=reason,
-                approver="Chief Executive, West Yorkshire OPCC",
-                approved_on=approved_on,
-                today=approved_on,
-            )
+            with happened_at(happened_on(approved_on)):
+                services.record_variation(
+                    by=officer,
+                    contract=champion,
+                    kind="value",
+                    financial_year=year,
+                    new_value=_money(value),
+                    reason=reason,
+                    approver="Chief Executive, West Yorkshire OPCC",
+                    approved_on=approved_on,
+                    today=approved_on,
+                )
     return contracts
 
 

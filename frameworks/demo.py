@@ -487,9 +487,10 @@ def load(ctx: dict) -> None:
             closes_at=_at(date(2026, 6, 12), 17),
         )
         _admit(second, REOPENING_SUPPLIERS, officer, evaluator, starts_on=SECOND_AWARD)
-        open_frameworks.award_framework(
-            framework=framework, starts_on=SECOND_AWARD, window=second, by=officer, now=_at(date(2026, 6, 30))
-        )
+        with happened_at(_at(date(2026, 6, 30))):
+            open_frameworks.award_framework(
+                framework=framework, starts_on=SECOND_AWARD, window=second, by=officer, now=_at(date(2026, 6, 30))
+            )
 
     now = timezone.now()
     reopening = ApplicationWindow.objects.create(

@@ -207,7 +207,8 @@ ONE_VISIT = timedelta(minutes=30)
 
 def partner_changes(user, now: datetime) -> wq.Queue | None:
     """Suppliers added to or changed on the lists shared with the partner's authority since their last
-    visit (recorded by `record_visit`); on a first visit, those of the last 30 days."""
+    visit (recorded by `record_visit`); on a first visit, those of the last 30 days. A supplier suspended or
+    removed since is listed too, as no longer on the list: the partner must not call off from it."""
     if not user.authority_id:
         return None
     visit = HomeVisit.objects.filter(user=user).first()
@@ -218,14 +219,20 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
         since = visit.seen_at
     else:  # the same visit, reloaded: still since the visit before
         since = visit.previous_at or first_look
+    today = timezone.localdate(now)
     history = Appointment.history.model.objects.filter(id=OuterRef("pk"))
+    listed = partner_selectors.current_appointments(today).filter(pk=OuterRef("pk"))
     changed = (
-        partner_selectors.shared_appointments(user.authority_id, timezone.localdate(now))
+        Appointment.objects.shared_with(user.authority_id)
+        .filter(lot__framework__term_end__gte=today)
         .annotate(
             changed_at=Subquery(history.order_by("-history_date").values("history_date")[:1]),
             added=Exists(history.filter(history_type="+", history_date__gt=since)),
+            listed=Exists(listed),
         )
         .filter(changed_at__gt=since)
+        # Gone from the list: news only if it was there to be seen (not added and gone since).
+        .filter(Q(listed=True) | Q(added=False))
         .select_related("supplier", "lot__framework")
         .order_by("-changed_at", "pk")
     )
@@ -234,11 +241,13 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
             title=f"{appointment.supplier.legal_name}: {appointment.lot.framework.reference} lot "
             f"{appointment.lot.number}",
             url=reverse("approved_list:shared_frameworks"),
-            detail=appointment.lot.title,
+            detail=appointment.lot.title
+            if appointment.listed
+            else f"{appointment.lot.title}. No longer on the list: do not call off from this supplier",
             when=appointment.changed_at,
             when_label="Changed at",
-            tag="Added" if appointment.added else "Changed",
-            tag_colour="green" if appointment.added else "blue",
+            tag=_change_tag(appointment),
+            tag_colour="green" if appointment.added else ("blue" if appointment.listed else "red"),
         )
         for appointment in changed[: wq.SHOWN]
     ]
@@ -252,6 +261,12 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
         see_all_label="See the shared frameworks",
         empty="No suppliers have been added or changed since your last visit.",
     )
+
+
+def _change_tag(appointment) -> str:
+    if not appointment.listed:
+        return appointment.get_status_display() if appointment.status != Appointment.Status.ACTIVE else "Ended"
+    return "Added" if appointment.added else "Changed"
 
 
 def record_visit(user, now: datetime) -> None:

@@ -595,49 +595,50 @@ def _west_midlands_contracts(ctx: dict, framework: Framework | None) -> None:
         lot = framework.lots.filter(number=lot_number).first()
         if supplier is None or lot is None or Contract.objects.filter(reference=reference).exists():
             continue
-        contract = contract_services.create_contract(
-            by=officer,
-            reference=reference,
-            title=title,
-            supplier=supplier,
-            buying_authority=authority,
-            lot=lot,
-            areas=[areas[name] for name in area_names if name in areas],
-            start_on=date(2025, 7, 1),
-            initial_end_on=term_end(date(2025, 7, 1), 36),
-            extension_months=[12, 12],
-            annual_value=annual,
-            officer_manager=officer,
-            supplier_manager_name=manager.full_name if manager else "",
-            supplier_manager_email=manager.email if manager else "",
-            supplier_manager_user=manager,
-            origin=Contract.Origin.DIRECT_AWARD if lot_number == 3 else Contract.Origin.ENTERED,
-            scope=scope + " (Demo call-off added by the monitoring demo.)",
-        )
-        proposal = contract_services.record_social_value_proposal(
-            by=officer,
-            contract=contract,
-            summary="Local employment and volunteering, and training for local professionals.",
-            commitments=[
-                {
-                    "theme": SocialValueCommitment.Theme.JOBS,
-                    "measure": "Local people employed in the service",
-                    "unit": "people",
-                    "target": Decimal("3"),
-                    "due_on": date(2026, 6, 30),
-                },
-                {
-                    "theme": SocialValueCommitment.Theme.SOCIAL,
-                    "measure": "Awareness training for local professionals",
-                    "unit": "hours",
-                    "target": Decimal("240"),
-                    "due_on": date(2028, 6, 30),
-                },
-            ],
-        )
-        contract_services.accept_social_value_proposal(by=officer, proposal=proposal)
-        second = User.objects.get(email=SECOND_OFFICER)  # an entered contract goes live on two officers' word
-        contract_services.make_live_by_two(first=officer, second=second, contract=contract)
+        with happened_at(_at(date(2025, 7, 1), 10)):  # called off as the framework's first award began
+            contract = contract_services.create_contract(
+                by=officer,
+                reference=reference,
+                title=title,
+                supplier=supplier,
+                buying_authority=authority,
+                lot=lot,
+                areas=[areas[name] for name in area_names if name in areas],
+                start_on=date(2025, 7, 1),
+                initial_end_on=term_end(date(2025, 7, 1), 36),
+                extension_months=[12, 12],
+                annual_value=annual,
+                officer_manager=officer,
+                supplier_manager_name=manager.full_name if manager else "",
+                supplier_manager_email=manager.email if manager else "",
+                supplier_manager_user=manager,
+                origin=Contract.Origin.DIRECT_AWARD if lot_number == 3 else Contract.Origin.ENTERED,
+                scope=scope + " (Demo call-off added by the monitoring demo.)",
+            )
+            proposal = contract_services.record_social_value_proposal(
+                by=officer,
+                contract=contract,
+                summary="Local employment and volunteering, and training for local professionals.",
+                commitments=[
+                    {
+                        "theme": SocialValueCommitment.Theme.JOBS,
+                        "measure": "Local people employed in the service",
+                        "unit": "people",
+                        "target": Decimal("3"),
+                        "due_on": date(2026, 6, 30),
+                    },
+                    {
+                        "theme": SocialValueCommitment.Theme.SOCIAL,
+                        "measure": "Awareness training for local professionals",
+                        "unit": "hours",
+                        "target": Decimal("240"),
+                        "due_on": date(2028, 6, 30),
+                    },
+                ],
+            )
+            contract_services.accept_social_value_proposal(by=officer, proposal=proposal)
+            second = User.objects.get(email=SECOND_OFFICER)  # an entered contract goes live on two officers' word
+            contract_services.make_live_by_two(first=officer, second=second, contract=contract)
 
 
 # Returns --------------------------------------------------------------------------------------------------------
@@ -760,10 +761,12 @@ def _returns_for(contract: Contract, officer: User, today: date, plan: str) -> N
     if not ended:
         return
     reporter = _reporter(contract)
-    indicators = services.set_up_indicators(contract=contract, by=officer)
     scale = SCALE.get(contract.reference, 120)
-    if not QuarterlyReturn.objects.filter(contract=contract).exists():
-        _set_contract_targets(contract, indicators, scale, officer)
+    # The indicators and their targets were agreed as reporting on the portal began.
+    with happened_at(_at(max(contract.start_on, ended[0].start), 10)):
+        indicators = services.set_up_indicators(contract=contract, by=officer)
+        if not QuarterlyReturn.objects.filter(contract=contract).exists():
+            _set_contract_targets(contract, indicators, scale, officer)
     indicators = list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
     areas = services.contract_areas(contract)
     past_due = [q for q in ended if q.return_due < today]
@@ -855,6 +858,9 @@ def load_monitoring(ctx: dict, today: date | None = None) -> None:
         reviewer = _officer_of(contract)
         if reviewer is not None:
             _returns_for(contract, reviewer, today, PLANS.get(contract.reference, "accepted"))
+        elif contract.start_on < today:  # no demo returns (no officer to review them): set up as it began
+            with happened_at(_at(contract.start_on, 10)):
+                services.set_up_indicators(contract=contract, by=officer)
     # Live contracts with no quarter ended yet: their sets are made when they go live, but the handlers
     # run when the loader's transaction commits; the pages must find them complete either way.
     services.set_up_missing_indicators(by=officer)

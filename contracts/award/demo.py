@@ -28,6 +28,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from commissioning.clock import happened_at
 from commissioning.dates import LONDON, deadline_on
 from commissioning.demo import demo_approval, demo_user, minimal_pdf
 from commissioning.models import Area, User
@@ -151,6 +152,20 @@ def _provider_for(supplier: Supplier) -> User | None:
 
 
 def _respond(competition, provider, *, price, now, texts, social_value=True, budget=False, supporting=None):
+    with happened_at(now):
+        return _respond_then(
+            competition,
+            provider,
+            price=price,
+            now=now,
+            texts=texts,
+            social_value=social_value,
+            budget=budget,
+            supporting=supporting,
+        )
+
+
+def _respond_then(competition, provider, *, price, now, texts, social_value, budget, supporting):
     lot = competition.lots.order_by("number").first()
     tender = services.start_tender(competition=competition, lot=lot, by=provider, now=now)
     services.save_tender(
@@ -169,7 +184,8 @@ def _respond(competition, provider, *, price, now, texts, social_value=True, bud
             **({"supporting": ContentFile(TINY_PDF, name=supporting)} if supporting else {}),
         },
     )
-    services.submit_tender(tender=tender, by=provider, now=now + timedelta(hours=2))
+    with happened_at(now + timedelta(hours=2)):
+        services.submit_tender(tender=tender, by=provider, now=now + timedelta(hours=2))
     tender.refresh_from_db()
     return tender
 
@@ -182,39 +198,42 @@ def _awarded(framework, officer, officer2, evaluator, areas) -> None:
     today = timezone.localdate()
     created = datetime.combine(today - timedelta(days=70), time(10), tzinfo=LONDON)
     closes = deadline_on(today - timedelta(days=42))
-    competition = services.create_competition(
-        by=officer,
-        kind=Competition.Kind.MINI_COMPETITION,
-        reference=AWARDED,
-        title="Independent Domestic Violence Advocate service for Sandwell MARAC",
-        description="Two IDVAs embedded with the Sandwell MARAC, supporting high-risk victims from referral to "
-        "safety planning and through the criminal justice process.",
-        framework_lot=framework.lots.get(number=1),
-        areas=[areas["Sandwell"]],
-        estimated_value=Decimal("190000"),
-        contract_start_on=today - timedelta(days=14),
-        term_months=24,
-        extension_months="12",
-        interviews="Shortlisted bidders may be asked to present their delivery model to the panel.",
-        clarification_deadline=deadline_on(today - timedelta(days=49)),
-        closes_at=closes,
-    )
-    services.save_criteria(competition=competition, criteria=IDVA_CRITERIA, by=officer)
-    competition = services.publish_competition(competition=competition, by=officer, now=created)
+    with happened_at(created):
+        competition = services.create_competition(
+            by=officer,
+            kind=Competition.Kind.MINI_COMPETITION,
+            reference=AWARDED,
+            title="Independent Domestic Violence Advocate service for Sandwell MARAC",
+            description="Two IDVAs embedded with the Sandwell MARAC, supporting high-risk victims from referral to "
+            "safety planning and through the criminal justice process.",
+            framework_lot=framework.lots.get(number=1),
+            areas=[areas["Sandwell"]],
+            estimated_value=Decimal("190000"),
+            contract_start_on=today - timedelta(days=14),
+            term_months=24,
+            extension_months="12",
+            interviews="Shortlisted bidders may be asked to present their delivery model to the panel.",
+            clarification_deadline=deadline_on(today - timedelta(days=49)),
+            closes_at=closes,
+        )
+        services.save_criteria(competition=competition, criteria=IDVA_CRITERIA, by=officer)
+        competition = services.publish_competition(competition=competition, by=officer, now=created)
     during = created + timedelta(days=10)
-    question = services.ask_question(
-        competition=competition,
-        question="Will the IDVAs be co-located with the police Public Protection Unit in Oldbury?",
-        by=_provider_for(tipton),
-        now=during,
-    )
-    services.answer_question(
-        question=question,
-        published_question="Will the IDVAs be co-located with the police Public Protection Unit?",
-        answer="Yes, for two days a week; desk space and vetting are provided by West Midlands Police.",
-        by=officer,
-        notify=False,
-    )
+    with happened_at(during):
+        question = services.ask_question(
+            competition=competition,
+            question="Will the IDVAs be co-located with the police Public Protection Unit in Oldbury?",
+            by=_provider_for(tipton),
+            now=during,
+        )
+    with happened_at(during + timedelta(days=1)):
+        services.answer_question(
+            question=question,
+            published_question="Will the IDVAs be co-located with the police Public Protection Unit?",
+            answer="Yes, for two days a week; desk space and vetting are provided by West Midlands Police.",
+            by=officer,
+            notify=False,
+        )
     sv = {
         "social_value": "We will recruit locally, offer placements to students from Sandwell College and run "
         "awareness sessions for local employers.",
@@ -259,8 +278,41 @@ def _awarded(framework, officer, officer2, evaluator, areas) -> None:
         },
     )
     opened = closes + timedelta(hours=1)
-    services.request_opening(competition=competition, by=officer, now=opened)
-    services.confirm_opening(competition=competition, by=officer2, now=opened + timedelta(minutes=20))
+    with happened_at(opened):
+        services.request_opening(competition=competition, by=officer, now=opened)
+    with happened_at(opened + timedelta(minutes=20)):
+        services.confirm_opening(competition=competition, by=officer2, now=opened + timedelta(minutes=20))
+    # The panel evaluated and moderated in the days after the opening.
+    with happened_at(opened + timedelta(days=3)):
+        _evaluate_awarded(competition, winner, officer, officer2, evaluator)
+    decided = closes + timedelta(days=10)
+    with happened_at(decided):
+        award = services.decide_award(
+            lot=competition.lots.get(),
+            tender=winner,
+            reasons="Brindley's response scored highest: a strong MARAC-based delivery model with out-of-hours "
+            "cover and clear outcome reporting, at a price within budget.",
+            by=officer,
+            now=decided,
+        )
+    # The contract award notice went on Find a Tender the day after the decision; its standstill followed.
+    from contracts.notices.demo import publish_on
+    from contracts.notices.models import Notice
+
+    for notice in Notice.objects.filter(key=f"award:{award.pk}:UK6"):
+        publish_on(notice, timezone.localdate(decided) + timedelta(days=1), officer)
+    contracted = decided + timedelta(days=20)
+    with happened_at(contracted):
+        services.create_award_contract(
+            award=award,
+            reference=f"{AWARDED}-C",
+            start_on=competition.contract_start_on,
+            by=officer,
+            today=timezone.localdate(contracted),
+        )
+
+
+def _evaluate_awarded(competition, winner, officer, officer2, evaluator) -> None:
     evaluation.assign_evaluators(target=competition, evaluators=[evaluator, officer2], by=officer)
     marks = {
         winner.pk: {"Service delivery": 4, "Outcomes and monitoring": 3, "Social value": 3},
@@ -287,28 +339,6 @@ def _awarded(framework, officer, officer2, evaluator, areas) -> None:
                 reason="Both evaluators gave this mark; the panel agreed it.",
                 by=officer,
             )
-    decided = closes + timedelta(days=10)
-    award = services.decide_award(
-        lot=competition.lots.get(),
-        tender=winner,
-        reasons="Brindley's response scored highest: a strong MARAC-based delivery model with out-of-hours cover "
-        "and clear outcome reporting, at a price within budget.",
-        by=officer,
-        now=decided,
-    )
-    # The contract award notice went on Find a Tender the day after the decision; its standstill followed.
-    from contracts.notices.demo import publish_on
-    from contracts.notices.models import Notice
-
-    for notice in Notice.objects.filter(key=f"award:{award.pk}:UK6"):
-        publish_on(notice, timezone.localdate(decided) + timedelta(days=1), officer)
-    services.create_award_contract(
-        award=award,
-        reference=f"{AWARDED}-C",
-        start_on=competition.contract_start_on,
-        by=officer,
-        today=timezone.localdate(decided) + timedelta(days=20),
-    )
 
 
 def _open_mini(framework, officer, areas) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from commissioning.clock import happened_at, happened_on
 from commissioning.models import Authority, FundingAllocation, FundingStream
 
 from .. import services as contract_services
@@ -65,11 +66,12 @@ def load_west_midlands_funding(officer, authority: Authority, idva: Contract | N
         streams[kind] = stream
     if idva is None:
         return
-    for year in WM_YEARS:
-        for kind, amount in [(FundingStream.Kind.ISVA_IDVA, "100000"), (FundingStream.Kind.MOJ_CORE, "35000")]:
-            contract_services.set_funding(
-                by=officer, contract=idva, stream=streams[kind], financial_year=year, amount=Decimal(amount)
-            )
+    with happened_at(happened_on(date(2025, 9, 15))):  # funded as the contract was set up
+        for year in WM_YEARS:
+            for kind, amount in [(FundingStream.Kind.ISVA_IDVA, "100000"), (FundingStream.Kind.MOJ_CORE, "35000")]:
+                contract_services.set_funding(
+                    by=officer, contract=idva, stream=streams[kind], financial_year=year, amount=Decimal(amount)
+                )
 
 
 # Seed 001: the OPCC leads the CSE service (Barnardo's, October 2017 to March 2020) with five councils as
@@ -94,55 +96,58 @@ def load_co_commissioned(officer, avon: Authority, suppliers) -> dict[str, Contr
         for name in CSE_COUNCILS
     ]
     nhs = Authority.objects.get_or_create(name=NHS_ENGLAND, defaults={"kind": Authority.Kind.NHS})[0]
-    cse, created = _contract(
-        officer,
-        reference="ASOPCC-CSE-2017",
-        title="Child sexual exploitation specialist service",
-        supplier=suppliers["Barnardo's"],
-        buying_authority=avon,
-        start_on=date(2017, 10, 1),
-        initial_end_on=date(2020, 3, 31),
-        year_values={2017: _money(75000), 2018: _money(150000), 2019: _money(150000)},
-        in_recommissioning_scope=False,
-        scope_note="Commissioned with the five local authorities (seed 001)",
-        scope=(
-            "Support for children and young people subject to CSE who meet the threshold, and advice and "
-            f"guidance to professionals. The OPCC is lead commissioner; five councils co-commission. {CO_ASSUMED}"
-        ),
-    )
-    if created:
-        _accept_social_value(
-            officer, cse, "Commitments agreed with the co-commissioners (demo record).", _commitments(cse, "Avon")
+    # Entered, agreed and made live as it began (the contributions with it).
+    with happened_at(happened_on(date(2017, 10, 1))):
+        cse, created = _contract(
+            officer,
+            reference="ASOPCC-CSE-2017",
+            title="Child sexual exploitation specialist service",
+            supplier=suppliers["Barnardo's"],
+            buying_authority=avon,
+            start_on=date(2017, 10, 1),
+            initial_end_on=date(2020, 3, 31),
+            year_values={2017: _money(75000), 2018: _money(150000), 2019: _money(150000)},
+            in_recommissioning_scope=False,
+            scope_note="Commissioned with the five local authorities (seed 001)",
+            scope=(
+                "Support for children and young people subject to CSE who meet the threshold, and advice and "
+                f"guidance to professionals. The OPCC is lead commissioner; five councils co-commission. {CO_ASSUMED}"
+            ),
         )
-        _make_live(officer, cse)
-        for council in councils:
-            for year in (2018, 2019):
-                services.set_contribution(
-                    by=None, contract=cse, authority=council, financial_year=year, amount=_money(15000)
-                )
-    sarc, created = _contract(
-        officer,
-        reference="NHSE-SW-SARC-2018",
-        title="Sexual Assault Referral Centre (Avon and Somerset)",
-        supplier=suppliers["South West SARC provider (not named in seed 001)"],
-        buying_authority=nhs,
-        start_on=date(2018, 10, 1),
-        initial_end_on=date(2021, 3, 31),
-        annual_value=_money(600000),
-        in_recommissioning_scope=False,
-        scope_note="NHS England is lead commissioner (seed 001)",
-        scope=(
-            "Crisis support and forensic medical examinations for victims of sexual assault. NHS England is lead "
-            f"commissioner; the Avon and Somerset OPCC co-commissions. {CO_ASSUMED}"
-        ),
-    )
-    if created:
-        _accept_social_value(
-            officer, sarc, "Commitments agreed by NHS England (demo record).", _commitments(sarc, "Avon")
-        )
-        for year in (2019, 2020):
-            services.set_contribution(
-                by=None, contract=sarc, authority=avon, financial_year=year, amount=_money(120000)
+        if created:
+            _accept_social_value(
+                officer, cse, "Commitments agreed with the co-commissioners (demo record).", _commitments(cse, "Avon")
             )
-        _make_live(officer, sarc)
+            _make_live(officer, cse)
+            for council in councils:
+                for year in (2018, 2019):
+                    services.set_contribution(
+                        by=None, contract=cse, authority=council, financial_year=year, amount=_money(15000)
+                    )
+    with happened_at(happened_on(date(2018, 10, 1))):
+        sarc, created = _contract(
+            officer,
+            reference="NHSE-SW-SARC-2018",
+            title="Sexual Assault Referral Centre (Avon and Somerset)",
+            supplier=suppliers["South West SARC provider (not named in seed 001)"],
+            buying_authority=nhs,
+            start_on=date(2018, 10, 1),
+            initial_end_on=date(2021, 3, 31),
+            annual_value=_money(600000),
+            in_recommissioning_scope=False,
+            scope_note="NHS England is lead commissioner (seed 001)",
+            scope=(
+                "Crisis support and forensic medical examinations for victims of sexual assault. NHS England is lead "
+                f"commissioner; the Avon and Somerset OPCC co-commissions. {CO_ASSUMED}"
+            ),
+        )
+        if created:
+            _accept_social_value(
+                officer, sarc, "Commitments agreed by NHS England (demo record).", _commitments(sarc, "Avon")
+            )
+            for year in (2019, 2020):
+                services.set_contribution(
+                    by=None, contract=sarc, authority=avon, financial_year=year, amount=_money(120000)
+                )
+            _make_live(officer, sarc)
     return {cse.reference: cse, sarc.reference: sarc}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from commissioning.clock import happened_at, happened_on
 from commissioning.models import Authority
 from suppliers.models import Supplier
 
@@ -35,26 +36,32 @@ def _round(authority: Authority, **spec) -> tuple[GrantRound, bool]:
     existing = GrantRound.objects.filter(reference=spec["reference"]).first()
     if existing is not None:
         return existing, False
-    return services.create_round(by=None, authority=authority, **spec), True
+    with happened_at(happened_on(spec["opens_on"])):  # set up as it opened
+        return services.create_round(by=None, authority=authority, **spec), True
 
 
 def _award(grant_round, supplier, project, amount, received, decided, reason, agreement=None) -> GrantApplication:
-    application = services.record_application(
-        by=None,
-        grant_round=grant_round,
-        supplier=supplier,
-        project=project,
-        amount_requested=amount,
-        submitted_on=received,
-    )
-    services.decide_application(
-        by=None, application=application, award=True, amount_awarded=amount, reason=reason, decided_on=decided
-    )
+    # Each step recorded on the day it happened (the agreement made with the decision).
+    with happened_at(happened_on(received)):
+        application = services.record_application(
+            by=None,
+            grant_round=grant_round,
+            supplier=supplier,
+            project=project,
+            amount_requested=amount,
+            submitted_on=received,
+        )
+    with happened_at(happened_on(decided)):
+        services.decide_application(
+            by=None, application=application, award=True, amount_awarded=amount, reason=reason, decided_on=decided
+        )
+        if agreement is not None:
+            contract = services.make_agreement(by=None, application=application, **agreement)
     if agreement is not None:
-        contract = services.make_agreement(by=None, application=application, **agreement)
         # Long past: every payment was made on its due date (so none shows as overdue).
         for payment in contract.grant_payments.all():
-            services.record_payment(by=None, payment=payment, paid_on=payment.due_on)
+            with happened_at(happened_on(payment.due_on)):
+                services.record_payment(by=None, payment=payment, paid_on=payment.due_on)
     return application
 
 
@@ -154,25 +161,28 @@ def load(ctx: dict) -> None:
                 date(2025, 11, 3),
                 "Meets the round's purpose: a gap in group support in Sandwell, at a modest cost per person.",
             )
-            contract = services.make_agreement(
-                by=None,
-                application=application,
-                reference="WMOPCC-SG-2025-01",
-                start_on=date(2026, 1, 1),
-                end_on=date(2026, 12, 31),
-                conditions="Spend only on the agreed project; quarterly returns; no victim's identity in any report.",
-                frequency="quarterly",
-                timing="arrears",
-            )
+            with happened_at(happened_on(date(2025, 11, 3))):
+                contract = services.make_agreement(
+                    by=None,
+                    application=application,
+                    reference="WMOPCC-SG-2025-01",
+                    start_on=date(2026, 1, 1),
+                    end_on=date(2026, 12, 31),
+                    conditions="Spend only on the agreed project; quarterly returns; no victim's identity in any report.",
+                    frequency="quarterly",
+                    timing="arrears",
+                )
             for payment in contract.grant_payments.filter(due_on__lt=date(2026, 9, 1)):
-                services.record_payment(by=None, payment=payment, paid_on=payment.due_on)
+                with happened_at(happened_on(payment.due_on)):
+                    services.record_payment(by=None, payment=payment, paid_on=payment.due_on)
         brindley = Supplier.objects.filter(legal_name="Brindley Domestic Abuse Support").first()
         if created and brindley is not None:
-            services.record_application(
-                by=None,
-                grant_round=small,
-                supplier=brindley,
-                project="Outreach pilot in north Birmingham",
-                amount_requested=Decimal("8000"),
-                submitted_on=date(2025, 9, 15),
-            )
+            with happened_at(happened_on(date(2025, 9, 15))):
+                services.record_application(
+                    by=None,
+                    grant_round=small,
+                    supplier=brindley,
+                    project="Outreach pilot in north Birmingham",
+                    amount_requested=Decimal("8000"),
+                    submitted_on=date(2025, 9, 15),
+                )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from commissioning.clock import happened_at, happened_on
 from commissioning.models import User
 from frameworks.models import FrameworkAward
 
@@ -23,7 +24,8 @@ def demo_number(notice: Notice, day: date) -> str:
 def publish_on(notice: Notice, day: date, by: User) -> None:
     if notice.is_published or day > timezone.localdate():
         return
-    publish_notice(notice=notice, fts_number=demo_number(notice, day), published_on=day, by=by)
+    with happened_at(happened_on(day)):  # recorded on the day it went on Find a Tender
+        publish_notice(notice=notice, fts_number=demo_number(notice, day), published_on=day, by=by)
 
 
 def _framework_awards(officer: User) -> None:

@@ -6,10 +6,10 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from commissioning import events
 from commissioning.audit import record
+from commissioning.clock import recorded_now
 from commissioning.models import User
 from commissioning.rules import is_established, reads_for_authority
 
@@ -77,7 +77,7 @@ def propose_going_live(*, by: User, contract: Contract) -> Contract:
     problem = _social_value_problem(contract)
     if problem:
         raise ContractRuleError(problem)
-    contract.live_proposed_at = timezone.now()
+    contract.live_proposed_at = recorded_now()
     contract.live_proposed_by = by
     contract.save()
     record("contracts.going_live_proposed", by=by, obj=contract, data={"origin": contract.origin})
@@ -122,7 +122,7 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
             f"£{settings.SOCIAL_VALUE_THRESHOLD:,.2f} ({life.basis}): accept a Social Value Proposal before it goes "
             "live"
         )
-    contract.activated_at = timezone.now()
+    contract.activated_at = recorded_now()
     contract.activated_by = by
     contract.save()
     record(

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.clock import recorded_now
 from commissioning.lifecycle import RuleError
 from commissioning.models import User
 
@@ -77,7 +77,7 @@ def declare_conflict(*, assignment, has_conflict: bool, details: str, by: User):
         raise checks.field_error("details", "Describe the conflict of interest")
     assignment.has_conflict = has_conflict
     assignment.conflict_details = details.strip() if has_conflict else ""
-    assignment.declared_at = timezone.now()
+    assignment.declared_at = recorded_now()
     assignment.save(update_fields=["has_conflict", "conflict_details", "declared_at"])
     record(
         kind.declared_action,
@@ -121,7 +121,7 @@ def save_scores(*, assignment, scores: Mapping[int, Mapping], submit: bool, by: 
         }
         missing = checks.missing_scores(criteria, stored, kind.criterion_title) if submit else []
         if submit and not missing:
-            assignment.submitted_at = timezone.now()
+            assignment.submitted_at = recorded_now()
             assignment.save(update_fields=["submitted_at"])
             record(
                 kind.submitted_action,

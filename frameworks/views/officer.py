@@ -165,7 +165,9 @@ def appointment_status(request, pk):
     form = AppointmentStatusForm(request.POST or None, initial={"status": appointment.status})
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_appointment_status(appointment=appointment, by=request.user, **form.cleaned_data)
+            appointment = services.change_appointment_status(
+                appointment=appointment, by=request.user, **form.cleaned_data
+            )
             messages.success(request, f"{appointment} is now {appointment.get_status_display().lower()}.")
             return redirect("frameworks:approved_list", appointment.lot.framework_id)
         except ValidationError as error:

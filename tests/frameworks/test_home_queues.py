@@ -190,3 +190,29 @@ def test_the_partners_queue_reads_the_same_queries_with_5_or_200():
     for _ in range(195):
         make_appointment(lot)
     assert queries(framework_queues.partner_changes, partner) == few
+
+
+def test_a_supplier_suspended_since_the_last_visit_is_listed_as_no_longer_on_the_list(client):
+    partner, lot = shared_setup()
+    officer = make_user(User.Role.OFFICER, authority=lot.framework.lead_authority)
+    kept, suspended = make_appointment(lot), make_appointment(lot)
+    Appointment.history.update(history_date=timezone.now() - timedelta(hours=3))
+    HomeVisit.objects.create(user=partner, seen_at=timezone.now() - timedelta(hours=2))
+
+    services.change_appointment_status(
+        appointment=suspended, status=Appointment.Status.SUSPENDED, reason="Insurance lapsed", by=officer
+    )
+    html = home(client, partner, "partner_home")
+
+    queue = html[html.index('id="queue-supplier-changes"') :]
+    assert suspended.supplier.legal_name in queue and "Suspended" in queue
+    assert "No longer on the list: do not call off from this supplier" in queue
+    assert kept.supplier.legal_name not in queue
+    # Added and suspended since the last visit: never seen on the list, so no news.
+    fleeting = make_appointment(lot)
+    services.change_appointment_status(
+        appointment=fleeting, status=Appointment.Status.REMOVED, reason="Appointed in error", by=officer
+    )
+    HomeVisit.objects.filter(user=partner).update(seen_at=timezone.now() - timedelta(hours=2))
+    html = home(client, partner, "partner_home")
+    assert fleeting.supplier.legal_name not in html

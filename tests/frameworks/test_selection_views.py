@@ -304,6 +304,14 @@ class TestOfficerPages:
         assert client.post(url, {"status": "suspended", "reason": "Insurance lapsed"}).status_code == 302
         assert Appointment.objects.get(pk=appointment.pk).status == "suspended"
 
+    def test_the_confirmation_names_the_new_status(self, client, selection):
+        """It said "is now active" after a suspension (the view read the status it had before the change)."""
+        appointment = make_appointment(selection.lot1, selection.supplier, areas=selection.areas)
+        client.force_login(selection.officer)
+        url = reverse("frameworks:appointment_status", args=[appointment.pk])
+        response = client.post(url, {"status": "suspended", "reason": "Insurance lapsed"}, follow=True)
+        assert "is now suspended" in response.content.decode()
+
 
 def _count(client, url):
     with CaptureQueriesContext(connection) as ctx:

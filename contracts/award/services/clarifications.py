@@ -8,9 +8,9 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.clock import recorded_now
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from contracts.award import selectors
@@ -70,7 +70,7 @@ def answer_question(
     question.published_question = (published_question or question.question).strip()
     question.answer = answer.strip()
     question.answered_by = by
-    question.answered_at = timezone.now()
+    question.answered_at = recorded_now()
     question.save()
     record(
         "competition.answer_published",

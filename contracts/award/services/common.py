@@ -10,9 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.clock import recorded_now
 from commissioning.email import send_after_commit
 from commissioning.models import User
 from commissioning.rules import acts_for_running_authority, is_established
@@ -39,7 +39,7 @@ TRANSITIONS = COMPETITION.transitions
 
 
 def now_or(now: datetime | None) -> datetime:
-    return now or timezone.now()
+    return now or recorded_now()
 
 
 def field_error(field: str, message: str) -> AwardRuleError:

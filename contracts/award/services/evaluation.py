@@ -4,9 +4,8 @@ through the one mechanism of `frameworks.evaluation` (tenders and direct awards 
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from commissioning.audit import record
+from commissioning.clock import recorded_now
 from commissioning.models import User
 from contracts.award import selectors
 from contracts.award.lifecycles import COMPETITION, TENDER
@@ -28,5 +27,5 @@ def refresh_evaluation(competition: Competition, *, by: User) -> None:
     remaining = Tender.objects.filter(competition=competition, status=TenderStatus.OPENED).exists()
     any_scored = Tender.objects.filter(competition=competition, status=TenderStatus.SCORED).exists()
     if COMPETITION.allows("complete_evaluation", competition.status) and not remaining and any_scored:
-        competition.evaluated_at = timezone.now()
+        competition.evaluated_at = recorded_now()
         move(competition, "complete_evaluation", by=by)
