@@ -168,7 +168,9 @@ def load(ctx: dict) -> None:
                     reference="WMOPCC-SG-2025-01",
                     start_on=date(2026, 1, 1),
                     end_on=date(2026, 12, 31),
-                    conditions="Spend only on the agreed project; quarterly returns; no victim's identity in any report.",
+                    conditions=(
+                        "Spend only on the agreed project; quarterly returns; no victim's identity in any report."
+                    ),
                     frequency="quarterly",
                     timing="arrears",
                 )
