@@ -175,14 +175,7 @@ def retry_unsent(*, counts: Counter | None = None) -> Counter:
 
 
 def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
-    obligation_type = ContentType.objects.get_for_model(due.obligation)
-    key = {
-        "recipient": due.recipient,
-        "kind": kind,
-        "obligation_type": obligation_type,
-        "obligation_id": str(due.obligation.pk),
-        "occasion": due.occasion,
-    }
+    key = _once_key(kind, due)
     counts["due"] += 1
     if Notification.objects.filter(**key).exists():
         counts["already_claimed"] += 1
@@ -200,17 +193,11 @@ def _deliver_new(*, kind: str, due: Due, counts: Counter) -> None:
         return
     try:
         with transaction.atomic():
-            notification = email.record_email(
-                address=due.recipient.email,
-                recipient=due.recipient,
-                kind=kind,
-                obligation=due.obligation,
-                occasion=due.occasion,
-                subject=due.subject,
-                body_text=body_text,
-                body_html=body_html,
-                url=due.url,
-                sealed_until=due.sealed_until,
+            notification = _record(
+                kind,
+                due,
+                body_text,
+                body_html,
                 sealed_for=due.sealed_for,
                 queue_on_commit=False,  # sent here and now: the sweep is already a task
             )
@@ -225,17 +212,26 @@ def send_once_after_commit(*, kind: str, due: Due) -> Notification | None:
     transaction: recorded under the same once-only key as the sweep's, so one `occasion` reaches each
     recipient once, and sent when the transaction commits. None when it was already sent, or the
     recipient cannot receive it."""
-    obligation_type = ContentType.objects.get_for_model(due.obligation)
-    key = {
-        "recipient": due.recipient,
-        "kind": kind,
-        "obligation_type": obligation_type,
-        "obligation_id": str(due.obligation.pk),
-        "occasion": due.occasion,
-    }
+    key = _once_key(kind, due)
     if Notification.objects.filter(**key).exists() or not (due.recipient.is_active and due.recipient.email):
         return None
     body_text, body_html = _render(due)
+    return _record(kind, due, body_text, body_html)
+
+
+def _once_key(kind: str, due: Due) -> dict:
+    """What makes a reminder once-only: one `occasion` of one obligation reaches each recipient once."""
+    return {
+        "recipient": due.recipient,
+        "kind": kind,
+        "obligation_type": ContentType.objects.get_for_model(due.obligation),
+        "obligation_id": str(due.obligation.pk),
+        "occasion": due.occasion,
+    }
+
+
+def _record(kind: str, due: Due, body_text: str, body_html: str, **extra) -> Notification:
+    """The reminder's Notification row (see `commissioning.email.record_email`)."""
     return email.record_email(
         address=due.recipient.email,
         recipient=due.recipient,
@@ -247,6 +243,7 @@ def send_once_after_commit(*, kind: str, due: Due) -> Notification | None:
         body_html=body_html,
         url=due.url,
         sealed_until=due.sealed_until,
+        **extra,
     )
 
 

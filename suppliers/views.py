@@ -57,15 +57,15 @@ def organisation_edit(request):
         services.update_supplier(supplier=supplier, details=form.cleaned_data, by=request.user)
         messages.success(request, "Your organisation's details have been saved.")
         return redirect("suppliers:organisation")
+    return _organisation_form_page(request, form, "Details", title="Change your organisation's details")
+
+
+def _organisation_form_page(request, form, crumb: str, **context):
+    """A one-form page under the organisation's page: its breadcrumbs, and Cancel goes back to it."""
     return render(
         request,
         "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Change your organisation's details",
-            "crumbs": _crumbs(("Details", None)),
-            "cancel_url": reverse("suppliers:organisation"),
-        },
+        {"form": form, **context, "crumbs": _crumbs((crumb, None)), "cancel_url": reverse("suppliers:organisation")},
     )
 
 
@@ -80,18 +80,14 @@ def accreditation_add(request):
         )
         messages.success(request, "The accreditation has been added.")
         return redirect("suppliers:organisation")
-    return render(
+    return _organisation_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Add an accreditation",
-            "multipart": True,
-            "button": "Add accreditation",
-            "intro": "Add each quality standard your organisation holds. An equivalent standard is accepted.",
-            "crumbs": _crumbs(("Add an accreditation", None)),
-            "cancel_url": reverse("suppliers:organisation"),
-        },
+        form,
+        "Add an accreditation",
+        title="Add an accreditation",
+        multipart=True,
+        button="Add accreditation",
+        intro="Add each quality standard your organisation holds. An equivalent standard is accepted.",
     )
 
 
@@ -127,18 +123,14 @@ def document_add(request):
         )
         messages.success(request, f"{data['title']} has been uploaded.")
         return redirect("suppliers:organisation")
-    return render(
+    return _organisation_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Upload a document",
-            "multipart": True,
-            "button": "Upload",
-            "intro": "Policies, insurance certificates and accounts you upload here are attached to every application.",
-            "crumbs": _crumbs(("Upload a document", None)),
-            "cancel_url": reverse("suppliers:organisation"),
-        },
+        form,
+        "Upload a document",
+        title="Upload a document",
+        multipart=True,
+        button="Upload",
+        intro="Policies, insurance certificates and accounts you upload here are attached to every application.",
     )
 
 
@@ -174,17 +166,13 @@ def invite(request):
                 f"{settings.INVITATION_VALID_DAYS} days.",
             )
             return redirect("suppliers:organisation")
-    return render(
+    return _organisation_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Invite a colleague",
-            "button": "Send invitation",
-            "intro": f"They will be able to act for {supplier.legal_name}: edit its details, apply and submit returns.",
-            "crumbs": _crumbs(("Invite a colleague", None)),
-            "cancel_url": reverse("suppliers:organisation"),
-        },
+        form,
+        "Invite a colleague",
+        title="Invite a colleague",
+        button="Send invitation",
+        intro=f"They will be able to act for {supplier.legal_name}: edit its details, apply and submit returns.",
     )
 
 
@@ -203,18 +191,14 @@ def two_factor_requirement(request):
         else:
             messages.success(request, "Your organisation's sign-in setting has been saved.")
             return redirect("suppliers:organisation")
-    return render(
+    return _organisation_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Two-factor authentication for everyone",
-            "button": "Save",
-            "intro": "With two-factor authentication, signing in needs a code from an app on the person's phone as "
-            "well as their password, so a stolen password is not enough to see or change your bids and returns.",
-            "crumbs": _crumbs(("Two-factor authentication", None)),
-            "cancel_url": reverse("suppliers:organisation"),
-        },
+        form,
+        "Two-factor authentication",
+        title="Two-factor authentication for everyone",
+        button="Save",
+        intro="With two-factor authentication, signing in needs a code from an app on the person's phone as "
+        "well as their password, so a stolen password is not enough to see or change your bids and returns.",
     )
 
 
