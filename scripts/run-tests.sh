@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The whole suite in two passes: the tests without a browser in parallel processes (pytest-xdist, one per
-# CPU, at most TEST_PROCESSES), then the browser journeys in one process, each driving Chromium against
-# its own live server. Arguments go to both passes (e.g. a file or -k). A pass that collects nothing
-# (pytest's exit code 5, e.g. when the arguments name only browser tests) is not a failure; if neither
-# pass collected anything the script exits 5 as pytest would.
+# The whole suite in two passes, each in parallel processes (pytest-xdist, one per CPU, at most
+# TEST_PROCESSES): the tests without a browser spread test by test; then the browser journeys, each file
+# kept in one process (the crawl's tests share what they saw), each process driving its own Chromium
+# against its own live server and test database. Arguments go to both passes (e.g. a file or -k). A pass
+# that collects nothing (pytest's exit code 5, e.g. when the arguments name only browser tests) is not a
+# failure; if neither pass collected anything the script exits 5 as pytest would.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
@@ -11,7 +12,7 @@ PROCESSES="${TEST_PROCESSES:-4}"
 
 "$PYTHON" -m pytest -m "not browser" -n auto --maxprocesses "$PROCESSES" "$@"
 first=$?
-"$PYTHON" -m pytest -m browser "$@"
+"$PYTHON" -m pytest -m browser -n auto --maxprocesses "$PROCESSES" --dist loadfile "$@"
 second=$?
 
 if [ "$first" -eq 5 ] && [ "$second" -eq 5 ]; then

@@ -110,7 +110,7 @@ def test_a_provider_applies_online_and_the_officer_decides_agrees_and_pays(page,
     page.get_by_label("In arrears (after each period, once its return is in)").check()
     page.get_by_role("button", name="Make the agreement").click()
     expect(page.locator("h1")).to_have_text("Court support pilot in Coventry")
-    schedule = page.locator("#grant-terms ~ table")
+    schedule = page.get_by_role("region", name="Payment schedule").locator("table")
     expect(schedule).to_contain_text("Overdue")
     check(page)
 
@@ -126,7 +126,7 @@ def test_a_provider_applies_online_and_the_officer_decides_agrees_and_pays(page,
     fill_date(page, "paid_on", first.due_on)
     page.get_by_role("button", name="Record the payment").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("recorded as paid")
-    expect(page.locator("#grant-terms ~ table tbody tr").first).to_contain_text("Paid")
+    expect(page.get_by_role("region", name="Payment schedule").locator("tbody tr").first).to_contain_text("Paid")
     check(page)
     first.refresh_from_db()
     assert first.paid_on == first.due_on
