@@ -38,6 +38,7 @@ from contracts.award.models import (
     Tender,
     TenderAssignment,
 )
+from contracts.grants.models import GrantApplication, GrantPayment, GrantRound
 from contracts.models import Contract
 from contracts.notices.models import Notice
 from frameworks.models import Appointment, EvaluationAssignment
@@ -115,8 +116,34 @@ def officer_world() -> World:
         competition=competition, lot=competition_lot, supplier=setup.suppliers[0], created_by=setup.providers[0]
     )
     notice_target = ContentType.objects.get_for_model(Contract)
+    grant_round = GrantRound.objects.create(
+        authority=officer.authority,
+        reference=f"GR-{next(_n)}",
+        title="Community safety grants",
+        budget=Decimal("100000"),
+        cadence=GrantRound.Cadence.QUARTERLY,
+        opens_on=today - timedelta(days=30),
+    )
+    grant_application = GrantApplication.objects.create(
+        round=grant_round,
+        supplier=setup.suppliers[0],
+        project="Peer support groups",
+        amount_requested=Decimal("8000"),
+        submitted_on=today - timedelta(days=3),
+    )
+    # An overdue payment of the live contract: only the payment's own columns matter to the queue.
+    overdue_payment = GrantPayment.objects.create(
+        contract=m.contract,
+        period_start=today - timedelta(days=120),
+        period_end=today - timedelta(days=30),
+        due_on=today - timedelta(days=20),
+        amount=Decimal("2000"),
+    )
 
     def grow(n: int) -> None:
+        applicants = suppliers(n)
+        clone(grant_application, n, supplier_id=lambda i: applicants[i].pk)
+        clone(overdue_payment, n)
         contracts = clone(m.contract, n, reference=lambda i: f"COPY-{next(_n)}")
         for contract in contracts:
             contract.areas.set(m.areas)
@@ -167,6 +194,8 @@ def officer_world() -> World:
             "standstill-ending",
             "contracts-deciding",
             "notices-due",
+            "grant-applications-to-decide",
+            "grant-payments-overdue",
         ],
         grow,
     )
@@ -249,6 +278,14 @@ def provider_world() -> World:
     accreditation = Accreditation.objects.create(
         supplier=supplier, scheme="safelives", reference="SL-1", expires_on=today + timedelta(days=30)
     )
+    grant_round = GrantRound.objects.create(
+        authority=officer.authority,
+        reference=f"GR-{next(_n)}",
+        title="Community safety grants",
+        budget=Decimal("100000"),
+        opens_on=today - timedelta(days=10),
+        closes_on=today + timedelta(days=20),
+    )
     document = SupplierDocument.objects.create(
         supplier=supplier,
         kind=SupplierDocument.Kind.choices[0][0],
@@ -274,11 +311,12 @@ def provider_world() -> World:
             copied.areas.set(setup.areas)
         clone(accreditation, n)
         clone(document, n)
+        clone(grant_round, n, reference=lambda i: f"GR-{next(_n)}")
 
     return World(
         provider,
         reverse("provider_home"),
-        ["returns", "invitations", "clarification-answers", "open-windows", "expiring"],
+        ["returns", "invitations", "clarification-answers", "open-windows", "expiring", "grant-rounds-open"],
         grow,
     )
 
