@@ -77,6 +77,11 @@ class Queue:
     def more(self) -> int:
         return max(self.count - len(self.items), 0)
 
+    @classmethod
+    def of(cls, rows, item: Callable[[Any], QueueItem], **fields) -> Queue:
+        """A queue of a queryset: its first SHOWN rows as items and the count of all, in two queries."""
+        return cls(count=rows.count(), items=[item(row) for row in rows[:SHOWN]], **fields)
+
 
 Builder = Callable[[Any, datetime], "Queue | None"]
 

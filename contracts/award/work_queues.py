@@ -56,21 +56,17 @@ def questions_to_answer(user, now: datetime) -> wq.Queue:
         .select_related("competition")
         .order_by("competition__clarification_deadline", "asked_at", "pk")
     )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        questions,
+        lambda q: wq.QueueItem(
             title=f"A question about {q.competition.title}",
             url=reverse("awards:answer_question", args=[q.competition_id, q.pk]),
             detail=q.competition.reference,
             when=q.competition.clarification_deadline,
             when_label="Questions close at",
-        )
-        for q in questions[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="questions-to-answer",
         heading="Clarification questions to answer",
-        count=questions.count(),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("awards:officer_competitions"),
         see_all_label="See your competitions",

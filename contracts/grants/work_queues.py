@@ -17,8 +17,9 @@ from . import selectors
 
 def open_rounds(user, now: datetime) -> wq.Queue:
     rounds = selectors.open_rounds(timezone.localdate(now))
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        rounds,
+        lambda grant_round: wq.QueueItem(
             title=grant_round.title,
             url=reverse("contracts:provider_grant_apply", args=[grant_round.pk]),
             detail=f"{grant_round.reference}, {grant_round.authority.name}",
@@ -26,14 +27,9 @@ def open_rounds(user, now: datetime) -> wq.Queue:
             when_label="Closes on" if grant_round.closes_on else "",
             tag="" if grant_round.closes_on else "Rolling",
             tag_colour="" if grant_round.closes_on else "blue",
-        )
-        for grant_round in rounds[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="grant-rounds-open",
         heading="Grant rounds open for applications",
-        count=rounds.count(),
-        items=items,
         urgency=wq.INFORMATION,
         see_all_url=reverse("contracts:provider_grants"),
         see_all_label="See grants and your applications",
@@ -42,21 +38,17 @@ def open_rounds(user, now: datetime) -> wq.Queue:
 
 def applications_to_decide(user, now: datetime) -> wq.Queue:
     applications = selectors.applications_to_decide(user)
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        applications,
+        lambda application: wq.QueueItem(
             title=f"{application.applicant_name}: {application.project}",
             url=reverse("contracts:decide_grant", args=[application.pk]),
             detail=f"{application.round.title}, £{application.amount_requested:,.2f} requested",
             when=application.submitted_on,
             when_label="Received on",
-        )
-        for application in applications[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="grant-applications-to-decide",
         heading="Grant applications to decide",
-        count=applications.count(),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("contracts:grant_rounds"),
         see_all_label="See your grant rounds",
@@ -65,8 +57,9 @@ def applications_to_decide(user, now: datetime) -> wq.Queue:
 
 def payments_overdue(user, now: datetime) -> wq.Queue:
     payments = selectors.payments_overdue(user, timezone.localdate(now))
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        payments,
+        lambda payment: wq.QueueItem(
             title=f"{payment.contract.reference}: £{payment.amount:,.2f}",
             url=reverse("contracts:record_grant_payment", args=[payment.pk]),
             detail=f"{payment.contract.supplier.legal_name if payment.contract.supplier_id else ''}, for "
@@ -75,14 +68,9 @@ def payments_overdue(user, now: datetime) -> wq.Queue:
             when_label="Was due on",
             tag="Overdue",
             tag_colour="red",
-        )
-        for payment in payments[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="grant-payments-overdue",
         heading="Grant payments overdue",
-        count=payments.count(),
-        items=items,
         urgency=wq.OVERDUE,
         see_all_url=reverse("contracts:officer_register"),
         see_all_label="See the contract register",
