@@ -199,6 +199,10 @@ class ApplicationWindow(models.Model):
         return self.state(now) == "open"
 
 
+# Questions for every lot first, on SQLite (empty sorts first) and PostgreSQL (empty sorts last) alike.
+QUESTION_ORDER = (F("lot__number").asc(nulls_first=True), "order", "pk")
+
+
 class SelectionQuestion(models.Model):
     class Kind(models.TextChoices):
         PASS_FAIL = "pass_fail", "Pass or fail"
@@ -234,8 +238,7 @@ class SelectionQuestion(models.Model):
     )
 
     class Meta:
-        # Questions for every lot first, on SQLite (empty sorts first) and PostgreSQL (empty sorts last) alike.
-        ordering = ["framework", F("lot__number").asc(nulls_first=True), "order", "pk"]
+        ordering = ["framework", *QUESTION_ORDER]
 
     def __str__(self) -> str:
         scope = f"Lot {self.lot.number}" if self.lot_id else "All lots"

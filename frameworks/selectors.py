@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -17,6 +17,7 @@ from commissioning.search import Column, Sorting, search
 from suppliers.models import Accreditation
 
 from .models import (
+    QUESTION_ORDER,
     Application,
     ApplicationLot,
     ApplicationWindow,
@@ -111,7 +112,7 @@ def questions_for(application: Application) -> list[SelectionQuestion]:
         SelectionQuestion.objects.filter(framework=application.window.framework_id)
         .filter(Q(lot__isnull=True) | Q(lot_id__in=lot_ids))
         .select_related("lot")
-        .order_by(F("lot__number").asc(nulls_first=True), "order", "pk")
+        .order_by(*QUESTION_ORDER)
     )
 
 
