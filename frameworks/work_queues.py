@@ -45,19 +45,15 @@ def open_windows(user, now: datetime) -> wq.Queue:
 
 def published_lists(user, now: datetime) -> wq.Queue:
     frameworks = partner_selectors.public_frameworks()
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        frameworks,
+        lambda framework: wq.QueueItem(
             title=f"Approved suppliers on {framework.title}",
             url=reverse("public:framework_suppliers", args=[framework.reference]),
             detail=f"{framework.reference}, led by {framework.lead_authority.name}",
-        )
-        for framework in frameworks[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="published-lists",
         heading="Approved supplier lists",
-        count=frameworks.count(),
-        items=items,
         urgency=wq.INFORMATION,
         see_all_url=reverse("public:opportunities") + "#framework-lists",
         see_all_label="See every framework",
@@ -100,8 +96,9 @@ def applications_to_progress(user, now: datetime) -> wq.Queue:
         .order_by("stage", "submitted_at", "pk")
     )
     labels = [NEEDS_EVALUATORS, NEEDS_MODERATION, NEEDS_DECISION]
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        applications,
+        lambda application: wq.QueueItem(
             title=f"{application.supplier.legal_name}: {application.window.framework.title}",
             url=reverse("frameworks:officer_application", args=[application.pk]),
             detail=application.window.title,
@@ -109,14 +106,9 @@ def applications_to_progress(user, now: datetime) -> wq.Queue:
             when_label="Submitted at",
             tag=labels[application.stage],
             tag_colour="yellow" if application.stage == 0 else "blue",
-        )
-        for application in applications[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="applications",
         heading="Applications needing evaluators, moderation or a decision",
-        count=applications.count(),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("frameworks:officer_frameworks"),
         see_all_label="See your frameworks",
@@ -174,8 +166,9 @@ def provider_windows(user, now: datetime) -> wq.Queue:
         .annotate(mine=Count("applications", filter=Q(applications__supplier_id=supplier_id)))
         .order_by("closes_at", "pk")
     )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        windows,
+        lambda window: wq.QueueItem(
             title=window.framework.title,
             url=reverse("frameworks:opportunities"),
             detail=window.title,
@@ -183,14 +176,9 @@ def provider_windows(user, now: datetime) -> wq.Queue:
             when_label="Closes at",
             tag="Application started" if window.mine else "",
             tag_colour="light-blue",
-        )
-        for window in windows[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="open-windows",
         heading="Frameworks open for applications",
-        count=windows.count(),
-        items=items,
         urgency=wq.SOON,
         see_all_url=reverse("frameworks:opportunities"),
         see_all_label="See the open opportunities",
@@ -236,8 +224,9 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
         .select_related("supplier", "lot__framework")
         .order_by("-changed_at", "pk")
     )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        changed,
+        lambda appointment: wq.QueueItem(
             title=f"{appointment.supplier.legal_name}: {appointment.lot.framework.reference} lot "
             f"{appointment.lot.number}",
             url=reverse("approved_list:shared_frameworks"),
@@ -248,14 +237,9 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
             when_label="Changed at",
             tag=_change_tag(appointment),
             tag_colour="green" if appointment.added else ("blue" if appointment.listed else "red"),
-        )
-        for appointment in changed[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="supplier-changes",
         heading="Suppliers added or changed since your last visit",
-        count=changed.count(),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("approved_list:shared_frameworks"),
         see_all_label="See the shared frameworks",

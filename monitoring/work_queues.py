@@ -93,8 +93,9 @@ def returns_to_review(user, now: datetime) -> wq.Queue:
         .select_related("contract__supplier", "period")
         .order_by("last_submitted_at", "submitted_at", "pk")
     )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        waiting,
+        lambda r: wq.QueueItem(
             title=f"{r.contract.supplier.legal_name}: {Quarter(r.period.financial_year, r.period.quarter).label} "
             f"return for {r.contract.reference}",
             url=reverse("monitoring:review", args=[r.pk]),
@@ -103,14 +104,9 @@ def returns_to_review(user, now: datetime) -> wq.Queue:
             if (r.last_submitted_at or r.submitted_at)
             else None,
             when_label="Sent on",
-        )
-        for r in waiting[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="returns-to-review",
         heading="Returns to review",
-        count=waiting.count(),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("monitoring:dashboard"),
         see_all_label="See the returns dashboard",

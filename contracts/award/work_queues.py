@@ -25,21 +25,17 @@ ANSWERS_RECENT_DAYS = 30
 
 def open_competitions(user, now: datetime) -> wq.Queue:
     competitions = selectors.open_expressions_of_interest(now).prefetch_related(None)
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        competitions,
+        lambda competition: wq.QueueItem(
             title=competition.title,
             url=reverse("public:opportunities") + "#competitions-open",
             detail=f"{competition.reference}, {competition.buying_authority.name}",
             when=competition.closes_at,
             when_label="Closes at",
-        )
-        for competition in competitions[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="open-competitions",
         heading="Competitions open to any supplier",
-        count=competitions.count(),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("public:opportunities") + "#competitions-open",
         see_all_label="See the open competitions",
@@ -120,8 +116,9 @@ def standstill_ending(user, now: datetime) -> wq.Queue:
         .select_related("competition", "tender__supplier", "lot")
         .order_by("standstill_ends_on", "pk")
     )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        awards,
+        lambda award: wq.QueueItem(
             title=f"{award.competition.title}, lot {award.lot.number}: {award.tender.supplier.legal_name}",
             url=reverse("awards:officer_competition", args=[award.competition_id]),
             detail=award.competition.reference,
@@ -129,14 +126,9 @@ def standstill_ending(user, now: datetime) -> wq.Queue:
             when_label="Standstill ended on" if award.standstill_ends_on < today else "Standstill ends on",
             tag="Ready to contract" if award.standstill_ends_on < today else "",
             tag_colour="green",
-        )
-        for award in awards[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="standstill-ending",
         heading="Standstill periods ending",
-        count=awards.count(),
-        items=items,
         urgency=wq.SOON,
         see_all_url=reverse("awards:officer_competitions"),
         see_all_label="See your competitions",
@@ -191,21 +183,17 @@ def provider_answers(user, now: datetime) -> wq.Queue | None:
         .select_related("competition")
         .order_by("-answered_at", "-pk")
     )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        answers,
+        lambda answer: wq.QueueItem(
             title=f"An answer about {answer.competition.title}",
             url=reverse("awards:provider_competition", args=[answer.competition_id]),
             detail=answer.competition.reference,
             when=answer.answered_at,
             when_label="Published at",
-        )
-        for answer in answers[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="clarification-answers",
         heading="Answers to clarification questions",
-        count=answers.count(),
-        items=items,
         urgency=wq.SOON,
         see_all_url=reverse("awards:provider_competitions"),
         see_all_label="See all competitions",
