@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite in two passes, each in parallel processes (pytest-xdist, one per CPU, at most
-# TEST_PROCESSES): the tests without a browser spread test by test; then the browser journeys, each file
+# TEST_PROCESSES): the tests without a browser spread test by test, an idle process taking tests still
+# queued for a busy one (worksteal: the long walks over every page no longer leave one process running
+# alone at the end); then the browser journeys, each file
 # kept in one process (the crawl's tests share what they saw), each process driving its own Chromium
 # against its own live server and test database. Arguments go to both passes (e.g. a file or -k). A pass
 # that collects nothing (pytest's exit code 5, e.g. when the arguments name only browser tests) is not a
@@ -10,7 +12,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
 PROCESSES="${TEST_PROCESSES:-4}"
 
-"$PYTHON" -m pytest -m "not browser" -n auto --maxprocesses "$PROCESSES" "$@"
+"$PYTHON" -m pytest -m "not browser" -n auto --maxprocesses "$PROCESSES" --dist worksteal "$@"
 first=$?
 "$PYTHON" -m pytest -m browser -n auto --maxprocesses "$PROCESSES" --dist loadfile "$@"
 second=$?

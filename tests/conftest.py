@@ -28,6 +28,9 @@ NEEDS = {
 
 
 def pytest_collection_modifyitems(config, items):
+    # The long walks first: collected last (tests/quality), they left one process running them alone
+    # for minutes after the others had finished. A stable sort keeps every process's order the same.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     for marker, (available, why) in NEEDS.items():
         if available():
             continue

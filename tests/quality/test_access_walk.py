@@ -396,6 +396,7 @@ def demo_world(settings) -> World:
     )
 
 
+@pytest.mark.long
 def test_every_object_url_refuses_other_organisations_and_anonymous_visitors(settings):
     w = demo_world(settings)
     table = registry(w)

@@ -130,6 +130,7 @@ def difference(before: dict[str, str], after: dict[str, str]) -> list[str]:
     ]
 
 
+@pytest.mark.long
 def test_no_get_request_changes_anything(settings):
     world = demo_world(settings)
     administrator = User.objects.get(email="admin@demo.test")

@@ -172,6 +172,7 @@ def pages_by_role(w: World) -> list[tuple[str, str, bool]]:
     return pages
 
 
+@pytest.mark.long
 def test_no_form_answers_hostile_values_with_a_server_error(settings):
     w = demo_world(settings)
     clients = {}
@@ -289,6 +290,7 @@ def upload_pages(w: World) -> list[tuple[str, str]]:
     return pages
 
 
+@pytest.mark.long
 def test_no_upload_answers_a_hostile_file_with_a_server_error(settings):
     """Every page that takes a file is sent a decompression bomb, a billion-laughs and an external-entity
     file, formulae and Unicode digits, with the page's own values kept so that the file is what is checked.
@@ -364,6 +366,7 @@ def hostile_files(columns: list[str]) -> dict[str, tuple[str, bytes]]:
     return files
 
 
+@pytest.mark.long
 def test_no_admin_import_answers_a_hostile_file_with_a_server_error():
     """Officers import approved lists, contract registers and indicators in the admin: whatever file and
     format they pick, the import page answers with its errors, never a server error."""
