@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .clock import recorded_now
 from .models import AuditChainHead, AuditCheckpoint, AuditEvent, User
+from .models.audit import HASHED_FIELDS, chain_hash
 from .request_context import client_address, current_client_address
 
 
@@ -175,14 +176,15 @@ def verify_chain(
                 return point.seq - 1, BrokenLink(point.event_id or 0, "the last verified event was changed or deleted")
             expected_prev, checked = point.hash, point.seq
     last_id = None
-    for event in _events_in_order(batch_size, after=checked):
-        if event.seq != checked + 1:
-            return checked, BrokenLink(event.pk, "an event before it is missing (deleted)")
-        if event.prev_hash != expected_prev:
-            return checked, BrokenLink(event.pk, "its previous-hash does not match the event before it")
-        if event.compute_hash() != event.hash:
-            return checked, BrokenLink(event.pk, "its content does not match its hash (edited)")
-        expected_prev, last_id = event.hash, event.pk
+    for pk, stored_hash, hashed in _links_in_order(batch_size, after=checked):
+        seq, prev_hash = hashed[-1], hashed[-2]
+        if seq != checked + 1:
+            return checked, BrokenLink(pk, "an event before it is missing (deleted)")
+        if prev_hash != expected_prev:
+            return checked, BrokenLink(pk, "its previous-hash does not match the event before it")
+        if chain_hash(*hashed) != stored_hash:
+            return checked, BrokenLink(pk, "its content does not match its hash (edited)")
+        expected_prev, last_id = stored_hash, pk
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and checked and head.last_hash != expected_prev:
@@ -194,11 +196,15 @@ def verify_chain(
     return checked, None
 
 
-def _events_in_order(batch_size: int, *, after: int = 0) -> Iterator[AuditEvent]:
+def _links_in_order(batch_size: int, *, after: int = 0) -> Iterator[tuple[int, str, tuple]]:
+    """Each event after `after` in chain order as (id, stored hash, the values its hash covers): plain
+    values a batch at a time through the sequence's index, no model instances."""
     last_seq = after
+    columns = ("pk", "hash", *HASHED_FIELDS)
     while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq").values_list(*columns)[:batch_size])
         if not batch:
             return
-        yield from batch
-        last_seq = batch[-1].seq
+        for pk, stored_hash, *hashed in batch:
+            yield pk, stored_hash, tuple(hashed)
+        last_seq = batch[-1][-1]
