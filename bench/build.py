@@ -18,6 +18,7 @@ from django.utils import timezone
 from commissioning.demo import WEST_MIDLANDS_AREAS
 from commissioning.models import Area, AuditChainHead, AuditEvent, Authority, User
 from contracts.models import Competition, CompetitionLot, Contract, ContractYearValue, DirectAward, Tender
+from contracts.notices.models import Notice
 from frameworks.models import Application, ApplicationLot, ApplicationWindow, Appointment, Framework, Lot
 from monitoring.models import QuarterlyReturn, ReturnPeriod
 from suppliers.models import Supplier, SupplierMembership
@@ -29,6 +30,7 @@ SUPPLIERS = 300 * SCALE
 APPLICATIONS, CONTRACTS, RETURNS, AUDIT_EVENTS = 2_000 * SCALE, 1_000 * SCALE, 40_000 * SCALE, 200_000 * SCALE
 COMPETITIONS, DIRECT_AWARDS = 200 * SCALE, 100 * SCALE
 BATCH = 5_000
+NOTICE_BASIS = "Procurement Act 2023 (bench data)"
 
 
 def _is_postgresql() -> bool:
@@ -131,11 +133,14 @@ def build(seed: int = 2026) -> dict:
 
     pairs = rng.sample([(s, w) for s in suppliers for w in windows], APPLICATIONS)
     now = timezone.now()
+    latest_windows = {w.pk for w in windows if w.opens_at.year == 2025}
+    # The windows closed long ago: their applications were decided (the appointments below come from
+    # them), but for a few of the latest window's still with the evaluators.
     applications = Application.objects.bulk_create(
         Application(
             supplier=s,
             window=w,
-            status="submitted",
+            status="submitted" if w.pk in latest_windows and rng.random() < 0.02 else "decided",
             created_by=officer,
             submitted_at=now,
             consent_share_with_partners=True,
@@ -203,14 +208,16 @@ def build(seed: int = 2026) -> dict:
     for _ in range(RETURNS // CONTRACTS):
         quarter = quarter.next()
         periods.append(ReturnPeriod.for_quarter(quarter))
+    # The last two quarters' returns are in every state; older ones were accepted long ago.
     statuses = ["accepted"] * 8 + ["submitted", "draft"]
+    recent = {p.pk for p in periods[-2:]}
     _insert(
         QuarterlyReturn,
         (
             QuarterlyReturn(
                 contract=c,
                 period=p,
-                status=(status := rng.choice(statuses)),
+                status=(status := rng.choice(statuses) if p.pk in recent else "accepted"),
                 due_on=p.due_on,
                 created_by=officer,
                 submitted_at=None if status == "draft" else now,
@@ -223,6 +230,7 @@ def build(seed: int = 2026) -> dict:
     _rebuild_tallies()
 
     _competitions(lead, officer, lots, areas, suppliers, providers, rng)
+    _notices(lead, officer)
     _audit_events(officer, rng)
     awarded_tender = _awarded_competition()
     return {
@@ -236,6 +244,8 @@ def build(seed: int = 2026) -> dict:
         "direct_awards": DirectAward.objects.filter(buying_authority=lead).count(),
         "returns": QuarterlyReturn.objects.count(),
         "audit_events": AuditEvent.objects.count(),
+        "notices": Notice.objects.count(),
+        **_readers_and_procedure(),
         "officer": officer.email,
         "partner": partner_user.email,
         "provider": providers[0].email,
@@ -317,6 +327,81 @@ def _competitions(lead, officer, lots, areas, suppliers, providers, rng: random.
         )
         for i in range(DIRECT_AWARDS)
     )
+
+
+def _notices(lead: Authority, officer: User) -> None:
+    """The notices ten years of procedures leave: a tender notice for every competition that was
+    published, an award notice for every one awarded (still due for those evaluated but not yet
+    awarded), a contract details notice for every contract; published ones carry their OCDS release."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from contracts.notices.procedures import ocid_for
+
+    competition_type, contract_type = (ContentType.objects.get_for_model(m) for m in (Competition, Contract))
+    number = iter(range(1, 10**7))
+
+    def notice(kind, reference, title, target_type, target_id, moment, *, due=False):
+        ocid = ocid_for(reference)
+        release_id = f"{ocid}-{kind}-{target_id}"
+        published = {
+            "status": "published",
+            "fts_number": f"{next(number):06d}-2026",
+            "published_on": moment.date(),
+            "published_at": moment,
+            "published_by": officer,
+            "content": {
+                "ocid": ocid,
+                "id": release_id,
+                "date": moment.isoformat(),
+                "tag": ["tender" if kind == "UK4" else "award" if kind == "UK6" else "contract"],
+                "initiationType": "tender",
+                "buyer": {"id": f"GB-OPCC-{lead.pk}", "name": lead.name},
+                "tender": {"id": reference, "title": title, "status": "complete"},
+            },
+        }
+        return Notice(
+            key=f"{kind.lower()}:{target_type.model}:{target_id}",
+            notice_type=kind,
+            ocid=ocid,
+            title=title,
+            buying_authority=lead,
+            target_type=target_type,
+            target_id=target_id,
+            basis=NOTICE_BASIS,
+            deadline=(moment + timedelta(days=30)).date(),
+            **({} if due else published),
+        )
+
+    # Read before the rows are written: nothing else may use the connection while COPY streams.
+    competitions = list(
+        Competition.objects.filter(buying_authority=lead).values_list("pk", "reference", "title", "status", "closes_at")
+    )
+    contracts = list(
+        Contract.objects.filter(reference__startswith="BENCH-C-").values_list("pk", "reference", "title", "start_on")
+    )
+
+    def notices():
+        for pk, reference, title, status, closes_at in competitions:
+            if status == "draft":
+                continue
+            yield notice("UK4", reference, title, competition_type, pk, closes_at - timedelta(days=30))
+            if status in ("awarded", "contracted"):
+                yield notice("UK6", reference, title, competition_type, pk, closes_at + timedelta(days=20))
+            elif status == "evaluated":
+                yield notice("UK6", reference, title, competition_type, pk, closes_at + timedelta(days=20), due=True)
+        for pk, reference, title, start_on in contracts:
+            moment = datetime.combine(start_on, datetime.min.time(), tzinfo=UTC) - timedelta(days=10)
+            yield notice("UK7", reference, title, contract_type, pk, moment)
+
+    _insert(Notice, notices())
+
+
+def _readers_and_procedure() -> dict:
+    """An evaluator (of the competition taken through the award services) and a procedure with
+    published notices, for the pages measured as them."""
+    evaluator = User.objects.filter(role=User.Role.EVALUATOR).order_by("pk").values_list("email", flat=True).first()
+    ocid = Notice.objects.filter(notice_type="UK6", status="published").order_by("pk").values_list("ocid", flat=True)
+    return {"evaluator": evaluator, "notice_ocid": ocid.first()}
 
 
 def _awarded_competition():
@@ -403,6 +488,9 @@ def existing() -> dict | None:
 
     if not ReturnTally.objects.exists():  # a data set built before the dashboard's tallies existed
         _rebuild_tallies()
+    if not Notice.objects.filter(basis=NOTICE_BASIS).exists():  # built before the notices were part of it
+        with transaction.atomic():
+            _notices(Authority.objects.get(name="West Midlands OPCC (bench)"), officer)
     frameworks = list(Framework.objects.filter(reference__startswith="BENCH-FW-").order_by("reference"))
     return {
         "suppliers": Supplier.objects.filter(legal_name__startswith="Bench Support Services").count(),
@@ -415,6 +503,8 @@ def existing() -> dict | None:
         "direct_awards": DirectAward.objects.filter(reference__startswith="BENCH-DA-").count(),
         "returns": QuarterlyReturn.objects.count(),
         "audit_events": AuditEvent.objects.count(),
+        "notices": Notice.objects.count(),
+        **_readers_and_procedure(),
         "officer": officer.email,
         "partner": "partner@bench.test",
         "provider": "provider000@bench.test",

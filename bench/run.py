@@ -13,6 +13,7 @@ import platform
 import statistics
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings.bench")
@@ -132,12 +133,14 @@ def explain(client: Client, url: str) -> None:
 def measure_pages(world: dict) -> list[dict]:
     from commissioning.models import User
 
-    clients = {}
-    for role in ("officer", "partner", "provider"):
+    clients = {"public": Client()}
+    for role in ("officer", "partner", "provider", "evaluator"):
         client = Client()
         client.force_login(User.objects.get(email=world[role]))
         clients[role] = client
     framework, contract = world["framework"], world["contract"]
+    # A re-user of open data asks for what was published in the last month, a page at a time.
+    since = (date.today() - timedelta(days=30)).isoformat()
     pages = [
         ("Application list", "officer", ("frameworks:officer_applications", [framework.pk])),
         ("Approved list", "officer", ("approved_list:officer_list", [framework.reference])),
@@ -149,6 +152,12 @@ def measure_pages(world: dict) -> list[dict]:
         ("Provider home", "provider", ("provider_home", [])),
         ("Partner approved list", "partner", ("approved_list:shared_list", [framework.reference])),
         ("Audit trail", "officer", ("admin:commissioning_auditevent_changelist", [])),
+        ("Officer home", "officer", ("officer_home", [])),
+        ("Evaluator home", "evaluator", ("evaluator_home", [])),
+        ("Partner home", "partner", ("partner_home", [])),
+        ("Notices to publish", "officer", ("notices:officer_notices", [])),
+        ("Open data releases", "public", ("opendata:releases", [], f"since={since}")),
+        ("Procedure record", "public", ("opendata:procedure_record", [world["notice_ocid"]])),
         # Not a key page: a static page signed in. It is what every page pays before its own content
         # (session, user, navigation), so it shows how much of a key page's ratio is left to its content.
         ("Signed-in floor", "officer", ("accessibility", [])),
@@ -156,11 +165,11 @@ def measure_pages(world: dict) -> list[dict]:
     notes = {"Signed-in floor": "static page, for comparison"}
     trivial_client = Client()
     rows = []
-    for label, role, (name, args) in pages:
+    for label, role, (name, args, *query) in pages:
         if ONLY_PAGES and label not in ONLY_PAGES | {"Signed-in floor"}:
             continue
         try:
-            url = reverse(name, args=args)
+            url = reverse(name, args=args) + "".join(f"?{q}" for q in query)
         except NoReverseMatch:
             rows.append({"page": label, "url": None, "note": f"not built ({name} does not exist)"})
             continue
@@ -200,8 +209,6 @@ def measure_pages(world: dict) -> list[dict]:
 
 
 def measure_pdfs(world: dict) -> list[dict]:
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from commissioning import documents, reports

@@ -4,8 +4,9 @@ The apps know what needs doing; the home pages (here, in `commissioning`, and in
 import them (dependencies point one way). So each app registers *queue builders* for a role, as the
 reminder sources do in `commissioning.notifications`: a builder takes the user and the moment and
 returns a `Queue` (or None when it has nothing to say to that user). Every builder reads with a fixed
-number of queries however many items there are (counts with `.count()`, a capped slice for the rows),
-so a home page costs the same with 5 items or 200; tests assert it.
+number of queries however many items there are, each reading a bounded number of rows (a capped slice
+for the rows shown, a count that stops at `COUNT_UP_TO`), so a home page costs the same with 5 items or
+5,000; tests assert the queries.
 
 The "public" role is the signed-out visitor: its queues are the way in (open opportunities, each
 framework's published suppliers).
@@ -22,6 +23,9 @@ from django.utils import timezone
 
 # How many rows a queue shows on a home page; the count and the "see all" link say how many there are.
 SHOWN = 5
+# A queue counts its items up to this many and says "99+" beyond: an exact count of a long queue reads
+# every row of it on every view of the home page, and nobody acts differently on 1,204 than on 100.
+COUNT_UP_TO = 99
 
 # Urgency, most urgent first: overdue work, then work waiting on this user, then what is coming up.
 OVERDUE = 0
@@ -74,13 +78,32 @@ class Queue:
     empty: str = ""  # shown when count is 0; a queue with nothing and no `empty` text is left out
 
     @property
+    def over_count(self) -> bool:
+        """More items than were counted (see `bounded_count`)."""
+        return self.count > COUNT_UP_TO
+
+    @property
+    def count_label(self) -> str:
+        return f"{COUNT_UP_TO}+" if self.over_count else str(self.count)
+
+    @property
     def more(self) -> int:
-        return max(self.count - len(self.items), 0)
+        return max(min(self.count, COUNT_UP_TO) - len(self.items), 0)
+
+    @property
+    def more_label(self) -> str:
+        return f"over {self.more} more" if self.over_count else f"{self.more} more"
 
     @classmethod
     def of(cls, rows, item: Callable[[Any], QueueItem], **fields) -> Queue:
-        """A queue of a queryset: its first SHOWN rows as items and the count of all, in two queries."""
-        return cls(count=rows.count(), items=[item(row) for row in rows[:SHOWN]], **fields)
+        """A queue of a queryset: its first SHOWN rows as items and its bounded count, in two queries."""
+        return cls(count=bounded_count(rows), items=[item(row) for row in rows[:SHOWN]], **fields)
+
+
+def bounded_count(rows) -> int:
+    """How many rows the queryset has, reading at most COUNT_UP_TO + 1 of them: a result above
+    COUNT_UP_TO means "more than COUNT_UP_TO"."""
+    return rows.order_by()[: COUNT_UP_TO + 1].count()  # unordered: the database may stop at the limit
 
 
 Builder = Callable[[Any, datetime], "Queue | None"]
@@ -114,6 +137,8 @@ def queues_for(role: str, user: Any = None, now: datetime | None = None) -> list
     return sorted(found, key=lambda q: (q.count == 0, q.urgency, -q.count, q.heading))
 
 
-def total(queues: list[Queue], *, up_to: int = INFORMATION) -> int:
-    """How many things need doing: the items of every queue more urgent than information."""
-    return sum(q.count for q in queues if q.urgency < up_to)
+def total(queues: list[Queue], *, up_to: int = INFORMATION) -> tuple[int, bool]:
+    """How many things need doing: the items of every queue more urgent than information, and whether
+    there are more than that (a queue had more than it counted)."""
+    urgent = [q for q in queues if q.urgency < up_to]
+    return sum(min(q.count, COUNT_UP_TO) for q in urgent), any(q.over_count for q in urgent)

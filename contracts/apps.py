@@ -6,7 +6,13 @@ class ContractsConfig(AppConfig):
     verbose_name = "Awards and contracts"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from commissioning.wording import register_action_labels
+
+        from .models.terms import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="contracts-sqlite-functions")
 
         register_action_labels(
             {

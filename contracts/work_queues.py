@@ -1,12 +1,13 @@
 """Contracts and notices on the officer's home page (see `commissioning.work_queues`): contracts reaching
 their extension decision point or their end within six months, and Procurement Act notices due or
-overdue. Each builder reads with a fixed number of queries."""
+overdue. Each builder reads with a fixed number of queries, each of a bounded number of rows."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from commissioning import work_queues as wq
 from commissioning.rules import acting_for_filter
 
 from .models import Contract, ExtensionOption, add_months
+from .models.terms import MonthsBefore
 from .notices import selectors as notice_selectors
 
 DECISION_MONTHS = 6
@@ -23,43 +25,46 @@ NOTICES_SOON_DAYS = 14
 
 
 def contracts_deciding(user, now: datetime) -> wq.Queue:
-    """Two queries however many contracts: the candidates ending within the horizon plus the longest
-    notice period, and their options with whether each was exercised."""
+    """Contracts whose next decision point (the notice period before the current end, while an option is
+    left to exercise) or end falls within six months, soonest first. Both dates are worked out by the
+    database, so the queue reads its five rows and a bounded count however many contracts are in force."""
     today = timezone.localdate(now)
     horizon = add_months(today, DECISION_MONTHS)
-    candidates = (
+    option_left = ExtensionOption.objects.filter(contract=OuterRef("pk"), exercised__isnull=True)
+    deciding = (
         Contract.objects.in_force_on(today)
         .filter(
             acting_for_filter(user, "buying_authority"),
             current_end_on__lte=add_months(today, DECISION_MONTHS + LONGEST_NOTICE_MONTHS),
         )
+        .annotate(
+            decision_on=Case(
+                When(
+                    Q(terminated_on__isnull=True) & Exists(option_left),
+                    then=MonthsBefore(F("current_end_on"), F("extension_notice_months")),
+                ),
+                default=None,
+                output_field=DateField(),
+            )
+        )
+        .annotate(reaches_on=Coalesce("decision_on", "effective_end"))
+        .filter(reaches_on__lte=horizon)
         .select_related("supplier")
-        .prefetch_related(Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")))
+        .order_by("reaches_on", "reference")
     )
-    due = []
-    for contract in candidates:
-        decision_on = contract.next_extension_decision_on()
-        point, when = ("extension decision", decision_on) if decision_on else ("end", contract.effective_end)
-        if when is not None and when <= horizon:
-            due.append((when, point, contract))
-    due.sort(key=lambda row: (row[0], row[2].reference))
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        deciding,
+        lambda contract: wq.QueueItem(
             title=f"{contract.reference}: {contract.title}",
             url=reverse("contracts:officer_contract", args=[contract.pk]),
             detail=contract.supplier.legal_name,
-            when=when,
-            when_label=f"Reaches its {point} on",
-            tag="Extension decision" if point == "extension decision" else "Ending",
-            tag_colour="yellow" if when < today + timedelta(days=92) else "blue",
-        )
-        for when, point, contract in due[: wq.SHOWN]
-    ]
-    return wq.Queue(
+            when=contract.reaches_on,
+            when_label="Reaches its extension decision on" if contract.decision_on else "Reaches its end on",
+            tag="Extension decision" if contract.decision_on else "Ending",
+            tag_colour="yellow" if contract.reaches_on < today + timedelta(days=92) else "blue",
+        ),
         key="contracts-deciding",
         heading="Contracts reaching a decision point or their end",
-        count=len(due),
-        items=items,
         urgency=wq.SOON,
         see_all_url=reverse("contracts:officer_register"),
         see_all_label="See the contract register",
@@ -89,7 +94,7 @@ def notices_due(user, now: datetime) -> wq.Queue:
     return wq.Queue(
         key="notices-due",
         heading="Notices due",
-        count=notices.count(),
+        count=wq.bounded_count(notices),
         items=items,
         urgency=wq.OVERDUE if overdue else wq.ACTION,
         see_all_url=reverse("notices:officer_notices"),

@@ -34,7 +34,7 @@ def open_windows(user, now: datetime) -> wq.Queue:
     return wq.Queue(
         key="open-windows",
         heading="Frameworks open for applications",
-        count=windows.count(),
+        count=wq.bounded_count(windows),
         items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("public:opportunities"),
@@ -139,7 +139,7 @@ def evaluation_queue(tasks, *, key: str, heading: str, title, url_name: str, det
         )
         for task in tasks[: wq.SHOWN]
     ]
-    return wq.Queue(key=key, heading=heading, count=tasks.count(), items=items, urgency=wq.ACTION, **queue)
+    return wq.Queue(key=key, heading=heading, count=wq.bounded_count(tasks), items=items, urgency=wq.ACTION, **queue)
 
 
 def evaluator_tasks(user, now: datetime) -> wq.Queue:

@@ -2,7 +2,7 @@
 
 Officers: returns waiting for review (oldest first) and returns overdue, each with a "Send a reminder"
 button; providers: returns due soon or overdue, and returns sent back for amendment. Each builder reads
-with a fixed number of queries: at most one count and one capped slice per quarter of the last year.
+with a fixed number of queries: a bounded count and a capped slice per quarter of the last year.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,38 +47,36 @@ class Unsent:
     due_on: date
 
 
-def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date) -> list[Unsent]:
-    """Returns not submitted for these quarters by contracts in force during them, due on or before `due_by`
-    (by their own agreed date, else the standard one): most recent quarter first, then by provider.
-
-    Two queries however many contracts and quarters: the contracts in force during any of the quarters,
-    and their returns for them."""
-    if not quarters:
-        return []
-    first, last = min(q.start for q in quarters), max(q.end for q in quarters)
-    in_force = list(
-        Contract.objects.in_force_during(first, last)
+def unsent_during(contracts: QuerySet[Contract], quarter: Quarter, *, due_by: date) -> QuerySet[Contract]:
+    """Contracts in force during `quarter` whose return for it is not submitted and was due on or before
+    `due_by` (by its own agreed date, else the standard one), by provider; each with its `return_due_on`.
+    Decided by the database, so a queue reads only the rows it shows."""
+    return_for_quarter = QuarterlyReturn.objects.filter(
+        contract=OuterRef("pk"), period__financial_year=quarter.financial_year, period__quarter=quarter.number
+    )
+    return (
+        Contract.objects.in_force_during(quarter.start, quarter.end)
         .filter(pk__in=contracts.values("pk"))
+        .exclude(Exists(return_for_quarter.filter(submitted_at__isnull=False)))
+        .annotate(return_due_on=Coalesce(Subquery(return_for_quarter.values("due_on")[:1]), Value(quarter.return_due)))
+        .filter(return_due_on__lte=due_by)
         .select_related("supplier")
         .order_by("supplier__legal_name", "reference", "pk")
     )
-    returns = {
-        (contract_id, year, number): (submitted_at, due_on)
-        for contract_id, year, number, submitted_at, due_on in QuarterlyReturn.objects.filter(
-            contract__in=[c.pk for c in in_force],
-            period__financial_year__in={q.financial_year for q in quarters},
-        ).values_list("contract_id", "period__financial_year", "period__quarter", "submitted_at", "due_on")
-    }
-    found = []
+
+
+def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date, limit: int | None = None):
+    """Returns not submitted for these quarters (see `unsent_during`): most recent quarter first, then by
+    provider; at most `limit` of them. Returns them and how many there are, counted up to
+    `wq.COUNT_UP_TO` in each quarter: two queries a quarter however many contracts (each quarter's rows
+    are read up to the limit even when earlier quarters filled it, so the queries do not depend on the
+    data)."""
+    found, count = [], 0
     for quarter in sorted(quarters, reverse=True):
-        for contract in in_force:
-            if contract.start_on > quarter.end or contract.effective_end < quarter.start:
-                continue
-            submitted_at, due_on = returns.get((contract.pk, quarter.financial_year, quarter.number), (None, None))
-            due_on = due_on or quarter.return_due
-            if submitted_at is None and due_on <= due_by:
-                found.append(Unsent(quarter, contract, due_on))
-    return found
+        rows = unsent_during(contracts, quarter, due_by=due_by)
+        count += wq.bounded_count(rows)
+        found.extend(Unsent(quarter, c, c.return_due_on) for c in (rows if limit is None else rows[:limit]))
+    return (found if limit is None else found[:limit]), count
 
 
 def _today(now: datetime) -> date:
@@ -118,9 +117,9 @@ def overdue_returns(user, now: datetime) -> wq.Queue:
     today = _today(now)
     contracts = Contract.objects.filter(acting_for_filter(user, "buying_authority"))
     quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1))
-    overdue = unsent(contracts, quarters, due_by=today - timedelta(days=1))
+    overdue, count = unsent(contracts, quarters, due_by=today - timedelta(days=1), limit=wq.SHOWN)
     items = []
-    for row in overdue[: wq.SHOWN]:
+    for row in overdue:
         contract, quarter = row.contract, row.quarter
         title = f"{contract.supplier.legal_name}: {quarter.label} return for {contract.reference}"
         items.append(
@@ -140,7 +139,6 @@ def overdue_returns(user, now: datetime) -> wq.Queue:
                 ),
             )
         )
-    count = len(overdue)
     return wq.Queue(
         key="overdue-returns",
         heading="Overdue returns",
@@ -176,8 +174,12 @@ def provider_returns(user, now: datetime) -> wq.Queue:
             )
         )
     quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=DUE_SOON_DAYS))
-    due = unsent(contracts, quarters, due_by=today + timedelta(days=DUE_SOON_DAYS)) if supplier_id else []
-    count += len(due)
+    # One provider's contracts are few: all its unsent returns are read, so an overdue one anywhere in the
+    # list makes the queue overdue.
+    due, due_count = (
+        unsent(contracts, quarters, due_by=today + timedelta(days=DUE_SOON_DAYS)) if supplier_id else ([], 0)
+    )
+    count += due_count
     urgency = wq.OVERDUE if count and (items or any(row.due_on < today for row in due)) else wq.ACTION
     for row in due[: max(wq.SHOWN - len(items), 0)]:
         overdue = row.due_on < today

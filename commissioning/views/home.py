@@ -26,8 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @permission_required("commissioning.officer_home")
 def officer_home(request: HttpRequest) -> HttpResponse:
     queues = work_queues.queues_for("officer", request.user)
+    to_do, more_to_do = work_queues.total(queues)
     return render(
         request,
         "commissioning/officer_home.html",
-        {"queues": queues, "to_do": work_queues.total(queues)},
+        {"queues": queues, "to_do": to_do, "more_to_do": more_to_do},
     )

@@ -96,7 +96,7 @@ def competitions_closing(user, now: datetime) -> wq.Queue:
     return wq.Queue(
         key="competitions-closing",
         heading="Competitions closing or waiting to be opened",
-        count=competitions.count(),
+        count=wq.bounded_count(competitions),
         items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("awards:officer_competitions"),
@@ -163,7 +163,7 @@ def provider_invitations(user, now: datetime) -> wq.Queue:
     return wq.Queue(
         key="invitations",
         heading="Invitations to competitions",
-        count=competitions.count() if supplier is not None else 0,
+        count=wq.bounded_count(competitions) if supplier is not None else 0,
         items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("awards:provider_competitions"),

@@ -7,6 +7,8 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import DateField, Func
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 # A contract is "in its final six months" when its end falls before this many months from today.
@@ -48,3 +50,35 @@ def extended_end(current_end: date, months: int) -> date:
 def final_period_horizon(today: date) -> date:
     """A contract whose (effective) end is before this date is in its final six months."""
     return add_months(today, FINAL_PERIOD_MONTHS)
+
+
+class MonthsBefore(Func):
+    """`months_before` in the database, so a list can be filtered and ordered by a decision date without
+    loading every contract: PostgreSQL's month interval clamps to a shorter month's end as
+    `months_before` does; SQLite calls `months_before` itself (see `register_sqlite_functions`)."""
+
+    output_field = DateField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        day, day_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            return f"CAST({day} - make_interval(months => {months}) AS date)", (*day_params, *months_params)
+        return f"{SQLITE_MONTHS_BEFORE}({day}, {months})", (*day_params, *months_params)
+
+
+SQLITE_MONTHS_BEFORE = "portal_months_before"
+
+
+def _months_before_text(day: str | None, months: int | None) -> str | None:
+    if day is None or months is None:
+        return None
+    return months_before(date.fromisoformat(day[:10]), int(months)).isoformat()
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """Connected to `connection_created`: gives each SQLite connection the functions the expressions
+    above call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_MONTHS_BEFORE, 2, _months_before_text, deterministic=True)

@@ -128,6 +128,14 @@ class QuarterlyReturn(models.Model):
 
     class Meta:
         ordering = ["-period__financial_year", "-period__quarter", "contract__reference"]
+        indexes = [
+            # The officers' "Returns to review" queue, oldest sent first: only the returns waiting are in it.
+            models.Index(
+                fields=["last_submitted_at", "submitted_at", "id"],
+                condition=Q(status__in=["submitted", "resubmitted"]),
+                name="return_awaiting_review_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["contract", "period"], name="one_return_per_contract_period"),
             models.CheckConstraint(

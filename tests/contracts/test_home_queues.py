@@ -11,15 +11,18 @@ from itertools import count
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.models import User
+from commissioning.work_queues import COUNT_UP_TO
 from contracts import work_queues as contract_queues
 from contracts.award import services
 from contracts.award import work_queues as award_queues
 from contracts.models import Contract, add_months
+from contracts.models.terms import MonthsBefore, months_before
 from contracts.notices.models import Notice
 from tests.factories import make_user
 from tests.factories.awards import close_now, complete_tender, make_award_setup, make_published_mini
@@ -199,3 +202,72 @@ def test_the_notices_queue_reads_the_same_queries_with_5_or_200():
     for _ in range(195):
         make_notice(officer, deadline=today)
     assert queries(contract_queues.notices_due, officer) == few
+
+
+@pytest.mark.parametrize(
+    ("day", "months"),
+    [
+        (date(2027, 3, 31), 1),
+        (date(2027, 3, 31), 13),
+        (date(2028, 3, 29), 1),
+        (date(2024, 2, 29), 12),
+        (date(2026, 1, 15), 6),
+    ],
+)
+def test_the_database_counts_months_back_as_months_before_does(day, months):
+    """The queue orders and filters by a decision date the database works out; it must be the day the
+    contract page shows (clamped to a shorter month's end), on SQLite and on PostgreSQL."""
+    contract = make_live_contract(start_on=date(2020, 4, 1), initial_end_on=day)
+    Contract.objects.filter(pk=contract.pk).update(extension_notice_months=months)
+
+    found = (
+        Contract.objects.filter(pk=contract.pk)
+        .annotate(on=MonthsBefore(F("current_end_on"), F("extension_notice_months")))
+        .values_list("on", flat=True)
+        .get()
+    )
+
+    assert found == months_before(day, months)
+
+
+def test_the_decision_point_is_the_end_once_no_option_is_left_or_the_contract_is_terminated(client):
+    officer = make_user(User.Role.OFFICER)
+    today = timezone.localdate()
+    with_option = make_live_contract(
+        by=officer, buying_authority=officer.authority, start_on=date(2024, 4, 1),
+        initial_end_on=add_months(today, 5), extension_months=[12],
+    )  # fmt: skip
+    no_option = make_live_contract(
+        by=officer, buying_authority=officer.authority, start_on=date(2024, 4, 1), initial_end_on=add_months(today, 4)
+    )
+
+    queue = contract_queues.contracts_deciding(officer, timezone.now())
+
+    by_title = {item.title.split(":")[0]: item for item in queue.items}
+    assert by_title[with_option.reference].tag == "Extension decision"
+    assert by_title[with_option.reference].when == with_option.next_extension_decision_on()
+    assert by_title[no_option.reference].tag == "Ending"
+    assert by_title[no_option.reference].when == no_option.current_end_on
+    assert [item.title.split(":")[0] for item in queue.items] == [with_option.reference, no_option.reference]
+
+
+def test_a_long_queue_is_counted_up_to_its_limit_and_said_to_be_longer(client):
+    officer = make_user(User.Role.OFFICER)
+    ends_on = add_months(timezone.localdate(), 2)
+    contract = make_live_contract(
+        by=officer, buying_authority=officer.authority, start_on=date(2024, 4, 1), initial_end_on=ends_on
+    )
+    copies = []
+    for _ in range(COUNT_UP_TO + 5):
+        copy = Contract.objects.get(pk=contract.pk)
+        copy.pk, copy.reference = None, f"LONG-{next(_n)}"
+        copies.append(copy)
+    Contract.objects.bulk_create(copies)
+
+    queue = contract_queues.contracts_deciding(officer, timezone.now())
+
+    assert queue.over_count and queue.count_label == f"{COUNT_UP_TO}+"
+    assert queue.more_label == f"over {COUNT_UP_TO - len(queue.items)} more"
+    html = home(client, officer, "officer_home")
+    assert f"Count: </span>{COUNT_UP_TO}+" in html
+    assert "More than" in html and "things need doing" in html
