@@ -27,8 +27,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commissioning.dates import Quarter
-from commissioning.work_queues import COUNT_UP_TO
 from commissioning.models import User
+from commissioning.work_queues import COUNT_UP_TO
 from contracts.award import services as award_services
 from contracts.award.models import (
     Award,
