@@ -2,6 +2,8 @@
 filters, numbers read from query strings, and a service's refusal put on the form that asked for it."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from html import escape
 
@@ -34,6 +36,24 @@ def add_service_errors(form: forms.Form, error: ValidationError, *, field: str |
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+@contextmanager
+def service_refusals_on(
+    form: forms.Form,
+    *,
+    field: str | None = None,
+    refused: type[Exception] | tuple[type[Exception], ...] = ValidationError,
+) -> Iterator[None]:
+    """The block a view calls its service in for a valid form, then says what was done and redirects: a
+    refusal (`refused`, a `ValidationError` unless the view names its app's rule errors) goes on the form
+    by `add_service_errors`, and the view carries on past the block to show the form again.
+
+    One place for what every form page did with its own try/except/else."""
+    try:
+        yield
+    except refused as error:
+        add_service_errors(form, error, field=field)
 
 
 class GDSFormMixin:

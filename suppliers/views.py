@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from commissioning.access import permission_required, public
 from commissioning.files import attachment_response
+from commissioning.forms import service_refusals_on
 
 from . import services
 from .forms import (
@@ -155,11 +156,8 @@ def invite(request):
     supplier = _supplier(request)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=services.SupplierRuleError):
             services.invite_colleague(supplier=supplier, by=request.user, **form.cleaned_data)
-        except services.SupplierRuleError as error:
-            form.add_error(None, error)
-        else:
             messages.success(
                 request,
                 f"We have emailed {form.cleaned_data['email']}. The invitation lasts "
@@ -182,13 +180,10 @@ def two_factor_requirement(request):
     supplier = _supplier(request)
     form = TwoFactorRequirementForm(request.POST or None, initial={"required": str(supplier.require_two_factor)})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=services.SupplierRuleError):
             services.set_two_factor_requirement(
                 supplier=supplier, required=form.cleaned_data["required"], by=request.user
             )
-        except services.SupplierRuleError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, "Your organisation's sign-in setting has been saved.")
             return redirect("suppliers:organisation")
     return _organisation_form_page(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from commissioning import work_queues
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
-from commissioning.forms import add_service_errors
+from commissioning.forms import service_refusals_on
 from commissioning.models import Area
 from commissioning.wording import time_of_day
 
@@ -124,11 +124,9 @@ def edit_lots(request, pk):
     initial = {c.lot_id: [a.pk for a in c.areas.all()] for c in application.lot_choices.prefetch_related("areas")}
     form = LotsForm(request.POST or None, lots=lots, areas=areas, initial_choices=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_lots(application=application, choices=form.choices(), by=request.user)
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
     return render(
         request,
         "frameworks/provider/lots.html",
@@ -155,7 +153,7 @@ def edit_consortium(request, pk):
     formset = ConsortiumMemberFormSet(request.POST or None, initial=existing + blank_rows, prefix="members")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         members = [f.cleaned_data for f in formset if f.cleaned_data.get("name")]
-        try:
+        with service_refusals_on(form, field="is_consortium"):
             services.save_consortium(
                 application=application,
                 is_consortium=form.cleaned_data["is_consortium"],
@@ -163,8 +161,6 @@ def edit_consortium(request, pk):
                 by=request.user,
             )
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error, field="is_consortium")
     return render(
         request,
         "frameworks/provider/consortium.html",
@@ -191,7 +187,7 @@ def edit_consent(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_consent(
                 application=application,
                 by=request.user,
@@ -199,8 +195,6 @@ def edit_consent(request, pk):
                 publish=form.cleaned_data["publish"],
             )
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
     return render(
         request,
         "frameworks/provider/consent.html",
@@ -231,12 +225,10 @@ def edit_section(request, pk, slug):
     answers = {a.question_id: a for a in application.answers.filter(question__in=section.questions)}
     form = SectionForm(request.POST or None, request.FILES or None, questions=section.questions, answers=answers)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_answers(application=application, texts=form.texts(), uploads=form.uploads(), by=request.user)
             messages.success(request, f"Your answers to ‘{section.title}’ have been saved.")
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
     return render(
         request,
         "frameworks/provider/section.html",
@@ -326,12 +318,10 @@ def withdraw(request, pk):
     application = _own_application(request, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.withdraw_application(application=application, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, "Your application has been withdrawn.")
             return redirect("frameworks:provider_application", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
     return render(
         request,
         "layouts/simple_form.html",
@@ -353,14 +343,12 @@ def clarification_respond(request, pk, clarification_pk):
     clarification = get_object_or_404(Clarification, pk=clarification_pk, application=application)
     form = ClarificationResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, field="response"):
             services.respond_to_clarification(
                 clarification=clarification, response=form.cleaned_data["response"], by=request.user
             )
             messages.success(request, "Your response has been sent.")
             return redirect("frameworks:provider_application", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error, field="response")
     return render(
         request,
         "layouts/simple_form.html",

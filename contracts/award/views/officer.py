@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
-from commissioning.forms import add_service_errors
+from commissioning.forms import service_refusals_on
 from commissioning.pagination import keyset_paginate
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -67,7 +66,7 @@ def create_competition(request: HttpRequest) -> HttpResponse:
     form = CompetitionForm(request.POST or None, request.FILES or None, officer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_refusals_on(form):
             competition = services.create_competition(
                 by=request.user,
                 kind=data["kind"],
@@ -88,9 +87,6 @@ def create_competition(request: HttpRequest) -> HttpResponse:
                 closes_at=data["closes_at"],
                 specification=data.get("specification"),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Draft competition {competition.reference} created. Check its award criteria.")
             return redirect("awards:officer_competition", competition.pk)
     return render(
@@ -115,7 +111,7 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_refusals_on(form):
             services.update_competition(
                 competition=competition,
                 by=request.user,
@@ -123,9 +119,6 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
                 specification=data.get("specification"),
                 **{name: data[name] for name in EDITABLE_FIELDS},
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The competition's details have been saved.")
             return redirect("awards:officer_competition", competition.pk)
     return render(
@@ -150,11 +143,8 @@ def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("awards:officer_competition", competition.pk)
     form = CriteriaForm(request.POST or None, criteria=list(competition.criteria.all()))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_criteria(competition=competition, criteria=form.criteria(), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The award criteria have been saved.")
             return redirect("awards:officer_competition", competition.pk)
     return render(
@@ -179,11 +169,8 @@ def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("awards:officer_competition", competition.pk)
     form = LotsForm(request.POST or None, competition=competition)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_lots(competition=competition, lots=form.lots(), combined=form.combined(), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The lots and limits have been saved.")
             return redirect("awards:officer_competition", competition.pk)
     return render(
@@ -274,11 +261,8 @@ def cancel_competition(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = "Why is the competition being cancelled?"
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.cancel_competition(competition=competition, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"{competition.reference} has been cancelled.")
             return redirect("awards:officer_competition", competition.pk)
     back = reverse("awards:officer_competition", args=[pk])
@@ -300,16 +284,13 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
     local = timezone.localtime(competition.closes_at)
     form = MoveClosingForm(request.POST or None, initial={"closes_date": local.date(), "closes_time": local.time()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             moved = services.move_closing_time(
                 competition=competition,
                 closes_at=form.cleaned_data["closes_at"],
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             if moved.proposed_closes_at is not None:
                 messages.success(request, "Earlier closing time proposed. A second officer must now confirm it.")
             else:
@@ -371,11 +352,8 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
         request.POST or None, initial={"published_question": question.published_question or question.question}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.answer_question(question=question, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The answer has been published to every bidder.")
             return redirect("awards:officer_competition", competition.pk)
     back = reverse("awards:officer_competition", args=[pk])

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required, signed_in
 from commissioning.files import attachment_response
-from commissioning.forms import add_service_errors
+from commissioning.forms import service_refusals_on
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from commissioning.wording import time_of_day
@@ -108,11 +108,8 @@ def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _provider_competition(request, pk)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.ask_question(competition=competition, question=form.cleaned_data["question"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request, "Your question has been sent. The answer will be published to every bidder, without your name."
             )
@@ -158,11 +155,8 @@ def edit_tender(request: HttpRequest, pk: int) -> HttpResponse:
         social_value=services.social_value_needed(tender),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_tender(tender=tender, by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             if "check" in request.POST:
                 return redirect("awards:check_tender", tender.pk)
             messages.success(request, "Your draft has been saved.")
