@@ -2,7 +2,7 @@
 filters, numbers read from query strings, and a service's refusal put on the form that asked for it."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from html import escape
@@ -17,6 +17,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -54,6 +55,22 @@ def service_refusals_on(
         yield
     except refused as error:
         add_service_errors(form, error, field=field)
+
+
+def refusals_of(step: Callable[[], object]) -> list[str]:
+    """Take a service step for a POST: no messages when it succeeded, else what it refused with (for the
+    page's error summary)."""
+    try:
+        step()
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def refusals_of_post(request: HttpRequest, step: Callable[[], object]) -> list[str]:
+    """For a page whose one button asks a service to act (publish, submit, withdraw): on a POST, what the
+    service refused with (none when it acted); on a GET, nothing was asked yet."""
+    return refusals_of(step) if request.method == "POST" else []
 
 
 class GDSFormMixin:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from commissioning import work_queues
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
-from commissioning.forms import service_refusals_on
+from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import Area
 from commissioning.wording import time_of_day
 
@@ -263,13 +263,9 @@ def check_answers(request, pk):
     application = _own_application(request, pk)
     if (response := _draft_or_redirect(application)) is not None:
         return response
-    errors = []
-    if request.method == "POST":
-        try:
-            services.submit_application(application=application, by=request.user)
-            return redirect("frameworks:application_receipt", application.pk)
-        except ValidationError as error:
-            errors = error.messages
+    errors = refusals_of_post(request, lambda: services.submit_application(application=application, by=request.user))
+    if request.method == "POST" and not errors:
+        return redirect("frameworks:application_receipt", application.pk)
     answers = {a.question_id: a for a in application.answers.all()}
     sections = selectors.question_sections(application, answers)
     return render(

@@ -3,7 +3,6 @@ through a scoped selector, breadcrumbs and the one-question form page."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,6 +31,13 @@ def officer_crumbs(*items):
     return [("Competitions", reverse("awards:officer_competitions")), *items]
 
 
+def competition_crumbs(competition: Competition, page: str):
+    """The breadcrumbs of a page under an officer's competition: the list, the competition, the page."""
+    return officer_crumbs(
+        (competition.reference, reverse("awards:officer_competition", args=[competition.pk])), (page, None)
+    )
+
+
 def simple_form_page(request, form, *, title, button, crumbs, intro="", warning=False, cancel_url=None, caption=""):
     return render(
         request,
@@ -47,13 +53,3 @@ def simple_form_page(request, form, *, title, button, crumbs, intro="", warning=
             "caption": caption,
         },
     )
-
-
-def refusals_of(step) -> list[str]:
-    """Take a service step for a POST: no messages when it succeeded, else what it refused with (for the
-    page's error summary)."""
-    try:
-        step()
-    except ValidationError as error:
-        return error.messages
-    return []

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
-from commissioning.forms import service_refusals_on
+from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.pagination import keyset_paginate
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -31,7 +31,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, officer_competition_or_404, officer_crumbs, refusals_of, simple_form_page
+from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs, simple_form_page
 
 # --- Officers: competitions -----------------------------------------------------------------------------
 
@@ -128,9 +128,7 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "competition": competition,
             "title": f"Edit {competition.reference}",
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Edit", None)
-            ),
+            "crumbs": competition_crumbs(competition, "Edit"),
         },
     )
 
@@ -154,9 +152,7 @@ def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "competition": competition,
             "min_weight": settings.SOCIAL_VALUE_MIN_WEIGHT,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Award criteria", None)
-            ),
+            "crumbs": competition_crumbs(competition, "Award criteria"),
         },
     )
 
@@ -179,9 +175,7 @@ def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "competition": competition,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Lots", None)
-            ),
+            "crumbs": competition_crumbs(competition, "Lots"),
         },
     )
 
@@ -226,11 +220,7 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    errors = (
-        refusals_of(lambda: services.publish_competition(competition=competition, by=request.user))
-        if request.method == "POST"
-        else []
-    )
+    errors = refusals_of_post(request, lambda: services.publish_competition(competition=competition, by=request.user))
     if request.method == "POST" and not errors:
         invited = competition.invitations.count()
         messages.success(
@@ -247,9 +237,7 @@ def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
             "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
             "problems": services.publication_problems(competition) if competition.status == "draft" else [],
             "errors": errors,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Publish", None)
-            ),
+            "crumbs": competition_crumbs(competition, "Publish"),
         },
         status=422 if errors else 200,
     )
@@ -273,7 +261,7 @@ def cancel_competition(request: HttpRequest, pk: int) -> HttpResponse:
         button="Cancel the competition",
         warning=True,
         intro="Bidders are told by email. A cancelled competition cannot be reopened.",
-        crumbs=officer_crumbs((competition.reference, back), ("Cancel", None)),
+        crumbs=competition_crumbs(competition, "Cancel"),
         cancel_url=back,
     )
 
@@ -308,7 +296,7 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
             "at once. An earlier one needs a second officer's confirmation and at least "
             f"{settings.CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS} working days' notice; bidders are told by e-mail."
         ),
-        crumbs=officer_crumbs((competition.reference, back), ("Closing time", None)),
+        crumbs=competition_crumbs(competition, "Closing time"),
         cancel_url=back,
     )
 
@@ -326,7 +314,7 @@ def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_closing_time(competition=competition, by=request.user)
             messages.success(request, "The closing time has been brought forward and every bidder has been told.")
 
-    errors = refusals_of(step) if request.method == "POST" else []
+    errors = refusals_of_post(request, step)
     if request.method == "POST" and not errors:
         return redirect("awards:officer_competition", competition.pk)
     return render(
@@ -335,10 +323,7 @@ def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "competition": competition,
             "errors": errors,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])),
-                ("Earlier closing time", None),
-            ),
+            "crumbs": competition_crumbs(competition, "Earlier closing time"),
         },
         status=422 if errors else 200,
     )
@@ -356,7 +341,6 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
             services.answer_question(question=question, by=request.user, **form.cleaned_data)
             messages.success(request, "The answer has been published to every bidder.")
             return redirect("awards:officer_competition", competition.pk)
-    back = reverse("awards:officer_competition", args=[pk])
     return render(
         request,
         T + "officer/answer.html",
@@ -364,7 +348,7 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
             "form": form,
             "question": question,
             "competition": competition,
-            "crumbs": officer_crumbs((competition.reference, back), ("Answer a question", None)),
+            "crumbs": competition_crumbs(competition, "Answer a question"),
         },
     )
 
@@ -381,7 +365,7 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_opening(competition=competition, by=request.user)
             messages.success(request, "The responses are open.")
 
-    errors = refusals_of(step) if request.method == "POST" else []
+    errors = refusals_of_post(request, step)
     if request.method == "POST" and not errors:
         return redirect("awards:officer_competition", competition.pk)
     return render(
@@ -393,9 +377,7 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
             "received_total": selectors.received_count(competition),
             "errors": errors,
             "now": timezone.now(),
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Open responses", None)
-            ),
+            "crumbs": competition_crumbs(competition, "Open responses"),
         },
         status=422 if errors else 200,
     )
@@ -410,6 +392,6 @@ def assign_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
         target=competition,
         title="Assign evaluators",
         caption=competition.reference,
-        crumbs=officer_crumbs((competition.reference, back), ("Evaluators", None)),
+        crumbs=competition_crumbs(competition, "Evaluators"),
         back_url=back,
     )

@@ -33,7 +33,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs, simple_form_page
 
 
 def _opened_tender(request, pk) -> Tender:
@@ -73,10 +73,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
             "scoring": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
             "can_moderate": tender.status in {Tender.Status.OPENED, Tender.Status.SCORED}
             and not selectors.lot_is_awarded(tender.lot_id),
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[competition.pk])),
-                (tender.supplier.legal_name, None),
-            ),
+            "crumbs": competition_crumbs(competition, tender.supplier.legal_name),
         },
     )
 
@@ -118,9 +115,7 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
             "results": results,
             "combined": [c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
             "standstill_days": settings.STANDSTILL_WORKING_DAYS,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), (f"Award {lot}", None)
-            ),
+            "crumbs": competition_crumbs(competition, f"Award {lot}"),
         },
     )
 
@@ -145,7 +140,7 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
         button="Record that the lot is not awarded",
         warning=True,
         intro="Every response to this lot becomes unsuccessful. This cannot be undone.",
-        crumbs=officer_crumbs((competition.reference, back), (f"Do not award {lot}", None)),
+        crumbs=competition_crumbs(competition, f"Do not award {lot}"),
         cancel_url=back,
     )
 
@@ -180,7 +175,7 @@ def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
         caption=competition.reference,
         button="Create the contract",
         intro=intro,
-        crumbs=officer_crumbs((competition.reference, back), ("Create the contract", None)),
+        crumbs=competition_crumbs(competition, "Create the contract"),
         cancel_url=back,
     )
 

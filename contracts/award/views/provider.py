@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required, signed_in
 from commissioning.files import attachment_response
-from commissioning.forms import service_refusals_on
+from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from commissioning.wording import time_of_day
@@ -28,7 +28,7 @@ from contracts.award.models import (
 )
 from contracts.award.sealing import open_file
 
-from .common import TENDER, T, refusals_of, simple_form_page
+from .common import TENDER, T, simple_form_page
 from .officer_awards import tender_content
 
 # --- Providers -----------------------------------------------------------------------------------------
@@ -200,9 +200,7 @@ def check_tender(request: HttpRequest, pk: int) -> HttpResponse:
     competition = tender.competition
     if not tender.is_editable and tender.status != Tender.Status.SUBMITTED:
         return redirect("awards:provider_tender", tender.pk)
-    errors = (
-        refusals_of(lambda: services.submit_tender(tender=tender, by=request.user)) if request.method == "POST" else []
-    )
+    errors = refusals_of_post(request, lambda: services.submit_tender(tender=tender, by=request.user))
     if request.method == "POST" and not errors:
         return redirect("awards:tender_receipt", tender.pk)
     if tender.status == Tender.Status.SUBMITTED:
@@ -267,11 +265,7 @@ def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(TENDER)
 def withdraw_tender(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _own_tender(request, pk)
-    errors = (
-        refusals_of(lambda: services.withdraw_tender(tender=tender, by=request.user))
-        if request.method == "POST"
-        else []
-    )
+    errors = refusals_of_post(request, lambda: services.withdraw_tender(tender=tender, by=request.user))
     if request.method == "POST" and not errors:
         messages.success(
             request,
