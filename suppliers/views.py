@@ -1,5 +1,7 @@
 """Provider pages for the organisation's own details, kept once and reused by every application."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -70,6 +72,15 @@ def _organisation_form_page(request, form, crumb: str, **context):
     )
 
 
+def _remove_page(request, thing: str, remove: Callable[[], object]):
+    """Ask before removing one of the organisation's accreditations or documents; the POST removes it."""
+    if request.method == "POST":
+        remove()
+        messages.success(request, f"{thing} has been removed.")
+        return redirect("suppliers:organisation")
+    return render(request, "suppliers/confirm_remove.html", {"thing": thing})
+
+
 @permission_required(MANAGE)
 def accreditation_add(request):
     supplier = _supplier(request)
@@ -95,11 +106,11 @@ def accreditation_add(request):
 @permission_required(MANAGE)
 def accreditation_remove(request, pk):
     accreditation = get_object_or_404(Accreditation, pk=pk, supplier=_supplier(request))
-    if request.method == "POST":
-        services.remove_accreditation(accreditation=accreditation, by=request.user)
-        messages.success(request, f"{accreditation.display_name} has been removed.")
-        return redirect("suppliers:organisation")
-    return render(request, "suppliers/confirm_remove.html", {"thing": accreditation.display_name})
+    return _remove_page(
+        request,
+        accreditation.display_name,
+        lambda: services.remove_accreditation(accreditation=accreditation, by=request.user),
+    )
 
 
 @permission_required(MANAGE)
@@ -138,11 +149,7 @@ def document_add(request):
 @permission_required(MANAGE)
 def document_remove(request, pk):
     document = get_object_or_404(SupplierDocument, pk=pk, supplier=_supplier(request))
-    if request.method == "POST":
-        services.remove_document(document=document, by=request.user)
-        messages.success(request, f"{document.title} has been removed.")
-        return redirect("suppliers:organisation")
-    return render(request, "suppliers/confirm_remove.html", {"thing": document.title})
+    return _remove_page(request, document.title, lambda: services.remove_document(document=document, by=request.user))
 
 
 @permission_required(MANAGE)
