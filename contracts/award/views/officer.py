@@ -66,26 +66,18 @@ def create_competition(request: HttpRequest) -> HttpResponse:
     form = CompetitionForm(request.POST or None, request.FILES or None, officer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        details = {name: data[name] for name in EDITABLE_FIELDS}
+        # An unticked box asks for the default of the kind (an expression of interest always has one).
+        details["requires_budget_template"] = data["requires_budget_template"] or None
         with service_refusals_on(form):
             competition = services.create_competition(
                 by=request.user,
                 kind=data["kind"],
                 reference=data["reference"],
-                title=data["title"],
-                description=data["description"],
                 framework_lot=data.get("framework_lot"),
                 areas=data["areas"],
-                estimated_value=data["estimated_value"],
-                contract_start_on=data["contract_start_on"],
-                term_months=data["term_months"],
-                extension_months=data["extension_months"],
-                interviews=data["interviews"],
-                is_light_touch=data["is_light_touch"],
-                # An unticked box asks for the default of the kind (an expression of interest always has one).
-                requires_budget_template=data["requires_budget_template"] or None,
-                clarification_deadline=data["clarification_deadline"],
-                closes_at=data["closes_at"],
                 specification=data.get("specification"),
+                **details,
             )
             messages.success(request, f"Draft competition {competition.reference} created. Check its award criteria.")
             return redirect("awards:officer_competition", competition.pk)
