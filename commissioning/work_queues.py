@@ -79,8 +79,10 @@ class Queue:
 
     @classmethod
     def of(cls, rows, item: Callable[[Any], QueueItem], **fields) -> Queue:
-        """A queue of a queryset: its first SHOWN rows as items and the count of all, in two queries."""
-        return cls(count=rows.count(), items=[item(row) for row in rows[:SHOWN]], **fields)
+        """A queue of rows: its first SHOWN rows as items and the count of all. A queryset is read in two
+        queries (none for an empty `.none()`); a list already read is counted as it is."""
+        count = len(rows) if isinstance(rows, list) else rows.count()
+        return cls(count=count, items=[item(row) for row in rows[:SHOWN]], **fields)
 
 
 Builder = Callable[[Any, datetime], "Queue | None"]

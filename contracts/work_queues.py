@@ -43,8 +43,10 @@ def contracts_deciding(user, now: datetime) -> wq.Queue:
         if when is not None and when <= horizon:
             due.append((when, point, contract))
     due.sort(key=lambda row: (row[0], row[2].reference))
-    items = [
-        wq.QueueItem(
+
+    def deciding(row) -> wq.QueueItem:
+        when, point, contract = row
+        return wq.QueueItem(
             title=f"{contract.reference}: {contract.title}",
             url=reverse("contracts:officer_contract", args=[contract.pk]),
             detail=contract.supplier.legal_name,
@@ -53,13 +55,12 @@ def contracts_deciding(user, now: datetime) -> wq.Queue:
             tag="Extension decision" if point == "extension decision" else "Ending",
             tag_colour="yellow" if when < today + timedelta(days=92) else "blue",
         )
-        for when, point, contract in due[: wq.SHOWN]
-    ]
-    return wq.Queue(
+
+    return wq.Queue.of(
+        due,
+        deciding,
         key="contracts-deciding",
         heading="Contracts reaching a decision point or their end",
-        count=len(due),
-        items=items,
         urgency=wq.SOON,
         see_all_url=reverse("contracts:officer_register"),
         see_all_label="See the contract register",
@@ -73,8 +74,10 @@ def notices_due(user, now: datetime) -> wq.Queue:
         .filter(deadline__isnull=False, deadline__lte=today + timedelta(days=NOTICES_SOON_DAYS))
         .order_by("deadline", "pk")
     )
-    items = [
-        wq.QueueItem(
+    overdue = notice_selectors.overdue_for_officer(user, today).count()
+    return wq.Queue.of(
+        notices,
+        lambda notice: wq.QueueItem(
             title=f"{notice.get_notice_type_display()}: {notice.title}",
             url=reverse("notices:notice", args=[notice.pk]),
             detail=notice.deadline_basis,
@@ -82,15 +85,9 @@ def notices_due(user, now: datetime) -> wq.Queue:
             when_label="Was due by" if notice.deadline < today else "Due by",
             tag="Overdue" if notice.deadline < today else "Due soon",
             tag_colour="red" if notice.deadline < today else "yellow",
-        )
-        for notice in notices[: wq.SHOWN]
-    ]
-    overdue = notice_selectors.overdue_for_officer(user, today).count()
-    return wq.Queue(
+        ),
         key="notices-due",
         heading="Notices due",
-        count=notices.count(),
-        items=items,
         urgency=wq.OVERDUE if overdue else wq.ACTION,
         see_all_url=reverse("notices:officer_notices"),
         see_all_label="See all notices",
