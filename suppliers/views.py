@@ -12,6 +12,7 @@ from django.utils import timezone
 from commissioning.access import permission_required, public
 from commissioning.files import attachment_response
 from commissioning.forms import service_refusals_on
+from commissioning.views.form_pages import simple_form_page
 
 from . import services
 from .forms import (
@@ -65,10 +66,8 @@ def organisation_edit(request):
 
 def _organisation_form_page(request, form, crumb: str, **context):
     """A one-form page under the organisation's page: its breadcrumbs, and Cancel goes back to it."""
-    return render(
-        request,
-        "layouts/simple_form.html",
-        {"form": form, **context, "crumbs": _crumbs((crumb, None)), "cancel_url": reverse("suppliers:organisation")},
+    return simple_form_page(
+        request, form, **context, crumbs=_crumbs((crumb, None)), cancel_url=reverse("suppliers:organisation")
     )
 
 
@@ -234,15 +233,12 @@ def accept_invitation(request, token):
         login(request, user, backend="commissioning.backends.PortalBackend")
         messages.success(request, f"Welcome. You now act for {invitation.supplier.legal_name}.")
         return redirect("provider_home")
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": f"Join {invitation.supplier.legal_name}",
-            "button": "Create account",
-            "intro": f"{invitation.invited_by.full_name} invited {invitation.email} to act for "
-            f"{invitation.supplier.legal_name}. Choose a password to finish.",
-            "crumbs": [("Accept invitation", None)],
-        },
+        form,
+        title=f"Join {invitation.supplier.legal_name}",
+        button="Create account",
+        intro=f"{invitation.invited_by.full_name} invited {invitation.email} to act for "
+        f"{invitation.supplier.legal_name}. Choose a password to finish.",
+        crumbs=[("Accept invitation", None)],
     )

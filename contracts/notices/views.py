@@ -19,7 +19,7 @@ from commissioning.dates import long_date
 from commissioning.documents import request_document
 from commissioning.forms import service_refusals_on
 from commissioning.pagination import paginate
-from contracts.award.views.common import simple_form_page
+from commissioning.views.form_pages import simple_form_page
 from contracts.opendata.releases import build_release
 
 from . import selectors, services

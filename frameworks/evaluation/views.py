@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from commissioning.access import permission_required
 from commissioning.forms import service_refusals_on
+from commissioning.views.form_pages import simple_form_page
 
 from . import services
 from .checks import ScoresMissing
@@ -193,17 +194,14 @@ def assign_evaluators_page(request: HttpRequest, *, target, title: str, caption:
             services.assign_evaluators(target=target, evaluators=list(form.cleaned_data["evaluators"]), by=request.user)
             messages.success(request, "The evaluators have been assigned and told by email.")
             return redirect(back_url)
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": caption,
-            "button": "Assign evaluators",
-            "intro": "Each evaluator scores independently, after declaring any conflict of interest with the "
-            f"{kind.bidder_noun}.",
-            "crumbs": crumbs,
-            "cancel_url": back_url,
-        },
+        form,
+        title=title,
+        caption=caption,
+        button="Assign evaluators",
+        intro="Each evaluator scores independently, after declaring any conflict of interest with the "
+        f"{kind.bidder_noun}.",
+        crumbs=crumbs,
+        cancel_url=back_url,
     )

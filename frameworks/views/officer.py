@@ -14,6 +14,7 @@ from commissioning.forms import add_service_errors, service_refusals_on
 from commissioning.pagination import keyset_paginate, paginate
 from commissioning.rules import acting_for_filter
 from commissioning.search import Sorting, clean_query
+from commissioning.views.form_pages import simple_form_page
 
 from .. import evaluation, open_frameworks, selectors, services
 from ..evaluation.forms import AssignEvaluatorsForm
@@ -168,21 +169,18 @@ def appointment_status(request, pk):
             )
             messages.success(request, f"{appointment} is now {appointment.get_status_display().lower()}.")
             return redirect("frameworks:approved_list", appointment.lot.framework_id)
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": f"Change the status of {appointment.supplier}",
-            "caption": str(appointment.lot),
-            "button": "Save",
-            "crumbs": [
-                ("Frameworks", reverse("frameworks:officer_frameworks")),
-                ("Approved list", reverse("frameworks:approved_list", args=[appointment.lot.framework_id])),
-                ("Change status", None),
-            ],
-            "cancel_url": reverse("frameworks:approved_list", args=[appointment.lot.framework_id]),
-        },
+        form,
+        title=f"Change the status of {appointment.supplier}",
+        caption=str(appointment.lot),
+        button="Save",
+        crumbs=[
+            ("Frameworks", reverse("frameworks:officer_frameworks")),
+            ("Approved list", reverse("frameworks:approved_list", args=[appointment.lot.framework_id])),
+            ("Change status", None),
+        ],
+        cancel_url=reverse("frameworks:approved_list", args=[appointment.lot.framework_id]),
     )
 
 

@@ -16,6 +16,7 @@ from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import Area
+from commissioning.views.form_pages import simple_form_page
 from commissioning.wording import time_of_day
 
 from .. import selectors, services
@@ -114,6 +115,15 @@ def _application_crumbs(application, label):
     ]
 
 
+def _application_page(request, template: str, application, title: str, **context):
+    """A page of the provider's draft application: its title, also the last breadcrumb after the task list."""
+    return render(
+        request,
+        template,
+        {"application": application, "title": title, "crumbs": _application_crumbs(application, title), **context},
+    )
+
+
 @permission_required(APPLY)
 def edit_lots(request, pk):
     application = _own_application(request, pk)
@@ -127,16 +137,7 @@ def edit_lots(request, pk):
         with service_refusals_on(form):
             services.save_lots(application=application, choices=form.choices(), by=request.user)
             return redirect("frameworks:task_list", application.pk)
-    return render(
-        request,
-        "frameworks/provider/lots.html",
-        {
-            "application": application,
-            "form": form,
-            "title": "Lots and areas",
-            "crumbs": _application_crumbs(application, "Lots and areas"),
-        },
-    )
+    return _application_page(request, "frameworks/provider/lots.html", application, "Lots and areas", form=form)
 
 
 @permission_required(APPLY)
@@ -161,16 +162,8 @@ def edit_consortium(request, pk):
                 by=request.user,
             )
             return redirect("frameworks:task_list", application.pk)
-    return render(
-        request,
-        "frameworks/provider/consortium.html",
-        {
-            "application": application,
-            "form": form,
-            "formset": formset,
-            "title": "Consortium",
-            "crumbs": _application_crumbs(application, "Consortium"),
-        },
+    return _application_page(
+        request, "frameworks/provider/consortium.html", application, "Consortium", form=form, formset=formset
     )
 
 
@@ -195,17 +188,14 @@ def edit_consent(request, pk):
                 publish=form.cleaned_data["publish"],
             )
             return redirect("frameworks:task_list", application.pk)
-    return render(
+    return _application_page(
         request,
         "frameworks/provider/consent.html",
-        {
-            "application": application,
-            "form": form,
-            "title": "Sharing your details",
-            "partners": application.window.framework.partner_authorities.order_by("name"),
-            "wording": services.consent_wording(application.window.framework),
-            "crumbs": _application_crumbs(application, "Sharing your details"),
-        },
+        application,
+        "Sharing your details",
+        form=form,
+        partners=application.window.framework.partner_authorities.order_by("name"),
+        wording=services.consent_wording(application.window.framework),
     )
 
 
@@ -229,18 +219,15 @@ def edit_section(request, pk, slug):
             services.save_answers(application=application, texts=form.texts(), uploads=form.uploads(), by=request.user)
             messages.success(request, f"Your answers to ‘{section.title}’ have been saved.")
             return redirect("frameworks:task_list", application.pk)
-    return render(
+    return _application_page(
         request,
         "frameworks/provider/section.html",
-        {
-            "application": application,
-            "form": form,
-            "section": section,
-            "title": section.title,
-            "answers": answers,
-            "crumbs": _application_crumbs(application, section.title),
-            "autosave_url": reverse("frameworks:autosave", args=[application.pk, slug]),
-        },
+        application,
+        section.title,
+        form=form,
+        section=section,
+        answers=answers,
+        autosave_url=reverse("frameworks:autosave", args=[application.pk, slug]),
     )
 
 
@@ -318,18 +305,15 @@ def withdraw(request, pk):
             services.withdraw_application(application=application, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, "Your application has been withdrawn.")
             return redirect("frameworks:provider_application", application.pk)
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Withdraw your application",
-            "button": "Withdraw application",
-            "warning_button": True,
-            "intro": "Once withdrawn, this application cannot be evaluated. You can apply again in a later window.",
-            "crumbs": _application_crumbs(application, "Withdraw"),
-            "cancel_url": reverse("frameworks:provider_application", args=[application.pk]),
-        },
+        form,
+        title="Withdraw your application",
+        button="Withdraw application",
+        warning=True,
+        intro="Once withdrawn, this application cannot be evaluated. You can apply again in a later window.",
+        crumbs=_application_crumbs(application, "Withdraw"),
+        cancel_url=reverse("frameworks:provider_application", args=[application.pk]),
     )
 
 
@@ -345,16 +329,13 @@ def clarification_respond(request, pk, clarification_pk):
             )
             messages.success(request, "Your response has been sent.")
             return redirect("frameworks:provider_application", application.pk)
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Respond to a clarification request",
-            "button": "Send response",
-            "intro": clarification.question,
-            "crumbs": _application_crumbs(application, "Clarification"),
-        },
+        form,
+        title="Respond to a clarification request",
+        button="Send response",
+        intro=clarification.question,
+        crumbs=_application_crumbs(application, "Clarification"),
     )
 
 

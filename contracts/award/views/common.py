@@ -1,10 +1,9 @@
 """What the award stage's pages share: the permissions they check, the officer's competition looked up
-through a scoped selector, breadcrumbs and the one-question form page."""
+through a scoped selector and breadcrumbs (the one-question form page is `commissioning.views.form_pages`)."""
 
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 
 from contracts.award import selectors
@@ -35,21 +34,4 @@ def competition_crumbs(competition: Competition, page: str):
     """The breadcrumbs of a page under an officer's competition: the list, the competition, the page."""
     return officer_crumbs(
         (competition.reference, reverse("awards:officer_competition", args=[competition.pk])), (page, None)
-    )
-
-
-def simple_form_page(request, form, *, title, button, crumbs, intro="", warning=False, cancel_url=None, caption=""):
-    return render(
-        request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": title,
-            "button": button,
-            "crumbs": crumbs,
-            "intro": intro,
-            "warning_button": warning,
-            "cancel_url": cancel_url,
-            "caption": caption,
-        },
     )

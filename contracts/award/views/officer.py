@@ -14,6 +14,7 @@ from django.utils import timezone
 from commissioning.access import permission_required
 from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.pagination import keyset_paginate
+from commissioning.views.form_pages import simple_form_page
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AnswerForm,
@@ -31,7 +32,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs
 
 # --- Officers: competitions -----------------------------------------------------------------------------
 

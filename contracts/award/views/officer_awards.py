@@ -14,6 +14,7 @@ from django.utils import timezone
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import service_refusals_on
+from commissioning.views.form_pages import simple_form_page
 from contracts import whole_life
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -33,7 +34,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs
 
 
 def _opened_tender(request, pk) -> Tender:

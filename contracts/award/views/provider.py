@@ -16,6 +16,7 @@ from commissioning.files import attachment_response
 from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
+from commissioning.views.form_pages import simple_form_page
 from commissioning.wording import time_of_day
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -28,7 +29,7 @@ from contracts.award.models import (
 )
 from contracts.award.sealing import open_file
 
-from .common import TENDER, T, simple_form_page
+from .common import TENDER, T
 from .officer_awards import tender_content
 
 # --- Providers -----------------------------------------------------------------------------------------
