@@ -3,7 +3,8 @@ through a scoped selector and breadcrumbs (the one-question form page is `commis
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 from contracts.award import selectors
@@ -34,4 +35,17 @@ def competition_crumbs(competition: Competition, page: str):
     """The breadcrumbs of a page under an officer's competition: the list, the competition, the page."""
     return officer_crumbs(
         (competition.reference, reverse("awards:officer_competition", args=[competition.pk])), (page, None)
+    )
+
+
+def competition_page(
+    request, template: str, competition: Competition, crumb: str, status: int = 200, **context
+) -> HttpResponse:
+    """A page under an officer's competition (`template` below the award templates): the competition, and
+    breadcrumbs back through it to the list."""
+    return render(
+        request,
+        T + template,
+        {"competition": competition, "crumbs": competition_crumbs(competition, crumb), **context},
+        status=status,
     )

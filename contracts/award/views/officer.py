@@ -32,7 +32,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs
+from .common import RUN, T, competition_crumbs, competition_page, officer_competition_or_404, officer_crumbs
 
 # --- Officers: competitions -----------------------------------------------------------------------------
 
@@ -114,15 +114,8 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "The competition's details have been saved.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
-        request,
-        T + "officer/competition_form.html",
-        {
-            "form": form,
-            "competition": competition,
-            "title": f"Edit {competition.reference}",
-            "crumbs": competition_crumbs(competition, "Edit"),
-        },
+    return competition_page(
+        request, "officer/competition_form.html", competition, "Edit", form=form, title=f"Edit {competition.reference}"
     )
 
 
@@ -138,15 +131,13 @@ def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
             services.save_criteria(competition=competition, criteria=form.criteria(), by=request.user)
             messages.success(request, "The award criteria have been saved.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/criteria_form.html",
-        {
-            "form": form,
-            "competition": competition,
-            "min_weight": settings.SOCIAL_VALUE_MIN_WEIGHT,
-            "crumbs": competition_crumbs(competition, "Award criteria"),
-        },
+        "officer/criteria_form.html",
+        competition,
+        "Award criteria",
+        form=form,
+        min_weight=settings.SOCIAL_VALUE_MIN_WEIGHT,
     )
 
 
@@ -162,15 +153,7 @@ def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
             services.save_lots(competition=competition, lots=form.lots(), combined=form.combined(), by=request.user)
             messages.success(request, "The lots and limits have been saved.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
-        request,
-        T + "officer/lots_form.html",
-        {
-            "form": form,
-            "competition": competition,
-            "crumbs": competition_crumbs(competition, "Lots"),
-        },
-    )
+    return competition_page(request, "officer/lots_form.html", competition, "Lots", form=form)
 
 
 @permission_required(RUN)
@@ -222,16 +205,14 @@ def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
             + (f" {invited} supplier{'s' if invited != 1 else ''} will be invited by email." if invited else ""),
         )
         return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/publish.html",
-        {
-            "competition": competition,
-            "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
-            "problems": services.publication_problems(competition) if competition.status == "draft" else [],
-            "errors": errors,
-            "crumbs": competition_crumbs(competition, "Publish"),
-        },
+        "officer/publish.html",
+        competition,
+        "Publish",
+        eligible=selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
+        problems=services.publication_problems(competition) if competition.status == "draft" else [],
+        errors=errors,
         status=422 if errors else 200,
     )
 
@@ -310,14 +291,12 @@ def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
     errors = refusals_of_post(request, step)
     if request.method == "POST" and not errors:
         return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/confirm_closing_time.html",
-        {
-            "competition": competition,
-            "errors": errors,
-            "crumbs": competition_crumbs(competition, "Earlier closing time"),
-        },
+        "officer/confirm_closing_time.html",
+        competition,
+        "Earlier closing time",
+        errors=errors,
         status=422 if errors else 200,
     )
 
@@ -334,15 +313,8 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
             services.answer_question(question=question, by=request.user, **form.cleaned_data)
             messages.success(request, "The answer has been published to every bidder.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
-        request,
-        T + "officer/answer.html",
-        {
-            "form": form,
-            "question": question,
-            "competition": competition,
-            "crumbs": competition_crumbs(competition, "Answer a question"),
-        },
+    return competition_page(
+        request, "officer/answer.html", competition, "Answer a question", form=form, question=question
     )
 
 
@@ -361,17 +333,15 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
     errors = refusals_of_post(request, step)
     if request.method == "POST" and not errors:
         return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/open.html",
-        {
-            "competition": competition,
-            "received": selectors.received_by_lot(competition),
-            "received_total": selectors.received_count(competition),
-            "errors": errors,
-            "now": timezone.now(),
-            "crumbs": competition_crumbs(competition, "Open responses"),
-        },
+        "officer/open.html",
+        competition,
+        "Open responses",
+        received=selectors.received_by_lot(competition),
+        received_total=selectors.received_count(competition),
+        errors=errors,
+        now=timezone.now(),
         status=422 if errors else 200,
     )
 

@@ -34,7 +34,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, competition_crumbs, officer_competition_or_404, officer_crumbs
+from .common import RUN, T, competition_crumbs, competition_page, officer_competition_or_404, officer_crumbs
 
 
 def _opened_tender(request, pk) -> Tender:
@@ -106,18 +106,16 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
             )
             messages.success(request, f"{lot} has been awarded. Each bidder's assessment summary is being produced.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/award.html",
-        {
-            "form": form,
-            "competition": competition,
-            "lot": lot,
-            "results": results,
-            "combined": [c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
-            "standstill_days": settings.STANDSTILL_WORKING_DAYS,
-            "crumbs": competition_crumbs(competition, f"Award {lot}"),
-        },
+        "officer/award.html",
+        competition,
+        f"Award {lot}",
+        form=form,
+        lot=lot,
+        results=results,
+        combined=[c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
+        standstill_days=settings.STANDSTILL_WORKING_DAYS,
     )
 
 
