@@ -141,6 +141,14 @@ def choice_filter(label: str, choices=()) -> forms.ChoiceField:
     )
 
 
+def radio_question(label: str, choices, *, required: str) -> forms.ChoiceField:
+    """A question answered by choosing one of GOV.UK radios; `required` says what to do when none is chosen
+    (GOV.UK's "Select ..." wording)."""
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, error_messages={"required": required}
+    )
+
+
 class SelectFiltersMixin:
     """GET filters shown as select boxes (templates/includes/filter_selects.html)."""
 

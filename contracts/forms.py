@@ -19,6 +19,7 @@ from commissioning.forms import (
     SelectFiltersMixin,
     choice_filter,
     not_in_list_message,
+    radio_question,
     within_calendar,
 )
 from commissioning.models import Authority
@@ -62,11 +63,8 @@ def gds_date(label: str, *, required: bool = True, help_text: str = "For example
 
 
 class VariationForm(GDSFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="What does the variation change?",
-        choices=Variation.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what the variation changes"},
+    kind = radio_question(
+        "What does the variation change?", Variation.Kind.choices, required="Select what the variation changes"
     )
     financial_year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
     new_value = MoneyField(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, radio_question
 from commissioning.models import Area
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
@@ -191,14 +191,13 @@ class ClarificationRequestForm(GDSFormMixin, forms.Form):
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
-    outcome = forms.ChoiceField(
-        label="Decision",
-        widget=forms.RadioSelect,
-        choices=[
+    outcome = radio_question(
+        "Decision",
+        [
             (ApplicationLot.Outcome.APPOINTED, "Appoint to the approved list"),
             (ApplicationLot.Outcome.UNSUCCESSFUL, "Unsuccessful"),
         ],
-        error_messages={"required": "Select appoint or unsuccessful"},
+        required="Select appoint or unsuccessful",
     )
     reason = forms.CharField(
         label="Reason",
@@ -208,12 +207,7 @@ class DecisionForm(GDSFormMixin, forms.Form):
 
 
 class AppointmentStatusForm(GDSFormMixin, forms.Form):
-    status = forms.ChoiceField(
-        label="Change to",
-        widget=forms.RadioSelect,
-        choices=Appointment.Status.choices,
-        error_messages={"required": "Select the new status"},
-    )
+    status = radio_question("Change to", Appointment.Status.choices, required="Select the new status")
     reason = forms.CharField(
         label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reason"}
     )

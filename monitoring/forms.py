@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from commissioning import numbers
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter, radio_question
 from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, validate_upload
 
 from . import figures as checks
@@ -205,11 +205,10 @@ class ReturnForm(forms.Form):
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("accept", "Accept the return"), ("return", "Return it for amendment")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether to accept the return or return it for amendment"},
+    decision = radio_question(
+        "Your decision",
+        [("accept", "Accept the return"), ("return", "Return it for amendment")],
+        required="Select whether to accept the return or return it for amendment",
     )
     comments = forms.CharField(
         label="Comments for the provider",

@@ -9,7 +9,7 @@ from django import forms
 
 from commissioning import numbers
 from commissioning.dates import deadline_on
-from commissioning.forms import GDSFormMixin, whole_numbers
+from commissioning.forms import GDSFormMixin, radio_question, whole_numbers
 from commissioning.models import Area, User
 from contracts.award import selectors
 from contracts.award.models import AwardCriterion, Competition
@@ -29,11 +29,8 @@ def extension_months(text: str) -> str:
 
 
 class CompetitionForm(GDSFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="What kind of competition is it?",
-        choices=Competition.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of competition"},
+    kind = radio_question(
+        "What kind of competition is it?", Competition.Kind.choices, required="Select the kind of competition"
     )
     framework_lot = forms.ModelChoiceField(
         label="Framework lot (for a mini-competition)",
@@ -474,11 +471,10 @@ class ContractFromAwardForm(GDSFormMixin, forms.Form):
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Approve the direct award and create the contract"), ("reject", "Reject it")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select approve or reject"},
+    decision = radio_question(
+        "Your decision",
+        [("approve", "Approve the direct award and create the contract"), ("reject", "Reject it")],
+        required="Select approve or reject",
     )
     note = forms.CharField(
         label="Note or reason",

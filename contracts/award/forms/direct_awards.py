@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from commissioning import numbers
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, radio_question
 from commissioning.models import Area, User
 from contracts.award import selectors
 from contracts.award.models import Justification
@@ -70,11 +70,10 @@ class DirectAwardForm(GDSFormMixin, forms.Form):
     extension_months = forms.CharField(
         label="Extension options, in months (optional)", required=False, help_text="For example 12,12"
     )
-    justification = forms.ChoiceField(
-        label="Justification for a direct award",
-        choices=Justification.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the justification for a direct award"},
+    justification = radio_question(
+        "Justification for a direct award",
+        Justification.choices,
+        required="Select the justification for a direct award",
     )
     explanation = forms.CharField(
         label="Why the justification applies",
