@@ -149,6 +149,18 @@ def radio_question(label: str, choices, *, required: str) -> forms.ChoiceField:
     )
 
 
+def text_area(label: str, *, rows: int, required: str = "", help_text: str = "") -> forms.CharField:
+    """A written answer in a text area of `rows` lines. `required` is the message when it is left empty
+    (GOV.UK's "Enter ..." wording); without one the answer is optional."""
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required} if required else None,
+    )
+
+
 class SelectFiltersMixin:
     """GET filters shown as select boxes (templates/includes/filter_selects.html)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from commissioning.forms import GDSFormMixin, radio_question
+from commissioning.forms import GDSFormMixin, radio_question, text_area
 from commissioning.models import Area
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
@@ -169,25 +169,15 @@ class SectionForm(GDSFormMixin, forms.Form):
 
 
 class ClarificationResponseForm(GDSFormMixin, forms.Form):
-    response = forms.CharField(
-        label="Your response",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter your response"},
-    )
+    response = text_area("Your response", rows=8, required="Enter your response")
 
 
 class WithdrawForm(GDSFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = text_area("Why are you withdrawing? (optional)", rows=3)
 
 
 class ClarificationRequestForm(GDSFormMixin, forms.Form):
-    question = forms.CharField(
-        label="Your question to the applicant",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter your question to the applicant"},
-    )
+    question = text_area("Your question to the applicant", rows=4, required="Enter your question to the applicant")
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
@@ -199,15 +189,9 @@ class DecisionForm(GDSFormMixin, forms.Form):
         ],
         required="Select appoint or unsuccessful",
     )
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reason for the decision"},
-    )
+    reason = text_area("Reason", rows=3, required="Give the reason for the decision")
 
 
 class AppointmentStatusForm(GDSFormMixin, forms.Form):
     status = radio_question("Change to", Appointment.Status.choices, required="Select the new status")
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reason"}
-    )
+    reason = text_area("Reason", rows=3, required="Give the reason")

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from commissioning import numbers
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter, radio_question
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter, radio_question, text_area
 from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, validate_upload
 
 from . import figures as checks
@@ -210,12 +210,11 @@ class DecisionForm(GDSFormMixin, forms.Form):
         [("accept", "Accept the return"), ("return", "Return it for amendment")],
         required="Select whether to accept the return or return it for amendment",
     )
-    comments = forms.CharField(
-        label="Comments for the provider",
-        required=False,
+    comments = text_area(
+        "Comments for the provider",
+        rows=5,
         help_text="Required when you return it: say what needs to change. Do not include anything that could "
         "identify a victim.",
-        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def clean(self):

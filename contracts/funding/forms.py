@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from commissioning.dates import financial_year_label
-from commissioning.forms import GDSFormMixin, radio_question
+from commissioning.forms import GDSFormMixin, radio_question, text_area
 from commissioning.models import FundingStream
 
 from ..forms import MoneyField
@@ -28,7 +28,7 @@ class StreamForm(GDSFormMixin, forms.Form):
     ring_fence_purpose = forms.CharField(
         label="What the ring-fenced money may be spent on", max_length=200, required=False
     )
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = text_area("Notes", rows=3)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
