@@ -1,5 +1,6 @@
-"""Forms and form helpers of the shared core: sign-in and two-factor codes, GOV.UK date inputs, select
-filters, numbers read from query strings, and a service's refusal put on the form that asked for it."""
+"""Forms and form helpers of the shared core: sign-in and two-factor codes, GOV.UK date inputs, radios
+and text areas, select filters, numbers read from query strings, and a service's refusal put on the form
+(or the page) that asked for it."""
 
 import re
 from collections.abc import Callable, Iterator
@@ -46,11 +47,10 @@ def service_refusals_on(
     field: str | None = None,
     refused: type[Exception] | tuple[type[Exception], ...] = ValidationError,
 ) -> Iterator[None]:
-    """The block a view calls its service in for a valid form, then says what was done and redirects: a
-    refusal (`refused`, a `ValidationError` unless the view names its app's rule errors) goes on the form
-    by `add_service_errors`, and the view carries on past the block to show the form again.
-
-    One place for what every form page did with its own try/except/else."""
+    """The block in which a view, for a valid form, calls its service, says what was done and redirects.
+    A refusal (`refused`: a `ValidationError` unless the view names its app's rule errors) goes on the
+    form by `add_service_errors` (next to `field` if given), and the view carries on past the block to
+    show the form again. Every form page's try/except/else, written once."""
     try:
         yield
     except refused as error:
