@@ -1,7 +1,10 @@
-"""Forms and form helpers of the shared core: sign-in and two-factor codes, GOV.UK date inputs, select
-filters, numbers read from query strings, and a service's refusal put on the form that asked for it."""
+"""Forms and form helpers of the shared core: sign-in and two-factor codes, GOV.UK date inputs, radios
+and text areas, select filters, numbers read from query strings, and a service's refusal put on the form
+(or the page) that asked for it."""
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from html import escape
 
@@ -15,6 +18,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -34,6 +38,39 @@ def add_service_errors(form: forms.Form, error: ValidationError, *, field: str |
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+@contextmanager
+def service_refusals_on(
+    form: forms.Form,
+    *,
+    field: str | None = None,
+    refused: type[Exception] | tuple[type[Exception], ...] = ValidationError,
+) -> Iterator[None]:
+    """The block in which a view, for a valid form, calls its service, says what was done and redirects.
+    A refusal (`refused`: a `ValidationError` unless the view names its app's rule errors) goes on the
+    form by `add_service_errors` (next to `field` if given), and the view carries on past the block to
+    show the form again. Every form page's try/except/else, written once."""
+    try:
+        yield
+    except refused as error:
+        add_service_errors(form, error, field=field)
+
+
+def refusals_of(step: Callable[[], object]) -> list[str]:
+    """Take a service step for a POST: no messages when it succeeded, else what it refused with (for the
+    page's error summary)."""
+    try:
+        step()
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def refusals_of_post(request: HttpRequest, step: Callable[[], object]) -> list[str]:
+    """For a page whose one button asks a service to act (publish, submit, withdraw): on a POST, what the
+    service refused with (none when it acted); on a GET, nothing was asked yet."""
+    return refusals_of(step) if request.method == "POST" else []
 
 
 class GDSFormMixin:
@@ -101,6 +138,26 @@ def choice_filter(label: str, choices=()) -> forms.ChoiceField:
     """An optional select of a GET filter, whose value not in the list gets `not_in_list_message`."""
     return forms.ChoiceField(
         label=label, choices=choices, required=False, error_messages={"invalid_choice": not_in_list_message(label)}
+    )
+
+
+def radio_question(label: str, choices, *, required: str) -> forms.ChoiceField:
+    """A question answered by choosing one of GOV.UK radios; `required` says what to do when none is chosen
+    (GOV.UK's "Select ..." wording)."""
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, error_messages={"required": required}
+    )
+
+
+def text_area(label: str, *, rows: int, required: str = "", help_text: str = "") -> forms.CharField:
+    """A written answer in a text area of `rows` lines. `required` is the message when it is left empty
+    (GOV.UK's "Enter ..." wording); without one the answer is optional."""
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required} if required else None,
     )
 
 

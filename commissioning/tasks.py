@@ -15,6 +15,10 @@ from .models import GeneratedDocument
 
 logger = logging.getLogger(__name__)
 
+# The reminder sweep and the e-mail tasks are safe to run again: a lost database connection acknowledges
+# nothing and retries them, three times at the most, with their own backoff.
+RETRIED_ON_DATABASE_ERRORS = {"acks_late": True, "autoretry_for": (OperationalError, InterfaceError), "max_retries": 3}
+
 
 @shared_task(name="commissioning.verify_audit_chain")
 def verify_audit_chain() -> dict:
@@ -35,12 +39,10 @@ def forget_old_sign_in_failures() -> int:
 
 @shared_task(
     name="commissioning.send_reminders",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=60,
-    max_retries=3,
     soft_time_limit=50 * 60,
     time_limit=55 * 60,
+    **RETRIED_ON_DATABASE_ERRORS,
 )
 def send_reminders(today: str | None = None) -> dict:
     """The daily sweep. Safe to run twice, retry or kill: each reminder is claimed before it is sent."""
@@ -50,10 +52,8 @@ def send_reminders(today: str | None = None) -> dict:
 
 @shared_task(
     name="commissioning.send_email",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=30,
-    max_retries=3,
+    **RETRIED_ON_DATABASE_ERRORS,
 )
 def send_email(notification_id: int) -> str:
     """Send one recorded e-mail. Safe to deliver twice: the row is claimed before it is sent. A refusal
@@ -64,10 +64,8 @@ def send_email(notification_id: int) -> str:
 
 @shared_task(
     name="commissioning.retry_emails",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=60,
-    max_retries=3,
+    **RETRIED_ON_DATABASE_ERRORS,
 )
 def retry_emails() -> dict:
     """Between sweeps: send what is due again (failed sends after their backoff, rows whose task was

@@ -96,8 +96,11 @@ class Queue:
 
     @classmethod
     def of(cls, rows, item: Callable[[Any], QueueItem], **fields) -> Queue:
-        """A queue of a queryset: its first SHOWN rows as items and its bounded count, in two queries."""
-        return cls(count=bounded_count(rows), items=[item(row) for row in rows[:SHOWN]], **fields)
+        """A queue of rows: its first SHOWN rows as items and how many there are. A queryset is read in two
+        queries (none for an empty `.none()`), its count bounded (see `bounded_count`); a list already read
+        is counted as it is."""
+        count = len(rows) if isinstance(rows, list) else bounded_count(rows)
+        return cls(count=count, items=[item(row) for row in rows[:SHOWN]], **fields)
 
 
 def bounded_count(rows) -> int:

@@ -19,6 +19,8 @@ from commissioning.forms import (
     SelectFiltersMixin,
     choice_filter,
     not_in_list_message,
+    radio_question,
+    text_area,
     within_calendar,
 )
 from commissioning.models import Authority
@@ -62,11 +64,8 @@ def gds_date(label: str, *, required: bool = True, help_text: str = "For example
 
 
 class VariationForm(GDSFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="What does the variation change?",
-        choices=Variation.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what the variation changes"},
+    kind = radio_question(
+        "What does the variation change?", Variation.Kind.choices, required="Select what the variation changes"
     )
     financial_year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
     new_value = MoneyField(
@@ -76,11 +75,7 @@ class VariationForm(GDSFormMixin, forms.Form):
     )
     new_end = gds_date("New end date", required=False)
     new_scope = forms.CharField(label="New scope of the service", widget=forms.Textarea, required=False)
-    reason = forms.CharField(
-        label="Reason for the variation",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reason for the variation"},
-    )
+    reason = text_area("Reason for the variation", rows=4, required="Enter the reason for the variation")
     approver = forms.CharField(
         label="Who approved it",
         max_length=200,
@@ -139,11 +134,11 @@ class VariationForm(GDSFormMixin, forms.Form):
 class ExtensionForm(GDSFormMixin, forms.Form):
     option = numbers.IntegerField(widget=forms.HiddenInput)
     decided_on = gds_date("Date of the decision")
-    reason = forms.CharField(
-        label="Why is the option being exercised?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_area(
+        "Why is the option being exercised?",
+        rows=4,
+        required="Enter why the extension is being exercised",
         help_text="For example, performance against the contract and value for money.",
-        error_messages={"required": "Enter why the extension is being exercised"},
     )
 
     def __init__(self, *args, proposed: dict[int, Decimal] | None = None, **kwargs):
@@ -167,10 +162,8 @@ class ExtensionForm(GDSFormMixin, forms.Form):
 
 class TerminationForm(GDSFormMixin, forms.Form):
     terminated_on = gds_date("Last day of service")
-    reason = forms.CharField(
-        label="Reason for terminating the contract",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reason for terminating the contract"},
+    reason = text_area(
+        "Reason for terminating the contract", rows=4, required="Enter the reason for terminating the contract"
     )
 
 

@@ -36,8 +36,8 @@ def decision_reminders(today: date) -> Iterator[Due]:
         point, when = ("extension decision", decision_on) if decision_on else ("end", contract.current_end_on)
         if when is None or when > rule.horizon(today):
             continue
-        occasion = rule.occasion_for(when, today)
-        if not occasion or occasion == "overdue":
+        occasion = rule.occasion_ahead_of(when, today)
+        if not occasion:
             continue
         subject = f"{contract.reference} reaches its {point} {when_phrase(when, today)}"
         for officer in _officers_for(contract):

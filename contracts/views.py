@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
-from commissioning.forms import add_service_errors, number_from_query
+from commissioning.forms import number_from_query, service_refusals_on
 from commissioning.models import Authority
 from commissioning.pagination import keyset_paginate
 from commissioning.rules import acts_for_running_authority, reading_authority
@@ -93,7 +93,7 @@ def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
     form = VariationForm(request.POST or None, contract=contract)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_refusals_on(form, refused=ContractRuleError):
             variation = services.record_variation(
                 by=request.user,
                 contract=contract,
@@ -106,9 +106,6 @@ def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
                 new_end=data.get("new_end"),
                 new_scope=data.get("new_scope") or "",
             )
-        except ContractRuleError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Variation recorded: {variation.get_kind_display().lower()}")
             return redirect("contracts:officer_contract", pk=contract.pk)
     return render(request, "contracts/officer/variation_form.html", {"form": form, "contract": contract})
@@ -126,7 +123,7 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = contract.extension_options.filter(pk=data["option"]).first()
-        try:
+        with service_refusals_on(form, refused=ContractRuleError):
             if chosen is None:
                 raise ContractRuleError("That extension option does not belong to this contract")
             extension = services.exercise_extension(
@@ -137,9 +134,6 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
                 year_values=form.year_values(),
             )
-        except ContractRuleError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 f"Option {extension.option.sequence} exercised: the contract now ends on "
@@ -163,16 +157,13 @@ def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_officer(request.user, pk, acting=True)
     form = TerminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=ContractRuleError):
             services.terminate_contract(
                 by=request.user,
                 contract=contract,
                 terminated_on=form.cleaned_data["terminated_on"],
                 reason=form.cleaned_data["reason"],
             )
-        except ContractRuleError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The termination has been recorded")
             return redirect("contracts:officer_contract", pk=contract.pk)
     return render(request, "contracts/officer/terminate_form.html", {"form": form, "contract": contract})
@@ -216,16 +207,13 @@ def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"in_scope": "yes" if contract.in_recommissioning_scope else "no", "scope_note": contract.scope_note}
     form = ScopeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=ContractRuleError):
             services.set_recommissioning_scope(
                 by=request.user,
                 contract=contract,
                 in_scope=form.cleaned_data["in_scope"],
                 note=form.cleaned_data["scope_note"],
             )
-        except ContractRuleError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "Recommissioning scope updated")
             return redirect("contracts:officer_contract", pk=contract.pk)
     return render(request, "contracts/officer/scope_form.html", {"form": form, "contract": contract})

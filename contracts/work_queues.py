@@ -78,8 +78,10 @@ def notices_due(user, now: datetime) -> wq.Queue:
         .filter(deadline__isnull=False, deadline__lte=today + timedelta(days=NOTICES_SOON_DAYS))
         .order_by("deadline", "pk")
     )
-    items = [
-        wq.QueueItem(
+    overdue = notice_selectors.overdue_for_officer(user, today).exists()
+    return wq.Queue.of(
+        notices,
+        lambda notice: wq.QueueItem(
             title=f"{notice.get_notice_type_display()}: {notice.title}",
             url=reverse("notices:notice", args=[notice.pk]),
             detail=notice.deadline_basis,
@@ -87,15 +89,9 @@ def notices_due(user, now: datetime) -> wq.Queue:
             when_label="Was due by" if notice.deadline < today else "Due by",
             tag="Overdue" if notice.deadline < today else "Due soon",
             tag_colour="red" if notice.deadline < today else "yellow",
-        )
-        for notice in notices[: wq.SHOWN]
-    ]
-    overdue = notice_selectors.overdue_for_officer(user, today).count()
-    return wq.Queue(
+        ),
         key="notices-due",
         heading="Notices due",
-        count=wq.bounded_count(notices),
-        items=items,
         urgency=wq.OVERDUE if overdue else wq.ACTION,
         see_all_url=reverse("notices:officer_notices"),
         see_all_label="See all notices",

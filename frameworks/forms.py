@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, radio_question, text_area
 from commissioning.models import Area
 from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
 
@@ -169,51 +169,29 @@ class SectionForm(GDSFormMixin, forms.Form):
 
 
 class ClarificationResponseForm(GDSFormMixin, forms.Form):
-    response = forms.CharField(
-        label="Your response",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter your response"},
-    )
+    response = text_area("Your response", rows=8, required="Enter your response")
 
 
 class WithdrawForm(GDSFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = text_area("Why are you withdrawing? (optional)", rows=3)
 
 
 class ClarificationRequestForm(GDSFormMixin, forms.Form):
-    question = forms.CharField(
-        label="Your question to the applicant",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter your question to the applicant"},
-    )
+    question = text_area("Your question to the applicant", rows=4, required="Enter your question to the applicant")
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
-    outcome = forms.ChoiceField(
-        label="Decision",
-        widget=forms.RadioSelect,
-        choices=[
+    outcome = radio_question(
+        "Decision",
+        [
             (ApplicationLot.Outcome.APPOINTED, "Appoint to the approved list"),
             (ApplicationLot.Outcome.UNSUCCESSFUL, "Unsuccessful"),
         ],
-        error_messages={"required": "Select appoint or unsuccessful"},
+        required="Select appoint or unsuccessful",
     )
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reason for the decision"},
-    )
+    reason = text_area("Reason", rows=3, required="Give the reason for the decision")
 
 
 class AppointmentStatusForm(GDSFormMixin, forms.Form):
-    status = forms.ChoiceField(
-        label="Change to",
-        widget=forms.RadioSelect,
-        choices=Appointment.Status.choices,
-        error_messages={"required": "Select the new status"},
-    )
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reason"}
-    )
+    status = radio_question("Change to", Appointment.Status.choices, required="Select the new status")
+    reason = text_area("Reason", rows=3, required="Give the reason")

@@ -8,12 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from commissioning.access import permission_required
 from commissioning.dates import long_date
 from commissioning.forms import GDSFormMixin, RealDateField
+from commissioning.views.form_pages import simple_form_page
 
 from . import open_frameworks
 from .models import ApplicationWindow
@@ -58,21 +59,18 @@ def award_framework(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("frameworks:officer_frameworks")
     awards = list(framework.awards.order_by("sequence"))
     back = reverse("frameworks:officer_frameworks")
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Award the framework" if not awards else "Re-award the open framework",
-            "caption": framework.reference,
-            "intro": "Everyone already appointed stays on the list. "
-            + (
-                f"Award {awards[-1].sequence} ends the day before the new one starts."
-                if awards
-                else "The framework's first award starts the scheme."
-            ),
-            "button": "Record the award",
-            "crumbs": [("Frameworks", back), ("Award", None)],
-            "cancel_url": back,
-        },
+        form,
+        title="Award the framework" if not awards else "Re-award the open framework",
+        caption=framework.reference,
+        intro="Everyone already appointed stays on the list. "
+        + (
+            f"Award {awards[-1].sequence} ends the day before the new one starts."
+            if awards
+            else "The framework's first award starts the scheme."
+        ),
+        button="Record the award",
+        crumbs=[("Frameworks", back), ("Award", None)],
+        cancel_url=back,
     )

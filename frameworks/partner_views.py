@@ -141,15 +141,13 @@ def shared_frameworks(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("frameworks.view_shared_frameworks", read_only=True)
-def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
-    framework = _shared_framework(request, reference)
-    form = ApprovedListFilterForm(request.GET, framework=framework)
-    filters = form.filters()
-    page = paginate(request, selectors.shared_approved_list(framework, request.user.authority_id, filters))
+def _approved_list_page(request: HttpRequest, template: str, framework: Framework, form, filters, appointments):
+    """A framework's approved list as a partner or its officers see it: one page of the filtered,
+    sortable appointments, with the filter form and the sort links keeping the query."""
+    page = paginate(request, appointments)
     return render(
         request,
-        "frameworks/partner/approved_list.html",
+        template,
         {
             "framework": framework,
             "form": form,
@@ -160,6 +158,15 @@ def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
             "headers": sort_headers(request, filters),
         },
     )
+
+
+@permission_required("frameworks.view_shared_frameworks", read_only=True)
+def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
+    framework = _shared_framework(request, reference)
+    form = ApprovedListFilterForm(request.GET, framework=framework)
+    filters = form.filters()
+    appointments = selectors.shared_approved_list(framework, request.user.authority_id, filters)
+    return _approved_list_page(request, "frameworks/partner/approved_list.html", framework, form, filters, appointments)
 
 
 @permission_required("frameworks.view_shared_frameworks", read_only=True)
@@ -186,21 +193,8 @@ def officer_list(request: HttpRequest, reference: str) -> HttpResponse:
     framework = _officer_framework(request, reference)
     form = OfficerApprovedListFilterForm(request.GET, framework=framework)
     filters = form.filters()
-    return render(
-        request,
-        "frameworks/partner/officer_list.html",
-        {
-            "framework": framework,
-            "form": form,
-            "filters": filters,
-            "appointments": (
-                page := paginate(request, selectors.officer_approved_list(framework, filters))
-            ).object_list,
-            "page": page,
-            "query": filters_query(request),
-            "headers": sort_headers(request, filters),
-        },
-    )
+    appointments = selectors.officer_approved_list(framework, filters)
+    return _approved_list_page(request, "frameworks/partner/officer_list.html", framework, form, filters, appointments)
 
 
 @permission_required("frameworks.export_approved_list", read_only=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.dates import LONDON
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
 from commissioning.templatetags.portal import deadline
@@ -20,7 +19,7 @@ KIND = "application-windows-closing"
 
 def window_closing_reminders(today: date) -> Iterator[Due]:
     rule = rule_for(KIND)
-    horizon_end = datetime.combine(rule.horizon(today) + timedelta(days=1), time.min, tzinfo=LONDON)
+    horizon_end = rule.closes_before(today)
     drafts = (
         Application.objects.filter(
             status=Application.Status.DRAFT, window__closes_at__gt=timezone.now(), window__closes_at__lt=horizon_end
@@ -31,8 +30,8 @@ def window_closing_reminders(today: date) -> Iterator[Due]:
     for application in drafts:
         window = application.window
         closes_on = timezone.localdate(window.closes_at)
-        occasion = rule.occasion_for(closes_on, today)
-        if not occasion or occasion == "overdue":
+        occasion = rule.occasion_ahead_of(closes_on, today)
+        if not occasion:
             continue
         for user in User.objects.filter(supplier_membership__supplier=application.supplier_id, is_active=True):
             yield Due(

@@ -21,21 +21,17 @@ from .models import Application, Appointment, HomeVisit
 
 def open_windows(user, now: datetime) -> wq.Queue:
     windows = partner_selectors.open_opportunities(now).select_related(None).select_related("framework")
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        windows.prefetch_related(None),
+        lambda window: wq.QueueItem(
             title=window.framework.title,
             url=reverse("public:opportunities") + "#frameworks-open",
             detail=f"{window.framework.reference}, {window.title}",
             when=window.closes_at,
             when_label="Closes at",
-        )
-        for window in windows.prefetch_related(None)[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="open-windows",
         heading="Frameworks open for applications",
-        count=wq.bounded_count(windows),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("public:opportunities"),
         see_all_label="See the open opportunities",
@@ -127,8 +123,9 @@ def evaluation_queue(tasks, *, key: str, heading: str, title, url_name: str, det
         .annotate(started=Case(When(has_conflict__isnull=True, then=Value(0)), default=Value(1)))
         .order_by("started", "assigned_at", "pk")
     )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        tasks,
+        lambda task: wq.QueueItem(
             title=title(task),
             url=reverse(url_name, args=[task.pk]),
             detail=detail,
@@ -136,10 +133,12 @@ def evaluation_queue(tasks, *, key: str, heading: str, title, url_name: str, det
             when_label="Assigned at",
             tag="Not started" if task.has_conflict is None else "In progress",
             tag_colour="grey" if task.has_conflict is None else "light-blue",
-        )
-        for task in tasks[: wq.SHOWN]
-    ]
-    return wq.Queue(key=key, heading=heading, count=wq.bounded_count(tasks), items=items, urgency=wq.ACTION, **queue)
+        ),
+        key=key,
+        heading=heading,
+        urgency=wq.ACTION,
+        **queue,
+    )
 
 
 def evaluator_tasks(user, now: datetime) -> wq.Queue:

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from commissioning import numbers
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter
+from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter, radio_question, text_area
 from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, validate_upload
 
 from . import figures as checks
@@ -26,6 +26,16 @@ def _number_input(*, whole: bool) -> forms.TextInput:
     return forms.TextInput(attrs={**NUMBER_ATTRS, "inputmode": "numeric" if whole else "decimal"})
 
 
+def _narrative(label: str, help_text: str, *, rows: int = 4) -> forms.CharField:
+    """One of a return's optional written answers: a GOV.UK text area of `rows` lines."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"}),
+    )
+
+
 class ReturnForm(forms.Form):
     """Figures, breakdowns, narrative and a supporting document for one return.
 
@@ -33,36 +43,17 @@ class ReturnForm(forms.Form):
     and the achievements.
     """
 
-    achievements = forms.CharField(
-        label="Achievements",
-        required=False,
-        help_text="What went well this quarter, and progress against the outcomes.",
-        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"}),
+    achievements = _narrative("Achievements", "What went well this quarter, and progress against the outcomes.", rows=5)
+    challenges = _narrative("Challenges", "What made delivery harder, such as demand, waiting lists or staffing.")
+    risks = _narrative("Risks", "Risks to the service in the coming quarters, and what you are doing about them.")
+    emerging_themes = _narrative(
+        "Emerging themes", "Changes in need or demand you are seeing, for the commissioner to know about."
     )
-    challenges = forms.CharField(
-        label="Challenges",
-        required=False,
-        help_text="What made delivery harder, such as demand, waiting lists or staffing.",
-        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
-    )
-    risks = forms.CharField(
-        label="Risks",
-        required=False,
-        help_text="Risks to the service in the coming quarters, and what you are doing about them.",
-        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
-    )
-    emerging_themes = forms.CharField(
-        label="Emerging themes",
-        required=False,
-        help_text="Changes in need or demand you are seeing, for the commissioner to know about.",
-        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
-    )
-    case_study = forms.CharField(
-        label="Case study",
-        required=False,
-        help_text="An anonymised account of the difference the service made. Change or leave out any detail "
+    case_study = _narrative(
+        "Case study",
+        "An anonymised account of the difference the service made. Change or leave out any detail "
         "that could identify the person.",
-        widget=forms.Textarea(attrs={"rows": 6, "class": "govuk-textarea"}),
+        rows=6,
     )
     document = forms.FileField(
         label="Supporting document (optional)",
@@ -214,18 +205,16 @@ class ReturnForm(forms.Form):
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("accept", "Accept the return"), ("return", "Return it for amendment")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether to accept the return or return it for amendment"},
+    decision = radio_question(
+        "Your decision",
+        [("accept", "Accept the return"), ("return", "Return it for amendment")],
+        required="Select whether to accept the return or return it for amendment",
     )
-    comments = forms.CharField(
-        label="Comments for the provider",
-        required=False,
+    comments = text_area(
+        "Comments for the provider",
+        rows=5,
         help_text="Required when you return it: say what needs to change. Do not include anything that could "
         "identify a victim.",
-        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def clean(self):

@@ -18,7 +18,7 @@ from commissioning.access import permission_required
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.documents import request_document
 from commissioning.files import attachment_response
-from commissioning.forms import add_service_errors, number_from_query
+from commissioning.forms import add_service_errors, number_from_query, service_refusals_on
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acts_for_running_authority, reads_for_authority
@@ -333,7 +333,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             if form.cleaned_data["decision"] == "accept":
                 services.accept_return(
                     quarterly_return=quarterly_return, by=request.user, comments=form.cleaned_data["comments"]
@@ -347,8 +347,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     request, f"The {quarterly_return.period.label} return has been returned to the provider."
                 )
             return redirect("monitoring:review", quarterly_return.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
     contract, quarter = quarterly_return.contract, quarterly_return.period.as_quarter
     rows = selectors.indicator_rows(contract=contract, quarter=quarter, quarterly_return=quarterly_return)
     return render(
@@ -388,12 +386,10 @@ def targets(request: HttpRequest, contract_pk: int) -> HttpResponse:
     indicators = selectors.indicators_of(contract)
     form = TargetsForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.set_targets(contract=contract, targets=form.targets, by=request.user)
             messages.success(request, f"The targets for {contract.reference} have been saved.")
             return redirect("monitoring:targets", contract.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
     template = services.template_for(contract)
     return render(
         request,

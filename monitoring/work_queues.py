@@ -118,32 +118,30 @@ def overdue_returns(user, now: datetime) -> wq.Queue:
     contracts = Contract.objects.filter(acting_for_filter(user, "buying_authority"))
     quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1))
     overdue, count = unsent(contracts, quarters, due_by=today - timedelta(days=1), limit=wq.SHOWN)
-    items = []
-    for row in overdue:
+
+    def reminder_row(row) -> wq.QueueItem:
         contract, quarter = row.contract, row.quarter
         title = f"{contract.supplier.legal_name}: {quarter.label} return for {contract.reference}"
-        items.append(
-            wq.QueueItem(
-                title=title,
-                url=reverse("monitoring:dashboard")
-                + f"?quarter={quarter_key(quarter)}&supplier={contract.supplier_id}",
-                detail=contract.title,
-                when=row.due_on,
-                when_label="Was due on",
-                tag="Overdue",
-                tag_colour="red",
-                action=wq.Action(
-                    label="Send a reminder",
-                    url=reverse("monitoring:send_reminder", args=[contract.pk, quarter.financial_year, quarter.number]),
-                    hidden_context=f"to {title}",
-                ),
-            )
+        return wq.QueueItem(
+            title=title,
+            url=reverse("monitoring:dashboard") + f"?quarter={quarter_key(quarter)}&supplier={contract.supplier_id}",
+            detail=contract.title,
+            when=row.due_on,
+            when_label="Was due on",
+            tag="Overdue",
+            tag_colour="red",
+            action=wq.Action(
+                label="Send a reminder",
+                url=reverse("monitoring:send_reminder", args=[contract.pk, quarter.financial_year, quarter.number]),
+                hidden_context=f"to {title}",
+            ),
         )
+
     return wq.Queue(
+        count=count,
+        items=[reminder_row(row) for row in overdue],
         key="overdue-returns",
         heading="Overdue returns",
-        count=count,
-        items=items,
         urgency=wq.OVERDUE,
         see_all_url=reverse("monitoring:dashboard"),
         see_all_label="See the returns dashboard",

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from commissioning.access import public
+from commissioning.views.form_pages import simple_form_page
 
 from . import registration
 from .forms import RegistrationForm
@@ -24,17 +25,14 @@ def register(request):
             details=data, full_name=data["full_name"], email=data["email"], password=data["password1"], request=request
         )
         return redirect("suppliers:registration_sent")
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Register your organisation",
-            "button": "Register",
-            "intro": "Register once. Your organisation's details, accreditations and documents are reused by "
-            "every application, so you never type them again.",
-            "crumbs": [("Register", None)],
-        },
+        form,
+        title="Register your organisation",
+        button="Register",
+        intro="Register once. Your organisation's details, accreditations and documents are reused by "
+        "every application, so you never type them again.",
+        crumbs=[("Register", None)],
     )
 
 

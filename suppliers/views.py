@@ -1,5 +1,7 @@
 """Provider pages for the organisation's own details, kept once and reused by every application."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,6 +11,8 @@ from django.utils import timezone
 
 from commissioning.access import permission_required, public
 from commissioning.files import attachment_response
+from commissioning.forms import service_refusals_on
+from commissioning.views.form_pages import simple_form_page
 
 from . import services
 from .forms import (
@@ -62,11 +66,18 @@ def organisation_edit(request):
 
 def _organisation_form_page(request, form, crumb: str, **context):
     """A one-form page under the organisation's page: its breadcrumbs, and Cancel goes back to it."""
-    return render(
-        request,
-        "layouts/simple_form.html",
-        {"form": form, **context, "crumbs": _crumbs((crumb, None)), "cancel_url": reverse("suppliers:organisation")},
+    return simple_form_page(
+        request, form, **context, crumbs=_crumbs((crumb, None)), cancel_url=reverse("suppliers:organisation")
     )
+
+
+def _remove_page(request, thing: str, remove: Callable[[], object]):
+    """Ask before removing one of the organisation's accreditations or documents; the POST removes it."""
+    if request.method == "POST":
+        remove()
+        messages.success(request, f"{thing} has been removed.")
+        return redirect("suppliers:organisation")
+    return render(request, "suppliers/confirm_remove.html", {"thing": thing})
 
 
 @permission_required(MANAGE)
@@ -94,11 +105,11 @@ def accreditation_add(request):
 @permission_required(MANAGE)
 def accreditation_remove(request, pk):
     accreditation = get_object_or_404(Accreditation, pk=pk, supplier=_supplier(request))
-    if request.method == "POST":
-        services.remove_accreditation(accreditation=accreditation, by=request.user)
-        messages.success(request, f"{accreditation.display_name} has been removed.")
-        return redirect("suppliers:organisation")
-    return render(request, "suppliers/confirm_remove.html", {"thing": accreditation.display_name})
+    return _remove_page(
+        request,
+        accreditation.display_name,
+        lambda: services.remove_accreditation(accreditation=accreditation, by=request.user),
+    )
 
 
 @permission_required(MANAGE)
@@ -137,11 +148,7 @@ def document_add(request):
 @permission_required(MANAGE)
 def document_remove(request, pk):
     document = get_object_or_404(SupplierDocument, pk=pk, supplier=_supplier(request))
-    if request.method == "POST":
-        services.remove_document(document=document, by=request.user)
-        messages.success(request, f"{document.title} has been removed.")
-        return redirect("suppliers:organisation")
-    return render(request, "suppliers/confirm_remove.html", {"thing": document.title})
+    return _remove_page(request, document.title, lambda: services.remove_document(document=document, by=request.user))
 
 
 @permission_required(MANAGE)
@@ -155,11 +162,8 @@ def invite(request):
     supplier = _supplier(request)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=services.SupplierRuleError):
             services.invite_colleague(supplier=supplier, by=request.user, **form.cleaned_data)
-        except services.SupplierRuleError as error:
-            form.add_error(None, error)
-        else:
             messages.success(
                 request,
                 f"We have emailed {form.cleaned_data['email']}. The invitation lasts "
@@ -182,13 +186,10 @@ def two_factor_requirement(request):
     supplier = _supplier(request)
     form = TwoFactorRequirementForm(request.POST or None, initial={"required": str(supplier.require_two_factor)})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=services.SupplierRuleError):
             services.set_two_factor_requirement(
                 supplier=supplier, required=form.cleaned_data["required"], by=request.user
             )
-        except services.SupplierRuleError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, "Your organisation's sign-in setting has been saved.")
             return redirect("suppliers:organisation")
     return _organisation_form_page(
@@ -232,15 +233,12 @@ def accept_invitation(request, token):
         login(request, user, backend="commissioning.backends.PortalBackend")
         messages.success(request, f"Welcome. You now act for {invitation.supplier.legal_name}.")
         return redirect("provider_home")
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": f"Join {invitation.supplier.legal_name}",
-            "button": "Create account",
-            "intro": f"{invitation.invited_by.full_name} invited {invitation.email} to act for "
-            f"{invitation.supplier.legal_name}. Choose a password to finish.",
-            "crumbs": [("Accept invitation", None)],
-        },
+        form,
+        title=f"Join {invitation.supplier.legal_name}",
+        button="Create account",
+        intro=f"{invitation.invited_by.full_name} invited {invitation.email} to act for "
+        f"{invitation.supplier.legal_name}. Choose a password to finish.",
+        crumbs=[("Accept invitation", None)],
     )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+
+from commissioning.dates import LONDON
 
 
 def validate_offsets(value: str) -> None:
@@ -74,6 +76,17 @@ class ReminderRule(models.Model):
             return "overdue" if self.remind_when_overdue else None
         reached = [offset for offset in self.offset_days if days_left <= offset]
         return f"due-in-{min(reached)}-days" if reached else None
+
+    def closes_before(self, today: date) -> datetime:
+        """For closing times: the London midnight after the horizon. Something closing before it (and
+        still open) may need a reminder today."""
+        return datetime.combine(self.horizon(today) + timedelta(days=1), time.min, tzinfo=LONDON)
+
+    def occasion_ahead_of(self, due: date, today: date) -> str | None:
+        """The reminder due today ahead of a date that, once passed, has nothing left to remind about (a
+        closing time, a decision point): `occasion_for` without its overdue reminder."""
+        occasion = self.occasion_for(due, today)
+        return None if occasion == "overdue" else occasion
 
     def escalation_due(self, due: date, today: date) -> bool:
         return self.enabled and self.escalate_after_days is not None and (today - due).days >= self.escalate_after_days

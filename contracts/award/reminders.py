@@ -13,13 +13,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from commissioning.dates import LONDON
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
 from commissioning.templatetags.portal import deadline
@@ -47,7 +46,7 @@ def _provider_users(supplier_ids) -> dict[int, list[User]]:
 def closing_reminders(today: date) -> Iterator[Due]:
     rule = rule_for(CLOSING)
     now = timezone.now()
-    horizon_end = datetime.combine(rule.horizon(today) + timedelta(days=1), time.min, tzinfo=LONDON)
+    horizon_end = rule.closes_before(today)
     drafts = list(
         Tender.objects.filter(
             status__in=Tender.EDITABLE,
@@ -62,8 +61,8 @@ def closing_reminders(today: date) -> Iterator[Due]:
     for tender in drafts:
         competition = tender.competition
         due = timezone.localdate(competition.closes_at)
-        occasion = rule.occasion_for(due, today)
-        if not occasion or occasion == "overdue":
+        occasion = rule.occasion_ahead_of(due, today)
+        if not occasion:
             continue
         for user in users.get(tender.supplier_id, []):
             yield Due(

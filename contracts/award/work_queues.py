@@ -79,25 +79,24 @@ def competitions_closing(user, now: datetime) -> wq.Queue:
         .select_related(None)
         .order_by("closes_at", "pk")
     )
-    items = []
-    for competition in competitions[: wq.SHOWN]:
+
+    def closing(competition) -> wq.QueueItem:
         closed = competition.closes_at <= now
-        items.append(
-            wq.QueueItem(
-                title=competition.title,
-                url=reverse("awards:officer_competition", args=[competition.pk]),
-                detail=competition.reference,
-                when=competition.closes_at,
-                when_label="Closed at" if closed else "Closes at",
-                tag="Waiting to be opened" if closed else "Closing soon",
-                tag_colour="yellow" if closed else "blue",
-            )
+        return wq.QueueItem(
+            title=competition.title,
+            url=reverse("awards:officer_competition", args=[competition.pk]),
+            detail=competition.reference,
+            when=competition.closes_at,
+            when_label="Closed at" if closed else "Closes at",
+            tag="Waiting to be opened" if closed else "Closing soon",
+            tag_colour="yellow" if closed else "blue",
         )
-    return wq.Queue(
+
+    return wq.Queue.of(
+        competitions,
+        closing,
         key="competitions-closing",
         heading="Competitions closing or waiting to be opened",
-        count=wq.bounded_count(competitions),
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("awards:officer_competitions"),
         see_all_label="See your competitions",
@@ -148,8 +147,9 @@ def provider_invitations(user, now: datetime) -> wq.Queue:
             .distinct()
             .order_by("closes_at", "pk")
         )
-    items = [
-        wq.QueueItem(
+    return wq.Queue.of(
+        competitions,
+        lambda competition: wq.QueueItem(
             title=competition.title,
             url=reverse("awards:provider_competition", args=[competition.pk]),
             detail=f"{competition.reference}, {competition.buying_authority.name}",
@@ -157,14 +157,9 @@ def provider_invitations(user, now: datetime) -> wq.Queue:
             when_label="Closes at",
             tag="Invited",
             tag_colour="blue",
-        )
-        for competition in competitions[: wq.SHOWN]
-    ]
-    return wq.Queue(
+        ),
         key="invitations",
         heading="Invitations to competitions",
-        count=wq.bounded_count(competitions) if supplier is not None else 0,
-        items=items,
         urgency=wq.ACTION,
         see_all_url=reverse("awards:provider_competitions"),
         see_all_label="See all competitions",

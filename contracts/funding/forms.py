@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from commissioning.dates import financial_year_label
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, radio_question, text_area
 from commissioning.models import FundingStream
 
 from ..forms import MoneyField
@@ -20,12 +20,7 @@ class StreamForm(GDSFormMixin, forms.Form):
         help_text="For example, Ministry of Justice core victims grant 2025 to 2028.",
         error_messages={"required": "Enter the name of the funding stream"},
     )
-    kind = forms.ChoiceField(
-        label="Type of funding",
-        choices=FundingStream.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of funding"},
-    )
+    kind = radio_question("Type of funding", FundingStream.Kind.choices, required="Select the type of funding")
     funder = forms.CharField(label="Who provides it", max_length=200, required=False)
     is_ring_fenced = forms.BooleanField(
         label="The money is ring-fenced: it may only be spent on a named purpose", required=False
@@ -33,7 +28,7 @@ class StreamForm(GDSFormMixin, forms.Form):
     ring_fence_purpose = forms.CharField(
         label="What the ring-fenced money may be spent on", max_length=200, required=False
     )
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = text_area("Notes", rows=3)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

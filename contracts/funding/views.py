@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_of
-from commissioning.forms import add_service_errors, number_from_query
+from commissioning.forms import number_from_query, service_refusals_on
 from commissioning.models import Authority
 
 from ..selectors import contract_for_officer
@@ -35,11 +35,8 @@ def streams(request: HttpRequest) -> HttpResponse:
 def add_stream(request: HttpRequest) -> HttpResponse:
     form = StreamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=FundingRuleError):
             stream = services.create_stream(by=request.user, **form.cleaned_data)
-        except FundingRuleError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Funding stream added: {stream.name}")
             return redirect("contracts:funding_streams")
     return render(request, "contracts/funding/stream_form.html", {"form": form, "stream": None})
@@ -51,11 +48,8 @@ def edit_stream(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(stream, name) for name in services.STREAM_FIELDS}
     form = StreamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=FundingRuleError):
             services.update_stream(by=request.user, stream=stream, **form.cleaned_data)
-        except FundingRuleError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Funding stream saved: {form.cleaned_data['name']}")
             return redirect("contracts:funding_streams")
     return render(request, "contracts/funding/stream_form.html", {"form": form, "stream": stream})
@@ -71,11 +65,8 @@ def set_allocation(request: HttpRequest, pk: int) -> HttpResponse:
     first = min([current - 10, *existing])
     form = AllocationForm(request.POST or None, initial=initial, years=(first, current + 5))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=FundingRuleError):
             services.set_allocation(by=request.user, stream=stream, **form.cleaned_data)
-        except FundingRuleError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Allocation saved for {stream.name}")
             return redirect("contracts:funding_streams")
     return render(
@@ -95,7 +86,7 @@ def set_contribution(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_refusals_on(form, refused=(FundingRuleError, ContractRuleError)):
             services.set_contribution(
                 by=request.user,
                 contract=contract,
@@ -103,9 +94,6 @@ def set_contribution(request: HttpRequest, pk: int) -> HttpResponse:
                 financial_year=data["financial_year"],
                 amount=data["amount"],
             )
-        except (FundingRuleError, ContractRuleError) as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "Contribution saved")
             return redirect(reverse("contracts:officer_contract", args=[contract.pk]) + "#commissioners")
     return render(request, "contracts/funding/contribution_form.html", {"form": form, "contract": contract})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from commissioning.errors import RuleError
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, radio_question, text_area
 
 from ..forms import MoneyField, gds_date
 from .models import GrantRound, GrantTerms
@@ -14,13 +14,10 @@ from .models import GrantRound, GrantTerms
 class RoundForm(GDSFormMixin, forms.Form):
     reference = forms.CharField(label="Reference", max_length=50, error_messages={"required": "Enter a reference"})
     title = forms.CharField(label="Title", max_length=250, error_messages={"required": "Enter the title of the round"})
-    purpose = forms.CharField(label="What the grants are for", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    purpose = text_area("What the grants are for", rows=3)
     budget = MoneyField(label="Budget, in pounds", error_messages={"required": "Enter the round's budget"})
-    cadence = forms.ChoiceField(
-        label="How are grants decided?",
-        choices=GrantRound.Cadence.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how the round's grants are decided"},
+    cadence = radio_question(
+        "How are grants decided?", GrantRound.Cadence.choices, required="Select how the round's grants are decided"
     )
     opens_on = gds_date("Opening date")
     closes_on = gds_date("Closing date", required=False, help_text="Leave empty for a rolling round.")
@@ -33,7 +30,7 @@ class ApplicationForm(GDSFormMixin, forms.Form):
     project = forms.CharField(
         label="What the grant is for", max_length=250, error_messages={"required": "Enter what the grant is for"}
     )
-    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = text_area("Summary", rows=3)
     amount_requested = MoneyField(
         label="Amount requested, in pounds", error_messages={"required": "Enter the amount requested"}
     )
@@ -46,18 +43,11 @@ class ApplicationForm(GDSFormMixin, forms.Form):
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("award", "Award a grant"), ("decline", "Decline")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the decision"},
+    decision = radio_question(
+        "Decision", [("award", "Award a grant"), ("decline", "Decline")], required="Select the decision"
     )
     amount_awarded = MoneyField(label="Amount awarded, in pounds (if awarded)", required=False)
-    reason = forms.CharField(
-        label="Reasons for the decision",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reasons for the decision"},
-    )
+    reason = text_area("Reasons for the decision", rows=4, required="Enter the reasons for the decision")
     decided_on = gds_date("Date of the decision")
 
 
@@ -67,23 +57,19 @@ class AgreementForm(GDSFormMixin, forms.Form):
     )
     start_on = gds_date("Start date")
     end_on = gds_date("End date")
-    conditions = forms.CharField(
-        label="Conditions of grant",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    conditions = text_area(
+        "Conditions of grant",
+        rows=5,
+        required="Enter the conditions of grant",
         help_text="For example: quarterly performance reports; spend only on the purpose agreed.",
-        error_messages={"required": "Enter the conditions of grant"},
     )
-    frequency = forms.ChoiceField(
-        label="How often is it paid?",
-        choices=GrantTerms.Frequency.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how often the grant is paid"},
+    frequency = radio_question(
+        "How often is it paid?", GrantTerms.Frequency.choices, required="Select how often the grant is paid"
     )
-    timing = forms.ChoiceField(
-        label="Paid in advance or in arrears?",
-        choices=GrantTerms.Timing.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether it is paid in advance or in arrears"},
+    timing = radio_question(
+        "Paid in advance or in arrears?",
+        GrantTerms.Timing.choices,
+        required="Select whether it is paid in advance or in arrears",
     )
 
 

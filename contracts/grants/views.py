@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.errors import RuleError
-from commissioning.forms import add_service_errors
+from commissioning.forms import service_refusals_on
 from commissioning.lifecycle import IllegalMove
 from suppliers.models import Supplier
 
@@ -35,11 +35,8 @@ def _posted(request: HttpRequest):
 def rounds(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=ERRORS):
             grant_round = services.create_round(by=request.user, **form.cleaned_data)
-        except ERRORS as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Grant round created: {grant_round.title}")
             return redirect("contracts:grant_round", pk=grant_round.pk)
     return render(request, "contracts/grants/rounds.html", {"rounds": selectors.rounds_for(request.user), "form": form})
@@ -53,11 +50,8 @@ def grant_round(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["supplier"] = Supplier.objects.filter(pk=data["supplier"]).first()
-        try:
+        with service_refusals_on(form, refused=ERRORS):
             services.record_application(by=request.user, grant_round=the_round, **data)
-        except ERRORS as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "Application recorded")
             return redirect("contracts:grant_round", pk=the_round.pk)
     applications = the_round.applications.select_related("supplier", "contract").order_by("submitted_on", "pk")
@@ -74,7 +68,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_refusals_on(form, refused=ERRORS):
             services.decide_application(
                 by=request.user,
                 application=application,
@@ -83,9 +77,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
                 decided_on=data["decided_on"],
             )
-        except ERRORS as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "Decision recorded")
             return redirect("contracts:grant_round", pk=application.round_id)
     return render(request, "contracts/grants/decide.html", {"form": form, "application": application})
@@ -99,11 +90,8 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("contracts:grant_round", pk=application.round_id)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=ERRORS):
             contract = services.make_agreement(by=request.user, application=application, **form.cleaned_data)
-        except ERRORS as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "Grant agreement made: it is live on the register with its payment schedule")
             return redirect("contracts:officer_contract", pk=contract.pk)
     return render(request, "contracts/grants/agreement.html", {"form": form, "application": application})
@@ -117,11 +105,8 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("contracts:officer_contract", pk=payment.contract_id)
     form = PaymentForm(_posted(request), initial={"paid_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=ERRORS):
             services.record_payment(by=request.user, payment=payment, paid_on=form.cleaned_data["paid_on"])
-        except ERRORS as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Payment of £{payment.amount:,.2f} recorded as paid")
             return redirect(reverse("contracts:officer_contract", args=[payment.contract_id]) + "#grant-terms")
     return render(request, "contracts/grants/payment.html", {"form": form, "payment": payment})
@@ -179,11 +164,8 @@ def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("contracts:provider_grant_apply", pk=grant_round.pk)
     form = Form(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=ERRORS):
             application = services.submit_application(by=request.user, grant_round=grant_round, **draft)
-        except ERRORS as error:
-            add_service_errors(form, error)
-        else:
             request.session.pop(_draft_key(grant_round.pk), None)
             return redirect("contracts:provider_grant_submitted", pk=application.pk)
     return render(
@@ -210,11 +192,8 @@ def provider_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_provider(request.user, pk)
     form = Form(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, refused=ERRORS):
             services.withdraw_application(by=request.user, application=application)
-        except ERRORS as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Application {application.reference} withdrawn")
             return redirect("contracts:provider_grant_application", pk=application.pk)
     return render(request, "contracts/grants/provider/withdraw.html", {"form": form, "application": application})

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from commissioning.access import permission_required
 from commissioning.dates import long_date
 from commissioning.documents import request_document
-from commissioning.forms import add_service_errors
+from commissioning.forms import service_refusals_on
 from commissioning.pagination import paginate
-from contracts.award.views.common import simple_form_page
+from commissioning.views.form_pages import simple_form_page
 from contracts.opendata.releases import build_release
 
 from . import selectors, services
@@ -104,11 +104,8 @@ def publish_notice(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     form = PublishNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.publish_notice(notice=notice, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             notice.refresh_from_db()
             text = f"{notice.get_notice_type_display()} recorded as published on Find a Tender."
             target = notice.target

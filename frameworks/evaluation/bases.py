@@ -41,6 +41,9 @@ class ScoreBase(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"Score {self.pk}"
+
 
 class ModeratedScoreBase(models.Model):
     """The agreed score for one criterion and why; the individual scores stay as they were."""
@@ -53,3 +56,6 @@ class ModeratedScoreBase(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return f"Moderated score {self.pk}"

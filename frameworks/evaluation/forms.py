@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.db.models import QuerySet
 
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, text_area
 
 from ..forms import yes_no_field
 from .checks import MissingScore
@@ -54,9 +54,7 @@ class ConflictForm(GDSFormMixin, forms.Form):
         "Select yes if you have a conflict of interest",
         help_text="For example: you work or have worked for them, sit on their board, or a close relative does.",
     )
-    details = forms.CharField(
-        label="If yes, describe the conflict", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    details = text_area("If yes, describe the conflict", rows=3)
 
     def __init__(self, *args, bidder_noun: str, **kwargs):
         super().__init__(*args, **kwargs)

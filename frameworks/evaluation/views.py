@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from commissioning.access import permission_required
+from commissioning.forms import service_refusals_on
+from commissioning.views.form_pages import simple_form_page
 
 from . import services
 from .checks import ScoresMissing
@@ -94,11 +96,8 @@ def evaluate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if assignment.has_conflict is None:
         form = ConflictForm(request.POST or None, bidder_noun=kind.bidder_noun)
         if request.method == "POST" and form.is_valid():
-            try:
+            with service_refusals_on(form):
                 services.declare_conflict(assignment=assignment, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
                 return redirect(here)
         return render(
             request, "evaluation/declare.html", context | {"form": form, "title": "Declare any conflict of interest"}
@@ -157,7 +156,7 @@ def moderate(request: HttpRequest, kind: str, pk: int, criterion_pk: int | None 
     agreed = kind.moderated_model.objects.filter(**{kind.subject_field: subject, kind.criterion_field: criterion})
     form = ModerationForm(request.POST or None, criterion=criterion, agreed=agreed.first())
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.moderate(
                 subject=subject,
                 criterion=criterion,
@@ -166,9 +165,6 @@ def moderate(request: HttpRequest, kind: str, pk: int, criterion_pk: int | None 
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, "The agreed score has been recorded.")
             return redirect(kind.officer_url(subject))
     return render(
@@ -194,24 +190,18 @@ def assign_evaluators_page(request: HttpRequest, *, target, title: str, caption:
         request.POST or None, eligible=services.assignable_evaluators(target), bidder_noun=kind.bidder_noun
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.assign_evaluators(target=target, evaluators=list(form.cleaned_data["evaluators"]), by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, "The evaluators have been assigned and told by email.")
             return redirect(back_url)
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": caption,
-            "button": "Assign evaluators",
-            "intro": "Each evaluator scores independently, after declaring any conflict of interest with the "
-            f"{kind.bidder_noun}.",
-            "crumbs": crumbs,
-            "cancel_url": back_url,
-        },
+        form,
+        title=title,
+        caption=caption,
+        button="Assign evaluators",
+        intro="Each evaluator scores independently, after declaring any conflict of interest with the "
+        f"{kind.bidder_noun}.",
+        crumbs=crumbs,
+        cancel_url=back_url,
     )

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
-from commissioning.forms import add_service_errors
+from commissioning.forms import add_service_errors, service_refusals_on
 from commissioning.pagination import keyset_paginate, paginate
 from commissioning.rules import acting_for_filter
 from commissioning.search import Sorting, clean_query
+from commissioning.views.form_pages import simple_form_page
 
 from .. import evaluation, open_frameworks, selectors, services
 from ..evaluation.forms import AssignEvaluatorsForm
@@ -122,12 +123,10 @@ def decide(request, pk, choice_pk):
     result = next((r for r in selectors.lot_results(application) if r.lot.pk == choice.lot_id), None)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, field="outcome"):
             services.decide_lot(choice=choice, by=request.user, **form.cleaned_data)
             messages.success(request, f"Your decision on {choice.lot} has been recorded.")
             return redirect("frameworks:officer_application", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error, field="outcome")
     return render(
         request,
         "frameworks/officer/decide.html",
@@ -164,29 +163,24 @@ def appointment_status(request, pk):
     )
     form = AppointmentStatusForm(request.POST or None, initial={"status": appointment.status})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, field="status"):
             appointment = services.change_appointment_status(
                 appointment=appointment, by=request.user, **form.cleaned_data
             )
             messages.success(request, f"{appointment} is now {appointment.get_status_display().lower()}.")
             return redirect("frameworks:approved_list", appointment.lot.framework_id)
-        except ValidationError as error:
-            add_service_errors(form, error, field="status")
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": f"Change the status of {appointment.supplier}",
-            "caption": str(appointment.lot),
-            "button": "Save",
-            "crumbs": [
-                ("Frameworks", reverse("frameworks:officer_frameworks")),
-                ("Approved list", reverse("frameworks:approved_list", args=[appointment.lot.framework_id])),
-                ("Change status", None),
-            ],
-            "cancel_url": reverse("frameworks:approved_list", args=[appointment.lot.framework_id]),
-        },
+        form,
+        title=f"Change the status of {appointment.supplier}",
+        caption=str(appointment.lot),
+        button="Save",
+        crumbs=[
+            ("Frameworks", reverse("frameworks:officer_frameworks")),
+            ("Approved list", reverse("frameworks:approved_list", args=[appointment.lot.framework_id])),
+            ("Change status", None),
+        ],
+        cancel_url=reverse("frameworks:approved_list", args=[appointment.lot.framework_id]),
     )
 
 

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from commissioning import work_queues
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
-from commissioning.forms import add_service_errors
+from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import Area
+from commissioning.views.form_pages import simple_form_page
 from commissioning.wording import time_of_day
 
 from .. import selectors, services
@@ -114,6 +115,15 @@ def _application_crumbs(application, label):
     ]
 
 
+def _application_page(request, template: str, application, title: str, **context):
+    """A page of the provider's draft application: its title, also the last breadcrumb after the task list."""
+    return render(
+        request,
+        template,
+        {"application": application, "title": title, "crumbs": _application_crumbs(application, title), **context},
+    )
+
+
 @permission_required(APPLY)
 def edit_lots(request, pk):
     application = _own_application(request, pk)
@@ -124,21 +134,10 @@ def edit_lots(request, pk):
     initial = {c.lot_id: [a.pk for a in c.areas.all()] for c in application.lot_choices.prefetch_related("areas")}
     form = LotsForm(request.POST or None, lots=lots, areas=areas, initial_choices=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_lots(application=application, choices=form.choices(), by=request.user)
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return render(
-        request,
-        "frameworks/provider/lots.html",
-        {
-            "application": application,
-            "form": form,
-            "title": "Lots and areas",
-            "crumbs": _application_crumbs(application, "Lots and areas"),
-        },
-    )
+    return _application_page(request, "frameworks/provider/lots.html", application, "Lots and areas", form=form)
 
 
 @permission_required(APPLY)
@@ -155,7 +154,7 @@ def edit_consortium(request, pk):
     formset = ConsortiumMemberFormSet(request.POST or None, initial=existing + blank_rows, prefix="members")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         members = [f.cleaned_data for f in formset if f.cleaned_data.get("name")]
-        try:
+        with service_refusals_on(form, field="is_consortium"):
             services.save_consortium(
                 application=application,
                 is_consortium=form.cleaned_data["is_consortium"],
@@ -163,18 +162,8 @@ def edit_consortium(request, pk):
                 by=request.user,
             )
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error, field="is_consortium")
-    return render(
-        request,
-        "frameworks/provider/consortium.html",
-        {
-            "application": application,
-            "form": form,
-            "formset": formset,
-            "title": "Consortium",
-            "crumbs": _application_crumbs(application, "Consortium"),
-        },
+    return _application_page(
+        request, "frameworks/provider/consortium.html", application, "Consortium", form=form, formset=formset
     )
 
 
@@ -191,7 +180,7 @@ def edit_consent(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_consent(
                 application=application,
                 by=request.user,
@@ -199,19 +188,14 @@ def edit_consent(request, pk):
                 publish=form.cleaned_data["publish"],
             )
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return render(
+    return _application_page(
         request,
         "frameworks/provider/consent.html",
-        {
-            "application": application,
-            "form": form,
-            "title": "Sharing your details",
-            "partners": application.window.framework.partner_authorities.order_by("name"),
-            "wording": services.consent_wording(application.window.framework),
-            "crumbs": _application_crumbs(application, "Sharing your details"),
-        },
+        application,
+        "Sharing your details",
+        form=form,
+        partners=application.window.framework.partner_authorities.order_by("name"),
+        wording=services.consent_wording(application.window.framework),
     )
 
 
@@ -231,24 +215,19 @@ def edit_section(request, pk, slug):
     answers = {a.question_id: a for a in application.answers.filter(question__in=section.questions)}
     form = SectionForm(request.POST or None, request.FILES or None, questions=section.questions, answers=answers)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_answers(application=application, texts=form.texts(), uploads=form.uploads(), by=request.user)
             messages.success(request, f"Your answers to ‘{section.title}’ have been saved.")
             return redirect("frameworks:task_list", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return render(
+    return _application_page(
         request,
         "frameworks/provider/section.html",
-        {
-            "application": application,
-            "form": form,
-            "section": section,
-            "title": section.title,
-            "answers": answers,
-            "crumbs": _application_crumbs(application, section.title),
-            "autosave_url": reverse("frameworks:autosave", args=[application.pk, slug]),
-        },
+        application,
+        section.title,
+        form=form,
+        section=section,
+        answers=answers,
+        autosave_url=reverse("frameworks:autosave", args=[application.pk, slug]),
     )
 
 
@@ -271,13 +250,9 @@ def check_answers(request, pk):
     application = _own_application(request, pk)
     if (response := _draft_or_redirect(application)) is not None:
         return response
-    errors = []
-    if request.method == "POST":
-        try:
-            services.submit_application(application=application, by=request.user)
-            return redirect("frameworks:application_receipt", application.pk)
-        except ValidationError as error:
-            errors = error.messages
+    errors = refusals_of_post(request, lambda: services.submit_application(application=application, by=request.user))
+    if request.method == "POST" and not errors:
+        return redirect("frameworks:application_receipt", application.pk)
     answers = {a.question_id: a for a in application.answers.all()}
     sections = selectors.question_sections(application, answers)
     return render(
@@ -326,24 +301,19 @@ def withdraw(request, pk):
     application = _own_application(request, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.withdraw_application(application=application, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, "Your application has been withdrawn.")
             return redirect("frameworks:provider_application", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Withdraw your application",
-            "button": "Withdraw application",
-            "warning_button": True,
-            "intro": "Once withdrawn, this application cannot be evaluated. You can apply again in a later window.",
-            "crumbs": _application_crumbs(application, "Withdraw"),
-            "cancel_url": reverse("frameworks:provider_application", args=[application.pk]),
-        },
+        form,
+        title="Withdraw your application",
+        button="Withdraw application",
+        warning=True,
+        intro="Once withdrawn, this application cannot be evaluated. You can apply again in a later window.",
+        crumbs=_application_crumbs(application, "Withdraw"),
+        cancel_url=reverse("frameworks:provider_application", args=[application.pk]),
     )
 
 
@@ -353,24 +323,19 @@ def clarification_respond(request, pk, clarification_pk):
     clarification = get_object_or_404(Clarification, pk=clarification_pk, application=application)
     form = ClarificationResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form, field="response"):
             services.respond_to_clarification(
                 clarification=clarification, response=form.cleaned_data["response"], by=request.user
             )
             messages.success(request, "Your response has been sent.")
             return redirect("frameworks:provider_application", application.pk)
-        except ValidationError as error:
-            add_service_errors(form, error, field="response")
-    return render(
+    return simple_form_page(
         request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": "Respond to a clarification request",
-            "button": "Send response",
-            "intro": clarification.question,
-            "crumbs": _application_crumbs(application, "Clarification"),
-        },
+        form,
+        title="Respond to a clarification request",
+        button="Send response",
+        intro=clarification.question,
+        crumbs=_application_crumbs(application, "Clarification"),
     )
 
 

@@ -9,7 +9,7 @@ from django import forms
 
 from commissioning import numbers
 from commissioning.dates import deadline_on
-from commissioning.forms import GDSFormMixin, whole_numbers
+from commissioning.forms import GDSFormMixin, radio_question, text_area, whole_numbers
 from commissioning.models import Area, User
 from contracts.award import selectors
 from contracts.award.models import AwardCriterion, Competition
@@ -29,11 +29,8 @@ def extension_months(text: str) -> str:
 
 
 class CompetitionForm(GDSFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="What kind of competition is it?",
-        choices=Competition.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of competition"},
+    kind = radio_question(
+        "What kind of competition is it?", Competition.Kind.choices, required="Select the kind of competition"
     )
     framework_lot = forms.ModelChoiceField(
         label="Framework lot (for a mini-competition)",
@@ -46,9 +43,7 @@ class CompetitionForm(GDSFormMixin, forms.Form):
         label="Reference", max_length=50, error_messages={"required": "Enter a reference, for example MC-2025-01"}
     )
     title = forms.CharField(label="Title", max_length=250, error_messages={"required": "Enter the title"})
-    description = forms.CharField(
-        label="What is being bought", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    description = text_area("What is being bought", rows=4)
     areas = forms.ModelMultipleChoiceField(
         label="Areas the service covers",
         queryset=Area.objects.order_by("name"),
@@ -73,10 +68,9 @@ class CompetitionForm(GDSFormMixin, forms.Form):
         required=False,
         help_text="Separated by commas: 12,12 for two one-year options.",
     )
-    interviews = forms.CharField(
-        label="Interviews and visits (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    interviews = text_area(
+        "Interviews and visits (optional)",
+        rows=3,
         help_text="Say whether shortlisted bidders will be interviewed or visited, and when.",
     )
     is_light_touch = forms.BooleanField(
@@ -381,33 +375,30 @@ class LotsForm(GDSFormMixin, forms.Form):
 
 
 class QuestionForm(GDSFormMixin, forms.Form):
-    question = forms.CharField(
-        label="Your question",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    question = text_area(
+        "Your question",
+        rows=5,
+        required="Enter your question",
         help_text="The answer is published to every bidder. Your organisation is not named.",
-        error_messages={"required": "Enter your question"},
     )
 
 
 class AnswerForm(GDSFormMixin, forms.Form):
-    published_question = forms.CharField(
-        label="The question as it will be published",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    published_question = text_area(
+        "The question as it will be published",
+        rows=4,
+        required="Enter the question as it will be published",
         help_text="Reword it if it could identify the bidder who asked.",
-        error_messages={"required": "Enter the question as it will be published"},
     )
-    answer = forms.CharField(
-        label="Your answer", widget=forms.Textarea(attrs={"rows": 6}), error_messages={"required": "Enter the answer"}
-    )
+    answer = text_area("Your answer", rows=6, required="Enter the answer")
 
 
 class MoveClosingForm(GDSFormMixin, forms.Form):
     closes_date = gds_date("New closing date")
     closes_time = TimeOfDayField("New closing time")
-    reason = forms.CharField(
-        label="Message to bidders",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_area(
+        "Message to bidders",
+        rows=3,
         help_text="Every bidder is told of the new closing time by email. Optional for a later time; say why when "
         "you bring it forward.",
     )
@@ -420,17 +411,15 @@ class MoveClosingForm(GDSFormMixin, forms.Form):
 
 
 class ReasonForm(GDSFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Give the reason"}
-    )
+    reason = text_area("Reason", rows=4, required="Give the reason")
 
 
 class NoAwardForm(GDSFormMixin, forms.Form):
-    reasons = forms.CharField(
-        label="Why will this lot not be awarded?",
+    reasons = text_area(
+        "Why will this lot not be awarded?",
+        rows=5,
+        required="Give the reasons for not awarding the lot",
         help_text="Each bidder on the lot is sent these reasons. The other lots are not affected.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Give the reasons for not awarding the lot"},
     )
 
 
@@ -441,16 +430,15 @@ class AwardForm(GDSFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the winning response"},
     )
-    reasons = forms.CharField(
-        label="Reasons for the award",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    reasons = text_area(
+        "Reasons for the award",
+        rows=5,
+        required="Give the reasons for the award",
         help_text="These are shown to every bidder in their assessment summary.",
-        error_messages={"required": "Give the reasons for the award"},
     )
-    skip_standstill_reason = forms.CharField(
-        label="Skip the standstill period (light-touch awards only): reason",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    skip_standstill_reason = text_area(
+        "Skip the standstill period (light-touch awards only): reason",
+        rows=3,
         help_text="Leave empty to run the standstill period before the contract is created.",
     )
 
@@ -474,18 +462,12 @@ class ContractFromAwardForm(GDSFormMixin, forms.Form):
 
 
 class DecisionForm(GDSFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Approve the direct award and create the contract"), ("reject", "Reject it")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select approve or reject"},
+    decision = radio_question(
+        "Your decision",
+        [("approve", "Approve the direct award and create the contract"), ("reject", "Reject it")],
+        required="Select approve or reject",
     )
-    note = forms.CharField(
-        label="Note or reason",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when you reject it.",
-    )
+    note = text_area("Note or reason", rows=3, help_text="Required when you reject it.")
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from commissioning import numbers
-from commissioning.forms import GDSFormMixin
+from commissioning.forms import GDSFormMixin, radio_question, text_area
 from commissioning.models import Area, User
 from contracts.award import selectors
 from contracts.award.models import Justification
@@ -31,9 +31,7 @@ class DirectAwardForm(GDSFormMixin, forms.Form):
         error_messages={"required": "Enter a reference"},
     )
     title = forms.CharField(label="Service", max_length=250, error_messages={"required": "Enter the service"})
-    scope = forms.CharField(
-        label="Scope of the service (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    scope = text_area("Scope of the service (optional)", rows=3)
     kind = forms.ChoiceField(
         label="Contract or grant",
         choices=Contract.Kind.choices,
@@ -70,21 +68,15 @@ class DirectAwardForm(GDSFormMixin, forms.Form):
     extension_months = forms.CharField(
         label="Extension options, in months (optional)", required=False, help_text="For example 12,12"
     )
-    justification = forms.ChoiceField(
-        label="Justification for a direct award",
-        choices=Justification.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the justification for a direct award"},
+    justification = radio_question(
+        "Justification for a direct award",
+        Justification.choices,
+        required="Select the justification for a direct award",
     )
-    explanation = forms.CharField(
-        label="Why the justification applies",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Explain why the justification applies"},
-    )
-    social_value_summary = forms.CharField(
-        label="The supplier's Social Value Proposal",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    explanation = text_area("Why the justification applies", rows=5, required="Explain why the justification applies")
+    social_value_summary = text_area(
+        "The supplier's Social Value Proposal",
+        rows=5,
         help_text="Required when the total value is over £100,000 (excluding VAT); it is scored and moderated "
         "before approval.",
     )

@@ -201,9 +201,6 @@ class DirectAwardScore(ScoreBase):
             models.UniqueConstraint(fields=["assignment", "criterion"], name="one_direct_award_score_per_criterion")
         ]
 
-    def __str__(self) -> str:
-        return f"Score {self.pk}"
-
 
 class DirectAwardModeratedScore(ModeratedScoreBase):
     direct_award = models.ForeignKey(DirectAward, on_delete=models.CASCADE, related_name="moderated_scores")
@@ -213,6 +210,3 @@ class DirectAwardModeratedScore(ModeratedScoreBase):
         constraints = [
             models.UniqueConstraint(fields=["direct_award", "criterion"], name="one_direct_award_moderation")
         ]
-
-    def __str__(self) -> str:
-        return f"Moderated score {self.pk}"

@@ -239,9 +239,6 @@ class TenderScore(ScoreBase):
             models.UniqueConstraint(fields=["assignment", "criterion"], name="one_tender_score_per_criterion")
         ]
 
-    def __str__(self) -> str:
-        return f"Score {self.pk}"
-
 
 class TenderModeratedScore(ModeratedScoreBase):
     """The agreed mark for one criterion of a response, with the reason."""
@@ -253,6 +250,3 @@ class TenderModeratedScore(ModeratedScoreBase):
         constraints = [
             models.UniqueConstraint(fields=["tender", "criterion"], name="one_tender_moderation_per_criterion")
         ]
-
-    def __str__(self) -> str:
-        return f"Moderated score {self.pk}"

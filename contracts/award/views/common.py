@@ -1,10 +1,9 @@
 """What the award stage's pages share: the permissions they check, the officer's competition looked up
-through a scoped selector, breadcrumbs and the one-question form page."""
+through a scoped selector and breadcrumbs (the one-question form page is `commissioning.views.form_pages`)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -32,28 +31,21 @@ def officer_crumbs(*items):
     return [("Competitions", reverse("awards:officer_competitions")), *items]
 
 
-def simple_form_page(request, form, *, title, button, crumbs, intro="", warning=False, cancel_url=None, caption=""):
-    return render(
-        request,
-        "layouts/simple_form.html",
-        {
-            "form": form,
-            "title": title,
-            "button": button,
-            "crumbs": crumbs,
-            "intro": intro,
-            "warning_button": warning,
-            "cancel_url": cancel_url,
-            "caption": caption,
-        },
+def competition_crumbs(competition: Competition, page: str):
+    """The breadcrumbs of a page under an officer's competition: the list, the competition, the page."""
+    return officer_crumbs(
+        (competition.reference, reverse("awards:officer_competition", args=[competition.pk])), (page, None)
     )
 
 
-def refusals_of(step) -> list[str]:
-    """Take a service step for a POST: no messages when it succeeded, else what it refused with (for the
-    page's error summary)."""
-    try:
-        step()
-    except ValidationError as error:
-        return error.messages
-    return []
+def competition_page(
+    request, template: str, competition: Competition, crumb: str, status: int = 200, **context
+) -> HttpResponse:
+    """A page under an officer's competition (`template` below the award templates): the competition, and
+    breadcrumbs back through it to the list."""
+    return render(
+        request,
+        T + template,
+        {"competition": competition, "crumbs": competition_crumbs(competition, crumb), **context},
+        status=status,
+    )

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
-from commissioning.forms import add_service_errors
+from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.pagination import keyset_paginate
+from commissioning.views.form_pages import simple_form_page
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AnswerForm,
@@ -32,7 +32,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, officer_competition_or_404, officer_crumbs, refusals_of, simple_form_page
+from .common import RUN, T, competition_crumbs, competition_page, officer_competition_or_404, officer_crumbs
 
 # --- Officers: competitions -----------------------------------------------------------------------------
 
@@ -67,30 +67,19 @@ def create_competition(request: HttpRequest) -> HttpResponse:
     form = CompetitionForm(request.POST or None, request.FILES or None, officer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        details = {name: data[name] for name in EDITABLE_FIELDS}
+        # An unticked box asks for the default of the kind (an expression of interest always has one).
+        details["requires_budget_template"] = data["requires_budget_template"] or None
+        with service_refusals_on(form):
             competition = services.create_competition(
                 by=request.user,
                 kind=data["kind"],
                 reference=data["reference"],
-                title=data["title"],
-                description=data["description"],
                 framework_lot=data.get("framework_lot"),
                 areas=data["areas"],
-                estimated_value=data["estimated_value"],
-                contract_start_on=data["contract_start_on"],
-                term_months=data["term_months"],
-                extension_months=data["extension_months"],
-                interviews=data["interviews"],
-                is_light_touch=data["is_light_touch"],
-                # An unticked box asks for the default of the kind (an expression of interest always has one).
-                requires_budget_template=data["requires_budget_template"] or None,
-                clarification_deadline=data["clarification_deadline"],
-                closes_at=data["closes_at"],
                 specification=data.get("specification"),
+                **details,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Draft competition {competition.reference} created. Check its award criteria.")
             return redirect("awards:officer_competition", competition.pk)
     return render(
@@ -115,7 +104,7 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_refusals_on(form):
             services.update_competition(
                 competition=competition,
                 by=request.user,
@@ -123,22 +112,10 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
                 specification=data.get("specification"),
                 **{name: data[name] for name in EDITABLE_FIELDS},
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The competition's details have been saved.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
-        request,
-        T + "officer/competition_form.html",
-        {
-            "form": form,
-            "competition": competition,
-            "title": f"Edit {competition.reference}",
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Edit", None)
-            ),
-        },
+    return competition_page(
+        request, "officer/competition_form.html", competition, "Edit", form=form, title=f"Edit {competition.reference}"
     )
 
 
@@ -150,24 +127,17 @@ def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("awards:officer_competition", competition.pk)
     form = CriteriaForm(request.POST or None, criteria=list(competition.criteria.all()))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_criteria(competition=competition, criteria=form.criteria(), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The award criteria have been saved.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/criteria_form.html",
-        {
-            "form": form,
-            "competition": competition,
-            "min_weight": settings.SOCIAL_VALUE_MIN_WEIGHT,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Award criteria", None)
-            ),
-        },
+        "officer/criteria_form.html",
+        competition,
+        "Award criteria",
+        form=form,
+        min_weight=settings.SOCIAL_VALUE_MIN_WEIGHT,
     )
 
 
@@ -179,24 +149,11 @@ def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("awards:officer_competition", competition.pk)
     form = LotsForm(request.POST or None, competition=competition)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_lots(competition=competition, lots=form.lots(), combined=form.combined(), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The lots and limits have been saved.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
-        request,
-        T + "officer/lots_form.html",
-        {
-            "form": form,
-            "competition": competition,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Lots", None)
-            ),
-        },
-    )
+    return competition_page(request, "officer/lots_form.html", competition, "Lots", form=form)
 
 
 @permission_required(RUN)
@@ -239,11 +196,7 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    errors = (
-        refusals_of(lambda: services.publish_competition(competition=competition, by=request.user))
-        if request.method == "POST"
-        else []
-    )
+    errors = refusals_of_post(request, lambda: services.publish_competition(competition=competition, by=request.user))
     if request.method == "POST" and not errors:
         invited = competition.invitations.count()
         messages.success(
@@ -252,18 +205,14 @@ def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
             + (f" {invited} supplier{'s' if invited != 1 else ''} will be invited by email." if invited else ""),
         )
         return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/publish.html",
-        {
-            "competition": competition,
-            "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
-            "problems": services.publication_problems(competition) if competition.status == "draft" else [],
-            "errors": errors,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Publish", None)
-            ),
-        },
+        "officer/publish.html",
+        competition,
+        "Publish",
+        eligible=selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
+        problems=services.publication_problems(competition) if competition.status == "draft" else [],
+        errors=errors,
         status=422 if errors else 200,
     )
 
@@ -274,11 +223,8 @@ def cancel_competition(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = "Why is the competition being cancelled?"
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.cancel_competition(competition=competition, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"{competition.reference} has been cancelled.")
             return redirect("awards:officer_competition", competition.pk)
     back = reverse("awards:officer_competition", args=[pk])
@@ -289,7 +235,7 @@ def cancel_competition(request: HttpRequest, pk: int) -> HttpResponse:
         button="Cancel the competition",
         warning=True,
         intro="Bidders are told by email. A cancelled competition cannot be reopened.",
-        crumbs=officer_crumbs((competition.reference, back), ("Cancel", None)),
+        crumbs=competition_crumbs(competition, "Cancel"),
         cancel_url=back,
     )
 
@@ -300,16 +246,13 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
     local = timezone.localtime(competition.closes_at)
     form = MoveClosingForm(request.POST or None, initial={"closes_date": local.date(), "closes_time": local.time()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             moved = services.move_closing_time(
                 competition=competition,
                 closes_at=form.cleaned_data["closes_at"],
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             if moved.proposed_closes_at is not None:
                 messages.success(request, "Earlier closing time proposed. A second officer must now confirm it.")
             else:
@@ -327,7 +270,7 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
             "at once. An earlier one needs a second officer's confirmation and at least "
             f"{settings.CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS} working days' notice; bidders are told by e-mail."
         ),
-        crumbs=officer_crumbs((competition.reference, back), ("Closing time", None)),
+        crumbs=competition_crumbs(competition, "Closing time"),
         cancel_url=back,
     )
 
@@ -345,20 +288,15 @@ def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_closing_time(competition=competition, by=request.user)
             messages.success(request, "The closing time has been brought forward and every bidder has been told.")
 
-    errors = refusals_of(step) if request.method == "POST" else []
+    errors = refusals_of_post(request, step)
     if request.method == "POST" and not errors:
         return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/confirm_closing_time.html",
-        {
-            "competition": competition,
-            "errors": errors,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])),
-                ("Earlier closing time", None),
-            ),
-        },
+        "officer/confirm_closing_time.html",
+        competition,
+        "Earlier closing time",
+        errors=errors,
         status=422 if errors else 200,
     )
 
@@ -371,23 +309,12 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
         request.POST or None, initial={"published_question": question.published_question or question.question}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.answer_question(question=question, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, "The answer has been published to every bidder.")
             return redirect("awards:officer_competition", competition.pk)
-    back = reverse("awards:officer_competition", args=[pk])
-    return render(
-        request,
-        T + "officer/answer.html",
-        {
-            "form": form,
-            "question": question,
-            "competition": competition,
-            "crumbs": officer_crumbs((competition.reference, back), ("Answer a question", None)),
-        },
+    return competition_page(
+        request, "officer/answer.html", competition, "Answer a question", form=form, question=question
     )
 
 
@@ -403,22 +330,18 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_opening(competition=competition, by=request.user)
             messages.success(request, "The responses are open.")
 
-    errors = refusals_of(step) if request.method == "POST" else []
+    errors = refusals_of_post(request, step)
     if request.method == "POST" and not errors:
         return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/open.html",
-        {
-            "competition": competition,
-            "received": selectors.received_by_lot(competition),
-            "received_total": selectors.received_count(competition),
-            "errors": errors,
-            "now": timezone.now(),
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), ("Open responses", None)
-            ),
-        },
+        "officer/open.html",
+        competition,
+        "Open responses",
+        received=selectors.received_by_lot(competition),
+        received_total=selectors.received_count(competition),
+        errors=errors,
+        now=timezone.now(),
         status=422 if errors else 200,
     )
 
@@ -432,6 +355,6 @@ def assign_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
         target=competition,
         title="Assign evaluators",
         caption=competition.reference,
-        crumbs=officer_crumbs((competition.reference, back), ("Evaluators", None)),
+        crumbs=competition_crumbs(competition, "Evaluators"),
         back_url=back,
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,8 @@ from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.files import attachment_response
-from commissioning.forms import add_service_errors
+from commissioning.forms import service_refusals_on
+from commissioning.views.form_pages import simple_form_page
 from contracts import whole_life
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -34,7 +34,7 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, officer_competition_or_404, officer_crumbs, simple_form_page
+from .common import RUN, T, competition_crumbs, competition_page, officer_competition_or_404, officer_crumbs
 
 
 def _opened_tender(request, pk) -> Tender:
@@ -74,10 +74,7 @@ def officer_tender(request: HttpRequest, pk: int) -> HttpResponse:
             "scoring": [(c, scores.get(c.pk, []), moderated.get(c.pk)) for c in scored],
             "can_moderate": tender.status in {Tender.Status.OPENED, Tender.Status.SCORED}
             and not selectors.lot_is_awarded(tender.lot_id),
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[competition.pk])),
-                (tender.supplier.legal_name, None),
-            ),
+            "crumbs": competition_crumbs(competition, tender.supplier.legal_name),
         },
     )
 
@@ -97,7 +94,7 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     form = AwardForm(request.POST or None, results=results, light_touch=competition.is_light_touch)
     if request.method == "POST" and form.is_valid():
         tender = next((r.tender for r in results if r.tender.pk == form.cleaned_data["tender"]), None)
-        try:
+        with service_refusals_on(form):
             if tender is None:
                 raise services.AwardRuleError({"tender": ["Select the winning response"]})
             services.decide_award(
@@ -107,25 +104,18 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
                 skip_standstill_reason=form.cleaned_data.get("skip_standstill_reason", ""),
                 by=request.user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"{lot} has been awarded. Each bidder's assessment summary is being produced.")
             return redirect("awards:officer_competition", competition.pk)
-    return render(
+    return competition_page(
         request,
-        T + "officer/award.html",
-        {
-            "form": form,
-            "competition": competition,
-            "lot": lot,
-            "results": results,
-            "combined": [c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
-            "standstill_days": settings.STANDSTILL_WORKING_DAYS,
-            "crumbs": officer_crumbs(
-                (competition.reference, reverse("awards:officer_competition", args=[pk])), (f"Award {lot}", None)
-            ),
-        },
+        "officer/award.html",
+        competition,
+        f"Award {lot}",
+        form=form,
+        lot=lot,
+        results=results,
+        combined=[c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
+        standstill_days=settings.STANDSTILL_WORKING_DAYS,
     )
 
 
@@ -136,11 +126,8 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     form = NoAwardForm(request.POST or None)
     form.fields["reasons"].label = f"Why will {lot} not be awarded?"
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.decide_no_award(lot=lot, reasons=form.cleaned_data["reasons"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"{lot} will not be awarded. Its bidders have been told why.")
             return redirect("awards:officer_competition", competition.pk)
     back = reverse("awards:officer_competition", args=[pk])
@@ -152,7 +139,7 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
         button="Record that the lot is not awarded",
         warning=True,
         intro="Every response to this lot becomes unsuccessful. This cannot be undone.",
-        crumbs=officer_crumbs((competition.reference, back), (f"Do not award {lot}", None)),
+        crumbs=competition_crumbs(competition, f"Do not award {lot}"),
         cancel_url=back,
     )
 
@@ -166,11 +153,8 @@ def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"reference": suggested, "start_on": competition.contract_start_on}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             contract = services.create_award_contract(award=award, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Contract {contract.reference} has been created as a draft.")
             return redirect("contracts:officer_contract", contract.pk)
     back = reverse("awards:officer_competition", args=[competition.pk])
@@ -190,7 +174,7 @@ def create_contract(request: HttpRequest, pk: int) -> HttpResponse:
         caption=competition.reference,
         button="Create the contract",
         intro=intro,
-        crumbs=officer_crumbs((competition.reference, back), ("Create the contract", None)),
+        crumbs=competition_crumbs(competition, "Create the contract"),
         cancel_url=back,
     )
 
@@ -207,7 +191,7 @@ def request_direct_award(request: HttpRequest) -> HttpResponse:
     form = DirectAwardForm(request.POST or None, officer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_refusals_on(form):
             direct_award = services.request_direct_award(
                 by=request.user,
                 reference=data["reference"],
@@ -226,9 +210,6 @@ def request_direct_award(request: HttpRequest) -> HttpResponse:
                 social_value_summary=data["social_value_summary"],
                 commitments=data["commitments"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request, f"Direct award {direct_award.reference} recorded. A second officer must approve it."
             )
@@ -290,7 +271,7 @@ def decide_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
     direct_award = _officer_direct_award(request, pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             if form.cleaned_data["decision"] == "approve":
                 services.approve_direct_award(
                     direct_award=direct_award, note=form.cleaned_data["note"], by=request.user
@@ -301,9 +282,6 @@ def decide_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
                     direct_award=direct_award, reason=form.cleaned_data["note"], by=request.user
                 )
                 messages.success(request, "The direct award has been rejected.")
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             return redirect("awards:officer_direct_award", direct_award.pk)
     back = reverse("awards:officer_direct_award", args=[pk])
     return simple_form_page(

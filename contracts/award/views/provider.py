@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required, signed_in
 from commissioning.files import attachment_response
-from commissioning.forms import add_service_errors
+from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
+from commissioning.views.form_pages import simple_form_page
 from commissioning.wording import time_of_day
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -28,7 +29,7 @@ from contracts.award.models import (
 )
 from contracts.award.sealing import open_file
 
-from .common import TENDER, T, refusals_of, simple_form_page
+from .common import TENDER, T
 from .officer_awards import tender_content
 
 # --- Providers -----------------------------------------------------------------------------------------
@@ -108,11 +109,8 @@ def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _provider_competition(request, pk)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.ask_question(competition=competition, question=form.cleaned_data["question"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request, "Your question has been sent. The answer will be published to every bidder, without your name."
             )
@@ -158,11 +156,8 @@ def edit_tender(request: HttpRequest, pk: int) -> HttpResponse:
         social_value=services.social_value_needed(tender),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusals_on(form):
             services.save_tender(tender=tender, by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             if "check" in request.POST:
                 return redirect("awards:check_tender", tender.pk)
             messages.success(request, "Your draft has been saved.")
@@ -206,9 +201,7 @@ def check_tender(request: HttpRequest, pk: int) -> HttpResponse:
     competition = tender.competition
     if not tender.is_editable and tender.status != Tender.Status.SUBMITTED:
         return redirect("awards:provider_tender", tender.pk)
-    errors = (
-        refusals_of(lambda: services.submit_tender(tender=tender, by=request.user)) if request.method == "POST" else []
-    )
+    errors = refusals_of_post(request, lambda: services.submit_tender(tender=tender, by=request.user))
     if request.method == "POST" and not errors:
         return redirect("awards:tender_receipt", tender.pk)
     if tender.status == Tender.Status.SUBMITTED:
@@ -273,11 +266,7 @@ def provider_tender(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(TENDER)
 def withdraw_tender(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _own_tender(request, pk)
-    errors = (
-        refusals_of(lambda: services.withdraw_tender(tender=tender, by=request.user))
-        if request.method == "POST"
-        else []
-    )
+    errors = refusals_of_post(request, lambda: services.withdraw_tender(tender=tender, by=request.user))
     if request.method == "POST" and not errors:
         messages.success(
             request,
