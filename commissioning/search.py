@@ -107,3 +107,23 @@ class Sorting:
                 numeric=column.numeric,
             )
         return found
+
+
+# A filter lists at most this many options; beyond, it lists the one chosen and the search box finds the
+# rest (a select of 3,000 providers is no help to anyone, and reading them all slows every view).
+LISTED_UP_TO = 150
+TOO_MANY_TO_LIST = f"More than {LISTED_UP_TO}: search by name to find one."
+
+
+def listed_up_to(rows: QuerySet, selected: str | int | None) -> tuple[list, bool]:
+    """The choices of a filter over a list that can run to thousands (`rows`: (pk, label) values in the
+    order shown): all of them when there are at most LISTED_UP_TO, else only the one selected. Returns
+    them and whether the list was cut. Reads at most LISTED_UP_TO + 1 rows."""
+    listed = list(rows[: LISTED_UP_TO + 1])
+    if len(listed) <= LISTED_UP_TO:
+        return listed, False
+    try:
+        chosen = int(str(selected or ""))
+    except ValueError:
+        return [], True
+    return list(rows.filter(pk=chosen)), True

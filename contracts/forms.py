@@ -24,6 +24,7 @@ from commissioning.forms import (
     within_calendar,
 )
 from commissioning.models import Authority
+from commissioning.search import TOO_MANY_TO_LIST
 
 from . import selectors
 from .models import Contract, Variation
@@ -210,6 +211,8 @@ class RegisterFilterForm(SelectFiltersMixin, forms.Form):
         self.fields["status"].choices = [("", "Any status")] + list(Contract.Status.choices)
         self.fields["lot"].choices = [("", "Any lot")] + choices["lots"]
         self.fields["supplier"].choices = [("", "Any provider")] + choices["suppliers"]
+        if choices.get("suppliers_cut"):
+            self.fields["supplier"].help_text = TOO_MANY_TO_LIST
         self.fields["authority"].choices = [("", "Any authority")] + choices["authorities"]
 
     def filters(self) -> dict:

@@ -14,7 +14,7 @@ from django.http import Http404
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
 from commissioning.rules import acting_for_filter, reading_for_filter, reads_everything
-from commissioning.search import Column, Sorting, search
+from commissioning.search import Column, Sorting, listed_up_to, search
 from commissioning.wording import field_label, field_value
 
 from .models import (
@@ -549,27 +549,29 @@ def pipeline(*, today: date, authority: Authority | None = None) -> Pipeline:
 # Filter choices -----------------------------------------------------------------------------------------
 
 
-def filter_choices(user: User) -> dict[str, list[tuple[int, str]]]:
+def filter_choices(user: User, *, selected_supplier: str | None = None) -> dict:
     from frameworks.models import Lot
     from suppliers.models import Supplier
 
     readable = Contract.objects.readable_by(user)
-    # Plain values, not model instances: the provider list alone can run to hundreds. Each lot, provider
-    # and authority is looked up in the contracts' index (EXISTS), not by joining every contract.
+    # Plain values, not model instances. Each lot, provider and authority is looked up in the contracts'
+    # index (EXISTS), not by joining every contract; providers are listed up to `LISTED_UP_TO`.
     lots = (
         Lot.objects.filter(Exists(readable.filter(lot=OuterRef("pk"))))
         .order_by("framework__reference", "number")
         .values_list("pk", "framework__reference", "number", "title")
     )
-    suppliers = (
+    suppliers, suppliers_cut = listed_up_to(
         Supplier.objects.filter(Exists(readable.filter(supplier=OuterRef("pk"))))
         .order_by("legal_name")
-        .values_list("pk", "legal_name")
+        .values_list("pk", "legal_name"),
+        selected_supplier,
     )
     authorities = buying_authorities(user).values_list("pk", "name")
     return {
         "lots": [(pk, f"{reference} Lot {number}: {title}") for pk, reference, number, title in lots],
-        "suppliers": list(suppliers),
+        "suppliers": suppliers,
+        "suppliers_cut": suppliers_cut,
         "authorities": list(authorities),
     }
 

@@ -38,7 +38,8 @@ def _authority(request: HttpRequest) -> Authority | None:
 @permission_required("contracts.view_register", read_only=True)
 def officer_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = RegisterFilterForm(request.GET or None, choices=selectors.filter_choices(request.user))
+    choices = selectors.filter_choices(request.user, selected_supplier=request.GET.get("supplier"))
+    form = RegisterFilterForm(request.GET or None, choices=choices)
     q = clean_query(request.GET.get("q"))
     filters = selectors.RegisterFilters(**form.filters(), q=q) if request.GET else selectors.RegisterFilters()
     sorting = Sorting(request, selectors.REGISTER_COLUMNS)

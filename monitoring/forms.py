@@ -303,10 +303,11 @@ class TargetsForm(forms.Form):
 class ChoiceFilterForm(SelectFiltersMixin, forms.Form):
     """Select boxes built from (value, label) choices, for GET filters."""
 
-    def __init__(self, *args, choices: dict[str, list[tuple[str, str]]], labels: dict[str, str], **kwargs):
+    def __init__(self, *args, choices: dict[str, list[tuple[str, str]]], labels: dict[str, str], hints=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name, options in choices.items():
             self.fields[name] = choice_filter(labels.get(name, name), options)
+            self.fields[name].help_text = (hints or {}).get(name, "")
 
     def value(self, name: str) -> str:
         """The field's value if it is one of its choices: a value not in the list is reported by its field

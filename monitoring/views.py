@@ -22,7 +22,7 @@ from commissioning.forms import add_service_errors, number_from_query, service_r
 from commissioning.models import Area
 from commissioning.pagination import paginate
 from commissioning.rules import acts_for_running_authority, reads_for_authority
-from commissioning.search import Sorting, clean_query
+from commissioning.search import TOO_MANY_TO_LIST, Sorting, clean_query
 from contracts.models import Contract
 from frameworks.models import Lot
 
@@ -253,12 +253,10 @@ def provider_document(request: HttpRequest, contract_pk: int, year: int, quarter
 @permission_required(REVIEW, read_only=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    choices = selectors.dashboard_choices(today=today, user=request.user)
-    form = ChoiceFilterForm(
-        request.GET or None,
-        choices=choices,
-        labels={"framework": "Framework", "lot": "Lot", "supplier": "Provider", "quarter": "Quarter"},
-    )
+    choices = selectors.dashboard_choices(today=today, user=request.user, selected_supplier=request.GET.get("supplier"))
+    labels = {"framework": "Framework", "lot": "Lot", "supplier": "Provider", "quarter": "Quarter"}
+    hints = {"supplier": TOO_MANY_TO_LIST} if choices.pop("supplier_cut") else None
+    form = ChoiceFilterForm(request.GET or None, choices=choices, labels=labels, hints=hints)
     quarter = selectors.parse_quarter(form.value("quarter")) or selectors.default_quarter(today)
     if request.GET and form.value("quarter") != selectors.quarter_key(quarter):
         # No quarter, or one not in the list, was asked for: the select shows the one the board is for.
@@ -266,9 +264,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         form.data["quarter"] = selectors.quarter_key(quarter)
     if not request.GET:
         form = ChoiceFilterForm(
-            initial={"quarter": selectors.quarter_key(quarter)},
-            choices=choices,
-            labels={"framework": "Framework", "lot": "Lot", "supplier": "Provider", "quarter": "Quarter"},
+            initial={"quarter": selectors.quarter_key(quarter)}, choices=choices, labels=labels, hints=hints
         )
     filters = selectors.DashboardFilters(
         quarter=quarter,

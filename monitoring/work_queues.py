@@ -70,12 +70,17 @@ def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: da
     provider; at most `limit` of them. Returns them and how many there are, counted up to
     `wq.COUNT_UP_TO` in each quarter: two queries a quarter however many contracts (each quarter's rows
     are read up to the limit even when earlier quarters filled it, so the queries do not depend on the
-    data)."""
+    data); one a quarter without a limit, for a provider's own few contracts."""
     found, count = [], 0
     for quarter in sorted(quarters, reverse=True):
         rows = unsent_during(contracts, quarter, due_by=due_by)
-        count += wq.bounded_count(rows)
-        found.extend(Unsent(quarter, c, c.return_due_on) for c in (rows if limit is None else rows[:limit]))
+        if limit is None:  # every row is read: they are counted as they are
+            read = list(rows)
+            count += len(read)
+        else:
+            read = list(rows[:limit])
+            count += wq.bounded_count(rows)
+        found.extend(Unsent(quarter, c, c.return_due_on) for c in read)
     return (found if limit is None else found[:limit]), count
 
 

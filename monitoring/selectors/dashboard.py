@@ -14,7 +14,7 @@ from django.utils import timezone
 from commissioning.dates import Quarter
 from commissioning.models import User
 from commissioning.rules import reads_everything
-from commissioning.search import Column, Sorting, search
+from commissioning.search import Column, Sorting, listed_up_to, search
 from contracts.models import Contract
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
@@ -215,18 +215,20 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
     )
 
 
-def dashboard_choices(*, today: date, user: User) -> dict[str, list[tuple[str, str]]]:
-    """Filter choices: frameworks and lots (one query), providers with contracts, and quarters from the
-    earliest contract (or the quarter shown by default, if that is earlier) to the next one."""
+def dashboard_choices(*, today: date, user: User, selected_supplier: str | None = None) -> dict:
+    """Filter choices: frameworks and lots (one query), providers with contracts (up to `LISTED_UP_TO`;
+    "supplier_cut" says when there were more), and quarters from the earliest contract (or the quarter
+    shown by default, if that is earlier) to the next one."""
     readable = Contract.objects.readable_by(user)
     lots = list(readable_lots(user, Lot.objects.select_related("framework")).order_by("framework__reference", "number"))
     frameworks: dict[int, Framework] = {}
     for lot in lots:
         frameworks.setdefault(lot.framework_id, lot.framework)
-    suppliers = (
+    suppliers, suppliers_cut = listed_up_to(
         Supplier.objects.filter(Exists(readable.filter(supplier=OuterRef("pk"), activated_at__isnull=False)))
         .order_by("legal_name")
-        .values_list("pk", "legal_name")
+        .values_list("pk", "legal_name"),
+        selected_supplier,
     )
     earliest = readable.filter(activated_at__isnull=False).aggregate(first=Min("start_on"))["first"]
     quarters = []
@@ -242,5 +244,6 @@ def dashboard_choices(*, today: date, user: User) -> dict[str, list[tuple[str, s
         "lot": [("", "All lots")]
         + [(str(lot.pk), f"{lot.framework.reference} lot {lot.number}: {lot.title}") for lot in lots],
         "supplier": [("", "All providers")] + [(str(pk), name) for pk, name in suppliers],
+        "supplier_cut": suppliers_cut,
         "quarter": [(quarter_key(q), q.label) for q in reversed(quarters)],
     }
