@@ -88,11 +88,14 @@ def register_revealer(revealer: Callable[[AuditEvent], Shown | None]) -> None:
 
 
 def shown(event: AuditEvent) -> Shown:
-    for revealer in _revealers:
-        result = revealer(event)
-        if result is not None:
-            return result
-    return Shown(actor=event.actor_email, organisation=event.organisation, subject=event.object_repr)
+    """How the event is shown; worked out once per event (the admin asks for its actor, organisation and
+    subject in turn, and a revealer may query)."""
+    if getattr(event, "_shown", None) is None:
+        event._shown = next(
+            (result for revealer in _revealers if (result := revealer(event)) is not None),
+            Shown(actor=event.actor_email, organisation=event.organisation, subject=event.object_repr),
+        )
+    return event._shown
 
 
 def _seal_queued() -> bool:
