@@ -209,9 +209,12 @@ def partner_changes(user, now: datetime) -> wq.Queue | None:
     today = timezone.localdate(now)
     history = Appointment.history.model.objects.filter(id=OuterRef("pk"))
     listed = partner_selectors.current_appointments(today).filter(pk=OuterRef("pk"))
+    # Appointments with a change since, found through the history's index on its date: not the latest
+    # change of every appointment shared, worked out and then filtered.
+    changed_since = Appointment.history.model.objects.filter(history_date__gt=since).values("id")
     changed = (
         Appointment.objects.shared_with(user.authority_id)
-        .filter(lot__framework__term_end__gte=today)
+        .filter(pk__in=changed_since, lot__framework__term_end__gte=today)
         .annotate(
             changed_at=Subquery(history.order_by("-history_date").values("history_date")[:1]),
             added=Exists(history.filter(history_type="+", history_date__gt=since)),
