@@ -1,5 +1,9 @@
 """Prepares the load test: 300 provider users, each with a live monitored contract whose return for
-the current quarter is due, and a signed-in session each. Writes bench/loadtest-users.json."""
+the current quarter is due, and a signed-in session each. Writes bench/loadtest-users.json.
+
+With LOADTEST_SCALE=N (for example 10) the 300 providers are added to the benchmark's data set built at
+that scale (`bench.build`, BENCH_SCALE=N), so the rush runs against ten years of data, not an empty
+portal."""
 
 from __future__ import annotations
 
@@ -23,13 +27,14 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from commissioning.dates import Quarter  # noqa: E402
-from commissioning.models import User  # noqa: E402
+from commissioning.models import Area, User  # noqa: E402
 from commissioning.signals import SIGNED_IN_AT  # noqa: E402
 from tests.factories import make_area  # noqa: E402
 from tests.factories.frameworks import make_framework, make_lot  # noqa: E402
 from tests.factories.monitoring import make_monitored_contract, make_template, valid_raw  # noqa: E402
 
 PROVIDERS = 300
+SCALE = int(os.environ.get("LOADTEST_SCALE", "0") or 0)
 OUT = Path(__file__).resolve().parent / "loadtest-users.json"
 
 
@@ -43,8 +48,25 @@ def session_cookie(user: User) -> str:
     return session.session_key
 
 
+def start_from_data() -> None:
+    """An empty database, or (LOADTEST_SCALE) the benchmark's data set at that scale, with fresh statistics."""
+    if not SCALE:
+        call_command("flush", interactive=False, verbosity=0)
+        return
+    os.environ["BENCH_SCALE"] = str(SCALE)
+    from bench import build as bench_build  # reads BENCH_SCALE when imported
+
+    started = time.perf_counter()
+    counts = bench_build.build()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"Built the x{SCALE} data set in {time.perf_counter() - started:.1f} s: returns {counts['returns']}")
+
+
 def main() -> int:
-    call_command("flush", interactive=False, verbosity=0)
+    start_from_data()
     officer = User.objects.create_user(
         email="officer@load.test", password=None, full_name="Officer", role="officer", is_staff=True, authority_id=None
     )
@@ -54,7 +76,7 @@ def main() -> int:
     officer.save()
     lot = make_lot(make_framework(lead_authority=officer.authority))
     template = make_template(lot=lot)
-    area = make_area(name="Birmingham", code="birmingham")
+    area = Area.objects.filter(code="birmingham").first() or make_area(name="Birmingham", code="birmingham")
     # The quarter that has just ended, whose return is due now: the "deadline" of the rush.
     quarter = Quarter.containing(timezone.localdate()).previous()
     users = []

@@ -211,21 +211,35 @@ def start_worker(
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """Start a real `celery worker` process on the test database and the configured broker."""
+def _celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the test database and the configured broker, started once for the
+    test process by the first test that needs it."""
     from commissioning.celery import app
 
     (ROOT / "test-artifacts" / _per_test_process("celery-worker.log")).unlink(missing_ok=True)
     app.control.purge()
     with django_db_blocker.unblock():
         worker = start_worker()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker(_celery_worker_process):
+    """The test process's real worker, with this test's tasks sent to it instead of run in the test.
+    Only for this test: when the switch lasted the whole session, every test that ran after one that
+    used the worker had its e-mails and documents queued for a worker instead of done (16 failed once
+    the test order changed)."""
+    from commissioning.celery import app
+
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        yield worker.process
+        yield _celery_worker_process.process
     finally:
         app.conf.task_always_eager = previous
-        worker.stop()
 
 
 @pytest.fixture
