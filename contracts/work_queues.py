@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning import work_queues as wq
 from commissioning.rules import acting_for_filter
 
-from .models import Contract, ExtensionOption, add_months
-from .models.terms import MonthsBefore
+from .models import Contract, add_months
 from .notices import selectors as notice_selectors
 
 DECISION_MONTHS = 6
@@ -30,24 +27,13 @@ def contracts_deciding(user, now: datetime) -> wq.Queue:
     database, so the queue reads its five rows and a bounded count however many contracts are in force."""
     today = timezone.localdate(now)
     horizon = add_months(today, DECISION_MONTHS)
-    option_left = ExtensionOption.objects.filter(contract=OuterRef("pk"), exercised__isnull=True)
     deciding = (
         Contract.objects.in_force_on(today)
         .filter(
             acting_for_filter(user, "buying_authority"),
             current_end_on__lte=add_months(today, DECISION_MONTHS + LONGEST_NOTICE_MONTHS),
         )
-        .annotate(
-            decision_on=Case(
-                When(
-                    Q(terminated_on__isnull=True) & Exists(option_left),
-                    then=MonthsBefore(F("current_end_on"), F("extension_notice_months")),
-                ),
-                default=None,
-                output_field=DateField(),
-            )
-        )
-        .annotate(reaches_on=Coalesce("decision_on", "effective_end"))
+        .with_next_decision()
         .filter(reaches_on__lte=horizon)
         .select_related("supplier")
         .order_by("reaches_on", "reference")

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -23,12 +23,32 @@ from commissioning.rules import Through, authority_condition, reading_for_filter
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
-from .terms import MONEY, ZERO, extended_end, final_period_horizon, months_before, term_end
+from .terms import MONEY, ZERO, MonthsBefore, extended_end, final_period_horizon, months_before, term_end
 
 
 class ContractQuerySet(models.QuerySet):
     def with_effective_end(self):
         return self.annotate(effective_end=Coalesce(F("terminated_on"), F("current_end_on")))
+
+    def with_next_decision(self):
+        """Annotate `decision_on` (`Contract.next_extension_decision_on`, worked out by the database) and
+        `reaches_on`: the decision date, else the effective end. Lists can then filter and order by them
+        without loading each contract's options."""
+        option_left = ExtensionOption.objects.filter(contract=OuterRef("pk"), exercised__isnull=True)
+        return (
+            self.with_effective_end()
+            .annotate(
+                decision_on=Case(
+                    When(
+                        Q(terminated_on__isnull=True) & Exists(option_left),
+                        then=MonthsBefore(F("current_end_on"), F("extension_notice_months")),
+                    ),
+                    default=None,
+                    output_field=models.DateField(),
+                )
+            )
+            .annotate(reaches_on=Coalesce("decision_on", "effective_end"))
+        )
 
     def with_status(self, status: str, today: date):
         """Contracts whose derived status on `today` is `status`, decided in the database."""

@@ -60,12 +60,18 @@ class MonthsBefore(Func):
     output_field = DateField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def _compiled(self, compiler):
         day, day_params = compiler.compile(self.source_expressions[0])
         months, months_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "postgresql":
-            return f"CAST({day} - make_interval(months => {months}) AS date)", (*day_params, *months_params)
-        return f"{SQLITE_MONTHS_BEFORE}({day}, {months})", (*day_params, *months_params)
+        return day, months, (*day_params, *months_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        day, months, params = self._compiled(compiler)
+        return f"CAST({day} - make_interval(months => {months}) AS date)", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        day, months, params = self._compiled(compiler)
+        return f"{SQLITE_MONTHS_BEFORE}({day}, {months})", params
 
 
 SQLITE_MONTHS_BEFORE = "portal_months_before"
