@@ -249,6 +249,20 @@ class SelectionQuestion(models.Model):
         return self.kind == self.Kind.SCORED
 
 
+# An application still to decide (submitted, clarification requested, evaluated): listed first for officers.
+OPEN_APPLICATION_STATUSES = ("submitted", "clarification", "evaluated")
+
+
+def application_still_open() -> models.Case:
+    """0 for an application still to decide, 1 otherwise: the first key of the officers' list and of the
+    index that serves it (the same expression, so PostgreSQL reads the list in the index's order)."""
+    return models.Case(
+        models.When(status__in=OPEN_APPLICATION_STATUSES, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -285,8 +299,19 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["supplier", "window"], name="one_application_per_supplier_window")
         ]
-        # The officers' list of a framework's applications, newest first (keyset pagination).
-        indexes = [models.Index(fields=["-submitted_at", "-id"], name="application_newest_idx")]
+        indexes = [
+            # A column chosen to sort by "submitted", newest first (keyset pagination).
+            models.Index(fields=["-submitted_at", "-id"], name="application_newest_idx"),
+            # The officers' list as it opens: still to decide first, then newest submitted first; read in
+            # the index's order until a page is full, however many applications there are.
+            models.Index(
+                application_still_open(),
+                models.F("submitted_at").desc(),
+                models.F("id").desc(),
+                name="application_open_first_idx",
+                condition=models.Q(submitted_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier} – {self.window}"

@@ -32,9 +32,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
@@ -109,13 +111,20 @@ def frameworks_shared_with(user: User) -> QuerySet[Framework]:
 def shared_frameworks(user: User, today: date | None = None) -> QuerySet[Framework]:
     """Frameworks shared with the partner's authority, each with how many suppliers they may see."""
     today = today or _today()
-    visible = Q(
-        lots__appointments__in=shared_appointments(user.authority_id, today).values("pk"),
+    # Counted framework by framework (a subquery each, through the appointments' lot index), not by joining
+    # every appointment of every shared framework to the page's rows and counting them all together.
+    visible_suppliers = (
+        shared_appointments(user.authority_id, today)
+        .filter(lot__framework=OuterRef("pk"))
+        .order_by()
+        .values("lot__framework")
+        .annotate(n=Count("supplier", distinct=True))
+        .values("n")
     )
     return (
         frameworks_shared_with(user)
         .prefetch_related(Prefetch("lots", queryset=Lot.objects.published().order_by("number")))
-        .annotate(shared_supplier_count=Count("lots__appointments__supplier", filter=visible, distinct=True))
+        .annotate(shared_supplier_count=Coalesce(Subquery(visible_suppliers), 0))
         .order_by("title")
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,6 +26,7 @@ from .models import (
     Lot,
     ModeratedScore,
     SelectionQuestion,
+    application_still_open,
 )
 
 
@@ -64,7 +65,6 @@ APPLICATION_COLUMNS = [
     Column("submitted", "Submitted", ("submitted_at",)),
     Column("status", "Status", ("status",)),
 ]
-OPEN_APPLICATION = [Application.Status.SUBMITTED, Application.Status.CLARIFICATION, Application.Status.EVALUATED]
 # Those still to decide first, newest submitted first; ends with the primary key, for keyset pagination.
 APPLICATION_ORDER = ("still_open", "-submitted_at", "-pk")
 
@@ -93,8 +93,7 @@ def application_list_for_officer(
     if framework is not None:
         qs = qs.filter(window__framework=framework)
     qs = search(qs, q, APPLICATION_SEARCH)
-    still_open = Case(When(status__in=OPEN_APPLICATION, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.annotate(still_open=still_open).order_by(*application_ordering(sorting))
+    return qs.annotate(still_open=application_still_open()).order_by(*application_ordering(sorting))
 
 
 def approved_list(framework) -> QuerySet[Appointment]:

@@ -104,6 +104,13 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="notice_target"),
             models.Index(fields=["published_at", "id"], name="notice_published_keyset"),
+            # The notices still to publish, soonest deadline first (the officers' list and work queue): only
+            # those, so the index stays as small as the work outstanding however many were published.
+            models.Index(
+                fields=["buying_authority", "deadline", "id"],
+                name="notice_outstanding_idx",
+                condition=~Q(status__in=["published", "withdrawn"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
