@@ -103,7 +103,7 @@ def main() -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"Prepared {len(users)} providers for {quarter.label}; wrote {OUT}")
     return 0
 

@@ -135,6 +135,11 @@ class QuarterlyReturn(models.Model):
                 condition=Q(status__in=["submitted", "resubmitted"]),
                 name="return_awaiting_review_idx",
             ),
+            # Overdue returns: a quarter's returns, by contract, with what decides whether each was sent in
+            # time, read from the index alone (the anti-join of contracts in force against them).
+            models.Index(
+                fields=["period", "contract"], include=["submitted_at", "due_on"], name="return_period_contract_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["contract", "period"], name="one_return_per_contract_period"),
