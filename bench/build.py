@@ -463,13 +463,15 @@ def _chain(actor: User, rng: random.Random, start: datetime, actions: list[str])
 
 
 def _rebuild_tallies() -> None:
-    """The dashboard's maintained tallies, counted once from the returns just inserted (the services keep
-    them up to date from here on)."""
+    """The dashboard's maintained tallies and each contract's returns-sent mark, counted once from the
+    returns just inserted (the services keep them up to date from here on)."""
     try:
+        from monitoring import returns_sent
         from monitoring.tallies import rebuild_tallies
     except ImportError:  # before the tallies exist
         return
     rebuild_tallies()
+    returns_sent.rebuild()
 
 
 def existing() -> dict | None:
@@ -486,7 +488,8 @@ def existing() -> dict | None:
         return None
     from monitoring.models import ReturnTally
 
-    if not ReturnTally.objects.exists():  # a data set built before the dashboard's tallies existed
+    marked = Contract.objects.filter(returns_sent_until__isnull=False).exists()
+    if not ReturnTally.objects.exists() or not marked:  # built before the tallies or the marks existed
         _rebuild_tallies()
     if not Notice.objects.filter(basis=NOTICE_BASIS).exists():  # built before the notices were part of it
         with transaction.atomic():

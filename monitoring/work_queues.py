@@ -61,9 +61,11 @@ def unsent_during(
         unsent_and_due = ~Exists(returns.filter(Q(submitted_at__isnull=False) | Q(due_on__gt=due_by)))
     else:  # due later by the standard date: only a return agreed for earlier, not sent
         unsent_and_due = Exists(returns.filter(submitted_at__isnull=True, due_on__lte=due_by))
+    # Contracts whose returns are all sent beyond this quarter are passed over through their index first.
+    maybe_missing = Q(returns_sent_until__isnull=True) | Q(returns_sent_until__lt=quarter.end)
     return (
         Contract.objects.in_force_during(quarter.start, quarter.end)
-        .filter(pk__in=contracts.values("pk"))
+        .filter(maybe_missing, pk__in=contracts.values("pk"))
         .filter(unsent_and_due)
         .annotate(return_due_on=Coalesce(Subquery(returns.values("due_on")[:1]), Value(quarter.return_due)))
         .select_related("supplier")

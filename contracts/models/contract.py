@@ -204,6 +204,10 @@ class Contract(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     activated_at = models.DateTimeField("went live at", null=True, blank=True)
+    # Kept by monitoring (`monitoring.returns_sent`) as providers send returns: the end of the last quarter up
+    # to which every quarterly return of the contract has been sent, from the quarter it started in; empty
+    # until the first is. It only lets the overdue-returns search pass over contracts with nothing missing.
+    returns_sent_until = models.DateField(null=True, blank=True, editable=False)
     activated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -225,7 +229,7 @@ class Contract(models.Model):
 
     # The going-live proposal is a step, kept in the audit trail; the history keeps the contract's terms.
     history = HistoricalRecords(
-        m2m_fields=[areas], excluded_fields=["updated_at", "live_proposed_at", "live_proposed_by"]
+        m2m_fields=[areas], excluded_fields=["updated_at", "live_proposed_at", "live_proposed_by", "returns_sent_until"]
     )
     objects = ContractQuerySet.as_manager()
 
@@ -236,6 +240,8 @@ class Contract(models.Model):
             models.Index(fields=["current_end_on", "reference", "id"], name="contract_register_order_idx"),
             # The contracts in force during a quarter (the returns dashboard), and the earliest start.
             models.Index(fields=["start_on", "current_end_on", "lot"], name="contract_in_force_idx"),
+            # Contracts with a quarterly return missing up to a date (the officers' overdue returns).
+            models.Index(fields=["returns_sent_until"], name="contract_returns_gap_idx"),
         ]
         constraints = [
             models.CheckConstraint(

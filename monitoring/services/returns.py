@@ -19,7 +19,7 @@ from commissioning.uploads import RETURN_SPREADSHEET, sha256_of, validate_upload
 from contracts.models import Contract
 
 from .. import figures as checks
-from .. import tallies
+from .. import returns_sent, tallies
 from ..events import RETURN_ACCEPTED, RETURN_RETURNED, RETURN_SUBMITTED
 from ..figures import Figure
 from ..models import (
@@ -256,13 +256,16 @@ def submit_return(
     problems = submission_problems(quarterly_return, timezone.localdate(now), indicators=indicators, areas=areas)
     if problems:
         raise FigureErrors(problems)
-    if quarterly_return.submitted_at is None:
+    first_sending = quarterly_return.submitted_at is None
+    if first_sending:
         quarterly_return.submitted_at = now
         quarterly_return.submitted_by = by
     quarterly_return.last_submitted_at = now
     quarterly_return.status = after
     quarterly_return.save()
     tallies.moved(counted_as, quarterly_return)
+    if first_sending:
+        returns_sent.advance(quarterly_return.contract)
     late = quarterly_return.timeliness_on(timezone.localdate(now))
     record(
         "monitoring.return_submitted" if after == Status.SUBMITTED else "monitoring.return_resubmitted",
