@@ -92,6 +92,15 @@ def _provider_crumbs(contract: Contract, quarter: Quarter, label: str | None = N
     return crumbs
 
 
+def _saved_entries(quarterly_return: QuarterlyReturn | None, indicators, areas) -> tuple[dict, dict]:
+    """What a saved return holds, as the raw figures and the narrative that the return form and the
+    return spreadsheet are filled with (both empty before the return is started)."""
+    if quarterly_return is None:
+        return {}, {}
+    raw = services.raw_from_values(indicators, quarterly_return.values.order_by(), areas)
+    return raw, {name: getattr(quarterly_return, name) for name in ReturnForm.NARRATIVE}
+
+
 @permission_required(SUBMIT)
 def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int) -> HttpResponse:
     contract, period, quarterly_return, today = _provider_slot(request, contract_pk, year, quarter)
@@ -103,11 +112,8 @@ def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int)
     if request.method == "POST":
         form = ReturnForm(request.POST, request.FILES, indicators=indicators, areas=areas, submitting=submitting)
     else:
-        initial = {}
-        if quarterly_return is not None:
-            initial = services.raw_from_values(indicators, quarterly_return.values.order_by(), areas)
-            initial.update({name: getattr(quarterly_return, name) for name in ReturnForm.NARRATIVE})
-        form = ReturnForm(initial=initial, indicators=indicators, areas=areas)
+        raw, narrative = _saved_entries(quarterly_return, indicators, areas)
+        form = ReturnForm(initial={**raw, **narrative}, indicators=indicators, areas=areas)
     if request.method == "POST" and form.is_valid():
         entered = {
             "contract": contract,
@@ -189,10 +195,7 @@ def download_spreadsheet(request: HttpRequest, contract_pk: int, year: int, quar
     contract, period, quarterly_return, _today = _provider_slot(request, contract_pk, year, quarter)
     indicators = selectors.indicators_of(contract)
     areas = services.contract_areas(contract)
-    raw, narrative = {}, {}
-    if quarterly_return is not None:
-        raw = services.raw_from_values(indicators, quarterly_return.values.all(), areas)
-        narrative = {name: getattr(quarterly_return, name) for name in ReturnForm.NARRATIVE}
+    raw, narrative = _saved_entries(quarterly_return, indicators, areas)
     content = xlsx.build_return_workbook(
         contract=contract, quarter=period, indicators=indicators, areas=areas, raw=raw, narrative=narrative
     )
