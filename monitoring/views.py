@@ -50,6 +50,14 @@ def _quarter(year: int, number: int) -> Quarter:
     return Quarter(year, number)
 
 
+def _workbook_download(content: bytes, name: str) -> HttpResponse:
+    """A workbook built for this request, served as an attachment the browser does not sniff."""
+    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _legend():
     return [(rag.label, RAG_TAG_CLASSES[rag]) for rag in Rag]
 
@@ -199,11 +207,9 @@ def download_spreadsheet(request: HttpRequest, contract_pk: int, year: int, quar
     content = xlsx.build_return_workbook(
         contract=contract, quarter=period, indicators=indicators, areas=areas, raw=raw, narrative=narrative
     )
-    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
-    name = f"return-{slugify(contract.reference)}-{period.financial_year}-q{period.number}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _workbook_download(
+        content, f"return-{slugify(contract.reference)}-{period.financial_year}-q{period.number}.xlsx"
+    )
 
 
 @permission_required(SUBMIT)
@@ -470,11 +476,7 @@ def aggregates_export(request: HttpRequest) -> HttpResponse:
     content = xlsx.build_half_year_workbook(
         title=f"{scope}, {financial_year_label(year)}: accepted returns by quarter and half-year", sheets=sheets
     )
-    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
-    name = f"half-year-{slugify(scope)[:60]}-{year}{'-' + area.code if area else ''}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _workbook_download(content, f"half-year-{slugify(scope)[:60]}-{year}{'-' + area.code if area else ''}.xlsx")
 
 
 @permission_required(REVIEW)
