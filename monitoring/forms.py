@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 
 from commissioning import numbers
 from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter, radio_question, text_area
-from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, validate_upload
+from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, GatedFileField
 
 from . import figures as checks
 from .models import ContractIndicator, Unit
@@ -55,7 +55,7 @@ class ReturnForm(forms.Form):
         "that could identify the person.",
         rows=6,
     )
-    document = forms.FileField(
+    document = GatedFileField(
         label="Supporting document (optional)",
         required=False,
         help_text="PDF, DOCX, XLSX, ODT or CSV, up to 25MB. Aggregate information only.",
@@ -167,12 +167,6 @@ class ReturnForm(forms.Form):
 
     # Checks ----------------------------------------------------------------------------------------------
 
-    def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if upload:
-            validate_upload(upload)
-        return upload
-
     def clean(self):
         data = super().clean()
         self.figures, errors = checks.check_figures(
@@ -225,17 +219,13 @@ class DecisionForm(GDSFormMixin, forms.Form):
 
 
 class SpreadsheetForm(GDSFormMixin, forms.Form):
-    spreadsheet = forms.FileField(
+    spreadsheet = GatedFileField(
+        kind=RETURN_SPREADSHEET,
         label="Upload your completed spreadsheet",
         help_text="The Excel file (.xlsx) you downloaded for this return, filled in.",
         error_messages={"required": "Select the spreadsheet to upload"},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-
-    def clean_spreadsheet(self):
-        upload = self.cleaned_data["spreadsheet"]
-        validate_upload(upload, kind=RETURN_SPREADSHEET)
-        return upload
 
 
 def _decimal_or_none(text: str, message: str) -> Decimal | None:
