@@ -228,11 +228,12 @@ class SpreadsheetForm(GDSFormMixin, forms.Form):
     )
 
 
-def _decimal_or_none(text: str, message: str) -> Decimal | None:
+def _decimal_or_none(data: dict, name: str, message: str) -> Decimal | None:
+    """The figure typed in field `name`, None when blank; not a number: an error on that field."""
     try:
-        return numbers.parse_number(text, pounds=True, percent=True)
+        return numbers.parse_number(data.get(name, ""), pounds=True, percent=True)
     except numbers.NotANumber:
-        raise forms.ValidationError(message) from None
+        raise forms.ValidationError({name: message}) from None
 
 
 class TargetsForm(forms.Form):
@@ -261,18 +262,10 @@ class TargetsForm(forms.Form):
         for indicator in self.indicators:
             target_name, margin_name = f"target_{indicator.pk}", f"margin_{indicator.pk}"
             try:
-                target = _decimal_or_none(
-                    data.get(target_name, ""), f"The target for {indicator.name} must be a number"
-                )
+                target = _decimal_or_none(data, target_name, f"The target for {indicator.name} must be a number")
+                margin = _decimal_or_none(data, margin_name, f"The amber margin for {indicator.name} must be a number")
             except forms.ValidationError as error:
-                self.add_error(target_name, error)
-                continue
-            try:
-                margin = _decimal_or_none(
-                    data.get(margin_name, ""), f"The amber margin for {indicator.name} must be a number"
-                )
-            except forms.ValidationError as error:
-                self.add_error(margin_name, error)
+                self.add_error(None, error)  # on the field it names
                 continue
             if target is not None and target < 0:
                 self.add_error(target_name, f"The target for {indicator.name} cannot be negative")
