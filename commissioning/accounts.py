@@ -50,6 +50,12 @@ def _require_other(user: User, by: User) -> None:
         raise AccountRuleError("Another administrator must change your own account.")
 
 
+def _require_open(user: User) -> None:
+    """A sign-in link goes only to an open account: a closed one is reopened first."""
+    if not user.is_active:
+        raise AccountRuleError(f"{user.email}'s account is closed: reopen it first")
+
+
 def check_role(role: str, authority: Authority | None) -> Authority | None:
     if role not in GRANTABLE_ROLES:
         raise AccountRuleError(
@@ -326,8 +332,7 @@ def password_link(user: User) -> str:
 def send_password_reset(*, user: User, by: User) -> None:
     """E-mail the account's holder a link to choose a new password. Nobody else sees or types it."""
     _require_administrator(by)
-    if not user.is_active:
-        raise AccountRuleError(f"{user.email}'s account is closed: reopen it first")
+    _require_open(user)
     send_after_commit(
         to=[user.email],
         subject="Choose a new password",
@@ -347,8 +352,7 @@ def send_two_factor_link(*, user: User, by: User | None) -> None:
     again replaces the authenticator they had."""
     if by is not None:
         _require_administrator(by)
-    if not user.is_active:
-        raise AccountRuleError(f"{user.email}'s account is closed: reopen it first")
+    _require_open(user)
     send_after_commit(
         to=[user.email],
         subject="Set up two-factor authentication",

@@ -22,22 +22,33 @@ ACTIVITY_COOKIE = "portal_activity"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class TwoFactorMiddleware:
+class _Middleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+
+def _signed_in_user(request):
+    """Whoever is signed in, or None (nobody, or a request the authentication middleware did not see)."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _path_under(path: str, url_names) -> bool:
+    return any(path.startswith(reverse(name)) for name in url_names)
+
+
+class TwoFactorMiddleware(_Middleware):
     """Whoever's account needs a second factor (see `User.needs_two_factor`), or who has set one up by
     choice, passes it before any page, the admin included. SKIP_TWO_FACTOR, for development only, turns
     this off; production settings refuse to start with it."""
 
     exempt_names = ("two_factor", "logout", "password_reset")
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        user = _signed_in_user(request)
         if (
             not settings.SKIP_TWO_FACTOR
             and user is not None
-            and user.is_authenticated
             and (user.needs_two_factor or request.session.get(HAS_AUTHENTICATOR))
             and not user.is_verified()
             and not self._is_exempt(request.path)
@@ -49,10 +60,10 @@ class TwoFactorMiddleware:
     def _is_exempt(self, path: str) -> bool:
         if path.startswith(settings.STATIC_URL):
             return True
-        return any(path.startswith(reverse(name)) for name in self.exempt_names)
+        return _path_under(path, self.exempt_names)
 
 
-class IdleTimeoutMiddleware:
+class IdleTimeoutMiddleware(_Middleware):
     """Signs a session out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_COOKIE_AGE
     seconds after the sign-in whatever the activity.
 
@@ -60,20 +71,15 @@ class IdleTimeoutMiddleware:
     the session, not in the session: nothing is written to the database on each request, and a cookie
     that is missing, altered, from another session or older than the idle limit means idle."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _signed_in_user(request) is not None:
             reason = self._expired(request, time.time())
             if reason:
                 logout(request)
                 messages.info(request, f"You were signed out {reason}, to keep your account safe. Sign in again.")
                 return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.session.session_key:
+        if _signed_in_user(request) is not None and request.session.session_key:
             response.set_cookie(
                 ACTIVITY_COOKIE,
                 _activity_signer().sign(_session_digest(request.session.session_key)),
@@ -109,38 +115,30 @@ def _session_digest(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()[:32]
 
 
-class PrivateCacheMiddleware:
+class PrivateCacheMiddleware(_Middleware):
     """Pages shown to a signed-in user must not be kept by browsers or proxies."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _signed_in_user(request) is not None:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
 
 
-class ReadOnlyPartnerMiddleware:
+class ReadOnlyPartnerMiddleware(_Middleware):
     """Partner commissioners read shared lists; every unsafe request of theirs is refused,
     except signing out and looking after their own account."""
 
     allowed_names = ("logout", "password_change", "two_factor")
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        user = _signed_in_user(request)
         if (
             request.method not in SAFE_METHODS
             and user is not None
-            and user.is_authenticated
             and user.role == "partner"
-            and not any(request.path.startswith(reverse(name)) for name in self.allowed_names)
+            and not _path_under(request.path, self.allowed_names)
         ):
             raise PermissionDenied("Partner commissioners have read-only access.")
         return self.get_response(request)

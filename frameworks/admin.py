@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.admin import ReadOnlyInline
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 from commissioning.numbers import ascii_number_formfield
 
@@ -103,17 +104,12 @@ class WindowInline(admin.StackedInline):
     fields = ["title", "opens_at", "closes_at"]
 
 
-class FrameworkAwardInline(admin.TabularInline):
+class FrameworkAwardInline(ReadOnlyInline):
     """Awards of the framework (an open framework's re-awards): made by `open_frameworks.award_framework`."""
 
     model = FrameworkAward
-    extra = 0
     fields = ["sequence", "starts_on", "ends_on", "window", "awarded_at", "awarded_by"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Framework)
@@ -219,26 +215,16 @@ class ApplicationWindowAdmin(admin.ModelAdmin):
         return obj.state()
 
 
-class ApplicationLotInline(admin.TabularInline):
+class ApplicationLotInline(ReadOnlyInline):
     model = ApplicationLot
-    extra = 0
     fields = ["lot", "outcome", "decision_reason", "decided_by", "decided_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = EvaluationAssignment
-    extra = 0
     fields = ["evaluator", "assigned_by", "has_conflict", "conflict_details", "declared_at", "submitted_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)

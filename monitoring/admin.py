@@ -250,18 +250,7 @@ class ContractIndicatorAdmin(admin.ModelAdmin):
     list_select_related = ["contract"]
     search_fields = ["contract__reference", "code", "name"]
     readonly_fields = ["contract", "code", "name", "question", "kind", "unit", "direction", "commitment"]
-    fields = [
-        "contract",
-        "code",
-        "name",
-        "question",
-        "kind",
-        "unit",
-        "direction",
-        "commitment",
-        "target",
-        "amber_margin",
-    ]
+    fields = [*readonly_fields, "target", "amber_margin"]  # only the targets are changed here
 
     def has_add_permission(self, request):
         return False  # made from the template by the service

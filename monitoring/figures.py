@@ -102,13 +102,18 @@ class _Checker:
     def add(self, key: str, message: str) -> None:
         self.errors.append(FigureError(key, message))
 
-    def whole(self, key: str, raw, label: str) -> int | None:
-        """A whole number, 0 or more, or None when blank. `label` starts the message."""
+    def number(self, key: str, raw, label: str) -> Decimal | None:
+        """The figure typed, or None when blank or not a number (then an error says so). `label` starts
+        the message."""
         try:
-            number = _number(raw)
+            return _number(raw)
         except ValueError:
             self.add(key, f"{label} must be a number")
             return None
+
+    def whole(self, key: str, raw, label: str) -> int | None:
+        """A whole number, 0 or more, or None when blank. `label` starts the message."""
+        number = self.number(key, raw, label)
         if number is None:
             return None
         if number != number.to_integral_value():
@@ -181,11 +186,7 @@ def _as_decimal(number: int | None) -> Decimal | None:
 
 def _decimal_figure(check: _Checker, indicator: ContractIndicator, key: str, raw) -> Decimal | None:
     name = indicator.name
-    try:
-        number = _number(raw)
-    except ValueError:
-        check.add(key, f"{name} must be a number")
-        return None
+    number = check.number(key, raw, name)
     if number is None:
         return None
     if number < 0:

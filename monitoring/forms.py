@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 
 from commissioning import numbers
 from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter, radio_question, text_area
-from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, validate_upload
+from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, GatedFileField
 
 from . import figures as checks
 from .models import ContractIndicator, Unit
@@ -55,7 +55,7 @@ class ReturnForm(forms.Form):
         "that could identify the person.",
         rows=6,
     )
-    document = forms.FileField(
+    document = GatedFileField(
         label="Supporting document (optional)",
         required=False,
         help_text="PDF, DOCX, XLSX, ODT or CSV, up to 25MB. Aggregate information only.",
@@ -167,12 +167,6 @@ class ReturnForm(forms.Form):
 
     # Checks ----------------------------------------------------------------------------------------------
 
-    def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if upload:
-            validate_upload(upload)
-        return upload
-
     def clean(self):
         data = super().clean()
         self.figures, errors = checks.check_figures(
@@ -225,24 +219,21 @@ class DecisionForm(GDSFormMixin, forms.Form):
 
 
 class SpreadsheetForm(GDSFormMixin, forms.Form):
-    spreadsheet = forms.FileField(
+    spreadsheet = GatedFileField(
+        kind=RETURN_SPREADSHEET,
         label="Upload your completed spreadsheet",
         help_text="The Excel file (.xlsx) you downloaded for this return, filled in.",
         error_messages={"required": "Select the spreadsheet to upload"},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
-    def clean_spreadsheet(self):
-        upload = self.cleaned_data["spreadsheet"]
-        validate_upload(upload, kind=RETURN_SPREADSHEET)
-        return upload
 
-
-def _decimal_or_none(text: str, message: str) -> Decimal | None:
+def _decimal_or_none(data: dict, name: str, message: str) -> Decimal | None:
+    """The figure typed in field `name`, None when blank; not a number: an error on that field."""
     try:
-        return numbers.parse_number(text, pounds=True, percent=True)
+        return numbers.parse_number(data.get(name, ""), pounds=True, percent=True)
     except numbers.NotANumber:
-        raise forms.ValidationError(message) from None
+        raise forms.ValidationError({name: message}) from None
 
 
 class TargetsForm(forms.Form):
@@ -271,18 +262,10 @@ class TargetsForm(forms.Form):
         for indicator in self.indicators:
             target_name, margin_name = f"target_{indicator.pk}", f"margin_{indicator.pk}"
             try:
-                target = _decimal_or_none(
-                    data.get(target_name, ""), f"The target for {indicator.name} must be a number"
-                )
+                target = _decimal_or_none(data, target_name, f"The target for {indicator.name} must be a number")
+                margin = _decimal_or_none(data, margin_name, f"The amber margin for {indicator.name} must be a number")
             except forms.ValidationError as error:
-                self.add_error(target_name, error)
-                continue
-            try:
-                margin = _decimal_or_none(
-                    data.get(margin_name, ""), f"The amber margin for {indicator.name} must be a number"
-                )
-            except forms.ValidationError as error:
-                self.add_error(margin_name, error)
+                self.add_error(None, error)  # on the field it names
                 continue
             if target is not None and target < 0:
                 self.add_error(target_name, f"The target for {indicator.name} cannot be negative")

@@ -50,6 +50,14 @@ def _quarter(year: int, number: int) -> Quarter:
     return Quarter(year, number)
 
 
+def _workbook_download(content: bytes, name: str) -> HttpResponse:
+    """A workbook built for this request, served as an attachment the browser does not sniff."""
+    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _legend():
     return [(rag.label, RAG_TAG_CLASSES[rag]) for rag in Rag]
 
@@ -92,6 +100,15 @@ def _provider_crumbs(contract: Contract, quarter: Quarter, label: str | None = N
     return crumbs
 
 
+def _saved_entries(quarterly_return: QuarterlyReturn | None, indicators, areas) -> tuple[dict, dict]:
+    """What a saved return holds, as the raw figures and the narrative that the return form and the
+    return spreadsheet are filled with (both empty before the return is started)."""
+    if quarterly_return is None:
+        return {}, {}
+    raw = services.raw_from_values(indicators, quarterly_return.values.order_by(), areas)
+    return raw, {name: getattr(quarterly_return, name) for name in ReturnForm.NARRATIVE}
+
+
 @permission_required(SUBMIT)
 def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int) -> HttpResponse:
     contract, period, quarterly_return, today = _provider_slot(request, contract_pk, year, quarter)
@@ -103,11 +120,8 @@ def edit_return(request: HttpRequest, contract_pk: int, year: int, quarter: int)
     if request.method == "POST":
         form = ReturnForm(request.POST, request.FILES, indicators=indicators, areas=areas, submitting=submitting)
     else:
-        initial = {}
-        if quarterly_return is not None:
-            initial = services.raw_from_values(indicators, quarterly_return.values.order_by(), areas)
-            initial.update({name: getattr(quarterly_return, name) for name in ReturnForm.NARRATIVE})
-        form = ReturnForm(initial=initial, indicators=indicators, areas=areas)
+        raw, narrative = _saved_entries(quarterly_return, indicators, areas)
+        form = ReturnForm(initial={**raw, **narrative}, indicators=indicators, areas=areas)
     if request.method == "POST" and form.is_valid():
         entered = {
             "contract": contract,
@@ -189,18 +203,13 @@ def download_spreadsheet(request: HttpRequest, contract_pk: int, year: int, quar
     contract, period, quarterly_return, _today = _provider_slot(request, contract_pk, year, quarter)
     indicators = selectors.indicators_of(contract)
     areas = services.contract_areas(contract)
-    raw, narrative = {}, {}
-    if quarterly_return is not None:
-        raw = services.raw_from_values(indicators, quarterly_return.values.all(), areas)
-        narrative = {name: getattr(quarterly_return, name) for name in ReturnForm.NARRATIVE}
+    raw, narrative = _saved_entries(quarterly_return, indicators, areas)
     content = xlsx.build_return_workbook(
         contract=contract, quarter=period, indicators=indicators, areas=areas, raw=raw, narrative=narrative
     )
-    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
-    name = f"return-{slugify(contract.reference)}-{period.financial_year}-q{period.number}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _workbook_download(
+        content, f"return-{slugify(contract.reference)}-{period.financial_year}-q{period.number}.xlsx"
+    )
 
 
 @permission_required(SUBMIT)
@@ -467,11 +476,7 @@ def aggregates_export(request: HttpRequest) -> HttpResponse:
     content = xlsx.build_half_year_workbook(
         title=f"{scope}, {financial_year_label(year)}: accepted returns by quarter and half-year", sheets=sheets
     )
-    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
-    name = f"half-year-{slugify(scope)[:60]}-{year}{'-' + area.code if area else ''}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _workbook_download(content, f"half-year-{slugify(scope)[:60]}-{year}{'-' + area.code if area else ''}.xlsx")
 
 
 @permission_required(REVIEW)

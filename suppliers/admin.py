@@ -8,24 +8,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from commissioning.admin import ReadOnlyInline
+
 from . import registration, services
 from .models import Accreditation, DuplicateCheck, Invitation, Supplier, SupplierDocument, SupplierMembership
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = SupplierMembership
-    extra = 0
     fields = ["user", "is_admin", "joined_at"]
     readonly_fields = fields
-    can_delete = False
     verbose_name = "person acting for the organisation"
     verbose_name_plural = "people acting for the organisation (they join by accepting an invitation)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Supplier)

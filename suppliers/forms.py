@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 
 from commissioning.forms import GDSFormMixin, RealDateField
 from commissioning.models import User
-from commissioning.uploads import ACCEPT_ATTRIBUTE, validate_upload
+from commissioning.uploads import ACCEPT_ATTRIBUTE, GatedFileField
 
 from . import identifiers
 from .models import Accreditation, AccreditationScheme, Supplier, SupplierDocument
@@ -148,7 +148,7 @@ class RegistrationForm(NewPasswordMixin, SupplierForm):
 class AccreditationForm(GDSFormMixin, forms.ModelForm):
     issued_on = optional_date("Date issued (optional)")
     expires_on = optional_date("Expiry date (optional)")
-    evidence = forms.FileField(
+    evidence = GatedFileField(
         label="Evidence (optional)",
         required=False,
         help_text="A certificate or letter: PDF, DOCX, XLSX, ODT or CSV, up to 25MB.",
@@ -176,12 +176,6 @@ class AccreditationForm(GDSFormMixin, forms.ModelForm):
             c for c in AccreditationScheme.choices if c[0] != AccreditationScheme.EQUIVALENT
         ]
 
-    def clean_evidence(self):
-        upload = self.cleaned_data.get("evidence")
-        if upload:
-            validate_upload(upload)
-        return upload
-
     def clean(self):
         data = super().clean()
         if data.get("scheme") == AccreditationScheme.EQUIVALENT:
@@ -197,7 +191,7 @@ class AccreditationForm(GDSFormMixin, forms.ModelForm):
 
 class DocumentForm(GDSFormMixin, forms.ModelForm):
     expires_on = optional_date("Expiry date (optional)", "Insurance certificates must have one. For example, 31 3 2027")
-    file = forms.FileField(
+    file = GatedFileField(
         label="File",
         help_text="PDF, DOCX, XLSX, ODT or CSV, up to 25MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
@@ -216,11 +210,6 @@ class DocumentForm(GDSFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Select a type")] + list(SupplierDocument.Kind.choices)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        validate_upload(upload)
-        return upload
 
     def clean(self):
         data = super().clean()

@@ -163,9 +163,14 @@ def sha256_of(upload) -> str:
 
 
 class GatedFileField(forms.FileField):
-    """A form's file field whose new file passes the gate (for forms that do not check it themselves)."""
+    """A form's file field whose new file passes the gate, as a file of `kind` (a document unless told)."""
 
     kind = DOCUMENT
+
+    def __init__(self, *args, kind: Kind | str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind is not None:
+            self.kind = kind
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)

@@ -22,6 +22,7 @@ from .common import (
     SelectionRuleError,
     _applicant_emails,
     _closing_text,
+    _email_applicant,
     _lock,
     _require_editable,
     _require_officer_of,

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from commissioning import events
 from commissioning.audit import record
-from commissioning.email import send_after_commit
 from commissioning.errors import RuleError
 from commissioning.models import Area, User
 from commissioning.text import CANNOT_BE_SAVED, holds_nul_character
@@ -29,7 +28,7 @@ from ..models import (
     Lot,
     SelectionQuestion,
 )
-from .common import SelectionRuleError, _applicant_emails, _lock, _require_editable, _require_provider_of
+from .common import SelectionRuleError, _email_applicant, _lock, _require_editable, _require_provider_of
 
 Status = Application.Status
 
@@ -248,15 +247,12 @@ def submit_application(*, application: Application, by: User, now: datetime | No
     application.save(update_fields=["status", "submitted_at", "submitted_by", "receipt", "updated_at"])
     record("application.submitted", by=by, obj=application, data=application.receipt)
     events.send(APPLICATION_SUBMITTED, application_id=application.pk, supplier_id=application.supplier_id, by_id=by.pk)
-    send_after_commit(
-        to=_applicant_emails(application),
-        subject=f"Application received: {application.window.framework.title}",
+    _email_applicant(
+        application,
+        subject="Application received",
         template="application_receipt",
-        context={
-            "application": application,
-            "receipt": application.receipt,
-            "url": reverse("frameworks:application_receipt", args=[application.pk]),
-        },
+        url=reverse("frameworks:application_receipt", args=[application.pk]),
+        receipt=application.receipt,
     )
     return application
 

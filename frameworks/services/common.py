@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from commissioning.email import send_after_commit
 from commissioning.models import User
 from commissioning.rules import acts_for_running_authority
 from commissioning.templatetags.portal import deadline
@@ -55,6 +56,17 @@ def _require_editable(application: Application, now: datetime, move: str = "edit
 
 def _applicant_emails(application: Application) -> list[str]:
     return list(application.supplier.memberships.values_list("user__email", flat=True))
+
+
+def _email_applicant(application: Application, *, subject: str, template: str, url: str, **context: object) -> None:
+    """E-mail everyone at the applying supplier, once the transaction commits, about their application:
+    the subject names the framework, and the e-mail links to the page `url`."""
+    send_after_commit(
+        to=_applicant_emails(application),
+        subject=f"{subject}: {application.window.framework.title}",
+        template=template,
+        context={"application": application, "url": url, **context},
+    )
 
 
 def portal_url(path: str) -> str:

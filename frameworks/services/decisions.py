@@ -12,7 +12,6 @@ from django.utils import timezone
 from commissioning import events
 from commissioning.audit import record
 from commissioning.documents import request_document
-from commissioning.email import send_after_commit
 from commissioning.models import User
 from commissioning.rules import acts_for_running_authority
 
@@ -26,7 +25,7 @@ from ..models import (
     Clarification,
 )
 from ..reports import OUTCOME_LETTER
-from .common import SelectionRuleError, _applicant_emails, _lock, _require_officer_of, _require_provider_of
+from .common import SelectionRuleError, _email_applicant, _lock, _require_officer_of, _require_provider_of
 
 
 @transaction.atomic
@@ -38,15 +37,12 @@ def request_clarification(*, application: Application, question: str, by: User) 
     application.status = after
     application.save(update_fields=["status", "updated_at"])
     record("application.clarification_requested", by=by, obj=application, data={"question": question})
-    send_after_commit(
-        to=_applicant_emails(application),
-        subject=f"Clarification requested: {application.window.framework.title}",
+    _email_applicant(
+        application,
+        subject="Clarification requested",
         template="clarification_requested",
-        context={
-            "application": application,
-            "question": question,
-            "url": reverse("frameworks:clarification_respond", args=[application.pk, clarification.pk]),
-        },
+        url=reverse("frameworks:clarification_respond", args=[application.pk, clarification.pk]),
+        question=question,
     )
     return clarification
 
@@ -128,16 +124,13 @@ def decide_lot(
             ),
         )
         letter = request_document(kind=OUTCOME_LETTER, target=application, by=by)
-        send_after_commit(
-            to=_applicant_emails(application),
-            subject=f"Outcome of your application: {application.window.framework.title}",
+        _email_applicant(
+            application,
+            subject="Outcome of your application",
             template="application_outcome",
-            context={
-                "application": application,
-                "choices": list(application.lot_choices.select_related("lot")),
-                "letter": letter,
-                "url": reverse("frameworks:provider_application", args=[application.pk]),
-            },
+            url=reverse("frameworks:provider_application", args=[application.pk]),
+            choices=list(application.lot_choices.select_related("lot")),
+            letter=letter,
         )
     return choice
 

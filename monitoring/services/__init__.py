@@ -11,6 +11,8 @@ The lifecycle of a return, in one place (`TRANSITIONS`):
                                       ↘ returned for amendment → resubmitted → accepted
                                                  ↖______________________↙ (returned again)"""
 
+# The public writes and rules, re-exported so callers say `services.save_return`; the helpers the modules
+# share stay in them (`common`, `emails`, `indicators`, `returns`).
 # ruff: noqa: F401
 from .common import (
     NARRATIVE_FIELDS,
@@ -19,29 +21,17 @@ from .common import (
     IllegalReturnMove,
     ReturnRuleError,
     Status,
-    _check_due,
-    _lock,
-    _require_officer,
-    _require_provider_of,
     contract_areas,
     next_status,
     return_is_due,
 )
-from .emails import _email, _officer_emails, _provider_emails
 from .indicators import (
-    _add_missing_indicators,
-    _copy,
-    _from_commitment,
-    _has_template_copy,
-    _set_is_complete,
-    _social_value_unit,
     set_targets,
     set_up_indicators,
     set_up_missing_indicators,
     template_for,
 )
 from .returns import (
-    _write_values,
     accept_return,
     import_spreadsheet,
     raw_from_values,

@@ -16,6 +16,7 @@ from ..models import (
     ContractIndicator,
     Direction,
     Indicator,
+    IndicatorFields,
     Kind,
     KPITemplate,
     Question,
@@ -32,25 +33,11 @@ def template_for(contract: Contract) -> KPITemplate | None:
 
 
 def _copy(indicator: Indicator, contract: Contract) -> ContractIndicator:
-    return ContractIndicator(
-        contract=contract,
-        template_indicator=indicator,
-        order=indicator.order,
-        code=indicator.code,
-        name=indicator.name,
-        counted=indicator.counted,
-        guidance=indicator.guidance,
-        question=indicator.question,
-        kind=indicator.kind,
-        unit=indicator.unit,
-        direction=indicator.direction,
-        amber_margin=indicator.amber_margin,
-        fraction_entry=indicator.fraction_entry,
-        numerator_label=indicator.numerator_label,
-        denominator_label=indicator.denominator_label,
-        breakdowns=list(indicator.breakdowns),
-        target=indicator.default_target,
-    )
+    """The contract's own copy of a template indicator: every field the two share (`IndicatorFields`),
+    and the template's default target as the contract's target."""
+    shared = {field.name: getattr(indicator, field.name) for field in IndicatorFields._meta.fields}
+    shared["breakdowns"] = list(indicator.breakdowns)  # a list of its own, not the template's
+    return ContractIndicator(contract=contract, template_indicator=indicator, target=indicator.default_target, **shared)
 
 
 def _social_value_unit(commitment: SocialValueCommitment) -> str:
