@@ -19,7 +19,15 @@ from commissioning.demo import WEST_MIDLANDS_AREAS
 from commissioning.models import Area, AuditChainHead, AuditEvent, Authority, User
 from contracts.models import Competition, CompetitionLot, Contract, ContractYearValue, DirectAward, Tender
 from contracts.notices.models import Notice
-from frameworks.models import Application, ApplicationLot, ApplicationWindow, Appointment, Framework, Lot
+from frameworks.models import (
+    Application,
+    ApplicationLot,
+    ApplicationWindow,
+    AppointeeTally,
+    Appointment,
+    Framework,
+    Lot,
+)
 from monitoring.models import QuarterlyReturn, ReturnPeriod
 from suppliers.models import Supplier, SupplierMembership
 
@@ -466,12 +474,14 @@ def _rebuild_tallies() -> None:
     """The dashboard's maintained tallies and each contract's returns-sent mark, counted once from the
     returns just inserted (the services keep them up to date from here on)."""
     try:
+        from frameworks import coverage_tallies
         from monitoring import returns_sent
         from monitoring.tallies import rebuild_tallies
     except ImportError:  # before the tallies exist
         return
     rebuild_tallies()
     returns_sent.rebuild()
+    coverage_tallies.rebuild()
 
 
 def existing() -> dict | None:
@@ -489,7 +499,8 @@ def existing() -> dict | None:
     from monitoring.models import ReturnTally
 
     marked = Contract.objects.filter(returns_sent_until__isnull=False).exists()
-    if not ReturnTally.objects.exists() or not marked:  # built before the tallies or the marks existed
+    counted = AppointeeTally.objects.exists()
+    if not ReturnTally.objects.exists() or not marked or not counted:  # built before some of the tallies existed
         _rebuild_tallies()
     if not Notice.objects.filter(basis=NOTICE_BASIS).exists():  # built before the notices were part of it
         with transaction.atomic():

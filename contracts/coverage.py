@@ -7,7 +7,9 @@ dependencies point monitoring → contracts → frameworks → suppliers → com
 
 `coverage_matrix(framework, for_authority=...)` is the one entry point for the page, its export and
 the framework PDF report. It makes four queries (lots, areas, appointee counts, contract counts)
-whatever the number of suppliers, appointments or contracts.
+whatever the number of suppliers, appointments or contracts; the appointees are added up from tallies
+the frameworks services keep per lot, area, consent and end date (`frameworks.coverage_tallies`), the
+contracts counted.
 
 Who is counted
 --------------
@@ -27,13 +29,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from import_export import fields
 
 from commissioning.exports import SpreadsheetSafeResource
 from commissioning.models import Area, Authority
-from frameworks.models import Appointment, Framework, Lot
+from frameworks.models import AppointeeTally, Appointment, Framework, Lot
 from frameworks.partner_selectors import current_appointments, shared_appointments
 
 from .models import Contract
@@ -118,6 +120,18 @@ def _live_contracts(framework: Framework, today: date) -> QuerySet[Contract]:
     return Contract.objects.in_force_on(today).filter(lot__framework=framework)
 
 
+def _appointee_counts(framework: Framework, lots: list[Lot], for_authority, today: date) -> dict[tuple[int, int], int]:
+    """Current appointees by (lot, area), added up from the maintained tallies (`frameworks.coverage_tallies`):
+    the same suppliers as `current_appointments` (and, for a partner, `shared_appointments`) count."""
+    if framework.term_end < today:
+        return {}
+    tallies = AppointeeTally.objects.filter(lot__in=lots).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    if for_authority is not None:
+        tallies = tallies.filter(shared=True)
+    rows = tallies.values_list("lot_id", "area_id").annotate(n=Sum("appointees")).order_by()
+    return {(lot, area): n for lot, area, n in rows}
+
+
 def coverage_matrix(
     framework: Framework, *, for_authority: Authority | int | None = None, today: date | None = None
 ) -> CoverageMatrix:
@@ -131,14 +145,7 @@ def coverage_matrix(
     lots = list(Lot.objects.published().filter(framework=framework).order_by("number"))
     areas = list(Area.objects.order_by("name"))
 
-    appointments = _appointments(framework, for_authority, today).values("pk")
-    appointees = {
-        (row["appointment__lot_id"], row["area_id"]): row["n"]
-        for row in Appointment.areas.through.objects.filter(appointment__in=appointments)
-        .values("appointment__lot_id", "area_id")
-        .annotate(n=Count("appointment__supplier_id", distinct=True))
-        .order_by()
-    }
+    appointees = _appointee_counts(framework, lots, for_authority, today)
     live = _live_contracts(framework, today).values("pk")
     contracts = {
         (row["contract__lot_id"], row["area_id"]): row["n"]

@@ -498,3 +498,35 @@ class HomeVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} last seen {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class AppointeeTally(models.Model):
+    """How many active appointments on `lot` cover `area`, by whether the supplier agreed to share its details
+    with partner commissioners and by when the appointment ends (empty: open-ended). A supplier holds one
+    appointment a lot, so this is also how many suppliers. The coverage matrix adds these up instead of
+    counting every appointment; `frameworks.coverage_tallies` recounts a lot's whenever an appointment on it
+    changes."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    shared = models.BooleanField()
+    ends_on = models.DateField(null=True, blank=True)
+    appointees = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "area", "shared", "ends_on"],
+                condition=models.Q(ends_on__isnull=False),
+                name="one_appointee_tally_per_end",
+            ),
+            models.UniqueConstraint(
+                fields=["lot", "area", "shared"],
+                condition=models.Q(ends_on__isnull=True),
+                name="one_open_ended_appointee_tally",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        sharing = "shared" if self.shared else "not shared"
+        return f"{self.lot_id}/{self.area_id}/{sharing}/{self.ends_on}: {self.appointees}"

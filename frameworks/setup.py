@@ -16,6 +16,7 @@ from commissioning.changes import save_audited
 from commissioning.models import Area, Authority, User
 from commissioning.rules import acts_for_running_authority
 
+from . import coverage_tallies
 from .models import ApplicationWindow, Appointment, Framework, Lot, SelectionQuestion
 
 
@@ -120,4 +121,5 @@ def save_appointment(*, appointment: Appointment, by: User, areas: Iterable[Area
         many={"areas": areas} if areas is not None else None,
         data={"framework": appointment.lot.framework.reference, "supplier": appointment.supplier.legal_name},
     )
+    coverage_tallies.recount([appointment.lot_id, stored.lot_id if stored else None])
     return appointment

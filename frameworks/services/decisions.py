@@ -15,7 +15,7 @@ from commissioning.documents import request_document
 from commissioning.models import User
 from commissioning.rules import acts_for_running_authority
 
-from .. import selectors
+from .. import coverage_tallies, selectors
 from ..events import APPLICATION_DECIDED, APPOINTMENT_CHANGED
 from ..lifecycle import APPLICATION
 from ..models import (
@@ -151,6 +151,7 @@ def appoint(*, choice: ApplicationLot, by: User, starts_on: date) -> Appointment
     appointment._history_user = by
     appointment.save()
     appointment.areas.set(choice.areas.all())
+    coverage_tallies.recount([appointment.lot_id])
     record(
         "appointment.appointed",
         by=by,
@@ -197,6 +198,7 @@ def change_appointment_status(*, appointment: Appointment, status: str, reason: 
     appointment._change_reason = reason[:100]
     appointment._history_user = by
     appointment.save()
+    coverage_tallies.recount([appointment.lot_id])
     record(f"appointment.{status}", by=by, obj=appointment, data={"from": previous, "reason": reason})
     _appointment_changed(appointment, previous, by=by)
     return appointment

@@ -14,6 +14,7 @@ from commissioning.audit import record
 from commissioning.models import Area, User
 from suppliers.models import Supplier
 
+from .. import coverage_tallies
 from ..models import (
     Appointment,
     Lot,
@@ -227,6 +228,7 @@ def import_appointments(*, by: User | None, rows: Sequence[ImportedAppointment])
         batch_size=IMPORT_BATCH,
     )
 
+    coverage_tallies.recount(lots)
     bulk_history(Appointment, outcome.created, by=by, reason=IMPORT_CHANGE_REASON)
     bulk_history(Appointment, outcome.updated, by=by, reason=IMPORT_CHANGE_REASON, update=True)
     record(

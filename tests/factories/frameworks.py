@@ -8,6 +8,7 @@ from itertools import count
 from django.utils import timezone
 
 from commissioning.models import Area, Authority
+from frameworks import coverage_tallies
 from frameworks.models import (
     Application,
     ApplicationLot,
@@ -109,4 +110,5 @@ def make_appointment(
     values.update(overrides)
     appointment = Appointment.objects.create(supplier=supplier or make_supplier(), lot=lot, **values)
     appointment.areas.set(areas or [])
+    coverage_tallies.recount([lot.pk])  # as the services that appoint do
     return appointment

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commissioning.models import Authority, User
+from frameworks import coverage_tallies
 from frameworks.models import Application, Appointment, ConsortiumMember
 from suppliers.models import Accreditation, AccreditationScheme, Supplier
 from tests.factories import make_area, make_authority, make_supplier, make_user
@@ -391,6 +392,7 @@ def populate(framework, lots, areas, count: int, *, prefix: str, consent: bool =
     )
     through = Appointment.areas.through
     through.objects.bulk_create(through(appointment=ap, area=ar) for ap in appointments for ar in areas)
+    coverage_tallies.recount(lot.pk for lot in lots)  # as the services that appoint do
     return appointments
 
 
