@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from commissioning.demo import WEST_MIDLANDS_AREAS
 from commissioning.models import Area, AuditChainHead, AuditEvent, Authority, User
-from contracts.models import Competition, CompetitionLot, Contract, ContractYearValue, DirectAward, Tender
+from contracts.models import (
+    Competition,
+    CompetitionLot,
+    Contract,
+    ContractYearValue,
+    DirectAward,
+    LiveContractTally,
+    Tender,
+)
 from contracts.notices.models import Notice
 from frameworks.models import (
     Application,
@@ -474,6 +482,7 @@ def _rebuild_tallies() -> None:
     """The dashboard's maintained tallies and each contract's returns-sent mark, counted once from the
     returns just inserted (the services keep them up to date from here on)."""
     try:
+        from contracts import coverage_tallies as contract_coverage_tallies
         from frameworks import coverage_tallies
         from monitoring import returns_sent
         from monitoring.tallies import rebuild_tallies
@@ -482,6 +491,7 @@ def _rebuild_tallies() -> None:
     rebuild_tallies()
     returns_sent.rebuild()
     coverage_tallies.rebuild()
+    contract_coverage_tallies.rebuild()
 
 
 def existing() -> dict | None:
@@ -499,7 +509,7 @@ def existing() -> dict | None:
     from monitoring.models import ReturnTally
 
     marked = Contract.objects.filter(returns_sent_until__isnull=False).exists()
-    counted = AppointeeTally.objects.exists()
+    counted = AppointeeTally.objects.exists() and LiveContractTally.objects.exists()
     if not ReturnTally.objects.exists() or not marked or not counted:  # built before some of the tallies existed
         _rebuild_tallies()
     if not Notice.objects.filter(basis=NOTICE_BASIS).exists():  # built before the notices were part of it

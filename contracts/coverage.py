@@ -7,9 +7,9 @@ dependencies point monitoring → contracts → frameworks → suppliers → com
 
 `coverage_matrix(framework, for_authority=...)` is the one entry point for the page, its export and
 the framework PDF report. It makes four queries (lots, areas, appointee counts, contract counts)
-whatever the number of suppliers, appointments or contracts; the appointees are added up from tallies
-the frameworks services keep per lot, area, consent and end date (`frameworks.coverage_tallies`), the
-contracts counted.
+whatever the number of suppliers, appointments or contracts: both are added up from tallies the services
+keep per lot and area (`frameworks.coverage_tallies`: appointees by consent and end date;
+`contracts.coverage_tallies`: live contracts by start and effective end).
 
 Who is counted
 --------------
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from import_export import fields
 
@@ -38,7 +38,7 @@ from commissioning.models import Area, Authority
 from frameworks.models import AppointeeTally, Appointment, Framework, Lot
 from frameworks.partner_selectors import current_appointments, shared_appointments
 
-from .models import Contract
+from .models import Contract, LiveContractTally
 
 NO_PROVIDER = "none"
 ONE_PROVIDER = "one"
@@ -146,12 +146,11 @@ def coverage_matrix(
     areas = list(Area.objects.order_by("name"))
 
     appointees = _appointee_counts(framework, lots, for_authority, today)
-    live = _live_contracts(framework, today).values("pk")
     contracts = {
-        (row["contract__lot_id"], row["area_id"]): row["n"]
-        for row in Contract.areas.through.objects.filter(contract__in=live)
-        .values("contract__lot_id", "area_id")
-        .annotate(n=Count("contract_id", distinct=True))
+        (lot, area): n
+        for lot, area, n in LiveContractTally.objects.filter(lot__in=lots, starts_on__lte=today, ends_on__gte=today)
+        .values_list("lot_id", "area_id")
+        .annotate(n=Sum("contracts"))
         .order_by()
     }
     rows = [

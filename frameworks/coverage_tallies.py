@@ -1,8 +1,8 @@
 """The coverage matrix's appointee tallies (`AppointeeTally`): recounted lot by lot, inside the transaction of
 every service that changes an appointment (appointing, suspending, reinstating or removing, correcting it in
 the admin, importing an approved list), so the matrix reads a few rows a lot however many suppliers there
-are. `manage.py rebuild_coverage_tallies` recounts every lot (after rows written behind the services);
-`--check` compares the tallies with a full recount.
+are. `manage.py rebuild_coverage_tallies` recounts every lot, with the live contract tallies, after rows
+were written behind the services; `--check` compares the tallies with a full recount.
 
 A lot's recount reads that lot's appointments, which is what a change to one of them may move; the lots are
 locked first, in order, so two changes on one lot recount one after the other instead of both inserting.

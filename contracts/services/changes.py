@@ -17,7 +17,7 @@ from commissioning.audit import record
 from commissioning.dates import financial_year_label
 from commissioning.models import AuditEvent, User
 
-from .. import whole_life
+from .. import coverage_tallies, whole_life
 from ..events import (
     CONTRACT_ENDED,
     CONTRACT_TERMINATED,
@@ -127,6 +127,7 @@ def exercise_extension(
     contract.current_end_on = end_after
     contract._change_reason = f"Extension option {option.sequence} exercised"
     contract.save()
+    coverage_tallies.recount([contract.lot_id])
     changes = apply_values(
         by=by, contract=contract, values=values, cause=f"Extension option {option.sequence} exercised"
     )
@@ -215,6 +216,8 @@ def record_variation(
     variation.save()
     contract._change_reason = f"Variation: {variation.get_kind_display()}"
     contract.save()
+    if kind == Variation.Kind.END_DATE:
+        coverage_tallies.recount([contract.lot_id])
     record(
         "contracts.variation_recorded",
         by=by,
@@ -304,6 +307,7 @@ def terminate_contract(
     contract.terminated_at = timezone.now()
     contract._change_reason = "Terminated"
     contract.save()
+    coverage_tallies.recount([contract.lot_id])
     _trim_schedule(contract, after=terminated_on)
     record(
         "contracts.contract_terminated",

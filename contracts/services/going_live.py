@@ -13,7 +13,7 @@ from commissioning.clock import recorded_now
 from commissioning.models import User
 from commissioning.rules import is_established, reads_for_authority
 
-from .. import whole_life
+from .. import coverage_tallies, whole_life
 from ..events import (
     CONTRACT_WENT_LIVE,
 )
@@ -125,6 +125,7 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
     contract.activated_at = recorded_now()
     contract.activated_by = by
     contract.save()
+    coverage_tallies.recount([contract.lot_id])
     record(
         "contracts.contract_went_live",
         by=by,

@@ -17,6 +17,7 @@ from commissioning.models import Area, Authority, FundingStream, User
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
+from .. import coverage_tallies
 from ..events import (
     SOCIAL_VALUE_CHANGED,
 )
@@ -163,6 +164,7 @@ def update_contract(*, by: User | None, contract: Contract, **changes: Any) -> C
     """Change the contract's own details. Terms (dates, supplier, scope) are fixed once it is live:
     they change only by a variation or an extension."""
     contract = _locked(contract)
+    lot_before = contract.lot_id
     unknown = set(changes) - ALWAYS_EDITABLE - DRAFT_ONLY - M2M_FIELDS
     if unknown:
         raise ContractRuleError(f"These fields are changed by the lifecycle, not edited: {sorted(unknown)}")
@@ -201,6 +203,8 @@ def update_contract(*, by: User | None, contract: Contract, **changes: Any) -> C
     if after:
         contract.save()
         record("contracts.contract_updated", by=by, obj=contract, data={"before": before, "after": after})
+        if not contract.is_draft:  # a live contract moved to another lot or other areas
+            coverage_tallies.recount([lot_before, contract.lot_id])
     return contract
 
 

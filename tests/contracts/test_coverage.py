@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
+from contracts import coverage_tallies
 from contracts.coverage import coverage_cell, coverage_matrix
 from contracts.models import Contract
 from frameworks.models import Appointment
@@ -40,6 +41,7 @@ def make_contract(lot, supplier, areas, *, buyer, live=True, **overrides) -> Con
     values.update(overrides)
     contract = Contract.objects.create(lot=lot, supplier=supplier, buying_authority=buyer, **values)
     contract.areas.set(areas)
+    coverage_tallies.recount([contract.lot_id])  # as the services that make a contract live do
     return contract
 
 

@@ -116,9 +116,9 @@ def test_rows_written_behind_the_services_are_found_and_put_right(selection, cap
     assert appointees(selection, selection.lot1, birmingham) == 0  # the matrix reads the tallies
     with pytest.raises(SystemExit):
         call_command("rebuild_coverage_tallies", "--check")
-    assert "1 appointee tallies differ" in capsys.readouterr().out
+    assert "1 appointee tallies and 0 live contract tallies differ" in capsys.readouterr().out
 
     call_command("rebuild_coverage_tallies")
     assert appointees(selection, selection.lot1, birmingham) == 1
     call_command("rebuild_coverage_tallies", "--check")
-    assert "equal a full recount" in capsys.readouterr().out
+    assert "The coverage tallies equal a full recount" in capsys.readouterr().out
