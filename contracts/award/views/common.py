@@ -3,10 +3,15 @@ through a scoped selector and breadcrumbs (the one-question form page is `commis
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from commissioning.forms import service_refusals_on
+from commissioning.views.form_pages import simple_form_page
 from contracts.award import selectors
 from contracts.award.models import (
     Competition,
@@ -48,4 +53,45 @@ def competition_page(
         T + template,
         {"competition": competition, "crumbs": competition_crumbs(competition, crumb), **context},
         status=status,
+    )
+
+
+def posted_to_competition(
+    request: HttpRequest, competition: Competition, form, act: Callable[[dict], str]
+) -> HttpResponse | None:
+    """The POST half of a form under an officer's competition: for a valid form, `act` calls the service
+    with the form's data and says what was done, and the officer goes back to the competition. None when
+    the form is to be shown (again, with the service's refusal on it)."""
+    if request.method == "POST" and form.is_valid():
+        with service_refusals_on(form):
+            messages.success(request, act(form.cleaned_data))
+            return redirect("awards:officer_competition", competition.pk)
+    return None
+
+
+def competition_form(
+    request: HttpRequest,
+    competition: Competition,
+    form,
+    act: Callable[[dict], str],
+    template: str,
+    crumb: str,
+    **context,
+) -> HttpResponse:
+    """A form page of its own (`template`) under an officer's competition, posted as `posted_to_competition`."""
+    posted = posted_to_competition(request, competition, form, act)
+    return posted or competition_page(request, template, competition, crumb, form=form, **context)
+
+
+def competition_form_page(
+    request: HttpRequest, competition: Competition, form, act: Callable[[dict], str], *, crumb: str, **page
+) -> HttpResponse:
+    """A one-question form page (`simple_form_page`) under an officer's competition, posted as
+    `posted_to_competition`, with a Cancel link back to the competition."""
+    return posted_to_competition(request, competition, form, act) or simple_form_page(
+        request,
+        form,
+        crumbs=competition_crumbs(competition, crumb),
+        cancel_url=reverse("awards:officer_competition", args=[competition.pk]),
+        **page,
     )

@@ -34,7 +34,15 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, competition_crumbs, competition_page, officer_competition_or_404, officer_crumbs
+from .common import (
+    RUN,
+    T,
+    competition_crumbs,
+    competition_form,
+    competition_form_page,
+    officer_competition_or_404,
+    officer_crumbs,
+)
 
 
 def _opened_tender(request, pk) -> Tender:
@@ -92,26 +100,27 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     results = selectors.lot_results(lot)
     form = AwardForm(request.POST or None, results=results, light_touch=competition.is_light_touch)
-    if request.method == "POST" and form.is_valid():
-        tender = next((r.tender for r in results if r.tender.pk == form.cleaned_data["tender"]), None)
-        with service_refusals_on(form):
-            if tender is None:
-                raise services.AwardRuleError({"tender": ["Select the winning response"]})
-            services.decide_award(
-                lot=lot,
-                tender=tender,
-                reasons=form.cleaned_data["reasons"],
-                skip_standstill_reason=form.cleaned_data.get("skip_standstill_reason", ""),
-                by=request.user,
-            )
-            messages.success(request, f"{lot} has been awarded. Each bidder's assessment summary is being produced.")
-            return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
+
+    def award(data: dict) -> str:
+        tender = next((r.tender for r in results if r.tender.pk == data["tender"]), None)
+        if tender is None:
+            raise services.AwardRuleError({"tender": ["Select the winning response"]})
+        services.decide_award(
+            lot=lot,
+            tender=tender,
+            reasons=data["reasons"],
+            skip_standstill_reason=data.get("skip_standstill_reason", ""),
+            by=request.user,
+        )
+        return f"{lot} has been awarded. Each bidder's assessment summary is being produced."
+
+    return competition_form(
         request,
-        "officer/award.html",
         competition,
+        form,
+        award,
+        "officer/award.html",
         f"Award {lot}",
-        form=form,
         lot=lot,
         results=results,
         combined=[c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
@@ -125,22 +134,22 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     form = NoAwardForm(request.POST or None)
     form.fields["reasons"].label = f"Why will {lot} not be awarded?"
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.decide_no_award(lot=lot, reasons=form.cleaned_data["reasons"], by=request.user)
-            messages.success(request, f"{lot} will not be awarded. Its bidders have been told why.")
-            return redirect("awards:officer_competition", competition.pk)
-    back = reverse("awards:officer_competition", args=[pk])
-    return simple_form_page(
+
+    def no_award(data: dict) -> str:
+        services.decide_no_award(lot=lot, reasons=data["reasons"], by=request.user)
+        return f"{lot} will not be awarded. Its bidders have been told why."
+
+    return competition_form_page(
         request,
+        competition,
         form,
+        no_award,
+        crumb=f"Do not award {lot}",
         title=f"Do not award {lot}",
         caption=competition.reference,
         button="Record that the lot is not awarded",
         warning=True,
         intro="Every response to this lot becomes unsuccessful. This cannot be undone.",
-        crumbs=competition_crumbs(competition, f"Do not award {lot}"),
-        cancel_url=back,
     )
 
 
