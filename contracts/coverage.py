@@ -118,6 +118,15 @@ def _live_contracts(framework: Framework, today: date) -> QuerySet[Contract]:
     return Contract.objects.in_force_on(today).filter(lot__framework=framework)
 
 
+def _count_by_lot_and_area(links: QuerySet, owner: str, counted: str) -> dict[tuple[int, int], int]:
+    """How many distinct `counted` the rows of an areas link table hold for each (lot, area); `owner` is
+    the side of the link (an appointment or a contract) that has the lot (one query)."""
+    return {
+        (row[f"{owner}__lot_id"], row["area_id"]): row["n"]
+        for row in links.values(f"{owner}__lot_id", "area_id").annotate(n=Count(counted, distinct=True)).order_by()
+    }
+
+
 def coverage_matrix(
     framework: Framework, *, for_authority: Authority | int | None = None, today: date | None = None
 ) -> CoverageMatrix:
@@ -132,21 +141,15 @@ def coverage_matrix(
     areas = list(Area.objects.order_by("name"))
 
     appointments = _appointments(framework, for_authority, today).values("pk")
-    appointees = {
-        (row["appointment__lot_id"], row["area_id"]): row["n"]
-        for row in Appointment.areas.through.objects.filter(appointment__in=appointments)
-        .values("appointment__lot_id", "area_id")
-        .annotate(n=Count("appointment__supplier_id", distinct=True))
-        .order_by()
-    }
+    appointees = _count_by_lot_and_area(
+        Appointment.areas.through.objects.filter(appointment__in=appointments),
+        "appointment",
+        "appointment__supplier_id",
+    )
     live = _live_contracts(framework, today).values("pk")
-    contracts = {
-        (row["contract__lot_id"], row["area_id"]): row["n"]
-        for row in Contract.areas.through.objects.filter(contract__in=live)
-        .values("contract__lot_id", "area_id")
-        .annotate(n=Count("contract_id", distinct=True))
-        .order_by()
-    }
+    contracts = _count_by_lot_and_area(
+        Contract.areas.through.objects.filter(contract__in=live), "contract", "contract_id"
+    )
     rows = [
         CoverageRow(
             lot=lot,
