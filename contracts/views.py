@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
-from commissioning.forms import number_from_query, service_refusals_on
+from commissioning.forms import number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import keyset_paginate
 from commissioning.rules import acts_for_running_authority, reading_authority
 from commissioning.search import Sorting, clean_query
+from commissioning.views.service_forms import posted_form
 
 from . import reports, selectors, services, whole_life
 from .forms import AsOfFilterForm, ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
@@ -31,13 +32,11 @@ from .services import ContractRuleError
 def _contract_form_page(
     request: HttpRequest, contract: Contract, form, act: Callable[[dict], str], template: str, **context
 ) -> HttpResponse:
-    """A lifecycle form on a contract: for a valid POST, `act` calls the service with the form's data and
-    says what was done, and the officer goes back to the contract; a refusal goes on the form."""
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=ContractRuleError):
-            messages.success(request, act(form.cleaned_data))
-            return redirect("contracts:officer_contract", pk=contract.pk)
-    return render(request, template, {"form": form, "contract": contract, **context})
+    """A lifecycle form on a contract whose valid POST asks a service to act (`posted_form`) and goes back
+    to the contract."""
+    back = reverse("contracts:officer_contract", args=[contract.pk])
+    posted = posted_form(request, form, act, back, refused=ContractRuleError)
+    return posted or render(request, template, {"form": form, "contract": contract, **context})
 
 
 def _authority(request: HttpRequest) -> Authority | None:

@@ -1,17 +1,16 @@
 """What the award stage's pages share: the permissions they check, the officer's competition looked up
-through a scoped selector and breadcrumbs (the one-question form page is `commissioning.views.form_pages`)."""
+through a scoped selector, breadcrumbs, and the form pages under a competition (built on
+`commissioning.views.service_forms`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
-from commissioning.forms import service_refusals_on
-from commissioning.views.form_pages import simple_form_page
+from commissioning.views.service_forms import posted_form, service_form_page
 from contracts.award import selectors
 from contracts.award.models import (
     Competition,
@@ -38,9 +37,7 @@ def officer_crumbs(*items):
 
 def competition_crumbs(competition: Competition, page: str):
     """The breadcrumbs of a page under an officer's competition: the list, the competition, the page."""
-    return officer_crumbs(
-        (competition.reference, reverse("awards:officer_competition", args=[competition.pk])), (page, None)
-    )
+    return officer_crumbs((competition.reference, competition_url(competition)), (page, None))
 
 
 def competition_page(
@@ -56,17 +53,8 @@ def competition_page(
     )
 
 
-def posted_to_competition(
-    request: HttpRequest, competition: Competition, form, act: Callable[[dict], str]
-) -> HttpResponse | None:
-    """The POST half of a form under an officer's competition: for a valid form, `act` calls the service
-    with the form's data and says what was done, and the officer goes back to the competition. None when
-    the form is to be shown (again, with the service's refusal on it)."""
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            messages.success(request, act(form.cleaned_data))
-            return redirect("awards:officer_competition", competition.pk)
-    return None
+def competition_url(competition: Competition) -> str:
+    return reverse("awards:officer_competition", args=[competition.pk])
 
 
 def competition_form(
@@ -78,20 +66,16 @@ def competition_form(
     crumb: str,
     **context,
 ) -> HttpResponse:
-    """A form page of its own (`template`) under an officer's competition, posted as `posted_to_competition`."""
-    posted = posted_to_competition(request, competition, form, act)
+    """A form page of its own (`template`) under an officer's competition whose valid POST asks a service
+    to act (`posted_form`) and goes back to the competition."""
+    posted = posted_form(request, form, act, competition_url(competition))
     return posted or competition_page(request, template, competition, crumb, form=form, **context)
 
 
 def competition_form_page(
     request: HttpRequest, competition: Competition, form, act: Callable[[dict], str], *, crumb: str, **page
 ) -> HttpResponse:
-    """A one-question form page (`simple_form_page`) under an officer's competition, posted as
-    `posted_to_competition`, with a Cancel link back to the competition."""
-    return posted_to_competition(request, competition, form, act) or simple_form_page(
-        request,
-        form,
-        crumbs=competition_crumbs(competition, crumb),
-        cancel_url=reverse("awards:officer_competition", args=[competition.pk]),
-        **page,
-    )
+    """A one-question form page under an officer's competition (`service_form_page`), back to the
+    competition."""
+    crumbs = competition_crumbs(competition, crumb)
+    return service_form_page(request, form, act, back=competition_url(competition), crumbs=crumbs, **page)

@@ -15,6 +15,7 @@ from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import service_refusals_on
 from commissioning.views.form_pages import simple_form_page
+from commissioning.views.service_forms import service_form_page
 from contracts import whole_life
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -279,28 +280,24 @@ def direct_award_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
 def decide_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
     direct_award = _officer_direct_award(request, pk)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            if form.cleaned_data["decision"] == "approve":
-                services.approve_direct_award(
-                    direct_award=direct_award, note=form.cleaned_data["note"], by=request.user
-                )
-                messages.success(request, "The direct award is approved and its contract has been created as a draft.")
-            else:
-                services.reject_direct_award(
-                    direct_award=direct_award, reason=form.cleaned_data["note"], by=request.user
-                )
-                messages.success(request, "The direct award has been rejected.")
-            return redirect("awards:officer_direct_award", direct_award.pk)
+
+    def decide(data: dict) -> str:
+        if data["decision"] == "approve":
+            services.approve_direct_award(direct_award=direct_award, note=data["note"], by=request.user)
+            return "The direct award is approved and its contract has been created as a draft."
+        services.reject_direct_award(direct_award=direct_award, reason=data["note"], by=request.user)
+        return "The direct award has been rejected."
+
     back = reverse("awards:officer_direct_award", args=[pk])
-    return simple_form_page(
+    return service_form_page(
         request,
         form,
+        decide,
+        back=back,
         title="Approve or reject the direct award",
         caption=f"{direct_award.reference}: {direct_award.title}",
         button="Record the decision",
         intro=f"Requested by {direct_award.requested_by.full_name}. A second, different officer decides. "
         f"Justification: {direct_award.get_justification_display()}.",
         crumbs=officer_crumbs((direct_award.reference, back), ("Decide", None)),
-        cancel_url=back,
     )
