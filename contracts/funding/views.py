@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +20,11 @@ from ..services import ContractRuleError
 from . import selectors, services
 from .forms import AllocationForm, ContributionForm, StreamForm
 from .services import FundingRuleError
+
+
+def _posted_to_streams(request: HttpRequest, form, act: Callable[[dict], str]) -> HttpResponse | None:
+    """A funding form's valid POST (`posted_form`): the service acts and the officer goes back to the streams."""
+    return posted_form(request, form, act, reverse("contracts:funding_streams"), refused=FundingRuleError)
 
 
 @permission_required("contracts.manage_funding", read_only=True)
@@ -39,7 +46,7 @@ def add_stream(request: HttpRequest) -> HttpResponse:
         stream = services.create_stream(by=request.user, **data)
         return f"Funding stream added: {stream.name}"
 
-    posted = posted_form(request, form, add, reverse("contracts:funding_streams"), refused=FundingRuleError)
+    posted = _posted_to_streams(request, form, add)
     return posted or render(request, "contracts/funding/stream_form.html", {"form": form, "stream": None})
 
 
@@ -53,7 +60,7 @@ def edit_stream(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_stream(by=request.user, stream=stream, **data)
         return f"Funding stream saved: {data['name']}"
 
-    posted = posted_form(request, form, save, reverse("contracts:funding_streams"), refused=FundingRuleError)
+    posted = _posted_to_streams(request, form, save)
     return posted or render(request, "contracts/funding/stream_form.html", {"form": form, "stream": stream})
 
 
@@ -71,7 +78,7 @@ def set_allocation(request: HttpRequest, pk: int) -> HttpResponse:
         services.set_allocation(by=request.user, stream=stream, **data)
         return f"Allocation saved for {stream.name}"
 
-    posted = posted_form(request, form, save, reverse("contracts:funding_streams"), refused=FundingRuleError)
+    posted = _posted_to_streams(request, form, save)
     return posted or render(
         request, "contracts/funding/allocation_form.html", {"form": form, "stream": stream, "existing": existing}
     )
