@@ -52,6 +52,11 @@ class ImportedContract:
     extension_months: tuple[int, ...] = ()
     annual_value: Decimal | None = None
 
+    @property
+    def key(self) -> str:
+        """What one file gives once: the contract's reference."""
+        return self.reference
+
 
 @dataclass
 class ContractImport:
