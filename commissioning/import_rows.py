@@ -6,6 +6,9 @@ need every row saved first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 
 class RowsSavedTogether:
     """The resource's part of saving rows together; the resource reads each row into `instance._imported`
@@ -43,3 +46,27 @@ class RowsSavedTogether:
             instance = self._instances[number]
             instance.pk = record.pk
             instance._state.adding = False
+
+
+def check_each_row(
+    rows: Iterable,
+    check: Callable[[Any, Mapping], Any],
+    *,
+    refused: type[Exception],
+    error_class: Callable[[dict], Exception],
+) -> dict[int, Any]:
+    """Every row checked before anything is saved: `check(row, earlier)`, where `earlier` maps the keys of
+    the rows before it to their row numbers. The refusals (`refused`) are raised together, by row number,
+    as `error_class`; otherwise what `check` returned for each row, by row number."""
+    errors: dict[int, Exception] = {}
+    earlier: dict = {}
+    checked: dict[int, Any] = {}
+    for row in rows:
+        try:
+            checked[row.number] = check(row, earlier)
+        except refused as exc:
+            errors[row.number] = exc
+        earlier.setdefault(row.key, row.number)
+    if errors:
+        raise error_class(errors)
+    return checked
