@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from commissioning.forms import refusals_of_post
 from commissioning.views.service_forms import posted_form, service_form_page
 from contracts.award import selectors
 from contracts.award.models import (
@@ -79,3 +80,22 @@ def competition_form_page(
     competition."""
     crumbs = competition_crumbs(competition, crumb)
     return service_form_page(request, form, act, back=competition_url(competition), crumbs=crumbs, **page)
+
+
+def competition_step_page(
+    request: HttpRequest,
+    competition: Competition,
+    step: Callable[[], object],
+    template: str,
+    crumb: str,
+    context: Callable[[], dict] = dict,
+) -> HttpResponse:
+    """A page under an officer's competition whose one button asks a service to act (`step`, which says
+    what was done): back to the competition once it has; otherwise the page (`context` read after the
+    step), with what the service refused (422)."""
+    errors = refusals_of_post(request, step)
+    if request.method == "POST" and not errors:
+        return redirect("awards:officer_competition", competition.pk)
+    return competition_page(
+        request, template, competition, crumb, errors=errors, status=422 if errors else 200, **context()
+    )

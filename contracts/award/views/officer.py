@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
-from commissioning.forms import refusals_of_post, service_refusals_on
+from commissioning.forms import service_refusals_on
 from commissioning.pagination import keyset_paginate
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -37,7 +37,7 @@ from .common import (
     competition_crumbs,
     competition_form,
     competition_form_page,
-    competition_page,
+    competition_step_page,
     officer_competition_or_404,
     officer_crumbs,
 )
@@ -210,24 +210,26 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    errors = refusals_of_post(request, lambda: services.publish_competition(competition=competition, by=request.user))
-    if request.method == "POST" and not errors:
+
+    def publish() -> None:
+        services.publish_competition(competition=competition, by=request.user)
         invited = competition.invitations.count()
         messages.success(
             request,
             f"{competition.reference} is published."
             + (f" {invited} supplier{'s' if invited != 1 else ''} will be invited by email." if invited else ""),
         )
-        return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
+
+    return competition_step_page(
         request,
-        "officer/publish.html",
         competition,
+        publish,
+        "officer/publish.html",
         "Publish",
-        eligible=selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
-        problems=services.publication_problems(competition) if competition.status == "draft" else [],
-        errors=errors,
-        status=422 if errors else 200,
+        lambda: {
+            "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
+            "problems": services.publication_problems(competition) if competition.status == "draft" else [],
+        },
     )
 
 
@@ -298,16 +300,8 @@ def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_closing_time(competition=competition, by=request.user)
             messages.success(request, "The closing time has been brought forward and every bidder has been told.")
 
-    errors = refusals_of_post(request, step)
-    if request.method == "POST" and not errors:
-        return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
-        request,
-        "officer/confirm_closing_time.html",
-        competition,
-        "Earlier closing time",
-        errors=errors,
-        status=422 if errors else 200,
+    return competition_step_page(
+        request, competition, step, "officer/confirm_closing_time.html", "Earlier closing time"
     )
 
 
@@ -340,19 +334,17 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_opening(competition=competition, by=request.user)
             messages.success(request, "The responses are open.")
 
-    errors = refusals_of_post(request, step)
-    if request.method == "POST" and not errors:
-        return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
+    return competition_step_page(
         request,
-        "officer/open.html",
         competition,
+        step,
+        "officer/open.html",
         "Open responses",
-        received=selectors.received_by_lot(competition),
-        received_total=selectors.received_count(competition),
-        errors=errors,
-        now=timezone.now(),
-        status=422 if errors else 200,
+        lambda: {
+            "received": selectors.received_by_lot(competition),
+            "received_total": selectors.received_count(competition),
+            "now": timezone.now(),
+        },
     )
 
 
