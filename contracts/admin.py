@@ -36,8 +36,8 @@ from .models import (
 from .resources import ContractResource
 from .services import ContractRuleError
 
-LIFECYCLE_FIELDS = [
-    "current_end_on",
+# The decisions the lifecycle records, shown read-only in their own fieldset.
+DECISION_FIELDS = [
     "live_proposed_at",
     "live_proposed_by",
     "activated_at",
@@ -47,27 +47,34 @@ LIFECYCLE_FIELDS = [
     "terminated_by",
     "terminated_at",
     "origin",
-    "status_display",
     "created_at",
 ]
+LIFECYCLE_FIELDS = ["current_end_on", "status_display", *DECISION_FIELDS]
 
 
-class DraftOnlyInline(admin.TabularInline):
-    """Parts that a live contract changes only by variation or extension: read-only once live."""
+class LockableInline(admin.TabularInline):
+    """Rows that are edited under their parent until the parent is locked (`locked`), then read-only."""
 
     extra = 0
 
-    def _live(self, obj) -> bool:
-        return obj is not None and not obj.is_draft
+    def locked(self, obj) -> bool:
+        raise NotImplementedError
 
     def has_add_permission(self, request, obj=None):
-        return not self._live(obj) and super().has_add_permission(request, obj)
+        return not self.locked(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not self._live(obj) and super().has_change_permission(request, obj)
+        return not self.locked(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self._live(obj) and super().has_delete_permission(request, obj)
+        return not self.locked(obj) and super().has_delete_permission(request, obj)
+
+
+class DraftOnlyInline(LockableInline):
+    """Parts that a live contract changes only by variation or extension: read-only once live."""
+
+    def locked(self, obj) -> bool:
+        return obj is not None and not obj.is_draft
 
 
 class ExtensionOptionInline(DraftOnlyInline):
@@ -173,6 +180,23 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+def contract_at(obj, path: str) -> Contract:
+    """The contract reached from `obj` along `path` (names joined by "__"; "" for a contract itself)."""
+    for name in filter(None, path.split("__")):
+        obj = getattr(obj, name)
+    return obj
+
+
+def save_parts(request, contract: Contract, formset) -> None:
+    """An inline's rows saved and deleted through the services, which apply the contract's rules and
+    record the change."""
+    instances = formset.save(commit=False)
+    for part in formset.deleted_objects:
+        services.save_contract_part(by=request.user, contract=contract, part=part, delete=True)
+    for part in instances:
+        services.save_contract_part(by=request.user, contract=contract, part=part)
+
+
 class AuthorityScopedAdmin:
     """The admin obeys the same tenancy as the staff pages (commissioning.rules): an officer lists and opens
     what their authority reads, and changes only what it buys; another authority's record is not found."""
@@ -187,10 +211,20 @@ class AuthorityScopedAdmin:
         allowed = super().has_change_permission(request, obj)
         if not allowed or obj is None:
             return allowed
-        contract = obj
-        for name in filter(None, self.contract_path.split("__")):
-            contract = getattr(contract, name)
-        return acts_for_running_authority(request.user, contract)
+        return acts_for_running_authority(request.user, contract_at(obj, self.contract_path))
+
+
+class ContractPartAdmin(admin.ModelAdmin):
+    """A part of a contract (with its inline rows) saved through `services.save_contract_part`, never
+    straight to the database."""
+
+    contract_path = "contract"  # the path from this model to its contract
+
+    def save_model(self, request, obj, form, change):
+        services.save_contract_part(by=request.user, contract=contract_at(obj, self.contract_path), part=obj)
+
+    def save_formset(self, request, form, formset, change):
+        save_parts(request, contract_at(form.instance, self.contract_path), formset)
 
 
 @admin.register(Contract)
@@ -236,23 +270,7 @@ class ContractAdmin(AuthorityScopedAdmin, ImportFileMessagesMixin, ImportExportM
             {"fields": ["officer_manager", "supplier_manager_name", "supplier_manager_email", "supplier_manager_user"]},
         ),
         ("Recommissioning", {"fields": ["in_recommissioning_scope", "scope_note"]}),
-        (
-            "Decisions (recorded by the lifecycle)",
-            {
-                "fields": [
-                    "live_proposed_at",
-                    "live_proposed_by",
-                    "activated_at",
-                    "activated_by",
-                    "terminated_on",
-                    "termination_reason",
-                    "terminated_by",
-                    "terminated_at",
-                    "origin",
-                    "created_at",
-                ]
-            },
-        ),
+        ("Decisions (recorded by the lifecycle)", {"fields": DECISION_FIELDS}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -321,12 +339,7 @@ class ContractAdmin(AuthorityScopedAdmin, ImportFileMessagesMixin, ImportExportM
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
-        contract = form.instance
-        instances = formset.save(commit=False)
-        for part in formset.deleted_objects:
-            services.save_contract_part(by=request.user, contract=contract, part=part, delete=True)
-        for part in instances:
-            services.save_contract_part(by=request.user, contract=contract, part=part)
+        save_parts(request, form.instance, formset)
 
     # Lifecycle moves ----------------------------------------------------------------------------------
 
@@ -381,23 +394,18 @@ class VariationAdmin(ReadOnlyLogAdmin):
     date_hierarchy = "approved_on"
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(LockableInline):
+    """A proposal's commitments are fixed once it is accepted."""
+
     model = SocialValueCommitment
-    extra = 0
     fields = ["theme", "measure", "unit", "target", "due_on"]
 
-    def has_change_permission(self, request, obj=None):
-        return (obj is None or not obj.is_accepted) and super().has_change_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return (obj is None or not obj.is_accepted) and super().has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return (obj is None or not obj.is_accepted) and super().has_delete_permission(request, obj)
+    def locked(self, obj) -> bool:
+        return obj is not None and obj.is_accepted
 
 
 @admin.register(SocialValueProposal)
-class SocialValueProposalAdmin(admin.ModelAdmin):
+class SocialValueProposalAdmin(ContractPartAdmin):
     list_display = ["contract", "received_on", "score", "accepted_at"]
     list_select_related = ["contract"]
     search_fields = ["contract__reference", "contract__title", "summary"]
@@ -409,17 +417,6 @@ class SocialValueProposalAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_accepted:
             return ["contract", "summary", "received_on", "score", "accepted_at", "accepted_by"]
         return super().get_readonly_fields(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        services.save_contract_part(by=request.user, contract=obj.contract, part=obj)
-
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        contract = form.instance.contract
-        for part in formset.deleted_objects:
-            services.save_contract_part(by=request.user, contract=contract, part=part, delete=True)
-        for part in instances:
-            services.save_contract_part(by=request.user, contract=contract, part=part)
 
     @admin.action(description="Accept the selected Social Value Proposals")
     def accept(self, request, queryset):
@@ -441,35 +438,22 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(ContractMeeting)
-class ContractMeetingAdmin(admin.ModelAdmin):
+class ContractMeetingAdmin(ContractPartAdmin):
     list_display = ["contract", "held_on", "period_label"]
     list_select_related = ["contract"]
     search_fields = ["contract__reference", "contract__title", "notes", "attendees"]
     date_hierarchy = "held_on"
     inlines = [ActionInline]
 
-    def save_model(self, request, obj, form, change):
-        services.save_contract_part(by=request.user, contract=obj.contract, part=obj)
-
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        contract = form.instance.contract
-        for part in formset.deleted_objects:
-            services.save_contract_part(by=request.user, contract=contract, part=part, delete=True)
-        for part in instances:
-            services.save_contract_part(by=request.user, contract=contract, part=part)
-
 
 @admin.register(MeetingAction)
-class MeetingActionAdmin(admin.ModelAdmin):
+class MeetingActionAdmin(ContractPartAdmin):
     list_display = ["description", "owner", "due_on", "meeting", "done_at"]
     list_select_related = ["meeting__contract"]
     search_fields = ["description", "owner", "meeting__contract__reference"]
     readonly_fields = ["done_at", "done_by"]
     actions = ["mark_done"]
-
-    def save_model(self, request, obj, form, change):
-        services.save_contract_part(by=request.user, contract=obj.meeting.contract, part=obj)
+    contract_path = "meeting__contract"
 
     @admin.action(description="Mark the selected actions done")
     def mark_done(self, request, queryset):
@@ -482,14 +466,11 @@ class MeetingActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ContractPartAdmin):
     list_display = ["name", "contract", "due_on", "done_on"]
     list_select_related = ["contract"]
     search_fields = ["name", "contract__reference", "contract__title"]
     date_hierarchy = "due_on"
-
-    def save_model(self, request, obj, form, change):
-        services.save_contract_part(by=request.user, contract=obj.contract, part=obj)
 
 
 from .award import admin as award_admin  # noqa: E402,F401  (the award stage in the admin)

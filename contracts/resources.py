@@ -24,6 +24,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from commissioning import numbers
 from commissioning.dates import financial_year_of
 from commissioning.exports import SpreadsheetSafeModelResource
+from commissioning.import_rows import RowsSavedTogether
 from commissioning.models import Authority
 from commissioning.uploads import echo
 from frameworks.services import chunked
@@ -168,7 +169,7 @@ CHECKED_FIELDS = {"reference", "title", "kind", "start_on", "initial_end_on", "c
 UNCHECKED_FIELDS = [f.name for f in Contract._meta.concrete_fields if f.name not in CHECKED_FIELDS]
 
 
-class ContractResource(SpreadsheetSafeModelResource):
+class ContractResource(RowsSavedTogether, SpreadsheetSafeModelResource):
     reference = fields.Field(attribute="reference", column_name="reference")
     title = fields.Field(attribute="title", column_name="service")
     kind = fields.Field(attribute="kind", column_name="contract_or_grant", widget=KindWidget())
@@ -225,10 +226,7 @@ class ContractResource(SpreadsheetSafeModelResource):
         self._reset()
 
     def _reset(self) -> None:
-        self._preview_columns = [field.column_name for field in self.get_import_fields()]
-        self._earlier: dict[str, int] = {}
-        self._pending: list[services.ImportedContract] = []
-        self._instances: dict[int, Contract] = {}
+        self._reset_rows()
 
     def before_import(self, dataset, **kwargs):
         self._reset()
@@ -303,28 +301,7 @@ class ContractResource(SpreadsheetSafeModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def save_instance(self, instance: Contract, is_create: bool, row, **kwargs):
-        """Keep the valid row for `after_import`, which saves them all through `services.import_contracts`."""
-        self.before_save_instance(instance, row, **kwargs)
-        imported = instance._imported
-        self._pending.append(imported)
-        self._instances[imported.number] = instance
-        self._earlier.setdefault(imported.reference, imported.number)
-        self.after_save_instance(instance, row, **kwargs)
-
-    def after_import_row(self, row, row_result, **kwargs):
-        if row_result.import_type in (row_result.IMPORT_TYPE_NEW, row_result.IMPORT_TYPE_UPDATE):
-            row_result.diff = [row.get(column, "") for column in self._preview_columns]
-
     def after_import(self, dataset, result, **kwargs):
-        # A dry run writes too, so its preview is what the import would do, unless there is no
-        # transaction to roll it back.
-        can_write = self._is_using_transactions(kwargs) or not self._is_dry_run(kwargs)
-        if can_write and not result.has_errors() and not result.has_validation_errors() and self._pending:
-            outcome = services.import_contracts(by=kwargs.get("user"), rows=self._pending)
-            for number, contract in outcome.contracts.items():
-                # The rows' own instances become the saved ones (the admin logs them by primary key).
-                instance = self._instances[number]
-                instance.pk = contract.pk
-                instance._state.adding = False
+        if self._may_save_rows(result, kwargs):
+            self._saved_as(services.import_contracts(by=kwargs.get("user"), rows=self._pending).contracts)
         super().after_import(dataset, result, **kwargs)

@@ -3,6 +3,8 @@ service, redirect. Every view declares its access policy (commissioning.access).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,17 +15,28 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
-from commissioning.forms import number_from_query, service_refusals_on
+from commissioning.forms import number_from_query
 from commissioning.models import Authority
 from commissioning.pagination import keyset_paginate
 from commissioning.rules import acts_for_running_authority, reading_authority
 from commissioning.search import Sorting, clean_query
+from commissioning.views.service_forms import posted_form
 
 from . import reports, selectors, services, whole_life
 from .forms import AsOfFilterForm, ExtensionForm, RegisterFilterForm, ScopeForm, TerminationForm, VariationForm
-from .models import extended_end
+from .models import Contract, extended_end
 from .notices import selectors as notice_selectors
 from .services import ContractRuleError
+
+
+def _contract_form_page(
+    request: HttpRequest, contract: Contract, form, act: Callable[[dict], str], template: str, **context
+) -> HttpResponse:
+    """A lifecycle form on a contract whose valid POST asks a service to act (`posted_form`) and goes back
+    to the contract."""
+    back = reverse("contracts:officer_contract", args=[contract.pk])
+    posted = posted_form(request, form, act, back, refused=ContractRuleError)
+    return posted or render(request, template, {"form": form, "contract": contract, **context})
 
 
 def _authority(request: HttpRequest) -> Authority | None:
@@ -91,25 +104,24 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("contracts.manage_lifecycle")
 def record_variation(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_officer(request.user, pk, acting=True)
+
+    def record(data: dict) -> str:
+        variation = services.record_variation(
+            by=request.user,
+            contract=contract,
+            kind=data["kind"],
+            reason=data["reason"],
+            approver=data["approver"],
+            approved_on=data["approved_on"],
+            financial_year=data.get("financial_year"),
+            new_value=data.get("new_value"),
+            new_end=data.get("new_end"),
+            new_scope=data.get("new_scope") or "",
+        )
+        return f"Variation recorded: {variation.get_kind_display().lower()}"
+
     form = VariationForm(request.POST or None, contract=contract)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_refusals_on(form, refused=ContractRuleError):
-            variation = services.record_variation(
-                by=request.user,
-                contract=contract,
-                kind=data["kind"],
-                reason=data["reason"],
-                approver=data["approver"],
-                approved_on=data["approved_on"],
-                financial_year=data.get("financial_year"),
-                new_value=data.get("new_value"),
-                new_end=data.get("new_end"),
-                new_scope=data.get("new_scope") or "",
-            )
-            messages.success(request, f"Variation recorded: {variation.get_kind_display().lower()}")
-            return redirect("contracts:officer_contract", pk=contract.pk)
-    return render(request, "contracts/officer/variation_form.html", {"form": form, "contract": contract})
+    return _contract_form_page(request, contract, form, record, "contracts/officer/variation_form.html")
 
 
 @permission_required("contracts.manage_lifecycle")
@@ -121,53 +133,46 @@ def exercise_extension(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"option": option.pk if option else None, "decided_on": timezone.localdate()},
         proposed=services.proposed_extension_values(contract, option) if option else {},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def exercise(data: dict) -> str:
         chosen = contract.extension_options.filter(pk=data["option"]).first()
-        with service_refusals_on(form, refused=ContractRuleError):
-            if chosen is None:
-                raise ContractRuleError("That extension option does not belong to this contract")
-            extension = services.exercise_extension(
-                by=request.user,
-                contract=contract,
-                option=chosen,
-                decided_on=data["decided_on"],
-                reason=data["reason"],
-                year_values=form.year_values(),
-            )
-            messages.success(
-                request,
-                f"Option {extension.option.sequence} exercised: the contract now ends on "
-                f"{long_date(extension.end_after)}",
-            )
-            return redirect("contracts:officer_contract", pk=contract.pk)
-    return render(
+        if chosen is None:
+            raise ContractRuleError("That extension option does not belong to this contract")
+        extension = services.exercise_extension(
+            by=request.user,
+            contract=contract,
+            option=chosen,
+            decided_on=data["decided_on"],
+            reason=data["reason"],
+            year_values=form.year_values(),
+        )
+        return (
+            f"Option {extension.option.sequence} exercised: the contract now ends on {long_date(extension.end_after)}"
+        )
+
+    return _contract_form_page(
         request,
+        contract,
+        form,
+        exercise,
         "contracts/officer/extension_form.html",
-        {
-            "form": form,
-            "contract": contract,
-            "option": option,
-            "new_end": extended_end(contract.current_end_on, option.months) if option else None,
-        },
+        option=option,
+        new_end=extended_end(contract.current_end_on, option.months) if option else None,
     )
 
 
 @permission_required("contracts.manage_lifecycle")
 def terminate_contract(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_officer(request.user, pk, acting=True)
+
+    def terminate(data: dict) -> str:
+        services.terminate_contract(
+            by=request.user, contract=contract, terminated_on=data["terminated_on"], reason=data["reason"]
+        )
+        return "The termination has been recorded"
+
     form = TerminationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=ContractRuleError):
-            services.terminate_contract(
-                by=request.user,
-                contract=contract,
-                terminated_on=form.cleaned_data["terminated_on"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, "The termination has been recorded")
-            return redirect("contracts:officer_contract", pk=contract.pk)
-    return render(request, "contracts/officer/terminate_form.html", {"form": form, "contract": contract})
+    return _contract_form_page(request, contract, form, terminate, "contracts/officer/terminate_form.html")
 
 
 @permission_required("contracts.manage_lifecycle")
@@ -206,18 +211,15 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
 def set_scope(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_officer(request.user, pk, acting=True)
     initial = {"in_scope": "yes" if contract.in_recommissioning_scope else "no", "scope_note": contract.scope_note}
+
+    def change_scope(data: dict) -> str:
+        services.set_recommissioning_scope(
+            by=request.user, contract=contract, in_scope=data["in_scope"], note=data["scope_note"]
+        )
+        return "Recommissioning scope updated"
+
     form = ScopeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=ContractRuleError):
-            services.set_recommissioning_scope(
-                by=request.user,
-                contract=contract,
-                in_scope=form.cleaned_data["in_scope"],
-                note=form.cleaned_data["scope_note"],
-            )
-            messages.success(request, "Recommissioning scope updated")
-            return redirect("contracts:officer_contract", pk=contract.pk)
-    return render(request, "contracts/officer/scope_form.html", {"form": form, "contract": contract})
+    return _contract_form_page(request, contract, form, change_scope, "contracts/officer/scope_form.html")
 
 
 @permission_required("contracts.manage_lifecycle")

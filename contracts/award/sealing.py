@@ -260,6 +260,12 @@ class SealedMixin:
             return value
         return super().get_prep_value(value)
 
+    def get_db_prep_value(self, value, connection, prepared=False):
+        """Ciphertext goes to the database as it is, never through a date, decimal or boolean adapter."""
+        if value is None or sealing.is_sealed(value):
+            return value
+        return super().get_db_prep_value(value, connection, prepared)
+
     def get_db_prep_save(self, value, connection):
         if value is not None and not sealing.is_sealed(value):
             raise sealing.SealingError(f"{self.context()} is sealed: write it through the model's save()")
@@ -276,11 +282,6 @@ class SealedDecimalField(SealedMixin, models.DecimalField):
 
     def from_clear_text(self, text: str) -> Decimal:
         return self.to_python(text)
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None or sealing.is_sealed(value):
-            return value
-        return super().get_db_prep_value(value, connection, prepared)
 
 
 class SealedIntegerField(SealedMixin, models.TextField):
@@ -307,11 +308,6 @@ class SealedDateField(SealedMixin, models.DateField):
     def from_clear_text(self, text: str):
         return self.to_python(text)
 
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None or sealing.is_sealed(value):
-            return value
-        return super().get_db_prep_value(value, connection, prepared)
-
 
 class SealedBooleanField(SealedMixin, models.BooleanField):
     """Yes, no or (with null=True) not answered, kept sealed."""
@@ -321,11 +317,6 @@ class SealedBooleanField(SealedMixin, models.BooleanField):
 
     def from_clear_text(self, text: str) -> bool:
         return self.to_python(text in ("true", "True", "1", "t"))
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None or sealing.is_sealed(value):
-            return value
-        return super().get_db_prep_value(value, connection, prepared)
 
 
 class SealedJSONField(SealedMixin, models.TextField):

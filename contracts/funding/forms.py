@@ -55,10 +55,20 @@ def year_choices(first: int, last: int) -> list[tuple[str, str]]:
     return [("", "Select a financial year")] + [(str(y), financial_year_label(y)) for y in range(first, last + 1)]
 
 
-class AllocationForm(GDSFormMixin, forms.Form):
-    financial_year = forms.TypedChoiceField(
-        label="Financial year", coerce=int, error_messages={"required": "Select the financial year"}
+def financial_year_field() -> forms.TypedChoiceField:
+    """A financial year chosen from the form's list (the form sets the choices)."""
+    return forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        error_messages={
+            "required": "Select the financial year",
+            "invalid_choice": "Select a financial year from the list",
+        },
     )
+
+
+class AllocationForm(GDSFormMixin, forms.Form):
+    financial_year = financial_year_field()
     amount = MoneyField(
         label="Amount allocated for the year, in pounds",
         help_text="For example, £1,953,439.",
@@ -68,16 +78,13 @@ class AllocationForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, years: tuple[int, int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financial_year"].choices = year_choices(*years)
-        self.fields["financial_year"].error_messages["invalid_choice"] = "Select a financial year from the list"
 
 
 class ContributionForm(GDSFormMixin, forms.Form):
     authority = forms.TypedChoiceField(
         label="Contributing authority", coerce=int, error_messages={"required": "Select the contributing authority"}
     )
-    financial_year = forms.TypedChoiceField(
-        label="Financial year", coerce=int, error_messages={"required": "Select the financial year"}
-    )
+    financial_year = financial_year_field()
     amount = MoneyField(
         label="Contribution for the year, in pounds (excluding VAT)",
         help_text="Enter 0 to take the authority off that year.",
@@ -91,4 +98,3 @@ class ContributionForm(GDSFormMixin, forms.Form):
         self.fields["financial_year"].choices = [("", "Select a financial year")] + [
             (year, financial_year_label(year)) for year in years
         ]
-        self.fields["financial_year"].error_messages["invalid_choice"] = "Select a financial year from the list"

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_of
-from commissioning.forms import number_from_query, service_refusals_on
+from commissioning.forms import number_from_query
 from commissioning.models import Authority
+from commissioning.views.service_forms import posted_form
 
 from ..selectors import contract_for_officer
 from ..services import ContractRuleError
 from . import selectors, services
 from .forms import AllocationForm, ContributionForm, StreamForm
 from .services import FundingRuleError
+
+
+def _posted_to_streams(request: HttpRequest, form, act: Callable[[dict], str]) -> HttpResponse | None:
+    """A funding form's valid POST (`posted_form`): the service acts and the officer goes back to the streams."""
+    return posted_form(request, form, act, reverse("contracts:funding_streams"), refused=FundingRuleError)
 
 
 @permission_required("contracts.manage_funding", read_only=True)
@@ -34,12 +41,13 @@ def streams(request: HttpRequest) -> HttpResponse:
 @permission_required("contracts.manage_funding")
 def add_stream(request: HttpRequest) -> HttpResponse:
     form = StreamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=FundingRuleError):
-            stream = services.create_stream(by=request.user, **form.cleaned_data)
-            messages.success(request, f"Funding stream added: {stream.name}")
-            return redirect("contracts:funding_streams")
-    return render(request, "contracts/funding/stream_form.html", {"form": form, "stream": None})
+
+    def add(data: dict) -> str:
+        stream = services.create_stream(by=request.user, **data)
+        return f"Funding stream added: {stream.name}"
+
+    posted = _posted_to_streams(request, form, add)
+    return posted or render(request, "contracts/funding/stream_form.html", {"form": form, "stream": None})
 
 
 @permission_required("contracts.manage_funding")
@@ -47,12 +55,13 @@ def edit_stream(request: HttpRequest, pk: int) -> HttpResponse:
     stream = selectors.stream_for(request.user, pk)
     initial = {name: getattr(stream, name) for name in services.STREAM_FIELDS}
     form = StreamForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=FundingRuleError):
-            services.update_stream(by=request.user, stream=stream, **form.cleaned_data)
-            messages.success(request, f"Funding stream saved: {form.cleaned_data['name']}")
-            return redirect("contracts:funding_streams")
-    return render(request, "contracts/funding/stream_form.html", {"form": form, "stream": stream})
+
+    def save(data: dict) -> str:
+        services.update_stream(by=request.user, stream=stream, **data)
+        return f"Funding stream saved: {data['name']}"
+
+    posted = _posted_to_streams(request, form, save)
+    return posted or render(request, "contracts/funding/stream_form.html", {"form": form, "stream": stream})
 
 
 @permission_required("contracts.manage_funding")
@@ -64,12 +73,13 @@ def set_allocation(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"financial_year": year, "amount": existing.get(year)} if year in existing else {}
     first = min([current - 10, *existing])
     form = AllocationForm(request.POST or None, initial=initial, years=(first, current + 5))
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=FundingRuleError):
-            services.set_allocation(by=request.user, stream=stream, **form.cleaned_data)
-            messages.success(request, f"Allocation saved for {stream.name}")
-            return redirect("contracts:funding_streams")
-    return render(
+
+    def save(data: dict) -> str:
+        services.set_allocation(by=request.user, stream=stream, **data)
+        return f"Allocation saved for {stream.name}"
+
+    posted = _posted_to_streams(request, form, save)
+    return posted or render(
         request, "contracts/funding/allocation_form.html", {"form": form, "stream": stream, "existing": existing}
     )
 
@@ -84,16 +94,17 @@ def set_contribution(request: HttpRequest, pk: int) -> HttpResponse:
         authorities=list(authorities.values_list("pk", "name")),
         years=contract.potential_financial_years,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_refusals_on(form, refused=(FundingRuleError, ContractRuleError)):
-            services.set_contribution(
-                by=request.user,
-                contract=contract,
-                authority=authorities.filter(pk=data["authority"]).first(),
-                financial_year=data["financial_year"],
-                amount=data["amount"],
-            )
-            messages.success(request, "Contribution saved")
-            return redirect(reverse("contracts:officer_contract", args=[contract.pk]) + "#commissioners")
-    return render(request, "contracts/funding/contribution_form.html", {"form": form, "contract": contract})
+
+    def save(data: dict) -> str:
+        services.set_contribution(
+            by=request.user,
+            contract=contract,
+            authority=authorities.filter(pk=data["authority"]).first(),
+            financial_year=data["financial_year"],
+            amount=data["amount"],
+        )
+        return "Contribution saved"
+
+    back = reverse("contracts:officer_contract", args=[contract.pk]) + "#commissioners"
+    posted = posted_form(request, form, save, back, refused=(FundingRuleError, ContractRuleError))
+    return posted or render(request, "contracts/funding/contribution_form.html", {"form": form, "contract": contract})

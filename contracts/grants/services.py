@@ -123,8 +123,25 @@ def record_application(
     amount = _money(amount_requested, field="amount_requested")
     if amount <= 0:
         raise GrantRuleError("Enter the amount requested", field="amount_requested")
-    _check_one_current(grant_round, supplier, field="supplier")
-    application = GrantApplication.objects.create(
+    application = _new_application(grant_round, supplier, project, summary, amount, submitted_on, field="supplier")
+    record("grants.application_recorded", by=by, obj=grant_round, data={"application": str(application)})
+    return application
+
+
+def _new_application(
+    grant_round: GrantRound,
+    supplier: Supplier,
+    project: str,
+    summary: str,
+    amount: Decimal,
+    submitted_on: date,
+    *,
+    field: str = "__all__",
+) -> GrantApplication:
+    """The application, recorded by an officer or submitted online, once the supplier is known to have no
+    current one to the round (a refusal shows at `field`)."""
+    _check_one_current(grant_round, supplier, field=field)
+    return GrantApplication.objects.create(
         round=grant_round,
         supplier=supplier,
         project=project.strip(),
@@ -132,8 +149,6 @@ def record_application(
         amount_requested=amount,
         submitted_on=submitted_on,
     )
-    record("grants.application_recorded", by=by, obj=grant_round, data={"application": str(application)})
-    return application
 
 
 def _check_one_current(grant_round: GrantRound, supplier: Supplier, *, field: str = "__all__") -> None:
@@ -190,15 +205,7 @@ def submit_application(
     if not summary.strip():
         raise GrantRuleError("Enter a summary of the project", field="summary")
     amount = check_request(grant_round, amount_requested)
-    _check_one_current(grant_round, supplier)
-    application = GrantApplication.objects.create(
-        round=grant_round,
-        supplier=supplier,
-        project=project.strip(),
-        summary=summary.strip(),
-        amount_requested=amount,
-        submitted_on=today,
-    )
+    application = _new_application(grant_round, supplier, project, summary, amount, today)
     record(
         "grants.application_submitted",
         by=by,

@@ -17,6 +17,7 @@ from commissioning.access import permission_required
 from commissioning.errors import RuleError
 from commissioning.forms import service_refusals_on
 from commissioning.lifecycle import IllegalMove
+from commissioning.views.service_forms import posted_form
 from suppliers.models import Supplier
 
 from . import selectors, services
@@ -47,15 +48,15 @@ def grant_round(request: HttpRequest, pk: int) -> HttpResponse:
     the_round = selectors.round_for(request.user, pk)
     suppliers = list(Supplier.objects.order_by("legal_name").values_list("pk", "legal_name"))
     form = ApplicationForm(request.POST or None, suppliers=suppliers)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["supplier"] = Supplier.objects.filter(pk=data["supplier"]).first()
-        with service_refusals_on(form, refused=ERRORS):
-            services.record_application(by=request.user, grant_round=the_round, **data)
-            messages.success(request, "Application recorded")
-            return redirect("contracts:grant_round", pk=the_round.pk)
+
+    def record(data: dict) -> str:
+        data = {**data, "supplier": Supplier.objects.filter(pk=data["supplier"]).first()}
+        services.record_application(by=request.user, grant_round=the_round, **data)
+        return "Application recorded"
+
+    posted = posted_form(request, form, record, reverse("contracts:grant_round", args=[the_round.pk]), refused=ERRORS)
     applications = the_round.applications.select_related("supplier", "contract").order_by("submitted_on", "pk")
-    return render(
+    return posted or render(
         request,
         "contracts/grants/round.html",
         {"round": the_round, "applications": applications, "form": form, "awarded": services.awarded_total(the_round)},
@@ -66,20 +67,21 @@ def grant_round(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for(request.user, pk)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_refusals_on(form, refused=ERRORS):
-            services.decide_application(
-                by=request.user,
-                application=application,
-                award=data["decision"] == "award",
-                amount_awarded=data.get("amount_awarded"),
-                reason=data["reason"],
-                decided_on=data["decided_on"],
-            )
-            messages.success(request, "Decision recorded")
-            return redirect("contracts:grant_round", pk=application.round_id)
-    return render(request, "contracts/grants/decide.html", {"form": form, "application": application})
+
+    def decide(data: dict) -> str:
+        services.decide_application(
+            by=request.user,
+            application=application,
+            award=data["decision"] == "award",
+            amount_awarded=data.get("amount_awarded"),
+            reason=data["reason"],
+            decided_on=data["decided_on"],
+        )
+        return "Decision recorded"
+
+    back = reverse("contracts:grant_round", args=[application.round_id])
+    posted = posted_form(request, form, decide, back, refused=ERRORS)
+    return posted or render(request, "contracts/grants/decide.html", {"form": form, "application": application})
 
 
 @permission_required("contracts.manage_grants")
@@ -104,12 +106,14 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This payment is already recorded as paid")
         return redirect("contracts:officer_contract", pk=payment.contract_id)
     form = PaymentForm(_posted(request), initial={"paid_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=ERRORS):
-            services.record_payment(by=request.user, payment=payment, paid_on=form.cleaned_data["paid_on"])
-            messages.success(request, f"Payment of £{payment.amount:,.2f} recorded as paid")
-            return redirect(reverse("contracts:officer_contract", args=[payment.contract_id]) + "#grant-terms")
-    return render(request, "contracts/grants/payment.html", {"form": form, "payment": payment})
+
+    def paid(data: dict) -> str:
+        services.record_payment(by=request.user, payment=payment, paid_on=data["paid_on"])
+        return f"Payment of £{payment.amount:,.2f} recorded as paid"
+
+    back = reverse("contracts:officer_contract", args=[payment.contract_id]) + "#grant-terms"
+    posted = posted_form(request, form, paid, back, refused=ERRORS)
+    return posted or render(request, "contracts/grants/payment.html", {"form": form, "payment": payment})
 
 
 # Providers ----------------------------------------------------------------------------------------------
@@ -191,9 +195,13 @@ def provider_application(request: HttpRequest, pk: int) -> HttpResponse:
 def provider_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_provider(request.user, pk)
     form = Form(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=ERRORS):
-            services.withdraw_application(by=request.user, application=application)
-            messages.success(request, f"Application {application.reference} withdrawn")
-            return redirect("contracts:provider_grant_application", pk=application.pk)
-    return render(request, "contracts/grants/provider/withdraw.html", {"form": form, "application": application})
+
+    def withdraw(data: dict) -> str:
+        services.withdraw_application(by=request.user, application=application)
+        return f"Application {application.reference} withdrawn"
+
+    back = reverse("contracts:provider_grant_application", args=[application.pk])
+    posted = posted_form(request, form, withdraw, back, refused=ERRORS)
+    return posted or render(
+        request, "contracts/grants/provider/withdraw.html", {"form": form, "application": application}
+    )

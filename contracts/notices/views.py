@@ -17,9 +17,8 @@ from django.views.decorators.http import require_POST
 from commissioning.access import permission_required
 from commissioning.dates import long_date
 from commissioning.documents import request_document
-from commissioning.forms import service_refusals_on
 from commissioning.pagination import paginate
-from commissioning.views.form_pages import simple_form_page
+from commissioning.views.service_forms import service_form_page
 from contracts.opendata.releases import build_release
 
 from . import selectors, services
@@ -103,21 +102,23 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def publish_notice(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     form = PublishNoticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.publish_notice(notice=notice, by=request.user, **form.cleaned_data)
-            notice.refresh_from_db()
-            text = f"{notice.get_notice_type_display()} recorded as published on Find a Tender."
-            target = notice.target
-            if getattr(target, "standstill_ends_on", None):
-                ends = target.standstill_ends_on
-                text += f" The standstill period runs to the end of {ends:%A} {long_date(ends)}."
-            messages.success(request, text)
-            return redirect("notices:notice", notice.pk)
+
+    def publish(data: dict) -> str:
+        services.publish_notice(notice=notice, by=request.user, **data)
+        notice.refresh_from_db()
+        text = f"{notice.get_notice_type_display()} recorded as published on Find a Tender."
+        target = notice.target
+        if getattr(target, "standstill_ends_on", None):
+            ends = target.standstill_ends_on
+            text += f" The standstill period runs to the end of {ends:%A} {long_date(ends)}."
+        return text
+
     back = reverse("notices:notice", args=[notice.pk])
-    return simple_form_page(
+    return service_form_page(
         request,
         form,
+        publish,
+        back=back,
         title="Record the notice as published",
         caption=notice.title,
         button="Record as published",
@@ -129,5 +130,4 @@ def publish_notice(request: HttpRequest, pk: int) -> HttpResponse:
             else ""
         ),
         crumbs=_crumbs((notice.get_notice_type_display(), back), ("Record as published", None)),
-        cancel_url=back,
     )

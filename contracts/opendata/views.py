@@ -27,21 +27,25 @@ def _error(message: str) -> JsonResponse:
     return _json({"error": message}, status=400)
 
 
-@public
-@require_safe
-def procedure_releases(request: HttpRequest, ocid: str) -> JsonResponse:
+def _published_notices_or_404(ocid: str) -> list:
+    """The published notices of one procedure; a procedure with none is not found."""
     notices = list(packages.published().filter(ocid=ocid))
     if not notices:
         raise Http404("No published notice has this open contracting ID")
+    return notices
+
+
+@public
+@require_safe
+def procedure_releases(request: HttpRequest, ocid: str) -> JsonResponse:
+    notices = _published_notices_or_404(ocid)
     return _json(packages.release_package(notices, uri=request.build_absolute_uri()))
 
 
 @public
 @require_safe
 def procedure_record(request: HttpRequest, ocid: str) -> JsonResponse:
-    notices = list(packages.published().filter(ocid=ocid))
-    if not notices:
-        raise Http404("No published notice has this open contracting ID")
+    notices = _published_notices_or_404(ocid)
     return _json(packages.record_package(ocid, notices, uri=request.build_absolute_uri()))
 
 

@@ -9,12 +9,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.import_rows import check_each_row
 from commissioning.models import Authority, User
 from frameworks.services import IMPORT_BATCH, ImportRowsError, bulk_history, chunked
 from suppliers.models import Supplier
@@ -51,6 +51,11 @@ class ImportedContract:
     initial_end_on: date
     extension_months: tuple[int, ...] = ()
     annual_value: Decimal | None = None
+
+    @property
+    def key(self) -> str:
+        """What one file gives once: the contract's reference."""
+        return self.reference
 
 
 @dataclass
@@ -142,19 +147,12 @@ def import_contracts(*, by: User | None, rows: Sequence[ImportedContract]) -> Co
         .select_related("supplier", "buying_authority")
         .prefetch_related("extension_options")
     }
-    errors: dict[int, ValidationError] = {}
-    earlier: dict[str, int] = {}
-    year_values: dict[int, dict[int, Decimal]] = {}
-    for row in rows:
-        try:
-            year_values[row.number] = check_imported_contract(
-                row, existing=existing.get(row.reference), earlier=earlier
-            )
-        except ContractRuleError as exc:
-            errors[row.number] = exc
-        earlier.setdefault(row.reference, row.number)
-    if errors:
-        raise ContractImportError(errors)
+    year_values: dict[int, dict[int, Decimal]] = check_each_row(
+        rows,
+        lambda row, earlier: check_imported_contract(row, existing=existing.get(row.reference), earlier=earlier),
+        refused=ContractRuleError,
+        error_class=ContractImportError,
+    )
 
     outcome = ContractImport()
     new_rows = [row for row in rows if row.reference not in existing]

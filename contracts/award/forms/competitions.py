@@ -28,6 +28,17 @@ def extension_months(text: str) -> str:
     return text
 
 
+def term_months_field(**error_messages: str) -> forms.IntegerField:
+    """The initial term of the contract a competition or a direct award leads to: 1 to 240 whole months."""
+    return numbers.IntegerField(
+        label="Initial term, in months",
+        min_value=1,
+        max_value=240,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={"required": "Enter the initial term in months", **error_messages},
+    )
+
+
 class CompetitionForm(GDSFormMixin, forms.Form):
     kind = radio_question(
         "What kind of competition is it?", Competition.Kind.choices, required="Select the kind of competition"
@@ -56,13 +67,7 @@ class CompetitionForm(GDSFormMixin, forms.Form):
         error_messages={"required": "Enter the estimated value"},
     )
     contract_start_on = gds_date("Expected contract start")
-    term_months = numbers.IntegerField(
-        label="Initial term, in months",
-        min_value=1,
-        max_value=240,
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
-        error_messages={"required": "Enter the initial term in months", "invalid": "Enter the term in whole months"},
-    )
+    term_months = term_months_field(invalid="Enter the term in whole months")
     extension_months = forms.CharField(
         label="Extension options, in months (optional)",
         required=False,

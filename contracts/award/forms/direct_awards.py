@@ -6,7 +6,6 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from commissioning import numbers
 from commissioning.forms import GDSFormMixin, radio_question, text_area
 from commissioning.models import Area, User
 from contracts.award import selectors
@@ -17,7 +16,7 @@ from frameworks.models import Lot
 from suppliers.models import Supplier
 
 from .common import layout_helper
-from .competitions import extension_months
+from .competitions import extension_months, term_months_field
 from .responses import add_commitment_fields, clean_commitments
 
 # --- Direct awards -----------------------------------------------------------------------------------
@@ -58,13 +57,7 @@ class DirectAwardForm(GDSFormMixin, forms.Form):
         label="Annual value, in pounds (excluding VAT)", error_messages={"required": "Enter the annual value"}
     )
     contract_start_on = gds_date("Contract start")
-    term_months = numbers.IntegerField(
-        label="Initial term, in months",
-        min_value=1,
-        max_value=240,
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
-        error_messages={"required": "Enter the initial term in months"},
-    )
+    term_months = term_months_field()
     extension_months = forms.CharField(
         label="Extension options, in months (optional)", required=False, help_text="For example 12,12"
     )

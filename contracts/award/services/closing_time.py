@@ -24,12 +24,11 @@ from .common import (
     AwardRuleError,
     emails_of_suppliers,
     field_error,
-    lock_competition,
+    lock_for_officer,
     notify,
     now_or,
     officer_emails,
     require_established,
-    require_officer,
 )
 
 
@@ -102,8 +101,7 @@ def move_closing_time(
     """Only the owner, only while it has not passed. A later time takes effect at once; an earlier one is
     only proposed (see `confirm_closing_time`), and only with the notice period left."""
     now = now_or(now)
-    competition = lock_competition(competition)
-    require_officer(competition, by)
+    competition = lock_for_officer(competition, by)
     if competition.owner_id != by.pk:
         raise AwardRuleError(
             f"Only the owner of this competition, {competition.owner.full_name}, can move its closing time."
@@ -142,8 +140,7 @@ def confirm_closing_time(*, competition: Competition, by: User, now: datetime | 
     """The second officer brings the closing time forward as proposed. Not the proposer, an established
     officer, and only while the notice period is still left."""
     now = now_or(now)
-    competition = lock_competition(competition)
-    require_officer(competition, by)
+    competition = lock_for_officer(competition, by)
     if competition.proposed_closes_at is None:
         raise AwardRuleError("No earlier closing time has been proposed for this competition.")
     if competition.closing_change_proposed_by_id == by.pk:
@@ -164,8 +161,7 @@ def confirm_closing_time(*, competition: Competition, by: User, now: datetime | 
 @transaction.atomic
 def withdraw_closing_time_proposal(*, competition: Competition, by: User) -> Competition:
     """The owner or any officer of the buying authority drops a proposal nobody has confirmed."""
-    competition = lock_competition(competition)
-    require_officer(competition, by)
+    competition = lock_for_officer(competition, by)
     if competition.proposed_closes_at is None:
         raise AwardRuleError("No earlier closing time has been proposed for this competition.")
     proposed = competition.proposed_closes_at

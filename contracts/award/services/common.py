@@ -65,6 +65,16 @@ def require_officer(competition, user: User) -> None:
         raise PermissionDenied("Only officers of the buying authority may do this.")
 
 
+def lock_for_officer(competition: Competition, by: User, move_name: str | None = None) -> Competition:
+    """The competition locked for `by`, an officer of its buying authority, to change; with `move_name`,
+    refused unless its lifecycle allows that move from where it stands."""
+    competition = lock_competition(competition)
+    require_officer(competition, by)
+    if move_name is not None:
+        COMPETITION.next_status(move_name, competition.status)
+    return competition
+
+
 def require_established(user: User, step: str) -> None:
     """The second person of a two-person step must be established: not an account made or given its role
     in the last few days without a second administrator's approval."""

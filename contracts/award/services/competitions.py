@@ -39,12 +39,11 @@ from .common import (
     Status,
     emails_of_suppliers,
     field_error,
-    lock_competition,
+    lock_for_officer,
     move,
     notify,
     now_or,
     read_money,
-    require_officer,
 )
 
 # --- Setting up a competition -------------------------------------------------------------------------
@@ -194,9 +193,7 @@ def update_competition(
     **changes: Any,
 ) -> Competition:
     """Edit a draft. Once published only the owner can move the closing time (`move_closing_time`)."""
-    competition = lock_competition(competition)
-    require_officer(competition, by)
-    COMPETITION.next_status("edit", competition.status)
+    competition = lock_for_officer(competition, by, "edit")
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise AwardRuleError(f"These are not edited here: {sorted(unknown)}")
@@ -260,9 +257,7 @@ def criteria_problems(criteria: list[Mapping[str, Any]], estimated_value: Decima
 def save_criteria(*, competition: Competition, criteria: list[Mapping[str, Any]], by: User) -> list[AwardCriterion]:
     """Replace a draft's award criteria. Refused unless the weights add up to 100 and social value
     carries its minimum weight where the threshold is passed."""
-    competition = lock_competition(competition)
-    require_officer(competition, by)
-    COMPETITION.next_status("edit", competition.status)
+    competition = lock_for_officer(competition, by, "edit")
     problems = criteria_problems(criteria, competition.whole_life.amount)
     if problems:
         raise AwardRuleError(problems)
@@ -302,9 +297,7 @@ def save_lots(
 ) -> list[CompetitionLot]:
     """Replace an expression of interest's lots (number, title, min and max annual bid) and the
     combined limits across named lots."""
-    competition = lock_competition(competition)
-    require_officer(competition, by)
-    COMPETITION.next_status("edit", competition.status)
+    competition = lock_for_officer(competition, by, "edit")
     if competition.is_mini_competition:
         raise AwardRuleError("A mini-competition's lot is its framework lot.")
     if not lots:
@@ -398,9 +391,7 @@ def publish_competition(*, competition: Competition, by: User, now: datetime | N
     """Publish a draft. A mini-competition records the invited set (the eligible suppliers at this
     moment) and an invitation e-mail to each of their users, sent once this commits."""
     now = now_or(now)
-    competition = lock_competition(competition)
-    require_officer(competition, by)
-    COMPETITION.next_status("publish", competition.status)
+    competition = lock_for_officer(competition, by, "publish")
     problems = publication_problems(competition, now)
     if problems:
         raise AwardRuleError(problems)
@@ -460,8 +451,7 @@ def send_invitations(competition_id: int) -> int:
 
 @transaction.atomic
 def cancel_competition(*, competition: Competition, reason: str, by: User) -> Competition:
-    competition = lock_competition(competition)
-    require_officer(competition, by)
+    competition = lock_for_officer(competition, by)
     if not reason.strip():
         raise field_error("reason", "Give the reason for cancelling the competition")
     COMPETITION.next_status("cancel", competition.status)

@@ -36,7 +36,7 @@ from .common import (
     Status,
     emails_of_suppliers,
     field_error,
-    lock_competition,
+    lock_for_officer,
     move,
     notify,
     now_or,
@@ -50,9 +50,7 @@ from .tenders import json_ready
 def _lock_undecided_lot(lot: CompetitionLot, by: User) -> Competition:
     """Lock the competition for a decision on `lot`: by one of its officers, once evaluated, and only
     while the lot is neither awarded nor recorded as not awarded."""
-    competition = lock_competition(lot.competition)
-    require_officer(competition, by)
-    COMPETITION.next_status("decide_lot", competition.status)
+    competition = lock_for_officer(lot.competition, by, "decide_lot")
     if Award.objects.filter(lot=lot).exists():
         raise AwardRuleError(f"{lot} has already been awarded.")
     if NoAward.objects.filter(lot=lot).exists():

@@ -13,7 +13,7 @@ from commissioning.email import unseal
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
 from contracts.award import sealing, selectors
-from contracts.award.lifecycles import COMPETITION, TENDER
+from contracts.award.lifecycles import TENDER
 from contracts.award.models import (
     Competition,
     Tender,
@@ -23,13 +23,12 @@ from contracts.award.sealing import sealed_for
 from .common import (
     AwardRuleError,
     TenderStatus,
-    lock_competition,
+    lock_for_officer,
     move,
     notify,
     now_or,
     officer_emails,
     require_established,
-    require_officer,
 )
 from .evaluation import refresh_evaluation
 
@@ -40,9 +39,7 @@ from .evaluation import refresh_evaluation
 def request_opening(*, competition: Competition, by: User, now: datetime | None = None) -> Competition:
     """The first officer asks to open the responses; a second, different officer must confirm."""
     now = now_or(now)
-    competition = lock_competition(competition)
-    require_officer(competition, by)
-    COMPETITION.next_status("open", competition.status)
+    competition = lock_for_officer(competition, by, "open")
     if not competition.has_closed(now):
         raise AwardRuleError(f"The responses are sealed until the closing time, {deadline(competition.closes_at)}.")
     if competition.opening_requested_at is not None:
@@ -70,9 +67,7 @@ def request_opening(*, competition: Competition, by: User, now: datetime | None 
 def confirm_opening(*, competition: Competition, by: User, now: datetime | None = None) -> Competition:
     """The second officer confirms: the responses are unsealed. The same officer cannot do both."""
     now = now_or(now)
-    competition = lock_competition(competition)
-    require_officer(competition, by)
-    COMPETITION.next_status("open", competition.status)
+    competition = lock_for_officer(competition, by, "open")
     if competition.opening_requested_at is None:
         raise AwardRuleError("Ask to open the responses first; a second officer then confirms.")
     if competition.opening_requested_by_id == by.pk:

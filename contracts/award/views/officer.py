@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import permission_required
-from commissioning.forms import refusals_of_post, service_refusals_on
+from commissioning.forms import service_refusals_on
 from commissioning.pagination import keyset_paginate
-from commissioning.views.form_pages import simple_form_page
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AnswerForm,
@@ -32,7 +31,16 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import ocid_of
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, competition_crumbs, competition_page, officer_competition_or_404, officer_crumbs
+from .common import (
+    RUN,
+    T,
+    competition_crumbs,
+    competition_form,
+    competition_form_page,
+    competition_step_page,
+    officer_competition_or_404,
+    officer_crumbs,
+)
 
 # --- Officers: competitions -----------------------------------------------------------------------------
 
@@ -102,20 +110,25 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
         competition=competition,
         initial=CompetitionForm.initial_for(competition),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_refusals_on(form):
-            services.update_competition(
-                competition=competition,
-                by=request.user,
-                areas=data["areas"],
-                specification=data.get("specification"),
-                **{name: data[name] for name in EDITABLE_FIELDS},
-            )
-            messages.success(request, "The competition's details have been saved.")
-            return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
-        request, "officer/competition_form.html", competition, "Edit", form=form, title=f"Edit {competition.reference}"
+
+    def update(data: dict) -> str:
+        services.update_competition(
+            competition=competition,
+            by=request.user,
+            areas=data["areas"],
+            specification=data.get("specification"),
+            **{name: data[name] for name in EDITABLE_FIELDS},
+        )
+        return "The competition's details have been saved."
+
+    return competition_form(
+        request,
+        competition,
+        form,
+        update,
+        "officer/competition_form.html",
+        "Edit",
+        title=f"Edit {competition.reference}",
     )
 
 
@@ -126,17 +139,18 @@ def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The award criteria of a published competition cannot be changed.")
         return redirect("awards:officer_competition", competition.pk)
     form = CriteriaForm(request.POST or None, criteria=list(competition.criteria.all()))
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.save_criteria(competition=competition, criteria=form.criteria(), by=request.user)
-            messages.success(request, "The award criteria have been saved.")
-            return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
+
+    def save(data: dict) -> str:
+        services.save_criteria(competition=competition, criteria=form.criteria(), by=request.user)
+        return "The award criteria have been saved."
+
+    return competition_form(
         request,
-        "officer/criteria_form.html",
         competition,
+        form,
+        save,
+        "officer/criteria_form.html",
         "Award criteria",
-        form=form,
         min_weight=settings.SOCIAL_VALUE_MIN_WEIGHT,
     )
 
@@ -148,12 +162,12 @@ def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Only a draft expression of interest's lots can be changed.")
         return redirect("awards:officer_competition", competition.pk)
     form = LotsForm(request.POST or None, competition=competition)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.save_lots(competition=competition, lots=form.lots(), combined=form.combined(), by=request.user)
-            messages.success(request, "The lots and limits have been saved.")
-            return redirect("awards:officer_competition", competition.pk)
-    return competition_page(request, "officer/lots_form.html", competition, "Lots", form=form)
+
+    def save(data: dict) -> str:
+        services.save_lots(competition=competition, lots=form.lots(), combined=form.combined(), by=request.user)
+        return "The lots and limits have been saved."
+
+    return competition_form(request, competition, form, save, "officer/lots_form.html", "Lots")
 
 
 @permission_required(RUN)
@@ -196,24 +210,26 @@ def officer_competition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def publish_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    errors = refusals_of_post(request, lambda: services.publish_competition(competition=competition, by=request.user))
-    if request.method == "POST" and not errors:
+
+    def publish() -> None:
+        services.publish_competition(competition=competition, by=request.user)
         invited = competition.invitations.count()
         messages.success(
             request,
             f"{competition.reference} is published."
             + (f" {invited} supplier{'s' if invited != 1 else ''} will be invited by email." if invited else ""),
         )
-        return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
+
+    return competition_step_page(
         request,
-        "officer/publish.html",
         competition,
+        publish,
+        "officer/publish.html",
         "Publish",
-        eligible=selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
-        problems=services.publication_problems(competition) if competition.status == "draft" else [],
-        errors=errors,
-        status=422 if errors else 200,
+        lambda: {
+            "eligible": selectors.eligible_appointments(competition) if competition.is_mini_competition else [],
+            "problems": services.publication_problems(competition) if competition.status == "draft" else [],
+        },
     )
 
 
@@ -222,21 +238,21 @@ def cancel_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = "Why is the competition being cancelled?"
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.cancel_competition(competition=competition, reason=form.cleaned_data["reason"], by=request.user)
-            messages.success(request, f"{competition.reference} has been cancelled.")
-            return redirect("awards:officer_competition", competition.pk)
-    back = reverse("awards:officer_competition", args=[pk])
-    return simple_form_page(
+
+    def cancel(data: dict) -> str:
+        services.cancel_competition(competition=competition, reason=data["reason"], by=request.user)
+        return f"{competition.reference} has been cancelled."
+
+    return competition_form_page(
         request,
+        competition,
         form,
+        cancel,
+        crumb="Cancel",
         title=f"Cancel {competition.reference}",
         button="Cancel the competition",
         warning=True,
         intro="Bidders are told by email. A cancelled competition cannot be reopened.",
-        crumbs=competition_crumbs(competition, "Cancel"),
-        cancel_url=back,
     )
 
 
@@ -245,23 +261,21 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
     local = timezone.localtime(competition.closes_at)
     form = MoveClosingForm(request.POST or None, initial={"closes_date": local.date(), "closes_time": local.time()})
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            moved = services.move_closing_time(
-                competition=competition,
-                closes_at=form.cleaned_data["closes_at"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-            if moved.proposed_closes_at is not None:
-                messages.success(request, "Earlier closing time proposed. A second officer must now confirm it.")
-            else:
-                messages.success(request, "The closing time has moved and every bidder has been told.")
-            return redirect("awards:officer_competition", competition.pk)
-    back = reverse("awards:officer_competition", args=[pk])
-    return simple_form_page(
+
+    def move(data: dict) -> str:
+        moved = services.move_closing_time(
+            competition=competition, closes_at=data["closes_at"], reason=data["reason"], by=request.user
+        )
+        if moved.proposed_closes_at is not None:
+            return "Earlier closing time proposed. A second officer must now confirm it."
+        return "The closing time has moved and every bidder has been told."
+
+    return competition_form_page(
         request,
+        competition,
         form,
+        move,
+        crumb="Closing time",
         title="Move the closing time",
         caption=competition.reference,
         button="Move the closing time",
@@ -270,8 +284,6 @@ def move_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
             "at once. An earlier one needs a second officer's confirmation and at least "
             f"{settings.CLOSING_TIME_SHORTENING_NOTICE_WORKING_DAYS} working days' notice; bidders are told by e-mail."
         ),
-        crumbs=competition_crumbs(competition, "Closing time"),
-        cancel_url=back,
     )
 
 
@@ -288,16 +300,8 @@ def confirm_closing_time(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_closing_time(competition=competition, by=request.user)
             messages.success(request, "The closing time has been brought forward and every bidder has been told.")
 
-    errors = refusals_of_post(request, step)
-    if request.method == "POST" and not errors:
-        return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
-        request,
-        "officer/confirm_closing_time.html",
-        competition,
-        "Earlier closing time",
-        errors=errors,
-        status=422 if errors else 200,
+    return competition_step_page(
+        request, competition, step, "officer/confirm_closing_time.html", "Earlier closing time"
     )
 
 
@@ -308,13 +312,13 @@ def answer_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     form = AnswerForm(
         request.POST or None, initial={"published_question": question.published_question or question.question}
     )
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.answer_question(question=question, by=request.user, **form.cleaned_data)
-            messages.success(request, "The answer has been published to every bidder.")
-            return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
-        request, "officer/answer.html", competition, "Answer a question", form=form, question=question
+
+    def answer(data: dict) -> str:
+        services.answer_question(question=question, by=request.user, **data)
+        return "The answer has been published to every bidder."
+
+    return competition_form(
+        request, competition, form, answer, "officer/answer.html", "Answer a question", question=question
     )
 
 
@@ -330,19 +334,17 @@ def open_responses(request: HttpRequest, pk: int) -> HttpResponse:
             services.confirm_opening(competition=competition, by=request.user)
             messages.success(request, "The responses are open.")
 
-    errors = refusals_of_post(request, step)
-    if request.method == "POST" and not errors:
-        return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
+    return competition_step_page(
         request,
-        "officer/open.html",
         competition,
+        step,
+        "officer/open.html",
         "Open responses",
-        received=selectors.received_by_lot(competition),
-        received_total=selectors.received_count(competition),
-        errors=errors,
-        now=timezone.now(),
-        status=422 if errors else 200,
+        lambda: {
+            "received": selectors.received_by_lot(competition),
+            "received_total": selectors.received_count(competition),
+            "now": timezone.now(),
+        },
     )
 
 

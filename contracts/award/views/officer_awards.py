@@ -15,6 +15,7 @@ from commissioning.access import permission_required
 from commissioning.files import attachment_response
 from commissioning.forms import service_refusals_on
 from commissioning.views.form_pages import simple_form_page
+from commissioning.views.service_forms import service_form_page
 from contracts import whole_life
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -34,7 +35,15 @@ from contracts.notices import selectors as notice_selectors
 from contracts.notices.procedures import test_value, transparency_exemption
 from frameworks.evaluation.views import assign_evaluators_page
 
-from .common import RUN, T, competition_crumbs, competition_page, officer_competition_or_404, officer_crumbs
+from .common import (
+    RUN,
+    T,
+    competition_crumbs,
+    competition_form,
+    competition_form_page,
+    officer_competition_or_404,
+    officer_crumbs,
+)
 
 
 def _opened_tender(request, pk) -> Tender:
@@ -92,26 +101,27 @@ def award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     results = selectors.lot_results(lot)
     form = AwardForm(request.POST or None, results=results, light_touch=competition.is_light_touch)
-    if request.method == "POST" and form.is_valid():
-        tender = next((r.tender for r in results if r.tender.pk == form.cleaned_data["tender"]), None)
-        with service_refusals_on(form):
-            if tender is None:
-                raise services.AwardRuleError({"tender": ["Select the winning response"]})
-            services.decide_award(
-                lot=lot,
-                tender=tender,
-                reasons=form.cleaned_data["reasons"],
-                skip_standstill_reason=form.cleaned_data.get("skip_standstill_reason", ""),
-                by=request.user,
-            )
-            messages.success(request, f"{lot} has been awarded. Each bidder's assessment summary is being produced.")
-            return redirect("awards:officer_competition", competition.pk)
-    return competition_page(
+
+    def award(data: dict) -> str:
+        tender = next((r.tender for r in results if r.tender.pk == data["tender"]), None)
+        if tender is None:
+            raise services.AwardRuleError({"tender": ["Select the winning response"]})
+        services.decide_award(
+            lot=lot,
+            tender=tender,
+            reasons=data["reasons"],
+            skip_standstill_reason=data.get("skip_standstill_reason", ""),
+            by=request.user,
+        )
+        return f"{lot} has been awarded. Each bidder's assessment summary is being produced."
+
+    return competition_form(
         request,
-        "officer/award.html",
         competition,
+        form,
+        award,
+        "officer/award.html",
         f"Award {lot}",
-        form=form,
         lot=lot,
         results=results,
         combined=[c for c in selectors.combined_award_checks(competition) if lot.number in c.lot_numbers],
@@ -125,22 +135,22 @@ def no_award_lot(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     lot = get_object_or_404(selectors.competition_lots_for_officer(request.user), pk=lot_pk, competition=competition)
     form = NoAwardForm(request.POST or None)
     form.fields["reasons"].label = f"Why will {lot} not be awarded?"
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.decide_no_award(lot=lot, reasons=form.cleaned_data["reasons"], by=request.user)
-            messages.success(request, f"{lot} will not be awarded. Its bidders have been told why.")
-            return redirect("awards:officer_competition", competition.pk)
-    back = reverse("awards:officer_competition", args=[pk])
-    return simple_form_page(
+
+    def no_award(data: dict) -> str:
+        services.decide_no_award(lot=lot, reasons=data["reasons"], by=request.user)
+        return f"{lot} will not be awarded. Its bidders have been told why."
+
+    return competition_form_page(
         request,
+        competition,
         form,
+        no_award,
+        crumb=f"Do not award {lot}",
         title=f"Do not award {lot}",
         caption=competition.reference,
         button="Record that the lot is not awarded",
         warning=True,
         intro="Every response to this lot becomes unsuccessful. This cannot be undone.",
-        crumbs=competition_crumbs(competition, f"Do not award {lot}"),
-        cancel_url=back,
     )
 
 
@@ -270,28 +280,24 @@ def direct_award_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
 def decide_direct_award(request: HttpRequest, pk: int) -> HttpResponse:
     direct_award = _officer_direct_award(request, pk)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            if form.cleaned_data["decision"] == "approve":
-                services.approve_direct_award(
-                    direct_award=direct_award, note=form.cleaned_data["note"], by=request.user
-                )
-                messages.success(request, "The direct award is approved and its contract has been created as a draft.")
-            else:
-                services.reject_direct_award(
-                    direct_award=direct_award, reason=form.cleaned_data["note"], by=request.user
-                )
-                messages.success(request, "The direct award has been rejected.")
-            return redirect("awards:officer_direct_award", direct_award.pk)
+
+    def decide(data: dict) -> str:
+        if data["decision"] == "approve":
+            services.approve_direct_award(direct_award=direct_award, note=data["note"], by=request.user)
+            return "The direct award is approved and its contract has been created as a draft."
+        services.reject_direct_award(direct_award=direct_award, reason=data["note"], by=request.user)
+        return "The direct award has been rejected."
+
     back = reverse("awards:officer_direct_award", args=[pk])
-    return simple_form_page(
+    return service_form_page(
         request,
         form,
+        decide,
+        back=back,
         title="Approve or reject the direct award",
         caption=f"{direct_award.reference}: {direct_award.title}",
         button="Record the decision",
         intro=f"Requested by {direct_award.requested_by.full_name}. A second, different officer decides. "
         f"Justification: {direct_award.get_justification_display()}.",
         crumbs=officer_crumbs((direct_award.reference, back), ("Decide", None)),
-        cancel_url=back,
     )

@@ -16,7 +16,7 @@ from commissioning.files import attachment_response
 from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import User
 from commissioning.templatetags.portal import deadline
-from commissioning.views.form_pages import simple_form_page
+from commissioning.views.service_forms import service_form_page
 from commissioning.wording import time_of_day
 from contracts.award import selectors, services
 from contracts.award.forms import (
@@ -108,23 +108,21 @@ def competition_specification(request: HttpRequest, pk: int) -> HttpResponse:
 def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _provider_competition(request, pk)
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.ask_question(competition=competition, question=form.cleaned_data["question"], by=request.user)
-            messages.success(
-                request, "Your question has been sent. The answer will be published to every bidder, without your name."
-            )
-            return redirect("awards:provider_competition", competition.pk)
-    back = reverse("awards:provider_competition", args=[pk])
-    return simple_form_page(
+
+    def ask(data: dict) -> str:
+        services.ask_question(competition=competition, question=data["question"], by=request.user)
+        return "Your question has been sent. The answer will be published to every bidder, without your name."
+
+    return service_form_page(
         request,
         form,
+        ask,
+        back=reverse("awards:provider_competition", args=[pk]),
         title="Ask a clarification question",
         caption=competition.title,
         button="Send your question",
         intro=f"Questions are accepted until {deadline(competition.clarification_deadline)}.",
         crumbs=_provider_crumbs(competition, ("Ask a question", None)),
-        cancel_url=back,
     )
 
 
