@@ -18,6 +18,7 @@ from import_export import fields, widgets
 
 from commissioning import numbers
 from commissioning.exports import SpreadsheetSafeModelResource
+from commissioning.import_rows import RowsSavedTogether
 from commissioning.models import Area
 from commissioning.uploads import echo
 from suppliers.models import Supplier
@@ -51,7 +52,7 @@ class AreasWidget(widgets.ManyToManyWidget):
         return areas
 
 
-class AppointmentResource(SpreadsheetSafeModelResource):
+class AppointmentResource(RowsSavedTogether, SpreadsheetSafeModelResource):
     framework_reference = fields.Field(
         column_name="framework_reference", attribute="lot__framework__reference", readonly=True
     )
@@ -92,14 +93,11 @@ class AppointmentResource(SpreadsheetSafeModelResource):
         self._reset()
 
     def _reset(self) -> None:
-        self._preview_columns = [field.column_name for field in self.get_import_fields()]
+        self._reset_rows()
         self._lots: dict[tuple[str, int], Lot] = {}
         self._suppliers: dict[str, Supplier] = {}
         self._unregistered: dict[str, Supplier] = {}
         self._appointments: dict[tuple[int, int], Appointment] = {}
-        self._earlier: dict[tuple[int, str], int] = {}
-        self._pending: list[services.ImportedAppointment] = []
-        self._instances: dict[int, Appointment] = {}
 
     def before_import(self, dataset, **kwargs):
         missing = {"framework_reference", "lot_number", "supplier", "areas", "starts_on"} - set(dataset.headers or [])
@@ -173,28 +171,12 @@ class AppointmentResource(SpreadsheetSafeModelResource):
         instance._change_reason = services.IMPORT_CHANGE_REASON
         instance._history_user = self.user
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        """Keep the valid row for `after_import`, which saves them all at once."""
-        self.before_save_instance(instance, row, **kwargs)
-        imported = instance._imported
-        self._pending.append(imported)
-        self._instances[imported.number] = instance
-        self._earlier.setdefault(imported.key, imported.number)
-        self.after_save_instance(instance, row, **kwargs)
-
-    def after_import_row(self, row, row_result, **kwargs):
-        if row_result.import_type in (row_result.IMPORT_TYPE_NEW, row_result.IMPORT_TYPE_UPDATE):
-            row_result.diff = [row.get(column, "") for column in self._preview_columns]
-
     def after_import(self, dataset, result, **kwargs):
-        if result.has_errors() or result.has_validation_errors() or not self._pending:
+        if not self._may_save_rows(result, kwargs):
             return
-        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
-            return  # a dry run with no transaction to roll back must not write
         outcome = services.import_appointments(by=self.user, rows=self._pending)
+        self._saved_as(outcome.appointments)
         for number, appointment in outcome.appointments.items():
-            # The rows' own instances become the saved ones (the admin logs them by primary key).
             instance = self._instances[number]
-            instance.pk, instance._state.adding = appointment.pk, False
             if instance.supplier.pk is None:  # registered by the import
                 instance.supplier = appointment.supplier

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from commissioning.audit import record
+from commissioning.import_rows import check_each_row
 from commissioning.models import Area, User
 from suppliers.models import Supplier
 
@@ -161,16 +162,12 @@ def import_appointments(*, by: User | None, rows: Sequence[ImportedAppointment])
     per row, so a 10,000-row list took minutes. Here the rules are checked in memory
     (`check_imported_appointment`) and the rows are written with a handful of bulk statements.
     """
-    errors: dict[int, ValidationError] = {}
-    earlier: dict[tuple[int, str], int] = {}
-    for row in rows:
-        try:
-            check_imported_appointment(row, earlier=earlier)
-        except ValidationError as exc:
-            errors[row.number] = exc
-        earlier.setdefault(row.key, row.number)
-    if errors:
-        raise ImportRowsError(errors)
+    check_each_row(
+        rows,
+        lambda row, earlier: check_imported_appointment(row, earlier=earlier),
+        refused=ValidationError,
+        error_class=ImportRowsError,
+    )
 
     outcome = ApprovedListImport()
     suppliers = suppliers_by_name()
