@@ -11,15 +11,23 @@ import pytest
 from django.db import connection
 
 from contracts.notices.selectors import outstanding_for_officer
+from frameworks.partner_selectors import shared_approved_list
 from frameworks.selectors import application_list_for_officer
+from tests.factories import make_authority
 from tests.factories.frameworks import make_framework
 
 pytestmark = pytest.mark.django_db
 
 
-def assert_read_through(queryset, index: str) -> None:
+def assert_read_through(queryset, index: str, *, table: str | None = None, columns: list[str] | None = None) -> None:
+    """`index` is named in PostgreSQL's plan; in the database it is found by its name or, for an index
+    Django names itself (a unique column's, unnamed on SQLite), by its `columns`."""
     with connection.cursor() as cursor:
-        assert index in connection.introspection.get_constraints(cursor, queryset.model._meta.db_table)
+        found = connection.introspection.get_constraints(cursor, table or queryset.model._meta.db_table)
+        if columns is None:
+            assert index in found
+        else:
+            assert any(constraint["columns"] == columns for constraint in found.values())
         if connection.vendor != "postgresql":
             return
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -35,3 +43,16 @@ def test_the_application_list_opens_through_its_index(officer):
 
 def test_the_notices_to_publish_are_read_through_their_partial_index(officer):
     assert_read_through(outstanding_for_officer(officer)[:50], "notice_outstanding_idx")
+
+
+def test_the_partners_approved_list_is_read_in_the_suppliers_name_order(officer):
+    """Every row of the partner's list is active, so it is ordered by the sort alone: by the suppliers'
+    name index, the first page without sorting every appointment of the framework."""
+    partner = make_authority(name="Coventry City Council")
+    framework = make_framework(lead_authority=officer.authority, partners=[partner])
+    assert_read_through(
+        shared_approved_list(framework, partner)[:50],
+        "suppliers_supplier_legal_name_key",
+        table="suppliers_supplier",
+        columns=["legal_name"],
+    )
