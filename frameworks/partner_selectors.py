@@ -180,9 +180,9 @@ def _filtered(
         qs = qs.filter(status=filters.status)
     qs = search(qs, filters.q, APPROVED_LIST_SEARCH)
     order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-    if not every_status:
-        # Every row is active: ordered by the sort alone, PostgreSQL reads the first page off the suppliers'
-        # name index instead of sorting every appointment of the framework.
+    if not every_status or filters.status:
+        # Every row has one status (a partner's are all active): ordered by the sort alone, PostgreSQL reads
+        # the first page off the suppliers' name index instead of sorting every appointment of the framework.
         return qs.order_by(*order)
     # Current appointments first (active, then suspended, then removed: officers see every status).
     current_first = Case(
