@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from commissioning import work_queues as wq
 from commissioning.dates import Quarter
+from commissioning.partial_indexes import literals
 from commissioning.rules import acting_for_filter
 from contracts.models import Contract
 
@@ -105,17 +106,22 @@ def _today(now: datetime) -> date:
     return timezone.localdate(now)
 
 
-def returns_to_review(user, now: datetime) -> wq.Queue:
-    waiting = (
+def awaiting_review(user) -> QuerySet[QuarterlyReturn]:
+    """The returns sent to the user's authority and waiting for review, oldest sent first."""
+    return (
         QuarterlyReturn.objects.filter(
             acting_for_filter(user, "contract__buying_authority"),
-            status__in=[QuarterlyReturn.Status.SUBMITTED, QuarterlyReturn.Status.RESUBMITTED],
+            # As the partial index `return_awaiting_review_idx` says it (see commissioning.partial_indexes).
+            status__in=literals([QuarterlyReturn.Status.SUBMITTED, QuarterlyReturn.Status.RESUBMITTED]),
         )
         .select_related("contract__supplier", "period")
         .order_by("last_submitted_at", "submitted_at", "pk")
     )
+
+
+def returns_to_review(user, now: datetime) -> wq.Queue:
     return wq.Queue.of(
-        waiting,
+        awaiting_review(user),
         lambda r: wq.QueueItem(
             title=f"{r.contract.supplier.legal_name}: {Quarter(r.period.financial_year, r.period.quarter).label} "
             f"return for {r.contract.reference}",

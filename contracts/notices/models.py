@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from commissioning.models import Authority
+from commissioning.partial_indexes import literals
 from contracts.models import MONEY
 
 __all__ = ["Notice", "NoticeQuerySet", "NoticeType", "Threshold", "content_type_of", "target_key"]
@@ -53,7 +54,8 @@ class NoticeType(models.TextChoices):
 
 class NoticeQuerySet(models.QuerySet):
     def outstanding(self):
-        return self.exclude(status__in=[Notice.Status.PUBLISHED, Notice.Status.WITHDRAWN])
+        # As the partial index `notice_outstanding_idx` says it (see commissioning.partial_indexes).
+        return self.exclude(status__in=literals([Notice.Status.PUBLISHED, Notice.Status.WITHDRAWN]))
 
     def overdue(self, today: date):
         return self.outstanding().filter(deadline__lt=today)

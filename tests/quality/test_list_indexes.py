@@ -2,17 +2,21 @@
 filter and order. With few rows a database rightly prefers a full scan, so the test tells it to avoid one
 where it can (PostgreSQL's enable_seqscan and enable_sort) and then asks for the plan: if the query's
 order or filter stopped matching the index (an expression changed on one side only), the plan no longer
-names it. SQLite plans by its own rules without statistics (it searches by the framework's windows, fine at
-its scale), so there the test checks that the index is in the database."""
+names it. SQLite plans by its own rules and statistics (with none, in a test, it searches by the framework's
+windows or the status), so there the test checks that the index is in the database, and that a query meant
+for a partial index states the index's condition in literals: SQLite cannot use a partial index for a
+condition bound as parameters (see commissioning.partial_indexes)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 
+from commissioning.partial_indexes import literals
 from contracts.notices.selectors import outstanding_for_officer
 from frameworks.partner_selectors import shared_approved_list
 from frameworks.selectors import application_list_for_officer
+from monitoring.work_queues import awaiting_review
 from tests.factories import make_authority
 from tests.factories.frameworks import make_framework
 
@@ -42,7 +46,31 @@ def test_the_application_list_opens_through_its_index(officer):
 
 
 def test_the_notices_to_publish_are_read_through_their_partial_index(officer):
-    assert_read_through(outstanding_for_officer(officer)[:50], "notice_outstanding_idx")
+    notices = outstanding_for_officer(officer)[:50]
+    assert_read_through(notices, "notice_outstanding_idx")
+    assert_states_in_literals(notices, ["published", "withdrawn"])
+
+
+def test_the_returns_to_review_are_read_through_their_partial_index(officer):
+    waiting = awaiting_review(officer)[:5]
+    assert_read_through(waiting, "return_awaiting_review_idx")
+    assert_states_in_literals(waiting, ["submitted", "resubmitted"])
+
+
+def assert_states_in_literals(queryset, codes: list[str]) -> None:
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    assert all(f"'{code}'" in sql for code in codes), sql
+    assert not set(codes) & {str(p) for p in params}, params
+
+
+def test_only_status_codes_are_written_into_the_sql():
+    assert [str(literal.sql) for literal in literals(["submitted", "re_submitted"])] == [
+        "'submitted'",
+        "'re_submitted'",
+    ]
+    for hostile in ["x'; DROP TABLE users; --", "Submitted", ""]:
+        with pytest.raises(ValueError):
+            literals([hostile])
 
 
 def test_the_partners_approved_list_is_read_in_the_suppliers_name_order(officer):
