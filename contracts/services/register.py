@@ -203,7 +203,7 @@ def update_contract(*, by: User | None, contract: Contract, **changes: Any) -> C
     if after:
         contract.save()
         record("contracts.contract_updated", by=by, obj=contract, data={"before": before, "after": after})
-        if not contract.is_draft:  # a live contract moved to another lot or other areas
+        if not contract.is_draft and after.keys() & {"lot", "areas"}:  # a live contract moved
             coverage_tallies.recount([lot_before, contract.lot_id])
     return contract
 
