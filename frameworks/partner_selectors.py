@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
+from commissioning.pagination import InGroups
 from commissioning.rules import acting_for_filter
 from commissioning.search import search
 from suppliers.models import Accreditation, AccreditationScheme
@@ -161,9 +162,8 @@ def _with_details(qs: QuerySet[Appointment], today: date) -> QuerySet[Appointmen
     )
 
 
-def _filtered(
-    qs: QuerySet[Appointment], filters: ApprovedListFilters, today: date, *, every_status: bool = True
-) -> QuerySet:
+def _filtered(qs: QuerySet[Appointment], filters: ApprovedListFilters, today: date) -> QuerySet:
+    """The appointments the filters and the search keep, unordered."""
     if filters.lot is not None:
         qs = qs.filter(lot=filters.lot)
     if filters.area is not None:
@@ -178,20 +178,26 @@ def _filtered(
         qs = qs.filter(supplier__is_vcse=True)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = search(qs, filters.q, APPROVED_LIST_SEARCH)
-    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-    if not every_status or filters.status:
-        # Every row has one status (a partner's are all active): ordered by the sort alone, PostgreSQL reads
-        # the first page off the suppliers' name index instead of sorting every appointment of the framework.
-        return qs.order_by(*order)
-    # Current appointments first (active, then suspended, then removed: officers see every status).
-    current_first = Case(
-        When(status=Appointment.Status.ACTIVE, then=Value(0)),
-        When(status=Appointment.Status.SUSPENDED, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return qs.annotate(current_first=current_first).order_by("current_first", *order)
+    return search(qs, filters.q, APPROVED_LIST_SEARCH)
+
+
+def _sort(filters: ApprovedListFilters) -> tuple[str, ...]:
+    return SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+
+
+# The officer's list shows current appointments first: active, then suspended, then removed.
+CURRENT_FIRST = (
+    Q(status=Appointment.Status.ACTIVE),
+    Q(status=Appointment.Status.SUSPENDED),
+    ~Q(status__in=[Appointment.Status.ACTIVE, Appointment.Status.SUSPENDED]),
+)
+
+
+def _current_first(qs: QuerySet[Appointment], filters: ApprovedListFilters) -> QuerySet[Appointment]:
+    if filters.status:
+        return qs.order_by(*_sort(filters))
+    position = Case(*(When(group, then=Value(i)) for i, group in enumerate(CURRENT_FIRST)), output_field=IntegerField())
+    return qs.annotate(current_first=position).order_by("current_first", *_sort(filters))
 
 
 def shared_approved_list(
@@ -207,17 +213,35 @@ def shared_approved_list(
     so an export holds exactly the rows of the filtered list, in the same order.
     """
     today = today or _today()
+    filters = filters or ApprovedListFilters()
     qs = shared_appointments(authority, today).filter(lot__framework=framework)
-    return _with_details(_filtered(qs, filters or ApprovedListFilters(), today, every_status=False), today)
+    # Every row is active: ordered by the sort alone, PostgreSQL reads the first page off the suppliers' name
+    # index instead of sorting every appointment of the framework.
+    return _with_details(_filtered(qs, filters, today).order_by(*_sort(filters)), today)
 
 
 def officer_approved_list(
     framework: Framework, filters: ApprovedListFilters | None = None, *, today: date | None = None
 ) -> QuerySet[Appointment]:
-    """The officer's whole list: every appointment on the framework, whatever its status or consent."""
+    """The officer's whole list: every appointment on the framework, whatever its status or consent,
+    current ones first (the exports and the framework report read it whole)."""
     today = today or _today()
-    qs = Appointment.objects.filter(lot__framework=framework)
-    return _with_details(_filtered(qs, filters or ApprovedListFilters(), today), today)
+    filters = filters or ApprovedListFilters()
+    qs = _filtered(Appointment.objects.filter(lot__framework=framework), filters, today)
+    return _with_details(_current_first(qs, filters), today)
+
+
+def officer_approved_list_pages(
+    framework: Framework, filters: ApprovedListFilters | None = None, *, today: date | None = None
+) -> InGroups | QuerySet[Appointment]:
+    """`officer_approved_list` for the page, a page at a time: each status group's rows in the sort alone,
+    which an index gives in order, instead of the database sorting every appointment by status first."""
+    today = today or _today()
+    filters = filters or ApprovedListFilters()
+    qs = _with_details(_filtered(Appointment.objects.filter(lot__framework=framework), filters, today), today)
+    if filters.status:
+        return qs.order_by(*_sort(filters))
+    return InGroups(qs, CURRENT_FIRST, _sort(filters))
 
 
 def lots_of(framework: Framework) -> QuerySet[Lot]:

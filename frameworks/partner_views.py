@@ -193,7 +193,7 @@ def officer_list(request: HttpRequest, reference: str) -> HttpResponse:
     framework = _officer_framework(request, reference)
     form = OfficerApprovedListFilterForm(request.GET, framework=framework)
     filters = form.filters()
-    appointments = selectors.officer_approved_list(framework, filters)
+    appointments = selectors.officer_approved_list_pages(framework, filters)
     return _approved_list_page(request, "frameworks/partner/officer_list.html", framework, form, filters, appointments)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from commissioning.models import Authority, User
 from frameworks.models import Appointment
+from frameworks.partner_selectors import officer_approved_list
 from tests.factories import make_area, make_authority, make_supplier, make_user
 from tests.factories.frameworks import make_appointment, make_framework, make_lot
 from tests.frameworks.test_partner_list import csv_rows, file_pairs, screen_rows, xlsx_rows
@@ -143,3 +144,28 @@ def test_appointment_history_of_a_removal(client, setup):
     client.force_login(setup["officer"])
     html = client.get(f"/officer/appointments/{appointment.pk}/history/").content.decode()
     assert ">Removed</th>" in html and "Ceased trading" in html and "Olive Officer" in html
+
+
+def test_pages_of_the_officers_list_run_on_across_the_status_groups(client, django_assert_max_num_queries):
+    """The page is read a status group at a time (active, suspended, removed, each in the sort's order), and
+    runs on from one group into the next exactly as the whole list (the export's order) does: 52 active,
+    then two suspended and one removed, shown 50 to a page."""
+    lead = make_authority(kind=Authority.Kind.OPCC, is_lead_commissioner=True)
+    framework = make_framework(lead_authority=lead)
+    lot = make_lot(framework, title="Advocacy")
+    officer = make_user(User.Role.OFFICER, authority=lead)
+    statuses = [Appointment.Status.ACTIVE] * 52 + [Appointment.Status.SUSPENDED] * 2 + [Appointment.Status.REMOVED]
+    # Names in an order unlike the statuses', so the groups, not the names, put the suspended ones last.
+    for i, status in enumerate(statuses):
+        make_appointment(lot, make_supplier(legal_name=f"Supplier {(i * 37) % 55:02d}"), status=status)
+    whole = [(a.supplier.legal_name, a.status) for a in officer_approved_list(framework)]
+    assert [status for _, status in whole] == statuses
+
+    client.force_login(officer)
+    first = client.get(officer_url(framework))
+    with django_assert_max_num_queries(12):
+        second = client.get(officer_url(framework) + "?page=2")
+    shown = [name for name, _ in screen_rows(first.content.decode()) + screen_rows(second.content.decode())]
+    assert shown == [name for name, _ in whole]
+    assert "55 appointments" in first.content.decode()
+    assert "Showing 51 to 55" in " ".join(second.content.decode().split())

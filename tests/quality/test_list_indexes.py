@@ -14,7 +14,7 @@ from django.db import connection
 
 from commissioning.partial_indexes import literals
 from contracts.notices.selectors import outstanding_for_officer
-from frameworks.partner_selectors import shared_approved_list
+from frameworks.partner_selectors import officer_approved_list_pages, shared_approved_list
 from frameworks.selectors import application_list_for_officer
 from monitoring.work_queues import awaiting_review
 from tests.factories import make_authority
@@ -84,3 +84,17 @@ def test_the_partners_approved_list_is_read_in_the_suppliers_name_order(officer)
         table="suppliers_supplier",
         columns=["legal_name"],
     )
+
+
+def test_each_status_group_of_the_officers_approved_list_is_read_in_the_suppliers_name_order(officer):
+    """The officer's list puts current appointments first a group at a time (`InGroups`): each group's page is
+    read off the suppliers' name index, not sorted from every appointment of the framework."""
+    framework = make_framework(lead_authority=officer.authority)
+    pages = officer_approved_list_pages(framework)
+    for group in pages.groups:
+        assert_read_through(
+            pages.queryset.filter(group).order_by(*pages.ordering)[:50],
+            "suppliers_supplier_legal_name_key",
+            table="suppliers_supplier",
+            columns=["legal_name"],
+        )
