@@ -169,12 +169,16 @@ def _cursor_value(model, name: str, value):
         return value
 
 
-def _decode(model, fields: list[tuple[str, bool]], token: str) -> list | None:
+def _decode(model, fields: list[tuple[str, bool]], token: str, groups: int) -> tuple[int, list] | None:
+    """The cursor's group and ordering values, or None for a cursor that is not ours (or is out of date)."""
     try:
         raw = signing.loads(token, salt="keyset", serializer=_CursorSerializer)
-        if not isinstance(raw, list) or len(raw) != len(fields):
+        if not isinstance(raw, list) or len(raw) != len(fields) + 1:
             return None
-        return [_cursor_value(model, name, value) for (name, _), value in zip(fields, raw, strict=True)]
+        group, *values = raw
+        if not isinstance(group, int) or not 0 <= group < groups:
+            return None
+        return group, [_cursor_value(model, name, value) for (name, _), value in zip(fields, values, strict=True)]
     except (signing.BadSignature, ValueError, TypeError, LookupError, ValidationError):
         return None
 
@@ -192,34 +196,71 @@ def _beyond(fields: list[tuple[str, bool]], values: list, *, forwards: bool) -> 
     return condition
 
 
+def _rows_from(
+    queryset: QuerySet,
+    groups: Sequence[Q],
+    ordering: Sequence[str],
+    fields: list[tuple[str, bool]],
+    cursor: tuple[int, list] | None,
+    wanted: int,
+    *,
+    forwards: bool,
+) -> list[tuple[int, object]]:
+    """Up to `wanted` (group, row) pairs after the cursor (before it, nearest first, when not `forwards`):
+    the rest of the cursor's group, then the next groups', each read in its own order off its own index.
+    Every group from the cursor's on is asked (for a row at least), so a page makes the same number of queries
+    whether its first group holds five rows or five thousand."""
+    if not forwards:
+        ordering = [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
+    start = cursor[0] if cursor else (0 if forwards else len(groups) - 1)
+    positions = range(start, len(groups)) if forwards else range(start, -1, -1)
+    found: list[tuple[int, object]] = []
+    for position in positions:
+        rows = queryset.filter(groups[position])
+        if cursor and position == cursor[0]:
+            rows = rows.filter(_beyond(fields, cursor[1], forwards=forwards))
+        found += [(position, row) for row in rows.order_by(*ordering)[: max(wanted - len(found), 1)]]
+    return found[:wanted]
+
+
 def keyset_paginate(
-    request: HttpRequest, queryset: QuerySet, ordering: Sequence[str], per_page: int = PER_PAGE, *, param: str = "page"
+    request: HttpRequest,
+    queryset: QuerySet,
+    ordering: Sequence[str],
+    per_page: int = PER_PAGE,
+    *,
+    param: str = "page",
+    groups: Sequence[Q] = (),
 ) -> KeysetPage:
     """One page of `queryset` in `ordering` (e.g. ["-created_at", "-pk"]), after or before the row whose
     signed cursor is in the query parameter `param`. No count, no offset: two pages away from the start
-    cost what the first does. A cursor that is not ours shows the first page."""
+    cost what the first does. A cursor that is not ours shows the first page.
+
+    With `groups` (disjoint conditions covering every row, e.g. current contracts, then the rest), the list is
+    ordered by group first, then by `ordering` within each: a page reads the groups it spans one after the
+    other, each in `ordering` alone, so an index on `ordering` serves every group, where ordering by a
+    computed group makes the database sort every row. The prefetches of `queryset` run once for the page."""
+    groups = list(groups) or [Q()]
+    lookups = queryset._prefetch_related_lookups
+    queryset = queryset.prefetch_related(None)
     fields = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
     token = request.GET.get(param) or ""
     direction, _, body = token.partition(".")
-    values = _decode(queryset.model, fields, body) if direction in {"n", "p"} and body else None
-    forwards = direction != "p" or values is None
-    if values is None:
-        rows = list(queryset.order_by(*ordering)[: per_page + 1])
-        more, rows = len(rows) > per_page, rows[:per_page]
-        page = KeysetPage(rows, param, has_next=more, has_previous=False)
-    elif forwards:
-        rows = list(queryset.filter(_beyond(fields, values, forwards=True)).order_by(*ordering)[: per_page + 1])
-        more, rows = len(rows) > per_page, rows[:per_page]
-        page = KeysetPage(rows, param, has_next=more, has_previous=True, first_page=False)
+    cursor = _decode(queryset.model, fields, body, len(groups)) if direction in {"n", "p"} and body else None
+    forwards = direction != "p" or cursor is None
+    found = _rows_from(queryset, groups, ordering, fields, cursor, per_page + 1, forwards=forwards)
+    more, found = len(found) > per_page, found[:per_page]
+    if forwards:
+        page = KeysetPage([], param, has_next=more, has_previous=cursor is not None, first_page=cursor is None)
     else:
-        reverse = [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
-        rows = list(queryset.filter(_beyond(fields, values, forwards=False)).order_by(*reverse)[: per_page + 1])
-        more, rows = len(rows) > per_page, rows[:per_page][::-1]
-        page = KeysetPage(rows, param, has_next=True, has_previous=more, first_page=not more)
-    if page.object_list:
-        first, last = page.object_list[0], page.object_list[-1]
-        page.next_cursor = "n." + _encode([_value_of(last, name) for name, _ in fields])
-        page.previous_cursor = "p." + _encode([_value_of(first, name) for name, _ in fields])
+        found.reverse()
+        page = KeysetPage([], param, has_next=True, has_previous=more, first_page=not more)
+    page.object_list = [row for _, row in found]
+    prefetch_related_objects(page.object_list, *lookups)
+    if found:
+        (first_group, first), (last_group, last) = found[0], found[-1]
+        page.next_cursor = "n." + _encode([last_group, *(_value_of(last, name) for name, _ in fields)])
+        page.previous_cursor = "p." + _encode([first_group, *(_value_of(first, name) for name, _ in fields)])
     return page
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
@@ -46,8 +46,9 @@ class RegisterFilters:
 
 
 REGISTER_SEARCH = ("reference", "supplier__legal_name", "supplier__trading_name", "title")
-# Current contracts first, soonest ending first; ends with the primary key, for keyset pagination.
-REGISTER_ORDER = ("is_over", "current_end_on", "reference", "pk")
+# Soonest ending first; ends with the primary key, for keyset pagination. By default current contracts come
+# first (`register_groups`).
+REGISTER_ORDER = ("current_end_on", "reference", "pk")
 REGISTER_COLUMNS = [
     Column("contract", "Contract", ("reference",)),
     Column("provider", "Provider", ("supplier__legal_name",)),
@@ -66,12 +67,31 @@ def register_ordering(sorting: Sorting | None) -> list[str]:
     return list(REGISTER_ORDER)
 
 
+def register_groups(sorting: Sorting | None, today: date) -> list[Q]:
+    """Unless a column is chosen, the register shows the contracts not yet over (drafts, live, in their final
+    months) before those that ended or were terminated, each soonest ending first, as groups that keyset
+    pagination reads one after the other, each off an index on the end date: drafts whose end date has passed
+    (`contract_draft_order_idx`), the rest not over (ending today or later), then those over. A contract
+    terminated on or after today ends on or after today (`contract_terminated_within_term`), so it is in the
+    second group."""
+    if sorting is not None and sorting.column is not None:
+        return []
+    over = Q(activated_at__isnull=False) & (
+        Q(terminated_on__lt=today) | Q(terminated_on__isnull=True, current_end_on__lt=today)
+    )
+    return [
+        Q(activated_at__isnull=True, current_end_on__lt=today),
+        Q(current_end_on__gte=today) & ~Q(activated_at__isnull=False, terminated_on__lt=today),
+        over,
+    ]
+
+
 def register(
     filters: RegisterFilters, *, today: date, user: User, sorting: Sorting | None = None
 ) -> QuerySet[Contract]:
     """The officers' register: every contract the user reads, filtered and searched, with values for the current
-    financial year; current contracts (draft, live, in their final months) first, soonest ending first,
-    unless a column is chosen to sort by.
+    financial year, soonest ending first unless a column is chosen to sort by (and paged in
+    `register_groups`, current contracts first).
 
     Three queries however many contracts: contracts (with joins and value subqueries), extension
     options with their exercised extensions, and areas.
@@ -83,14 +103,6 @@ def register(
         .prefetch_related(
             Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")),
             "areas",
-        )
-        .annotate(
-            is_over=Case(
-                When(activated_at__isnull=False, terminated_on__lt=today, then=Value(1)),
-                When(activated_at__isnull=False, terminated_on__isnull=True, current_end_on__lt=today, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
         )
     )
     qs = qs.order_by(*register_ordering(sorting))

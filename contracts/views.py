@@ -57,7 +57,9 @@ def officer_register(request: HttpRequest) -> HttpResponse:
     filters = selectors.RegisterFilters(**form.filters(), q=q) if request.GET else selectors.RegisterFilters()
     sorting = Sorting(request, selectors.REGISTER_COLUMNS)
     contracts = selectors.register(filters, today=today, sorting=sorting, user=request.user)
-    page = keyset_paginate(request, contracts, selectors.register_ordering(sorting))
+    page = keyset_paginate(
+        request, contracts, selectors.register_ordering(sorting), groups=selectors.register_groups(sorting, today)
+    )
     return render(
         request,
         "contracts/officer/register.html",

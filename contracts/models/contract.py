@@ -238,6 +238,12 @@ class Contract(models.Model):
         indexes = [
             # The officers' register, ending soonest first, a page at a time (keyset pagination).
             models.Index(fields=["current_end_on", "reference", "id"], name="contract_register_order_idx"),
+            # The register's drafts whose end date has passed, which it shows with the current contracts.
+            models.Index(
+                fields=["current_end_on", "reference", "id"],
+                condition=Q(activated_at__isnull=True),
+                name="contract_draft_order_idx",
+            ),
             # The contracts in force during a quarter (the returns dashboard), and the earliest start.
             models.Index(fields=["start_on", "current_end_on", "lot"], name="contract_in_force_idx"),
             # Contracts with a quarterly return missing up to a date (the officers' overdue returns).

@@ -83,3 +83,52 @@ def test_the_search_and_sort_stay_in_the_links(client, officer):
 def test_providers_are_refused(client):
     client.force_login(make_user(User.Role.PROVIDER))
     assert client.get(URL, {"q": "x"}).status_code == 403
+
+
+def test_pages_run_on_from_the_current_contracts_to_the_ended_ones_both_ways(rf, officer):
+    """The register is paged a group at a time (drafts past their end date, the other contracts not over,
+    then those over; `register_groups`), each read in the end date's order off its index: walking the pages
+    forwards and back, two a page, gives the whole register in the order of "not over first, soonest ending
+    first" and nothing twice."""
+    from commissioning.pagination import keyset_paginate
+    from contracts import selectors
+    from contracts.services import terminate_contract
+    from tests.factories.contracts import make_contract
+
+    today = date(2026, 12, 6)
+    draft_past = make_contract(by=officer, title="Draft whose end has passed", initial_end_on=date(2026, 3, 31))
+    draft_future = make_contract(by=officer, title="Draft ending later", initial_end_on=date(2028, 3, 31))
+    live_soon = make_live_contract(by=officer, title="Live ending soon", initial_end_on=date(2027, 1, 31))
+    live_later = make_live_contract(by=officer, title="Live ending later", initial_end_on=date(2029, 3, 31))
+    ended = make_live_contract(by=officer, title="Ended", start_on=date(2020, 4, 1), initial_end_on=date(2023, 3, 31))
+    terminated = make_live_contract(by=officer, title="Terminated", initial_end_on=date(2028, 3, 31))
+    terminate_contract(
+        by=officer, contract=terminated, terminated_on=date(2026, 6, 30), reason="Service moved", today=today
+    )
+    terminating = make_live_contract(by=officer, title="Terminating next month", initial_end_on=date(2028, 6, 30))
+    terminate_contract(
+        by=officer, contract=terminating, terminated_on=date(2027, 1, 15), reason="Service moved", today=today
+    )
+    expected = [draft_past, live_soon, draft_future, terminating, live_later, ended, terminated]
+
+    def page(query: str = ""):
+        request = rf.get(URL + query)
+        request.user = officer
+        contracts = selectors.register(selectors.RegisterFilters(), today=today, user=officer)
+        ordering = selectors.register_ordering(None)
+        return keyset_paginate(request, contracts, ordering, 2, groups=selectors.register_groups(None, today))
+
+    forwards, current = [], page()
+    while True:
+        forwards += current.object_list
+        if not current.has_next:
+            break
+        current = page(f"?page={current.next_cursor}")
+    assert [c.title for c in forwards] == [c.title for c in expected]
+
+    backwards = list(current.object_list)
+    while current.has_previous:
+        current = page(f"?page={current.previous_cursor}")
+        backwards = current.object_list + backwards
+    assert [c.title for c in backwards] == [c.title for c in expected]
+    assert current.first_page

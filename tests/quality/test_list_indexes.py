@@ -9,6 +9,8 @@ condition bound as parameters (see commissioning.partial_indexes)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 
@@ -98,3 +100,18 @@ def test_each_status_group_of_the_officers_approved_list_is_read_in_the_supplier
             table="suppliers_supplier",
             columns=["legal_name"],
         )
+
+
+def test_each_group_of_the_contract_register_is_read_in_the_end_dates_order(officer):
+    """The register's default order (contracts not yet over first, soonest ending first) is read a group at a
+    time, each off an index on the end date: the drafts past their end off the drafts' partial index, the
+    others off the register's order index."""
+    from contracts import selectors as register_selectors
+
+    today = date(2026, 12, 6)
+    contracts = register_selectors.register(register_selectors.RegisterFilters(), today=today, user=officer)
+    ordering = register_selectors.register_ordering(None)
+    drafts_past, not_over, over = register_selectors.register_groups(None, today)
+    assert_read_through(contracts.filter(drafts_past).order_by(*ordering)[:51], "contract_draft_order_idx")
+    for group in (not_over, over):
+        assert_read_through(contracts.filter(group).order_by(*ordering)[:51], "contract_register_order_idx")
