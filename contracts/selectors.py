@@ -12,6 +12,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.list_filters import filtered_by_choices
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
 from commissioning.providers import supplier_id_of
 from commissioning.rules import acting_for_filter, reading_for_filter, reads_everything
@@ -98,13 +99,9 @@ def register(
     qs = search(qs, filters.q, REGISTER_SEARCH)
     if filters.status:
         qs = qs.with_status(filters.status, today)
-    if filters.lot:
-        qs = qs.filter(lot_id=filters.lot)
-    if filters.supplier:
-        qs = qs.filter(supplier_id=filters.supplier)
-    if filters.authority:
-        qs = qs.filter(buying_authority_id=filters.authority)
-    return qs
+    return filtered_by_choices(
+        qs, lot_id=filters.lot, supplier_id=filters.supplier, buying_authority_id=filters.authority
+    )
 
 
 def _detail_queryset() -> QuerySet[Contract]:
