@@ -12,7 +12,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from commissioning.dates import financial_year_label, financial_year_of
+from commissioning.list_filters import filtered_by_choices
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
+from commissioning.providers import supplier_id_of
 from commissioning.rules import acting_for_filter, reading_for_filter, reads_everything
 from commissioning.search import Column, Sorting, listed_up_to, search
 from commissioning.wording import field_label, field_value
@@ -109,13 +111,9 @@ def register(
     qs = search(qs, filters.q, REGISTER_SEARCH)
     if filters.status:
         qs = qs.with_status(filters.status, today)
-    if filters.lot:
-        qs = qs.filter(lot_id=filters.lot)
-    if filters.supplier:
-        qs = qs.filter(supplier_id=filters.supplier)
-    if filters.authority:
-        qs = qs.filter(buying_authority_id=filters.authority)
-    return qs
+    return filtered_by_choices(
+        qs, lot_id=filters.lot, supplier_id=filters.supplier, buying_authority_id=filters.authority
+    )
 
 
 def _detail_queryset() -> QuerySet[Contract]:
@@ -236,11 +234,11 @@ def field_history(contract: Contract) -> list[dict]:
 
 def contracts_for_provider(user: User, *, today: date) -> QuerySet[Contract]:
     """A provider user's own supplier's contracts, never anyone else's. Drafts are not shown."""
-    membership = getattr(user, "supplier_membership", None)
-    if membership is None:
+    supplier_id = supplier_id_of(user)
+    if supplier_id is None:
         return Contract.objects.none()
     return (
-        Contract.objects.filter(supplier_id=membership.supplier_id, activated_at__isnull=False)
+        Contract.objects.filter(supplier_id=supplier_id, activated_at__isnull=False)
         .select_related("buying_authority", "lot__framework")
         .with_values(financial_year_of(today))
         .prefetch_related(Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")))
@@ -250,11 +248,11 @@ def contracts_for_provider(user: User, *, today: date) -> QuerySet[Contract]:
 
 def contract_for_provider(user: User, pk: int) -> Contract:
     """One of the provider's contracts, or 404 (another supplier's contract does not exist for them)."""
-    membership = getattr(user, "supplier_membership", None)
-    if membership is None:
+    supplier_id = supplier_id_of(user)
+    if supplier_id is None:
         raise Http404("No such contract")
     try:
-        contract = _detail_queryset().get(pk=pk, supplier_id=membership.supplier_id, activated_at__isnull=False)
+        contract = _detail_queryset().get(pk=pk, supplier_id=supplier_id, activated_at__isnull=False)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
     _attach_social_value(contract)

@@ -15,6 +15,21 @@ from commissioning.uploads import echo
 
 from .models import BREAKDOWNS, Direction, Indicator, Kind, KPITemplate, QuarterlyReturn, Question, Unit
 
+# What a template's indicator measures and how its figures are judged: the spreadsheet's columns, and the
+# fields the admin's inline shows after the order, code and name.
+INDICATOR_MEASURE_FIELDS = [
+    "question",
+    "kind",
+    "unit",
+    "direction",
+    "default_target",
+    "amber_margin",
+    "fraction_entry",
+    "numerator_label",
+    "denominator_label",
+    "breakdowns",
+]
+
 
 class ChoiceWidget(widgets.Widget):
     """A choice by its value or its label ("how_much" or "How much did we do?")."""
@@ -79,16 +94,7 @@ class IndicatorResource(SpreadsheetSafeModelResource):
             "code",
             "name",
             "counted",
-            "question",
-            "kind",
-            "unit",
-            "direction",
-            "default_target",
-            "amber_margin",
-            "fraction_entry",
-            "numerator_label",
-            "denominator_label",
-            "breakdowns",
+            *INDICATOR_MEASURE_FIELDS,
             "guidance",
             "source",
         ]

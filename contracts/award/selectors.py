@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from commissioning.models import Area, GeneratedDocument, User
 from commissioning.pagination import related_count
+from commissioning.providers import supplier_of
 from commissioning.rules import acting_for_filter, is_officer, is_platform_admin
 from frameworks.models import Appointment, Framework, Lot
 from frameworks.partner_selectors import current_appointments
@@ -285,11 +286,6 @@ def invitations(competition: Competition) -> QuerySet[CompetitionInvitation]:
 
 
 # Providers ----------------------------------------------------------------------------------------
-
-
-def supplier_of(user: User) -> Supplier | None:
-    membership = getattr(user, "supplier_membership", None)
-    return membership.supplier if membership is not None else None
 
 
 def tenders_for_provider(user: User) -> QuerySet[Tender]:

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from commissioning.models import User
+from commissioning.providers import supplier_id_of
 from commissioning.rules import acting_for_filter
 
 from .models import GrantApplication, GrantPayment, GrantRound
@@ -45,11 +46,6 @@ def application_for(user: User, pk: int) -> GrantApplication:
 # Providers: open rounds, and their own organisation's applications --------------------------------------
 
 
-def _supplier_id(user: User) -> int | None:
-    membership = getattr(user, "supplier_membership", None)
-    return membership.supplier_id if membership is not None else None
-
-
 def open_rounds(day: date) -> QuerySet[GrantRound]:
     """Rounds taking applications on `day`, soonest closing first (rolling rounds last)."""
     return (
@@ -63,13 +59,13 @@ def round_for_provider(user: User, pk: int) -> GrantRound:
     """Any grant round, for a provider user (a round's call is public); whether it is open is for the
     page to say and for `services.submit_application` to enforce."""
     grant_round = GrantRound.objects.select_related("authority").filter(pk=pk).first()
-    if _supplier_id(user) is None or grant_round is None:
+    if supplier_id_of(user) is None or grant_round is None:
         raise Http404("No such grant round")
     return grant_round
 
 
 def applications_for_provider(user: User) -> QuerySet[GrantApplication]:
-    supplier_id = _supplier_id(user)
+    supplier_id = supplier_id_of(user)
     if supplier_id is None:
         return GrantApplication.objects.none()
     return (

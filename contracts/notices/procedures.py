@@ -4,7 +4,7 @@ releases (`contracts.opendata.releases`) read the same procedure so the notice a
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -242,15 +242,8 @@ def _competition(competition: Competition) -> list[Requirement]:
                 + (f", on {long_date(published)}" if published else ", when the competition is published"),
             )
         )
-    if competition.status == Competition.Status.CANCELLED and _published_before(ocid_of(competition), UK4, UK5, UK6):
-        needs.append(
-            _termination(
-                competition.title,
-                "The authority decided not to award after publishing a notice for the procurement (s.55). "
-                f"Reason: {competition.cancellation_reason}",
-                local_day(competition.cancelled_at),
-            )
-        )
+    if competition.status == Competition.Status.CANCELLED:
+        needs += _not_awarded(competition, competition.cancellation_reason, competition.cancelled_at)
     return needs
 
 
@@ -314,6 +307,20 @@ def _termination(subject: str, basis: str, decided: date | None) -> Requirement:
     )
 
 
+def _not_awarded(procurement: Competition | DirectAward, reason: str, decided_at: datetime | None) -> list[Requirement]:
+    """A termination notice when the authority decides not to award after publishing a notice for the
+    procurement (a competition's tender, transparency or award notice; a direct award's transparency or
+    award notice); nothing when none was published."""
+    if isinstance(procurement, DirectAward):
+        published, notice = (UK5, UK6), "a transparency notice"
+    else:
+        published, notice = (UK4, UK5, UK6), "a notice for the procurement"
+    if not _published_before(ocid_of(procurement), *published):
+        return []
+    basis = f"The authority decided not to award after publishing {notice} (s.55). Reason: {reason}"
+    return [_termination(procurement.title, basis, local_day(decided_at))]
+
+
 def transparency_exemption(direct_award: DirectAward, test: ValueTest) -> str:
     """Why a direct award needs no transparency notice ("" when it needs one)."""
     if direct_award.kind == Contract.Kind.GRANT:
@@ -357,15 +364,8 @@ def _direct_award(direct_award: DirectAward) -> list[Requirement]:
                 deadline_basis=f"Before the contract starts on {long_date(direct_award.contract_start_on)}",
             )
         )
-    if direct_award.status == DirectAward.Status.REJECTED and _published_before(ocid_of(direct_award), UK5, UK6):
-        needs.append(
-            _termination(
-                direct_award.title,
-                "The authority decided not to award after publishing a transparency notice (s.55). "
-                f"Reason: {direct_award.decision_note}",
-                local_day(direct_award.decided_at),
-            )
-        )
+    if direct_award.status == DirectAward.Status.REJECTED:
+        needs += _not_awarded(direct_award, direct_award.decision_note, direct_award.decided_at)
     return needs
 
 

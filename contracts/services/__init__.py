@@ -11,9 +11,6 @@ one contract."""
 
 # ruff: noqa: F401
 from .changes import (
-    _refuse_unless_in_force,
-    _vary_end,
-    _vary_value,
     exercise_extension,
     proposed_extension_values,
     record_contract_ends,
@@ -22,23 +19,13 @@ from .changes import (
     terminate_contract,
 )
 from .common import (
-    PENNY,
     ContractRuleError,
     _check_year_in_term,
-    _has_accepted_social_value,
-    _id,
-    _locked,
     _money,
-    _plain,
-    _sync_notices,
-    _today,
-    _total_value,
     social_value_required,
     spread_annual_value,
 )
 from .going_live import (
-    _require_second_officer,
-    _social_value_problem,
     activate_contract,
     make_live_by_two,
     needs_second_officer,
@@ -50,15 +37,10 @@ from .imports import (
     ContractImport,
     ContractImportError,
     ImportedContract,
-    _update_imported_drafts,
-    _year_values_in_term,
     check_imported_contract,
     import_contracts,
 )
 from .meetings import (
-    _extend_schedule,
-    _schedule,
-    _trim_schedule,
     add_meeting_action,
     add_milestone,
     complete_action,

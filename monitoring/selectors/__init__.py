@@ -62,7 +62,6 @@ from .detail import (
 from .lot_summary import ProviderColumn, lot_summary
 from .provider import (
     ReturnSlot,
-    _supplier_id,
     contract_for_provider,
     indicators_of,
     provider_contracts,

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissioning.dates import Quarter
+from commissioning.list_filters import filtered_by_choices
 from commissioning.models import User
 from commissioning.rules import reads_everything
 from commissioning.search import Column, Sorting, listed_up_to, search
@@ -142,12 +143,9 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
     in_force = Contract.objects.readable_by(user).in_force_during(quarter.start, quarter.end)
-    if filters.framework:
-        in_force = in_force.filter(lot__framework_id=filters.framework)
-    if filters.lot:
-        in_force = in_force.filter(lot_id=filters.lot)
-    if filters.supplier:
-        in_force = in_force.filter(supplier_id=filters.supplier)
+    in_force = filtered_by_choices(
+        in_force, lot__framework_id=filters.framework, lot_id=filters.lot, supplier_id=filters.supplier
+    )
     in_force = search(in_force, filters.q, DASHBOARD_SEARCH)
     # A search annotates the rows, so count the matching contracts by their keys.
     countable = Contract.objects.filter(pk__in=in_force.values("pk")) if filters.q else in_force

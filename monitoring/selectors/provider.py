@@ -10,6 +10,7 @@ from django.http import Http404
 
 from commissioning.dates import Quarter
 from commissioning.models import User
+from commissioning.providers import supplier_id_of
 from contracts.models import Contract
 
 from ..models import (
@@ -23,14 +24,9 @@ from ..models import (
 from .common import STATUS_TAGS, TIMELINESS_TAGS, status_label
 
 
-def _supplier_id(user: User) -> int | None:
-    membership = getattr(user, "supplier_membership", None)
-    return membership.supplier_id if membership is not None else None
-
-
 def provider_contracts(user: User) -> QuerySet[Contract]:
     """The user's own supplier's live (or ended) contracts: never anyone else's, never drafts."""
-    supplier_id = _supplier_id(user)
+    supplier_id = supplier_id_of(user)
     if supplier_id is None:
         return Contract.objects.none()
     return (
