@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -170,6 +170,12 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+def stand_for_created(obj: Model, created: Model) -> None:
+    """An admin's add form whose service created the record: the form's unsaved instance becomes that
+    record, so the admin logs the addition and redirects to it by its primary key."""
+    obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+
 @admin.register(User)
 class UserAdmin(AccountAdminMixin, admin.ModelAdmin):
     """Accounts, for platform administrators only. Every change is a service call: nobody types or sees
@@ -239,7 +245,7 @@ class UserAdmin(AccountAdminMixin, admin.ModelAdmin):
                 role=data["role"],
                 authority=data.get("authority"),
             )
-            obj.pk, obj._state.adding, obj._state.db = user.pk, False, user._state.db
+            stand_for_created(obj, user)
             self._tell(request, user, waiting=not user.is_active)
             return
         details = {name: data[name] for name in form.changed_data if name in accounts.DETAIL_FIELDS}

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.admin import ReadOnlyInline, ReadOnlyLogAdmin
+from commissioning.admin import ReadOnlyInline, ReadOnlyLogAdmin, stand_for_created
 from commissioning.imports import FORMATS, ImportFileMessagesMixin
 from commissioning.numbers import ascii_number_formfield
 from commissioning.rules import acts_for_running_authority, reading_for_filter
@@ -317,10 +317,8 @@ class ContractAdmin(AuthorityScopedAdmin, ImportFileMessagesMixin, ImportExportM
                 in_recommissioning_scope=data.get("in_recommissioning_scope", True),
                 scope_note=data.get("scope_note", ""),
             )
-            obj.pk = contract.pk
+            stand_for_created(obj, contract)
             obj.current_end_on = contract.current_end_on
-            obj._state.adding = False
-            obj._state.db = contract._state.db
             return
         editable = services.ALWAYS_EDITABLE | (services.DRAFT_ONLY if obj.is_draft else set())
         changes = {name: data[name] for name in form.changed_data if name in editable}

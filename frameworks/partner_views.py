@@ -8,6 +8,8 @@ authority answers 404 on every URL, as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -125,11 +127,18 @@ def sort_headers(request: HttpRequest, filters: selectors.ApprovedListFilters) -
 # Partner commissioners -----------------------------------------------------------------------------
 
 
-def _shared_framework(request: HttpRequest, reference: str) -> Framework:
-    framework = get_object_or_404(selectors.frameworks_shared_with(request.user), reference=reference)
-    if not can_view_shared_framework(request.user, framework):
+def _framework_or_404(request: HttpRequest, reference: str, frameworks, may_see: Callable[..., bool]) -> Framework:
+    """The framework `reference` among `frameworks`, if the user `may_see` its approved list; a framework
+    they may not see is not found, as one that does not exist."""
+    framework = get_object_or_404(frameworks, reference=reference)
+    if not may_see(request.user, framework):
         raise Http404
     return framework
+
+
+def _shared_framework(request: HttpRequest, reference: str) -> Framework:
+    shared = selectors.frameworks_shared_with(request.user)
+    return _framework_or_404(request, reference, shared, can_view_shared_framework)
 
 
 @permission_required("frameworks.view_shared_frameworks", read_only=True)
@@ -182,10 +191,7 @@ def shared_list_export(request: HttpRequest, reference: str, fmt: str) -> HttpRe
 
 
 def _officer_framework(request: HttpRequest, reference: str) -> Framework:
-    framework = get_object_or_404(selectors.officer_frameworks(request.user), reference=reference)
-    if not can_manage_approved_list(request.user, framework):
-        raise Http404
-    return framework
+    return _framework_or_404(request, reference, selectors.officer_frameworks(request.user), can_manage_approved_list)
 
 
 @permission_required("frameworks.export_approved_list", read_only=True)

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from commissioning.admin import ReadOnlyInline
+from commissioning.admin import ReadOnlyInline, stand_for_created
 
 from . import registration, services
 from .models import Accreditation, DuplicateCheck, Invitation, Supplier, SupplierDocument, SupplierMembership
@@ -107,7 +107,7 @@ class InvitationAdmin(admin.ModelAdmin):
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
         )
-        obj.pk, obj._state.adding, obj._state.db = invitation.pk, False, invitation._state.db
+        stand_for_created(obj, invitation)
 
 
 @admin.register(DuplicateCheck)

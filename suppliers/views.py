@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from commissioning.access import permission_required, public
 from commissioning.files import attachment_response
-from commissioning.forms import service_refusals_on
 from commissioning.views.form_pages import simple_form_page
+from commissioning.views.service_forms import service_form_page
 
 from . import services
 from .forms import (
@@ -57,17 +57,25 @@ def organisation(request):
 def organisation_edit(request):
     supplier = _supplier(request)
     form = SupplierForm(request.POST or None, instance=supplier)
-    if request.method == "POST" and form.is_valid():
-        services.update_supplier(supplier=supplier, details=form.cleaned_data, by=request.user)
-        messages.success(request, "Your organisation's details have been saved.")
-        return redirect("suppliers:organisation")
-    return _organisation_form_page(request, form, "Details", title="Change your organisation's details")
+
+    def save(details: dict) -> str:
+        services.update_supplier(supplier=supplier, details=details, by=request.user)
+        return "Your organisation's details have been saved."
+
+    return _organisation_form_page(request, form, save, "Details", title="Change your organisation's details")
 
 
-def _organisation_form_page(request, form, crumb: str, **context):
-    """A one-form page under the organisation's page: its breadcrumbs, and Cancel goes back to it."""
-    return simple_form_page(
-        request, form, **context, crumbs=_crumbs((crumb, None)), cancel_url=reverse("suppliers:organisation")
+def _organisation_form_page(request, form, act: Callable[[dict], str], crumb: str, **page):
+    """A one-form page under the organisation's page (`service_form_page`): its breadcrumbs, and both
+    the valid POST and Cancel go back to it. Only the organisation rules' refusals go on the form."""
+    return service_form_page(
+        request,
+        form,
+        act,
+        back=reverse("suppliers:organisation"),
+        refused=services.SupplierRuleError,
+        crumbs=_crumbs((crumb, None)),
+        **page,
     )
 
 
@@ -84,16 +92,16 @@ def _remove_page(request, thing: str, remove: Callable[[], object]):
 def accreditation_add(request):
     supplier = _supplier(request)
     form = AccreditationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
-        services.add_accreditation(
-            supplier=supplier, by=request.user, evidence=form.cleaned_data.get("evidence"), **fields
-        )
-        messages.success(request, "The accreditation has been added.")
-        return redirect("suppliers:organisation")
+
+    def add(data: dict) -> str:
+        fields = {k: v for k, v in data.items() if k != "evidence"}
+        services.add_accreditation(supplier=supplier, by=request.user, evidence=data.get("evidence"), **fields)
+        return "The accreditation has been added."
+
     return _organisation_form_page(
         request,
         form,
+        add,
         "Add an accreditation",
         title="Add an accreditation",
         multipart=True,
@@ -122,8 +130,8 @@ def accreditation_evidence(request, pk):
 def document_add(request):
     supplier = _supplier(request)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def upload(data: dict) -> str:
         services.add_document(
             supplier=supplier,
             by=request.user,
@@ -132,11 +140,12 @@ def document_add(request):
             title=data["title"],
             expires_on=data.get("expires_on"),
         )
-        messages.success(request, f"{data['title']} has been uploaded.")
-        return redirect("suppliers:organisation")
+        return f"{data['title']} has been uploaded."
+
     return _organisation_form_page(
         request,
         form,
+        upload,
         "Upload a document",
         title="Upload a document",
         multipart=True,
@@ -161,18 +170,15 @@ def document_download(request, pk):
 def invite(request):
     supplier = _supplier(request)
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=services.SupplierRuleError):
-            services.invite_colleague(supplier=supplier, by=request.user, **form.cleaned_data)
-            messages.success(
-                request,
-                f"We have emailed {form.cleaned_data['email']}. The invitation lasts "
-                f"{settings.INVITATION_VALID_DAYS} days.",
-            )
-            return redirect("suppliers:organisation")
+
+    def send(data: dict) -> str:
+        services.invite_colleague(supplier=supplier, by=request.user, **data)
+        return f"We have emailed {data['email']}. The invitation lasts {settings.INVITATION_VALID_DAYS} days."
+
     return _organisation_form_page(
         request,
         form,
+        send,
         "Invite a colleague",
         title="Invite a colleague",
         button="Send invitation",
@@ -185,16 +191,15 @@ def two_factor_requirement(request):
     """The organisation's administrators decide whether everyone at it signs in with a second factor."""
     supplier = _supplier(request)
     form = TwoFactorRequirementForm(request.POST or None, initial={"required": str(supplier.require_two_factor)})
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form, refused=services.SupplierRuleError):
-            services.set_two_factor_requirement(
-                supplier=supplier, required=form.cleaned_data["required"], by=request.user
-            )
-            messages.success(request, "Your organisation's sign-in setting has been saved.")
-            return redirect("suppliers:organisation")
+
+    def save(data: dict) -> str:
+        services.set_two_factor_requirement(supplier=supplier, required=data["required"], by=request.user)
+        return "Your organisation's sign-in setting has been saved."
+
     return _organisation_form_page(
         request,
         form,
+        save,
         "Two-factor authentication",
         title="Two-factor authentication for everyone",
         button="Save",

@@ -8,11 +8,12 @@ from django.db.models import Q
 
 from commissioning.dates import financial_year_label
 from commissioning.models import Authority, FundingStream
+from contracts.models.values import OfAFinancialYear
 
 __all__ = ["Contribution"]
 
 
-class Contribution(models.Model):
+class Contribution(OfAFinancialYear, models.Model):
     """What a contributing authority pays towards a contract or grant in one financial year (GBP,
     excluding VAT). It counts in the contributor's funding envelope, not the lead's."""
 
@@ -45,7 +46,3 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {financial_year_label(self.financial_year)}: £{self.amount:,}"
-
-    @property
-    def financial_year_label(self) -> str:
-        return financial_year_label(self.financial_year)

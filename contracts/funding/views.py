@@ -12,7 +12,7 @@ from django.utils import timezone
 from commissioning.access import permission_required
 from commissioning.dates import financial_year_of
 from commissioning.forms import number_from_query
-from commissioning.models import Authority
+from commissioning.models import Authority, FundingStream
 from commissioning.views.service_forms import posted_form
 
 from ..selectors import contract_for_officer
@@ -25,6 +25,14 @@ from .services import FundingRuleError
 def _posted_to_streams(request: HttpRequest, form, act: Callable[[dict], str]) -> HttpResponse | None:
     """A funding form's valid POST (`posted_form`): the service acts and the officer goes back to the streams."""
     return posted_form(request, form, act, reverse("contracts:funding_streams"), refused=FundingRuleError)
+
+
+def _stream_form_page(
+    request: HttpRequest, form, act: Callable[[dict], str], *, stream: FundingStream | None
+) -> HttpResponse:
+    """The form adding a funding stream (`stream` None) or changing one, posted as `_posted_to_streams`."""
+    posted = _posted_to_streams(request, form, act)
+    return posted or render(request, "contracts/funding/stream_form.html", {"form": form, "stream": stream})
 
 
 @permission_required("contracts.manage_funding", read_only=True)
@@ -46,8 +54,7 @@ def add_stream(request: HttpRequest) -> HttpResponse:
         stream = services.create_stream(by=request.user, **data)
         return f"Funding stream added: {stream.name}"
 
-    posted = _posted_to_streams(request, form, add)
-    return posted or render(request, "contracts/funding/stream_form.html", {"form": form, "stream": None})
+    return _stream_form_page(request, form, add, stream=None)
 
 
 @permission_required("contracts.manage_funding")
@@ -60,8 +67,7 @@ def edit_stream(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_stream(by=request.user, stream=stream, **data)
         return f"Funding stream saved: {data['name']}"
 
-    posted = _posted_to_streams(request, form, save)
-    return posted or render(request, "contracts/funding/stream_form.html", {"form": form, "stream": stream})
+    return _stream_form_page(request, form, save, stream=stream)
 
 
 @permission_required("contracts.manage_funding")

@@ -12,7 +12,18 @@ from .contract import Contract
 from .terms import MONEY
 
 
-class ContractYearValue(models.Model):
+class OfAFinancialYear:
+    """A row about one financial year (`financial_year`, the calendar year it starts in): the year as
+    people write it, '2025/26'."""
+
+    financial_year: int
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+
+class ContractYearValue(OfAFinancialYear, models.Model):
     """The contract's value in one financial year, excluding VAT."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="year_values")
@@ -31,12 +42,8 @@ class ContractYearValue(models.Model):
     def __str__(self) -> str:
         return f"{financial_year_label(self.financial_year)}: £{self.amount:,}"
 
-    @property
-    def financial_year_label(self) -> str:
-        return financial_year_label(self.financial_year)
 
-
-class ContractFunding(models.Model):
+class ContractFunding(OfAFinancialYear, models.Model):
     """How much of a financial year's value a funding stream pays for."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="funding")
@@ -56,7 +63,3 @@ class ContractFunding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} {financial_year_label(self.financial_year)}: £{self.amount:,}"
-
-    @property
-    def financial_year_label(self) -> str:
-        return financial_year_label(self.financial_year)

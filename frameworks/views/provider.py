@@ -17,6 +17,7 @@ from commissioning.files import attachment_response
 from commissioning.forms import refusals_of_post, service_refusals_on
 from commissioning.models import Area
 from commissioning.views.form_pages import simple_form_page
+from commissioning.views.service_forms import service_form_page
 from commissioning.wording import time_of_day
 
 from .. import selectors, services
@@ -300,20 +301,21 @@ def provider_application(request, pk):
 def withdraw(request, pk):
     application = _own_application(request, pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with service_refusals_on(form):
-            services.withdraw_application(application=application, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, "Your application has been withdrawn.")
-            return redirect("frameworks:provider_application", application.pk)
-    return simple_form_page(
+
+    def withdraw_it(data: dict) -> str:
+        services.withdraw_application(application=application, by=request.user, reason=data["reason"])
+        return "Your application has been withdrawn."
+
+    return service_form_page(
         request,
         form,
+        withdraw_it,
+        back=reverse("frameworks:provider_application", args=[application.pk]),
         title="Withdraw your application",
         button="Withdraw application",
         warning=True,
         intro="Once withdrawn, this application cannot be evaluated. You can apply again in a later window.",
         crumbs=_application_crumbs(application, "Withdraw"),
-        cancel_url=reverse("frameworks:provider_application", args=[application.pk]),
     )
 
 
