@@ -32,27 +32,13 @@ from .models import (
     ReturnReview,
     ReturnValue,
 )
-from .resources import IndicatorResource, QuarterlyReturnResource
+from .resources import INDICATOR_MEASURE_FIELDS, IndicatorResource, QuarterlyReturnResource
 
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = [
-        "order",
-        "code",
-        "name",
-        "question",
-        "kind",
-        "unit",
-        "direction",
-        "default_target",
-        "amber_margin",
-        "fraction_entry",
-        "numerator_label",
-        "denominator_label",
-        "breakdowns",
-    ]
+    fields = ["order", "code", "name", *INDICATOR_MEASURE_FIELDS]
     show_change_link = True
 
 
