@@ -11,7 +11,7 @@ from django.urls import reverse
 from commissioning.dates import long_date
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
-from commissioning.reminder_recipients import remind_each
+from commissioning.reminder_sources import remind_each
 
 from .models import Contract, ContractMeeting
 

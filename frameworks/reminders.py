@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
-from commissioning.reminder_recipients import remind_each
+from commissioning.reminder_sources import drafts_due_before_closing, remind_each
 from commissioning.templatetags.portal import deadline
 
 from .models import Application
@@ -28,12 +28,10 @@ def window_closing_reminders(today: date) -> Iterator[Due]:
         .select_related("window__framework", "supplier")
         .order_by("pk")
     )
-    for application in drafts:
+    for application, closes_on, occasion in drafts_due_before_closing(
+        drafts, lambda a: a.window.closes_at, rule, today
+    ):
         window = application.window
-        closes_on = timezone.localdate(window.closes_at)
-        occasion = rule.occasion_ahead_of(closes_on, today)
-        if not occasion:
-            continue
         yield from remind_each(
             User.objects.filter(supplier_membership__supplier=application.supplier_id, is_active=True),
             obligation=application,

@@ -25,7 +25,7 @@ from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, send_once_after_commit, when_phrase
-from commissioning.reminder_recipients import officers_by_authority, provider_users_by_supplier, remind_each
+from commissioning.reminder_sources import officers_by_authority, provider_users_by_supplier, remind_each
 from commissioning.rules import acts_for_running_authority
 from contracts.models import Contract
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
-from commissioning.reminder_recipients import provider_users_by_supplier, remind_each
+from commissioning.reminder_sources import drafts_due_before_closing, provider_users_by_supplier, remind_each
 from commissioning.templatetags.portal import deadline
 
 from .models import ClarificationQuestion, Competition, Tender
@@ -48,12 +48,8 @@ def closing_reminders(today: date) -> Iterator[Due]:
         .order_by("pk")
     )
     users = provider_users_by_supplier(t.supplier_id for t in drafts)
-    for tender in drafts:
+    for tender, due, occasion in drafts_due_before_closing(drafts, lambda t: t.competition.closes_at, rule, today):
         competition = tender.competition
-        due = timezone.localdate(competition.closes_at)
-        occasion = rule.occasion_ahead_of(due, today)
-        if not occasion:
-            continue
         yield from remind_each(
             users.get(tender.supplier_id, []),
             obligation=tender,

@@ -1,21 +1,25 @@
-"""Who a reminder source writes to, and the reminder each of them gets.
+"""What the reminder sources (see `commissioning.notifications`) have in common.
 
-Every source (see `commissioning.notifications`) ends the same way: the same message, in the default
-template's terms (a message, a few labelled details and the link's wording), to each of a list of
-people, often the active provider users of a supplier or the officers of an authority, looked up for
-all the source's obligations at once rather than one query each.
+Every source ends the same way: the same message, in the default template's terms (a message, a few
+labelled details and the link's wording), to each of a list of people, often the active provider users
+of a supplier or the officers of an authority, looked up for all the source's obligations at once rather
+than one query each. Those chasing drafts before a closing time also pick the day's reminders alike.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
-from .models import User
+from .models import ReminderRule, User
 from .notifications import Due
+
+Draft = TypeVar("Draft")
 
 
 def remind_each(
@@ -62,3 +66,15 @@ def officers_by_authority(authority_ids: Iterable[int]) -> dict[int, list[User]]
     for user in User.objects.filter(authority__in=set(authority_ids), is_active=True, role=User.Role.OFFICER):
         found[user.authority_id].append(user)
     return found
+
+
+def drafts_due_before_closing(
+    drafts: Iterable[Draft], closes_at: Callable[[Draft], datetime], rule: ReminderRule, today: date
+) -> Iterator[tuple[Draft, date, str]]:
+    """The drafts to remind today ahead of their closing time, each with its closing day and the
+    occasion: none once it has closed, since a closed draft can no longer be submitted."""
+    for draft in drafts:
+        closes_on = timezone.localdate(closes_at(draft))
+        occasion = rule.occasion_ahead_of(closes_on, today)
+        if occasion:
+            yield draft, closes_on, occasion
