@@ -30,21 +30,11 @@ from commissioning.rules import acts_for_running_authority
 from contracts.models import Contract
 
 from .models import QuarterlyReturn, ReturnPeriod
+from .work_queues import quarters_due_between
 
 KIND = "quarterly-returns"
 # Overdue returns are looked for this far back (a year of quarters); older ones were chased long ago.
 LOOKBACK_DAYS = 366
-
-
-def _quarters_due_between(first: date, last: date) -> list[Quarter]:
-    """Quarters whose standard due date falls between the two dates (inclusive)."""
-    quarter = Quarter.containing(first - timedelta(days=120))
-    found = []
-    while quarter.return_due <= last:
-        if quarter.return_due >= first:
-            found.append(quarter)
-        quarter = quarter.next()
-    return found
 
 
 def _occasion(quarter: Quarter, occasion: str) -> str:
@@ -53,7 +43,8 @@ def _occasion(quarter: Quarter, occasion: str) -> str:
 
 def quarterly_return_reminders(today: date) -> Iterator[Due]:
     rule = rule_for(KIND)
-    quarters = _quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), rule.horizon(today))
+    # Oldest quarter first (the work queues list them most recent first).
+    quarters = sorted(quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), rule.horizon(today)))
     if not quarters:
         return
     periods = {
