@@ -66,6 +66,32 @@ class QueueItem:
         return self.when.isoformat() if self.when else ""
 
 
+@dataclass(frozen=True)
+class DeadlineWords:
+    """How a queue row words a date that is either still ahead or has passed."""
+
+    ahead_label: str
+    passed_label: str
+    ahead_tag: str
+    passed_tag: str
+
+
+DUE = DeadlineWords("Due by", "Was due on", "Due soon", "Overdue")
+EXPIRY = DeadlineWords("Expires on", "Expired on", "Expiring soon", "Expired")
+
+
+def deadline(when: date, today: date, words: DeadlineWords = DUE) -> dict[str, Any]:
+    """A row's date, label and tag for something due by `when`: a red tag once the date has passed, a
+    yellow one while it is still ahead, so every queue marks lateness alike. For a `QueueItem`'s fields."""
+    passed = when < today
+    return {
+        "when": when,
+        "when_label": words.passed_label if passed else words.ahead_label,
+        "tag": words.passed_tag if passed else words.ahead_tag,
+        "tag_colour": "red" if passed else "yellow",
+    }
+
+
 @dataclass
 class Queue:
     key: str

@@ -11,6 +11,7 @@ from django.urls import reverse
 from commissioning.dates import long_date
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
+from commissioning.reminder_sources import remind_each
 
 from .models import Contract, ContractMeeting
 
@@ -40,20 +41,17 @@ def decision_reminders(today: date) -> Iterator[Due]:
         if not occasion:
             continue
         subject = f"{contract.reference} reaches its {point} {when_phrase(when, today)}"
-        for officer in _officers_for(contract):
-            yield Due(
-                recipient=officer,
-                obligation=contract,
-                occasion=f"{point}-{when}-{occasion}",
-                subject=subject,
-                url=reverse("contracts:officer_contract", args=[contract.pk]),
-                context={
-                    "message": f"{contract.title} ({contract.supplier}) reaches its {point} on "
-                    f"{long_date(when)}. Decide whether to extend, recommission or end it.",
-                    "details": [("Current end date", long_date(contract.current_end_on))],
-                    "action": "Open the contract",
-                },
-            )
+        yield from remind_each(
+            _officers_for(contract),
+            obligation=contract,
+            occasion=f"{point}-{when}-{occasion}",
+            subject=subject,
+            url=reverse("contracts:officer_contract", args=[contract.pk]),
+            message=f"{contract.title} ({contract.supplier}) reaches its {point} on "
+            f"{long_date(when)}. Decide whether to extend, recommission or end it.",
+            details=[("Current end date", long_date(contract.current_end_on))],
+            action="Open the contract",
+        )
 
 
 def meeting_reminders(today: date) -> Iterator[Due]:
@@ -73,18 +71,16 @@ def meeting_reminders(today: date) -> Iterator[Due]:
                 if person.role == User.Role.OFFICER
                 else reverse("contracts:provider_contract", args=[contract.pk])
             )
-            yield Due(
-                recipient=person,
+            yield from remind_each(
+                [person],
                 obligation=meeting,
                 occasion=occasion,
                 subject=f"Contract meeting for {contract.reference} {when_phrase(meeting.held_on, today)}",
                 url=url,
-                context={
-                    "message": f"The contract management meeting for {contract.title} is on "
-                    f"{long_date(meeting.held_on)}. Bring the actions due and the latest return.",
-                    "details": [("Meeting", long_date(meeting.held_on))],
-                    "action": "See the contract",
-                },
+                message=f"The contract management meeting for {contract.title} is on "
+                f"{long_date(meeting.held_on)}. Bring the actions due and the latest return.",
+                details=[("Meeting", long_date(meeting.held_on))],
+                action="See the contract",
             )
 
 

@@ -4,6 +4,7 @@ overdue. Each builder reads with a fixed number of queries, each of a bounded nu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.urls import reverse
@@ -19,6 +20,7 @@ DECISION_MONTHS = 6
 # A decision point comes at most this long before the current end (the longest notice period looked at).
 LONGEST_NOTICE_MONTHS = 24
 NOTICES_SOON_DAYS = 14
+NOTICE_DEADLINE = replace(wq.DUE, passed_label="Was due by")
 
 
 def contracts_deciding(user, now: datetime) -> wq.Queue:
@@ -71,10 +73,7 @@ def notices_due(user, now: datetime) -> wq.Queue:
             title=f"{notice.get_notice_type_display()}: {notice.title}",
             url=reverse("notices:notice", args=[notice.pk]),
             detail=notice.deadline_basis,
-            when=notice.deadline,
-            when_label="Was due by" if notice.deadline < today else "Due by",
-            tag="Overdue" if notice.deadline < today else "Due soon",
-            tag_colour="red" if notice.deadline < today else "yellow",
+            **wq.deadline(notice.deadline, today, NOTICE_DEADLINE),
         ),
         key="notices-due",
         heading="Notices due",

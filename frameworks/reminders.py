@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
+from commissioning.reminder_sources import drafts_due_before_closing, remind_each
 from commissioning.templatetags.portal import deadline
 
 from .models import Application
@@ -27,28 +28,21 @@ def window_closing_reminders(today: date) -> Iterator[Due]:
         .select_related("window__framework", "supplier")
         .order_by("pk")
     )
-    for application in drafts:
+    for application, closes_on, occasion in drafts_due_before_closing(
+        drafts, lambda a: a.window.closes_at, rule, today
+    ):
         window = application.window
-        closes_on = timezone.localdate(window.closes_at)
-        occasion = rule.occasion_ahead_of(closes_on, today)
-        if not occasion:
-            continue
-        for user in User.objects.filter(supplier_membership__supplier=application.supplier_id, is_active=True):
-            yield Due(
-                recipient=user,
-                obligation=application,
-                occasion=occasion,
-                subject=f"{window.framework.title}: applications close {when_phrase(closes_on, today)}",
-                url=reverse("frameworks:task_list", args=[application.pk]),
-                context={
-                    "message": (
-                        f"Your application to {window.framework.title} is saved but not submitted. The window "
-                        f"closes at {deadline(window.closes_at)}; the portal cannot accept it at or after that."
-                    ),
-                    "details": [("Closing time", deadline(window.closes_at))],
-                    "action": "Finish and submit your application",
-                },
-            )
+        yield from remind_each(
+            User.objects.filter(supplier_membership__supplier=application.supplier_id, is_active=True),
+            obligation=application,
+            occasion=occasion,
+            subject=f"{window.framework.title}: applications close {when_phrase(closes_on, today)}",
+            url=reverse("frameworks:task_list", args=[application.pk]),
+            message=f"Your application to {window.framework.title} is saved but not submitted. The window "
+            f"closes at {deadline(window.closes_at)}; the portal cannot accept it at or after that.",
+            details=[("Closing time", deadline(window.closes_at))],
+            action="Finish and submit your application",
+        )
 
 
 def register() -> None:
@@ -87,17 +81,14 @@ def reaward_reminders(today: date) -> Iterator[Due]:
             officers[framework.lead_authority_id] = list(
                 User.objects.filter(role=User.Role.OFFICER, is_active=True, authority=framework.lead_authority_id)
             )
-        for officer in officers[framework.lead_authority_id]:
-            yield Due(
-                recipient=officer,
-                obligation=framework,
-                occasion=f"{due.due_on}-{occasion}",
-                subject=f"{framework.reference} must be re-awarded {when_phrase(due.due_on, today)}",
-                url=reverse("frameworks:officer_frameworks"),
-                context={
-                    "message": f"{framework.title} is an open framework. {due.basis} Open a window for new "
-                    "suppliers in good time; the re-award keeps everyone already appointed.",
-                    "details": [("Re-award due", f"{due.due_on:%d %B %Y}")],
-                    "action": "See the framework",
-                },
-            )
+        yield from remind_each(
+            officers[framework.lead_authority_id],
+            obligation=framework,
+            occasion=f"{due.due_on}-{occasion}",
+            subject=f"{framework.reference} must be re-awarded {when_phrase(due.due_on, today)}",
+            url=reverse("frameworks:officer_frameworks"),
+            message=f"{framework.title} is an open framework. {due.basis} Open a window for new "
+            "suppliers in good time; the re-award keeps everyone already appointed.",
+            details=[("Re-award due", f"{due.due_on:%d %B %Y}")],
+            action="See the framework",
+        )

@@ -13,7 +13,6 @@ A return counts as sent from its first submission; a return sent back for amendm
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -26,25 +25,16 @@ from commissioning.audit import record
 from commissioning.dates import Quarter, long_date
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, send_once_after_commit, when_phrase
+from commissioning.reminder_sources import officers_by_authority, provider_users_by_supplier, remind_each
 from commissioning.rules import acts_for_running_authority
 from contracts.models import Contract
 
 from .models import QuarterlyReturn, ReturnPeriod
+from .work_queues import quarters_due_between
 
 KIND = "quarterly-returns"
 # Overdue returns are looked for this far back (a year of quarters); older ones were chased long ago.
 LOOKBACK_DAYS = 366
-
-
-def _quarters_due_between(first: date, last: date) -> list[Quarter]:
-    """Quarters whose standard due date falls between the two dates (inclusive)."""
-    quarter = Quarter.containing(first - timedelta(days=120))
-    found = []
-    while quarter.return_due <= last:
-        if quarter.return_due >= first:
-            found.append(quarter)
-        quarter = quarter.next()
-    return found
 
 
 def _occasion(quarter: Quarter, occasion: str) -> str:
@@ -53,7 +43,8 @@ def _occasion(quarter: Quarter, occasion: str) -> str:
 
 def quarterly_return_reminders(today: date) -> Iterator[Due]:
     rule = rule_for(KIND)
-    quarters = _quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), rule.horizon(today))
+    # Oldest quarter first (the work queues list them most recent first).
+    quarters = sorted(quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), rule.horizon(today)))
     if not quarters:
         return
     periods = {
@@ -77,8 +68,8 @@ def quarterly_return_reminders(today: date) -> Iterator[Due]:
                 period__quarter=quarter.number,
             ).only("pk", "contract_id", "due_on", "submitted_at")
         }
-        providers = _provider_users([c for c in contracts if c.supplier_manager_user_id is None])
-        officers = _authority_officers([c for c in contracts if c.officer_manager_id is None])
+        providers = provider_users_by_supplier(c.supplier_id for c in contracts if c.supplier_manager_user_id is None)
+        officers = officers_by_authority(c.buying_authority_id for c in contracts if c.officer_manager_id is None)
         for contract in contracts:
             existing = returns.get(contract.pk)
             if existing is not None and existing.submitted_at is not None:
@@ -97,26 +88,21 @@ def quarterly_return_reminders(today: date) -> Iterator[Due]:
                     else reverse("monitoring:dashboard") + f"?quarter={quarter.financial_year}-q{quarter.number}"
                     f"&supplier={contract.supplier_id}"
                 )
-                for user in _recipients(contract.officer_manager, officers.get(contract.buying_authority_id, [])):
-                    yield Due(
-                        recipient=user,
-                        obligation=contract,
-                        occasion=_occasion(quarter, "escalated"),
-                        subject=f"{contract.supplier.legal_name}'s {quarter.label} return for {contract.reference} is "
-                        f"{days} days overdue",
-                        url=officer_url,
-                        context={
-                            "message": (
-                                f"{contract.supplier.legal_name} has not submitted the {quarter.label} return for "
-                                f"{contract.title}. It was due on {long_date(due)}, {days} days ago."
-                            ),
-                            "details": [
-                                ("Contract", f"{contract.reference}: {contract.title}"),
-                                ("Status", "Draft" if existing is not None else "Not started"),
-                            ],
-                            "action": "See the returns dashboard",
-                        },
-                    )
+                yield from remind_each(
+                    _recipients(contract.officer_manager, officers.get(contract.buying_authority_id, [])),
+                    obligation=contract,
+                    occasion=_occasion(quarter, "escalated"),
+                    subject=f"{contract.supplier.legal_name}'s {quarter.label} return for {contract.reference} is "
+                    f"{days} days overdue",
+                    url=officer_url,
+                    message=f"{contract.supplier.legal_name} has not submitted the {quarter.label} return for "
+                    f"{contract.title}. It was due on {long_date(due)}, {days} days ago.",
+                    details=[
+                        ("Contract", f"{contract.reference}: {contract.title}"),
+                        ("Status", "Draft" if existing is not None else "Not started"),
+                    ],
+                    action="See the returns dashboard",
+                )
 
 
 def _provider_reminders(
@@ -125,39 +111,35 @@ def _provider_reminders(
     """The reminder to each provider recipient of a contract about one quarter's return."""
     provider_url = reverse("monitoring:edit_return", args=[contract.pk, quarter.financial_year, quarter.number])
     overdue = occasion == "overdue" or occasion.startswith("chased-")
-    for user in _recipients(contract.supplier_manager_user, fallback):
-        yield Due(
-            recipient=user,
-            obligation=contract,
-            occasion=_occasion(quarter, occasion),
-            subject=(
-                f"Overdue: your {quarter.label} return for {contract.reference}"
-                if overdue
-                else f"Your {quarter.label} return for {contract.reference} is due {when_phrase(due, today)}"
-            ),
-            url=provider_url,
-            context={
-                "message": (
-                    f"Your quarterly performance return for {contract.title} ({quarter.label}) was due on "
-                    f"{long_date(due)} and has not been submitted. Submit it as soon as you can."
-                    if overdue
-                    else f"Your quarterly performance return for {contract.title} ({quarter.label}) is "
-                    f"due by {long_date(due)}."
-                ),
-                "details": [
-                    ("Contract", f"{contract.reference}: {contract.title}"),
-                    ("Quarter", f"{quarter.label}, {long_date(quarter.start)} to {long_date(quarter.end)}"),
-                    ("Due by", long_date(due)),
-                ],
-                "action": "Complete your return",
-            },
-        )
+    yield from remind_each(
+        _recipients(contract.supplier_manager_user, fallback),
+        obligation=contract,
+        occasion=_occasion(quarter, occasion),
+        subject=(
+            f"Overdue: your {quarter.label} return for {contract.reference}"
+            if overdue
+            else f"Your {quarter.label} return for {contract.reference} is due {when_phrase(due, today)}"
+        ),
+        url=provider_url,
+        message=(
+            f"Your quarterly performance return for {contract.title} ({quarter.label}) was due on "
+            f"{long_date(due)} and has not been submitted. Submit it as soon as you can."
+            if overdue
+            else f"Your quarterly performance return for {contract.title} ({quarter.label}) is due by {long_date(due)}."
+        ),
+        details=[
+            ("Contract", f"{contract.reference}: {contract.title}"),
+            ("Quarter", f"{quarter.label}, {long_date(quarter.start)} to {long_date(quarter.end)}"),
+            ("Due by", long_date(due)),
+        ],
+        action="Complete your return",
+    )
 
 
 def overdue_reminders_by_officer(contract: Contract, quarter: Quarter, due: date, today: date) -> list[Due]:
     """What an officer's "Send a reminder" sends: the overdue reminder, to the same people as the sweep's,
     once per recipient and day (the occasion names the day)."""
-    providers = _provider_users([contract]) if contract.supplier_manager_user_id is None else {}
+    providers = provider_users_by_supplier([contract.supplier_id]) if contract.supplier_manager_user_id is None else {}
     return list(
         _provider_reminders(
             contract, quarter, due, today, f"chased-{today.isoformat()}", providers.get(contract.supplier_id, [])
@@ -226,28 +208,6 @@ def _recipients(named: User | None, fallback: list[User]) -> list[User]:
     if named is not None:
         return [named] if named.is_active else []
     return fallback
-
-
-def _provider_users(contracts: list[Contract]) -> dict[int, list[User]]:
-    found: dict[int, list[User]] = defaultdict(list)
-    if contracts:
-        for user in User.objects.filter(
-            supplier_membership__supplier__in={c.supplier_id for c in contracts},
-            is_active=True,
-            role=User.Role.PROVIDER,
-        ).select_related("supplier_membership"):
-            found[user.supplier_membership.supplier_id].append(user)
-    return found
-
-
-def _authority_officers(contracts: list[Contract]) -> dict[int, list[User]]:
-    found: dict[int, list[User]] = defaultdict(list)
-    if contracts:
-        for user in User.objects.filter(
-            authority__in={c.buying_authority_id for c in contracts}, is_active=True, role=User.Role.OFFICER
-        ):
-            found[user.authority_id].append(user)
-    return found
 
 
 def register() -> None:

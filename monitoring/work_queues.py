@@ -154,10 +154,7 @@ def overdue_returns(user, now: datetime) -> wq.Queue:
             title=title,
             url=reverse("monitoring:dashboard") + f"?quarter={quarter_key(quarter)}&supplier={contract.supplier_id}",
             detail=contract.title,
-            when=row.due_on,
-            when_label="Was due on",
-            tag="Overdue",
-            tag_colour="red",
+            **wq.deadline(row.due_on, today),  # overdue: due by yesterday at the latest
             action=wq.Action(
                 label="Send a reminder",
                 url=reverse("monitoring:send_reminder", args=[contract.pk, quarter.financial_year, quarter.number]),
@@ -208,17 +205,13 @@ def provider_returns(user, now: datetime) -> wq.Queue:
     count += due_count
     urgency = wq.OVERDUE if count and (items or any(row.due_on < today for row in due)) else wq.ACTION
     for row in due[: max(wq.SHOWN - len(items), 0)]:
-        overdue = row.due_on < today
         quarter = row.quarter
         items.append(
             wq.QueueItem(
                 title=f"{quarter.label} return for {row.contract.reference}",
                 url=reverse("monitoring:edit_return", args=[row.contract.pk, quarter.financial_year, quarter.number]),
                 detail=row.contract.title,
-                when=row.due_on,
-                when_label="Was due on" if overdue else "Due by",
-                tag="Overdue" if overdue else "Due soon",
-                tag_colour="red" if overdue else "yellow",
+                **wq.deadline(row.due_on, today),
             )
         )
     return wq.Queue(

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
+from commissioning.reminder_sources import remind_each
 
 from .models import Accreditation, SupplierDocument
 
@@ -44,35 +45,28 @@ def expiry_reminders(today: date) -> Iterator[Due]:
             if expired
             else f"{name} for {supplier.legal_name} expires {when_phrase(item.expires_on, today)}"
         )
-        recipients = list(User.objects.filter(supplier_membership__supplier=supplier, is_active=True))
-        for user in recipients:
-            yield Due(
-                recipient=user,
-                obligation=item,
-                occasion=f"{item.expires_on}-{occasion}",
-                subject=subject,
-                url=reverse("suppliers:organisation"),
-                context={
-                    "message": f"{subject}. Upload the renewed certificate or accreditation so that your "
-                    "appointments and applications stay valid.",
-                    "details": [("Expiry date", item.expires_on.strftime("%-d %B %Y"))],
-                    "action": "Update your organisation's profile",
-                },
-            )
+        yield from remind_each(
+            list(User.objects.filter(supplier_membership__supplier=supplier, is_active=True)),
+            obligation=item,
+            occasion=f"{item.expires_on}-{occasion}",
+            subject=subject,
+            url=reverse("suppliers:organisation"),
+            message=f"{subject}. Upload the renewed certificate or accreditation so that your "
+            "appointments and applications stay valid.",
+            details=[("Expiry date", item.expires_on.strftime("%-d %B %Y"))],
+            action="Update your organisation's profile",
+        )
         if expired:
-            for officer in officers:
-                yield Due(
-                    recipient=officer,
-                    obligation=item,
-                    occasion=f"{item.expires_on}-expired-officer",
-                    subject=subject,
-                    url=reverse("admin:suppliers_supplier_change", args=[supplier.pk]),
-                    context={
-                        "message": f"{subject}. Check whether its appointments should be suspended.",
-                        "details": [("Supplier", supplier.legal_name)],
-                        "action": "Open the supplier",
-                    },
-                )
+            yield from remind_each(
+                officers,
+                obligation=item,
+                occasion=f"{item.expires_on}-expired-officer",
+                subject=subject,
+                url=reverse("admin:suppliers_supplier_change", args=[supplier.pk]),
+                message=f"{subject}. Check whether its appointments should be suspended.",
+                details=[("Supplier", supplier.legal_name)],
+                action="Open the supplier",
+            )
 
 
 def register() -> None:

@@ -38,14 +38,7 @@ def expiring(user, now: datetime) -> wq.Queue | None:
     )
     url = reverse("suppliers:organisation")
     items = [
-        wq.QueueItem(
-            title=title,
-            url=url,
-            when=expires_on,
-            when_label="Expired on" if expires_on < today else "Expires on",
-            tag="Expired" if expires_on < today else "Expiring soon",
-            tag_colour="red" if expires_on < today else "yellow",
-        )
+        wq.QueueItem(title=title, url=url, **wq.deadline(expires_on, today, wq.EXPIRY))
         for expires_on, title, _ in rows[: wq.SHOWN]
     ]
     return wq.Queue(

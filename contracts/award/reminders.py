@@ -11,7 +11,6 @@ goes once per person and occasion however often the sweep runs.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -19,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
+from commissioning.reminder_sources import drafts_due_before_closing, provider_users_by_supplier, remind_each
 from commissioning.templatetags.portal import deadline
 
 from .models import ClarificationQuestion, Competition, Tender
@@ -32,15 +31,6 @@ CLOSING = "competition-closing"
 ANSWERS = "competition-answers"
 # Answers published this long ago or more are not emailed again to bidders who arrive later.
 ANSWER_LOOKBACK_DAYS = 14
-
-
-def _provider_users(supplier_ids) -> dict[int, list[User]]:
-    found: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(
-        supplier_membership__supplier__in=set(supplier_ids), is_active=True, role=User.Role.PROVIDER
-    ).select_related("supplier_membership"):
-        found[user.supplier_membership.supplier_id].append(user)
-    return found
 
 
 def closing_reminders(today: date) -> Iterator[Due]:
@@ -57,31 +47,22 @@ def closing_reminders(today: date) -> Iterator[Due]:
         .select_related("competition", "lot")
         .order_by("pk")
     )
-    users = _provider_users(t.supplier_id for t in drafts)
-    for tender in drafts:
+    users = provider_users_by_supplier(t.supplier_id for t in drafts)
+    for tender, due, occasion in drafts_due_before_closing(drafts, lambda t: t.competition.closes_at, rule, today):
         competition = tender.competition
-        due = timezone.localdate(competition.closes_at)
-        occasion = rule.occasion_ahead_of(due, today)
-        if not occasion:
-            continue
-        for user in users.get(tender.supplier_id, []):
-            yield Due(
-                recipient=user,
-                obligation=tender,
-                occasion=occasion,
-                subject=f"{competition.title} closes {when_phrase(due, today)}: your response is not submitted",
-                url=reverse("awards:edit_tender", args=[tender.pk]),
-                context={
-                    "message": (
-                        f"Your response to {tender.lot} of {competition.reference}, {competition.title}, is saved but "
-                        f"has not been submitted. The closing time is {deadline(competition.closes_at)}; responses "
-                        "cannot be accepted at or after it."
-                    ),
-                    "details": [("Closing time", deadline(competition.closes_at)), ("Lot", str(tender.lot))],
-                    "action": "Finish and submit your response",
-                },
-                sealed_for=sealed_for(competition),
-            )
+        yield from remind_each(
+            users.get(tender.supplier_id, []),
+            obligation=tender,
+            occasion=occasion,
+            subject=f"{competition.title} closes {when_phrase(due, today)}: your response is not submitted",
+            url=reverse("awards:edit_tender", args=[tender.pk]),
+            message=f"Your response to {tender.lot} of {competition.reference}, {competition.title}, is saved but "
+            f"has not been submitted. The closing time is {deadline(competition.closes_at)}; responses "
+            "cannot be accepted at or after it.",
+            details=[("Closing time", deadline(competition.closes_at)), ("Lot", str(tender.lot))],
+            action="Finish and submit your response",
+            sealed_for=sealed_for(competition),
+        )
 
 
 def answer_notices(today: date) -> Iterator[Due]:
@@ -100,28 +81,22 @@ def answer_notices(today: date) -> Iterator[Due]:
     from .selectors import bidder_supplier_ids
 
     bidders = {c.pk: bidder_supplier_ids(c) for c in {q.competition for q in questions}}
-    users = _provider_users(set().union(*bidders.values()))
+    users = provider_users_by_supplier(set().union(*bidders.values()))
     for question in questions:
         competition = question.competition
         for supplier_id in sorted(bidders[competition.pk]):
-            for user in users.get(supplier_id, []):
-                yield Due(
-                    recipient=user,
-                    obligation=question,
-                    occasion="published",
-                    subject=f"Clarification published: {competition.title}",
-                    url=reverse("awards:provider_competition", args=[competition.pk]) + "#clarifications",
-                    context={
-                        "message": (
-                            f"A clarification has been published to every bidder in {competition.reference}, "
-                            f"{competition.title}.\n\nQuestion: {question.published_question}\n\n"
-                            f"Answer: {question.answer}"
-                        ),
-                        "details": [("Closing time", deadline(competition.closes_at))],
-                        "action": "Read all clarifications",
-                    },
-                    sealed_for=sealed_for(competition),
-                )
+            yield from remind_each(
+                users.get(supplier_id, []),
+                obligation=question,
+                occasion="published",
+                subject=f"Clarification published: {competition.title}",
+                url=reverse("awards:provider_competition", args=[competition.pk]) + "#clarifications",
+                message=f"A clarification has been published to every bidder in {competition.reference}, "
+                f"{competition.title}.\n\nQuestion: {question.published_question}\n\nAnswer: {question.answer}",
+                details=[("Closing time", deadline(competition.closes_at))],
+                action="Read all clarifications",
+                sealed_for=sealed_for(competition),
+            )
 
 
 register_source(

@@ -43,6 +43,19 @@ def open_competitions(user, now: datetime) -> wq.Queue:
     )
 
 
+# Where each role's competition queues lead: the competitions they can see (URL name, link text).
+COMPETITION_LISTS = {
+    "officer": ("awards:officer_competitions", "See your competitions"),
+    "provider": ("awards:provider_competitions", "See all competitions"),
+}
+
+
+def _competitions_queue(role: str, rows, item, **queue) -> wq.Queue:
+    """A queue about competitions, linking to the role's list of them."""
+    url_name, label = COMPETITION_LISTS[role]
+    return wq.Queue.of(rows, item, see_all_url=reverse(url_name), see_all_label=label, **queue)
+
+
 def questions_to_answer(user, now: datetime) -> wq.Queue:
     questions = (
         ClarificationQuestion.objects.filter(
@@ -52,7 +65,8 @@ def questions_to_answer(user, now: datetime) -> wq.Queue:
         .select_related("competition")
         .order_by("competition__clarification_deadline", "asked_at", "pk")
     )
-    return wq.Queue.of(
+    return _competitions_queue(
+        "officer",
         questions,
         lambda q: wq.QueueItem(
             title=f"A question about {q.competition.title}",
@@ -64,8 +78,6 @@ def questions_to_answer(user, now: datetime) -> wq.Queue:
         key="questions-to-answer",
         heading="Clarification questions to answer",
         urgency=wq.ACTION,
-        see_all_url=reverse("awards:officer_competitions"),
-        see_all_label="See your competitions",
     )
 
 
@@ -92,14 +104,13 @@ def competitions_closing(user, now: datetime) -> wq.Queue:
             tag_colour="yellow" if closed else "blue",
         )
 
-    return wq.Queue.of(
+    return _competitions_queue(
+        "officer",
         competitions,
         closing,
         key="competitions-closing",
         heading="Competitions closing or waiting to be opened",
         urgency=wq.ACTION,
-        see_all_url=reverse("awards:officer_competitions"),
-        see_all_label="See your competitions",
     )
 
 
@@ -115,7 +126,8 @@ def standstill_ending(user, now: datetime) -> wq.Queue:
         .select_related("competition", "tender__supplier", "lot")
         .order_by("standstill_ends_on", "pk")
     )
-    return wq.Queue.of(
+    return _competitions_queue(
+        "officer",
         awards,
         lambda award: wq.QueueItem(
             title=f"{award.competition.title}, lot {award.lot.number}: {award.tender.supplier.legal_name}",
@@ -129,8 +141,6 @@ def standstill_ending(user, now: datetime) -> wq.Queue:
         key="standstill-ending",
         heading="Standstill periods ending",
         urgency=wq.SOON,
-        see_all_url=reverse("awards:officer_competitions"),
-        see_all_label="See your competitions",
     )
 
 
@@ -147,7 +157,8 @@ def provider_invitations(user, now: datetime) -> wq.Queue:
             .distinct()
             .order_by("closes_at", "pk")
         )
-    return wq.Queue.of(
+    return _competitions_queue(
+        "provider",
         competitions,
         lambda competition: wq.QueueItem(
             title=competition.title,
@@ -161,8 +172,6 @@ def provider_invitations(user, now: datetime) -> wq.Queue:
         key="invitations",
         heading="Invitations to competitions",
         urgency=wq.ACTION,
-        see_all_url=reverse("awards:provider_competitions"),
-        see_all_label="See all competitions",
         empty="You have no open invitations to competitions.",
     )
 
@@ -178,7 +187,8 @@ def provider_answers(user, now: datetime) -> wq.Queue | None:
         .select_related("competition")
         .order_by("-answered_at", "-pk")
     )
-    return wq.Queue.of(
+    return _competitions_queue(
+        "provider",
         answers,
         lambda answer: wq.QueueItem(
             title=f"An answer about {answer.competition.title}",
@@ -190,8 +200,6 @@ def provider_answers(user, now: datetime) -> wq.Queue | None:
         key="clarification-answers",
         heading="Answers to clarification questions",
         urgency=wq.SOON,
-        see_all_url=reverse("awards:provider_competitions"),
-        see_all_label="See all competitions",
     )
 
 

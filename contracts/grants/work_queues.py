@@ -56,7 +56,8 @@ def applications_to_decide(user, now: datetime) -> wq.Queue:
 
 
 def payments_overdue(user, now: datetime) -> wq.Queue:
-    payments = selectors.payments_overdue(user, timezone.localdate(now))
+    today = timezone.localdate(now)
+    payments = selectors.payments_overdue(user, today)
     return wq.Queue.of(
         payments,
         lambda payment: wq.QueueItem(
@@ -64,10 +65,7 @@ def payments_overdue(user, now: datetime) -> wq.Queue:
             url=reverse("contracts:record_grant_payment", args=[payment.pk]),
             detail=f"{payment.contract.supplier.legal_name if payment.contract.supplier_id else ''}, for "
             f"{long_date(payment.period_start)} to {long_date(payment.period_end)}",
-            when=payment.due_on,
-            when_label="Was due on",
-            tag="Overdue",
-            tag_colour="red",
+            **wq.deadline(payment.due_on, today),  # overdue: the selector's payments were due before today
         ),
         key="grant-payments-overdue",
         heading="Grant payments overdue",

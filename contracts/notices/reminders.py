@@ -13,6 +13,7 @@ from django.urls import reverse
 from commissioning.dates import long_date
 from commissioning.models import User
 from commissioning.notifications import Due, register_source, rule_for, when_phrase
+from commissioning.reminder_sources import remind_each
 
 from .models import Notice
 
@@ -42,23 +43,18 @@ def notice_reminders(today: date) -> Iterator[Due]:
             if late
             else f"{notice.get_notice_type_display()} due {when_phrase(notice.deadline, today)}: {notice.title}"
         )
-        for officer in officers.get(notice.buying_authority_id, []):
-            yield Due(
-                recipient=officer,
-                obligation=notice,
-                occasion=f"{notice.deadline}-{occasion}",
-                subject=subject[:200],
-                url=reverse("notices:notice", args=[notice.pk]),
-                context={
-                    "message": (
-                        f"The {notice.get_notice_type_display()} for {notice.title} is due by "
-                        f"{long_date(notice.deadline)} ({notice.deadline_basis}). Publish it on Find a Tender, then "
-                        "record its notice number and date on the portal."
-                    ),
-                    "details": [("Deadline", long_date(notice.deadline)), ("Why it is needed", notice.basis)],
-                    "action": "Preview the notice",
-                },
-            )
+        yield from remind_each(
+            officers.get(notice.buying_authority_id, []),
+            obligation=notice,
+            occasion=f"{notice.deadline}-{occasion}",
+            subject=subject[:200],
+            url=reverse("notices:notice", args=[notice.pk]),
+            message=f"The {notice.get_notice_type_display()} for {notice.title} is due by "
+            f"{long_date(notice.deadline)} ({notice.deadline_basis}). Publish it on Find a Tender, then "
+            "record its notice number and date on the portal.",
+            details=[("Deadline", long_date(notice.deadline)), ("Why it is needed", notice.basis)],
+            action="Preview the notice",
+        )
 
 
 def register() -> None:
