@@ -479,10 +479,11 @@ def _chain(actor: User, rng: random.Random, start: datetime, actions: list[str])
 
 
 def _rebuild_tallies() -> None:
-    """The dashboard's maintained tallies and each contract's returns-sent mark, counted once from the
-    returns just inserted (the services keep them up to date from here on)."""
+    """The dashboard's maintained tallies, each contract's returns-sent mark and decision point, counted once
+    from the rows just inserted (the services keep them up to date from here on)."""
     try:
         from contracts import coverage_tallies as contract_coverage_tallies
+        from contracts import decision_points
         from frameworks import coverage_tallies
         from monitoring import returns_sent
         from monitoring.tallies import rebuild_tallies
@@ -492,6 +493,7 @@ def _rebuild_tallies() -> None:
     returns_sent.rebuild()
     coverage_tallies.rebuild()
     contract_coverage_tallies.rebuild()
+    decision_points.rebuild()
 
 
 def existing() -> dict | None:

@@ -5,41 +5,48 @@ overdue. Each builder reads with a fixed number of queries, each of a bounded nu
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning import work_queues as wq
 from commissioning.rules import acting_for_filter
 
-from .models import Contract, add_months
+from .models import Contract, add_months, months_before
+from .models.terms import LONGEST_NOTICE_MONTHS
 from .notices import selectors as notice_selectors
 
 DECISION_MONTHS = 6
-# A decision point comes at most this long before the current end (the longest notice period looked at).
-LONGEST_NOTICE_MONTHS = 24
 NOTICES_SOON_DAYS = 14
 NOTICE_DEADLINE = replace(wq.DUE, passed_label="Was due by")
 
 
-def contracts_deciding(user, now: datetime) -> wq.Queue:
-    """Contracts whose next decision point (the notice period before the current end, while an option is
-    left to exercise) or end falls within six months, soonest first. Both dates are worked out by the
-    database, so the queue reads its five rows and a bounded count however many contracts are in force."""
-    today = timezone.localdate(now)
-    horizon = add_months(today, DECISION_MONTHS)
-    deciding = (
+def reaching_a_decision(user, today: date) -> QuerySet[Contract]:
+    """Contracts in force whose next decision point (the notice period before the current end, while an option
+    is left to exercise) or end falls within six months, soonest first. Read in the order of the decision point
+    each live contract keeps (`contracts.decision_points`), off its index: a contract in force has its decision
+    point at most the longest notice period before today (its end is today or later), which bounds the part of
+    the index read from below, however many contracts have ended."""
+    return (
         Contract.objects.in_force_on(today)
         .filter(
             acting_for_filter(user, "buying_authority"),
-            current_end_on__lte=add_months(today, DECISION_MONTHS + LONGEST_NOTICE_MONTHS),
+            decision_point_on__gte=months_before(today, LONGEST_NOTICE_MONTHS),
+            decision_point_on__lte=add_months(today, DECISION_MONTHS),
         )
         .with_next_decision()
-        .filter(reaches_on__lte=horizon)
         .select_related("supplier")
-        .order_by("reaches_on", "reference")
+        .order_by("decision_point_on", "reference")
     )
+
+
+def contracts_deciding(user, now: datetime) -> wq.Queue:
+    """The officers' queue of contracts reaching a decision point: five rows and a bounded count however many
+    contracts are in force."""
+    today = timezone.localdate(now)
+    deciding = reaching_a_decision(user, today)
     return wq.Queue.of(
         deciding,
         lambda contract: wq.QueueItem(

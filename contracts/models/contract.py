@@ -23,7 +23,16 @@ from commissioning.rules import Through, authority_condition, reading_for_filter
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
-from .terms import MONEY, ZERO, MonthsBefore, extended_end, final_period_horizon, months_before, term_end
+from .terms import (
+    LONGEST_NOTICE_MONTHS,
+    MONEY,
+    ZERO,
+    MonthsBefore,
+    extended_end,
+    final_period_horizon,
+    months_before,
+    term_end,
+)
 
 
 class ContractQuerySet(models.QuerySet):
@@ -169,7 +178,7 @@ class Contract(models.Model):
     extension_notice_months = models.PositiveSmallIntegerField(
         "extension decision due (months before the end)",
         default=6,
-        validators=[MaxValueValidator(24)],
+        validators=[MaxValueValidator(LONGEST_NOTICE_MONTHS)],
         help_text="How long before the current end date an extension must be decided.",
     )
     officer_manager = models.ForeignKey(
@@ -212,6 +221,8 @@ class Contract(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     terminated_on = models.DateField("last day before termination", null=True, blank=True)
+    # The next decision point of a live contract (kept by contracts.decision_points; empty for a draft).
+    decision_point_on = models.DateField(null=True, blank=True, editable=False)
     termination_reason = models.TextField(blank=True)
     terminated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -229,7 +240,14 @@ class Contract(models.Model):
 
     # The going-live proposal is a step, kept in the audit trail; the history keeps the contract's terms.
     history = HistoricalRecords(
-        m2m_fields=[areas], excluded_fields=["updated_at", "live_proposed_at", "live_proposed_by", "returns_sent_until"]
+        m2m_fields=[areas],
+        excluded_fields=[
+            "updated_at",
+            "live_proposed_at",
+            "live_proposed_by",
+            "returns_sent_until",
+            "decision_point_on",
+        ],
     )
     objects = ContractQuerySet.as_manager()
 
@@ -248,6 +266,10 @@ class Contract(models.Model):
             models.Index(fields=["start_on", "current_end_on", "lot"], name="contract_in_force_idx"),
             # Contracts with a quarterly return missing up to a date (the officers' overdue returns).
             models.Index(fields=["returns_sent_until"], name="contract_returns_gap_idx"),
+            # The live contracts reaching a decision point, soonest first (the officers' home page).
+            models.Index(
+                fields=["buying_authority", "decision_point_on", "reference"], name="contract_decision_point_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,6 +15,10 @@ ZERO = Decimal("0.00")
 FINAL_PERIOD_MONTHS = 6
 
 
+# An extension is decided at most this long before the current end.
+LONGEST_NOTICE_MONTHS = 24
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later; a day the target month lacks rolls to the 1st of the next month.
 

@@ -17,7 +17,7 @@ from commissioning.audit import record
 from commissioning.dates import financial_year_label
 from commissioning.models import AuditEvent, User
 
-from .. import coverage_tallies, whole_life
+from .. import coverage_tallies, decision_points, whole_life
 from ..events import (
     CONTRACT_ENDED,
     CONTRACT_TERMINATED,
@@ -128,6 +128,7 @@ def exercise_extension(
     contract._change_reason = f"Extension option {option.sequence} exercised"
     contract.save()
     coverage_tallies.recount([contract.lot_id])
+    decision_points.store(contract)
     changes = apply_values(
         by=by, contract=contract, values=values, cause=f"Extension option {option.sequence} exercised"
     )
@@ -218,6 +219,7 @@ def record_variation(
     contract.save()
     if kind == Variation.Kind.END_DATE:
         coverage_tallies.recount([contract.lot_id])
+        decision_points.store(contract)
     record(
         "contracts.variation_recorded",
         by=by,
@@ -308,6 +310,7 @@ def terminate_contract(
     contract._change_reason = "Terminated"
     contract.save()
     coverage_tallies.recount([contract.lot_id])
+    decision_points.store(contract)
     _trim_schedule(contract, after=terminated_on)
     record(
         "contracts.contract_terminated",

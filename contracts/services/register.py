@@ -17,7 +17,7 @@ from commissioning.models import Area, Authority, FundingStream, User
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
-from .. import coverage_tallies
+from .. import coverage_tallies, decision_points
 from ..events import (
     SOCIAL_VALUE_CHANGED,
 )
@@ -28,6 +28,7 @@ from ..models import (
     ExtensionOption,
     SocialValueCommitment,
 )
+from ..models.terms import LONGEST_NOTICE_MONTHS
 from .common import (
     ContractRuleError,
     _check_year_in_term,
@@ -82,6 +83,7 @@ def create_contract(
         raise ContractRuleError("Give an annual value or values per financial year, not both")
     if any(months < 1 for months in extension_months):
         raise ContractRuleError("An extension option must be at least 1 month", field="extension_months")
+    _check_notice_months(extension_notice_months)
     source_type = ContentType.objects.get_for_model(source) if source is not None else None
     if (
         source is not None
@@ -140,6 +142,15 @@ def create_contract(
 
 
 # Fields an officer may edit at any time, and those fixed once the contract is live.
+def _check_notice_months(months: int) -> None:
+    """An extension is decided at most two years before the end (the officers' queue of contracts reaching a
+    decision point looks no further back)."""
+    if not 0 <= months <= LONGEST_NOTICE_MONTHS:
+        raise ContractRuleError(
+            f"Enter a notice period from 0 to {LONGEST_NOTICE_MONTHS} months", field="extension_notice_months"
+        )
+
+
 ALWAYS_EDITABLE = {
     "title",
     "lot",
@@ -198,6 +209,7 @@ def update_contract(*, by: User | None, contract: Contract, **changes: Any) -> C
             setattr(contract, name, changes[name])
     if contract.initial_end_on <= contract.start_on:
         raise ContractRuleError("The initial end date must be after the start date", field="initial_end_on")
+    _check_notice_months(contract.extension_notice_months)
     if contract.is_draft:
         contract.current_end_on = contract.initial_end_on
     if after:
@@ -205,6 +217,8 @@ def update_contract(*, by: User | None, contract: Contract, **changes: Any) -> C
         record("contracts.contract_updated", by=by, obj=contract, data={"before": before, "after": after})
         if not contract.is_draft and after.keys() & {"lot", "areas"}:  # a live contract moved
             coverage_tallies.recount([lot_before, contract.lot_id])
+        if not contract.is_draft and "extension_notice_months" in after:
+            decision_points.store(contract)
     return contract
 
 

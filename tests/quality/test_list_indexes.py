@@ -115,3 +115,11 @@ def test_each_group_of_the_contract_register_is_read_in_the_end_dates_order(offi
     assert_read_through(contracts.filter(drafts_past).order_by(*ordering)[:51], "contract_draft_order_idx")
     for group in (not_over, over):
         assert_read_through(contracts.filter(group).order_by(*ordering)[:51], "contract_register_order_idx")
+
+
+def test_the_contracts_reaching_a_decision_point_are_read_in_its_order(officer):
+    """The officers' queue reads the live contracts in the order of the decision point each keeps, off its
+    index, instead of working it out for every contract in force and sorting them."""
+    from contracts.work_queues import reaching_a_decision
+
+    assert_read_through(reaching_a_decision(officer, date(2026, 12, 6))[:5], "contract_decision_point_idx")
