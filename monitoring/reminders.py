@@ -62,11 +62,9 @@ def quarterly_return_reminders(today: date) -> Iterator[Due]:
             continue
         returns = {
             r.contract_id: r
-            for r in QuarterlyReturn.objects.filter(
-                contract__in=[c.pk for c in contracts],
-                period__financial_year=quarter.financial_year,
-                period__quarter=quarter.number,
-            ).only("pk", "contract_id", "due_on", "submitted_at")
+            for r in QuarterlyReturn.objects.of_quarter(quarter, contracts).only(
+                "pk", "contract_id", "due_on", "submitted_at"
+            )
         }
         providers = provider_users_by_supplier(c.supplier_id for c in contracts if c.supplier_manager_user_id is None)
         officers = officers_by_authority(c.buying_authority_id for c in contracts if c.officer_manager_id is None)

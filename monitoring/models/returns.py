@@ -85,6 +85,16 @@ def timeliness(*, due_on: date, submitted_at, today: date) -> str:
     return Timeliness.OVERDUE if today > due_on else Timeliness.NOT_DUE
 
 
+class QuarterlyReturnQuerySet(models.QuerySet):
+    def of_quarter(self, quarter: Quarter, contracts) -> QuarterlyReturnQuerySet:
+        """These contracts' returns for the quarter (at most one each)."""
+        return self.filter(
+            contract__in=[c.pk for c in contracts],
+            period__financial_year=quarter.financial_year,
+            period__quarter=quarter.number,
+        )
+
+
 class QuarterlyReturn(models.Model):
     """A provider's return for one contract and one quarter.
 
@@ -125,6 +135,8 @@ class QuarterlyReturn(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = QuarterlyReturnQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__financial_year", "-period__quarter", "contract__reference"]

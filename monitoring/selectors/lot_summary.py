@@ -41,12 +41,7 @@ def lot_summary(*, lot: Lot, quarter: Quarter, today: date) -> dict:
         .order_by("supplier__legal_name", "reference")
     )
     returns = {
-        r.contract_id: r
-        for r in QuarterlyReturn.objects.filter(
-            contract__in=[c.pk for c in contracts],
-            period__financial_year=quarter.financial_year,
-            period__quarter=quarter.number,
-        ).select_related("period")
+        r.contract_id: r for r in QuarterlyReturn.objects.of_quarter(quarter, contracts).select_related("period")
     }
     values = ReturnValue.objects.filter(
         quarterly_return__in=[r for r in returns.values() if r.status in REPORTED]
