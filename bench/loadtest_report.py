@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings.loadtest")
@@ -16,10 +17,21 @@ django.setup()
 
 from django.db.models import Count  # noqa: E402
 
-from commissioning.models import AuditEvent  # noqa: E402
+from commissioning.models import AuditEvent, Notification  # noqa: E402
 from monitoring.models import QuarterlyReturn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+# How long the worker may take, after the rush, to send the e-mails it queued.
+EMAIL_DRAIN_SECONDS = 120
+
+
+def emails_of_the_rush() -> dict[str, int]:
+    """The e-mails the rush queued, by status, once the worker has sent them (or the wait is over)."""
+    deadline = time.monotonic() + EMAIL_DRAIN_SECONDS
+    pending = [Notification.Status.QUEUED, Notification.Status.CLAIMED]
+    while Notification.objects.filter(status__in=pending).exists() and time.monotonic() < deadline:
+        time.sleep(1)
+    return dict(Notification.objects.values_list("status").annotate(n=Count("pk")).order_by())
 
 
 def main() -> int:
@@ -52,6 +64,7 @@ def main() -> int:
         "submit_p50_ms": submit.get("50%"),
         "submit_p95_ms": submit.get("95%"),
         "submit_p99_ms": submit.get("99%"),
+        "emails_by_status": emails_of_the_rush(),
         "failure_kinds": [{"name": f["Name"], "error": f["Error"][:200], "n": f["Occurrences"]} for f in failures],
     }
     print(json.dumps(report, indent=2))
