@@ -208,8 +208,8 @@ def _rows_from(
 ) -> list[tuple[int, object]]:
     """Up to `wanted` (group, row) pairs after the cursor (before it, nearest first, when not `forwards`):
     the rest of the cursor's group, then the next groups', each read in its own order off its own index.
-    Every group from the cursor's on is asked (for a row at least), so a page makes the same number of queries
-    whether its first group holds five rows or five thousand."""
+    Every group from the cursor's on is asked (once the page is full, for one key only), so a page makes the
+    same number of queries whether its first group holds five rows or five thousand."""
     if not forwards:
         ordering = [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
     start = cursor[0] if cursor else (0 if forwards else len(groups) - 1)
@@ -219,8 +219,11 @@ def _rows_from(
         rows = queryset.filter(groups[position])
         if cursor and position == cursor[0]:
             rows = rows.filter(_beyond(fields, cursor[1], forwards=forwards))
-        found += [(position, row) for row in rows.order_by(*ordering)[: max(wanted - len(found), 1)]]
-    return found[:wanted]
+        if len(found) < wanted:
+            found += [(position, row) for row in rows.order_by(*ordering)[: wanted - len(found)]]
+        else:  # the page is full: a key alone keeps the number of queries the same
+            list(rows.order_by().values_list("pk", flat=True)[:1])
+    return found
 
 
 def keyset_paginate(
