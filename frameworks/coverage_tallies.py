@@ -1,16 +1,24 @@
-"""The coverage matrix's appointee tallies (`AppointeeTally`): recounted lot by lot, inside the transaction of
-every service that changes an appointment (appointing, suspending, reinstating or removing, correcting it in
-the admin, importing an approved list), so the matrix reads a few rows a lot however many suppliers there
-are. `manage.py rebuild_coverage_tallies` recounts every lot, with the live contract tallies, after rows
-were written behind the services; `--check` compares the tallies with a full recount.
+"""The tallies kept from the appointments: the coverage matrix's appointees (`AppointeeTally`, per lot) and the
+suppliers each framework shares with partners (`SharedSupplierTally`, per framework, for the partner's home
+page). Recounted inside the transaction of every service that changes an appointment (appointing,
+suspending, reinstating or removing, correcting it in the admin, importing an approved list): the lots
+touched, and the frameworks they belong to, all of whose lots are locked first so that two changes on one
+framework recount one after the other. `manage.py rebuild_coverage_tallies` recounts them all, with the
+live contract tallies, after rows were written behind the services; `--check` compares them with a full
+recount.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
 from django.db.models import Count
 
 from .lot_tallies import Key, LotTallies
-from .models import AppointeeTally, Appointment
+from .models import AppointeeTally, Appointment, Framework, Lot, SharedSupplierTally
 
 
 def _counted(lot_ids: list[int] | None) -> dict[Key, int]:
@@ -29,9 +37,65 @@ def _counted(lot_ids: list[int] | None) -> dict[Key, int]:
     return {(lot, area, bool(shared), ends_on): n for lot, area, shared, ends_on, n in rows}
 
 
+def _latest(first: date | None, second: date | None) -> date | None:
+    """The later of two ends, an open end (None) being the latest."""
+    return None if first is None or second is None else max(first, second)
+
+
+def _shared_counted(framework_ids: list[int] | None) -> dict[Key, int]:
+    """{(framework, ends_on): suppliers}: each supplier once a framework, by the latest end of its active
+    appointments there that it agreed to share."""
+    appointments = Appointment.objects.active().filter(consent_share_with_partners=True)
+    if framework_ids is not None:
+        appointments = appointments.filter(lot__framework_id__in=framework_ids)
+    latest: dict[tuple[int, int], date | None] = {}
+    rows = appointments.order_by().values_list("lot__framework_id", "supplier_id", "ends_on")
+    for framework, supplier, ends_on in rows.iterator(chunk_size=5_000):
+        key = (framework, supplier)
+        latest[key] = _latest(latest[key], ends_on) if key in latest else ends_on
+    return dict(Counter((framework, ends_on) for (framework, _), ends_on in latest.items()))
+
+
 APPOINTEES = LotTallies(AppointeeTally, ("lot_id", "area_id", "shared", "ends_on"), "appointees", _counted)
-recount, rebuild, differing, kept = APPOINTEES.recount, APPOINTEES.rebuild, APPOINTEES.differing, APPOINTEES.kept
+SHARED_SUPPLIERS = LotTallies(
+    SharedSupplierTally, ("framework_id", "ends_on"), "suppliers", _shared_counted, owner=Framework
+)
+
+
+def recount(lot_ids: Iterable[int | None]) -> None:
+    """Recount the appointees of these lots and the shared suppliers of their frameworks."""
+    ids = sorted({pk for pk in lot_ids if pk is not None})
+    if not ids:
+        return
+    framework_ids = sorted(set(Lot.objects.filter(pk__in=ids).values_list("framework_id", flat=True)))
+    with transaction.atomic():
+        APPOINTEES.recount(
+            ids, also_locking=Lot.objects.filter(framework_id__in=framework_ids).values_list("pk", flat=True)
+        )
+        SHARED_SUPPLIERS.replace(framework_ids)
+
+
+def rebuild() -> int:
+    """Recount every tally kept from the appointments; returns how many tally rows there are now."""
+    with transaction.atomic():
+        return APPOINTEES.rebuild() + SHARED_SUPPLIERS.rebuild()
+
+
+def _tagged(appointees: dict | set, suppliers: dict | set):
+    if isinstance(appointees, set):
+        return {("appointees", *key) for key in appointees} | {("shared suppliers", *key) for key in suppliers}
+    return {("appointees", *key): n for key, n in appointees.items()} | {
+        ("shared suppliers", *key): n for key, n in suppliers.items()
+    }
+
+
+def differing() -> set[Key]:
+    return _tagged(APPOINTEES.differing(), SHARED_SUPPLIERS.differing())
+
+
+def kept() -> dict[Key, int]:
+    return _tagged(APPOINTEES.kept(), SHARED_SUPPLIERS.kept())
 
 
 def counted() -> dict[Key, int]:
-    return _counted(None)
+    return _tagged(_counted(None), _shared_counted(None))

@@ -500,6 +500,33 @@ class HomeVisit(models.Model):
         return f"{self.user} last seen {self.seen_at:%Y-%m-%d %H:%M}"
 
 
+class SharedSupplierTally(models.Model):
+    """How many suppliers have an active appointment on `framework` that they agreed to share with partner
+    commissioners, by the latest end of those appointments (empty: open-ended): a supplier is counted once
+    however many lots it holds. The partner's home page adds up those ending today or later instead of
+    counting distinct suppliers over every appointment; `frameworks.coverage_tallies` recounts a framework's
+    whenever an appointment on it changes."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
+    ends_on = models.DateField(null=True, blank=True)
+    suppliers = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "ends_on"],
+                condition=models.Q(ends_on__isnull=False),
+                name="one_shared_supplier_tally_per_end",
+            ),
+            models.UniqueConstraint(
+                fields=["framework"], condition=models.Q(ends_on__isnull=True), name="one_open_ended_supplier_tally"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework_id}/{self.ends_on}: {self.suppliers}"
+
+
 class AppointeeTally(models.Model):
     """How many active appointments on `lot` cover `area`, by whether the supplier agreed to share its details
     with partner commissioners and by when the appointment ends (empty: open-ended). A supplier holds one

@@ -24,7 +24,6 @@ from datetime import date
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     IntegerField,
@@ -33,6 +32,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -45,7 +45,7 @@ from commissioning.rules import acting_for_filter
 from commissioning.search import search
 from suppliers.models import Accreditation, AccreditationScheme
 
-from .models import ApplicationWindow, Appointment, ConsortiumMember, Framework, Lot
+from .models import ApplicationWindow, Appointment, ConsortiumMember, Framework, Lot, SharedSupplierTally
 
 SORTS = {
     "supplier": ("supplier__legal_name", "lot__number", "pk"),
@@ -110,16 +110,19 @@ def frameworks_shared_with(user: User) -> QuerySet[Framework]:
 
 
 def shared_frameworks(user: User, today: date | None = None) -> QuerySet[Framework]:
-    """Frameworks shared with the partner's authority, each with how many suppliers they may see."""
+    """Frameworks shared with the partner's authority, each with how many suppliers they may see: added up
+    from the suppliers each framework keeps per latest end (`SharedSupplierTally`, a few rows a framework),
+    those still appointed today, instead of counting distinct suppliers over every appointment."""
     today = today or _today()
-    # Counted framework by framework (a subquery each, through the appointments' lot index), not by joining
-    # every appointment of every shared framework to the page's rows and counting them all together.
     visible_suppliers = (
-        shared_appointments(user.authority_id, today)
-        .filter(lot__framework=OuterRef("pk"))
+        SharedSupplierTally.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            framework=OuterRef("pk"),
+            framework__term_end__gte=today,
+        )
         .order_by()
-        .values("lot__framework")
-        .annotate(n=Count("supplier", distinct=True))
+        .values("framework")
+        .annotate(n=Sum("suppliers"))
         .values("n")
     )
     return (

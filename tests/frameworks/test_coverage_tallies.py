@@ -116,9 +116,51 @@ def test_rows_written_behind_the_services_are_found_and_put_right(selection, cap
     assert appointees(selection, selection.lot1, birmingham) == 0  # the matrix reads the tallies
     with pytest.raises(SystemExit):
         call_command("rebuild_coverage_tallies", "--check")
-    assert "1 appointee tallies and 0 live contract tallies differ" in capsys.readouterr().out
+    differing = "1 appointee tallies, 1 shared supplier tallies and 0 live contract tallies differ"
+    assert differing in capsys.readouterr().out
 
     call_command("rebuild_coverage_tallies")
     assert appointees(selection, selection.lot1, birmingham) == 1
     call_command("rebuild_coverage_tallies", "--check")
     assert "The coverage tallies equal a full recount" in capsys.readouterr().out
+
+
+def test_the_partners_home_counts_each_shared_supplier_once_while_any_of_its_appointments_lasts(selection):
+    """A supplier on two lots with different ends counts once, until the later end; suspending one of its
+    appointments leaves it counted through the other; a supplier that does not share is not counted; the
+    count follows from the kept tallies, which equal a full recount after every move."""
+    from commissioning.models import User
+    from frameworks.partner_selectors import shared_frameworks
+    from tests.factories import make_user
+
+    birmingham = selection.areas[0]
+    partner = make_authority(name="Coventry City Council")
+    selection.framework.partner_authorities.add(partner)
+    partner_user = make_user(User.Role.PARTNER, authority=partner)
+    today = timezone.localdate()
+    rows = [
+        ImportedAppointment(2, selection.lot1, "Two Lots Trust", (birmingham,), date(2024, 7, 1), True),
+        ImportedAppointment(3, selection.lot2, "Two Lots Trust", (birmingham,), date(2024, 7, 1), True),
+        ImportedAppointment(4, selection.lot1, "Private Project", (birmingham,), date(2024, 7, 1), True),
+    ]
+    outcome = import_appointments(by=selection.officer, rows=rows)
+    on_lot1, on_lot2, private = outcome.appointments[2], outcome.appointments[3], outcome.appointments[4]
+    private.consent_share_with_partners = False
+    setup.save_appointment(appointment=private, by=selection.officer, areas=[birmingham])
+    on_lot1.ends_on = today + timedelta(days=10)
+    setup.save_appointment(appointment=on_lot1, by=selection.officer, areas=[birmingham])
+    on_lot2.ends_on = today + timedelta(days=20)
+    setup.save_appointment(appointment=on_lot2, by=selection.officer, areas=[birmingham])
+    assert_tallies_equal_a_recount()
+
+    def shared_on(day) -> int:
+        return shared_frameworks(partner_user, today=day).get(pk=selection.framework.pk).shared_supplier_count
+
+    assert shared_on(today) == 1  # one supplier, however many lots
+    assert shared_on(today + timedelta(days=15)) == 1  # its lot 2 appointment still lasts
+    assert shared_on(today + timedelta(days=21)) == 0
+
+    services.change_appointment_status(appointment=on_lot2, status="suspended", reason="Review", by=selection.officer)
+    assert_tallies_equal_a_recount()
+    assert shared_on(today) == 1  # still appointed on lot 1
+    assert shared_on(today + timedelta(days=15)) == 0

@@ -1,25 +1,30 @@
 from commissioning.management.recount import RecountCommand
 from contracts import coverage_tallies as contract_tallies
-from frameworks import coverage_tallies as appointee_tallies
+from frameworks import coverage_tallies as appointment_tallies
 
 
 class Command(RecountCommand):
     help = (
-        "Recount the coverage matrix's tallies (appointees and live contracts per lot and area) from the "
-        "appointments and contracts, after rows were written behind the services. With --check, only report "
-        "whether the tallies kept equal a full recount."
+        "Recount the tallies kept from the appointments and contracts (the coverage matrix's appointees and live "
+        "contracts per lot and area, the suppliers each framework shares with partners), after rows were written "
+        "behind the services. With --check, only report whether the tallies kept equal a full recount."
     )
 
     def compare(self) -> tuple[str | None, str]:
-        appointees, contracts = appointee_tallies.differing(), contract_tallies.differing()
+        appointees = appointment_tallies.APPOINTEES.differing()
+        suppliers = appointment_tallies.SHARED_SUPPLIERS.differing()
+        contracts = contract_tallies.differing()
         problem = None
-        if appointees or contracts:
+        if appointees or suppliers or contracts:
             problem = (
-                f"{len(appointees)} appointee tallies and {len(contracts)} live contract tallies differ from a full "
-                "recount."
+                f"{len(appointees)} appointee tallies, {len(suppliers)} shared supplier tallies and "
+                f"{len(contracts)} live contract tallies differ from a full recount."
             )
         return problem, "The coverage tallies equal a full recount."
 
     def rebuild(self) -> str:
-        appointees, contracts = appointee_tallies.rebuild(), contract_tallies.rebuild()
-        return f"Rebuilt the coverage matrix's tallies: {appointees} appointee rows, {contracts} live contract rows."
+        appointments, contracts = appointment_tallies.rebuild(), contract_tallies.rebuild()
+        return (
+            f"Rebuilt the coverage tallies: {appointments} appointee and shared supplier rows, "
+            f"{contracts} live contract rows."
+        )
