@@ -134,8 +134,15 @@ def _field_of(model, path: str):
     return field
 
 
+# Cursors carry their group first (`keyset_paginate`'s groups). Those signed before did not, and one of the
+# register's old order (is_over, end, reference, pk) has as many values as a grouped cursor of its new order
+# (group, end, reference, pk): a salt of their own makes every older cursor "not ours" (the first page) instead
+# of its is_over being read as a group.
+CURSOR_SALT = "keyset.grouped"
+
+
 def _encode(values: list) -> str:
-    return signing.dumps(values, salt="keyset", compress=True, serializer=_CursorSerializer)
+    return signing.dumps(values, salt=CURSOR_SALT, compress=True, serializer=_CursorSerializer)
 
 
 class _CursorEncoder(DjangoJSONEncoder):
@@ -172,7 +179,7 @@ def _cursor_value(model, name: str, value):
 def _decode(model, fields: list[tuple[str, bool]], token: str, groups: int) -> tuple[int, list] | None:
     """The cursor's group and ordering values, or None for a cursor that is not ours (or is out of date)."""
     try:
-        raw = signing.loads(token, salt="keyset", serializer=_CursorSerializer)
+        raw = signing.loads(token, salt=CURSOR_SALT, serializer=_CursorSerializer)
         if not isinstance(raw, list) or len(raw) != len(fields) + 1:
             return None
         group, *values = raw

@@ -132,3 +132,57 @@ def test_pages_run_on_from_the_current_contracts_to_the_ended_ones_both_ways(rf,
         backwards = current.object_list + backwards
     assert [c.title for c in backwards] == [c.title for c in expected]
     assert current.first_page
+
+
+@pytest.mark.parametrize("is_over", [0, 1])
+def test_a_cursor_from_before_the_groups_shows_the_first_page(rf, officer, is_over):
+    """A register link made before the register was read in groups carried (is_over, end, reference, pk): four
+    values, as many as a grouped cursor of the new order (group, end, reference, pk). Signed the same way, it must
+    not pass for a grouped one (is_over as the group: the over contracts' next page would restart the current
+    ones, a current contract's would jump back to the start of the group), but show the first page, as any
+    cursor that is not ours does."""
+    import json
+
+    from django.core import signing
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from commissioning.pagination import keyset_paginate
+    from contracts import selectors
+
+    today = date(2026, 12, 6)
+    current = [
+        make_live_contract(by=officer, title=f"Current {i}", initial_end_on=date(2027 + i, 3, 31)) for i in range(4)
+    ]
+    ended = [
+        make_live_contract(
+            by=officer, title=f"Ended {i}", start_on=date(2020, 4, 1), initial_end_on=date(2023, 3, 31 - i)
+        )
+        for i in range(3)
+    ]
+    boundary = ended[2] if is_over else current[1]  # old next pages: Ended 1, Ended 0 / Current 2, Current 3
+
+    class OldSerializer:  # what `keyset_paginate` signed its cursors with before c4f1482
+        def dumps(self, obj):
+            return json.dumps(obj, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+        def loads(self, data):
+            return json.loads(data)
+
+    old = "n." + signing.dumps(
+        [is_over, boundary.current_end_on, boundary.reference, boundary.pk],
+        salt="keyset",
+        compress=True,
+        serializer=OldSerializer,
+    )
+
+    def page(query: str = ""):
+        request = rf.get(URL + query)
+        request.user = officer
+        contracts = selectors.register(selectors.RegisterFilters(), today=today, user=officer)
+        return keyset_paginate(
+            request, contracts, selectors.register_ordering(None), 2, groups=selectors.register_groups(None, today)
+        )
+
+    first, from_old = page(), page(f"?page={old}")
+    assert [c.title for c in from_old.object_list] == [c.title for c in first.object_list]
+    assert from_old.first_page and not from_old.has_previous
