@@ -309,7 +309,9 @@ class ContractAdmin(AuthorityScopedAdmin, ImportFileMessagesMixin, ImportExportM
                 lot=data.get("lot"),
                 start_on=data["start_on"],
                 initial_end_on=data["initial_end_on"],
-                extension_notice_months=data.get("extension_notice_months") or 6,
+                extension_notice_months=6
+                if data.get("extension_notice_months") is None
+                else data["extension_notice_months"],
                 officer_manager=data.get("officer_manager"),
                 supplier_manager_name=data.get("supplier_manager_name", ""),
                 supplier_manager_email=data.get("supplier_manager_email", ""),

@@ -13,6 +13,7 @@ rebuild_decision_points` stores it for every contract (after rows were written b
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Case, OuterRef, QuerySet, Subquery, When
 
 from .models import Contract
@@ -45,5 +46,9 @@ def differing(contracts: QuerySet[Contract] | None = None) -> list[int]:
 
 
 def rebuild() -> int:
-    """Store every contract's decision point; returns how many contracts were written."""
-    return Contract.objects.update(decision_point_on=_worked_out())
+    """Store every contract's decision point; returns how many contracts were written. The contracts are
+    locked first, as the services lock the one they change, so a change made meanwhile is not overwritten
+    with the terms read before it."""
+    with transaction.atomic():
+        list(Contract.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        return Contract.objects.update(decision_point_on=_worked_out())

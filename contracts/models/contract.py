@@ -278,6 +278,11 @@ class Contract(models.Model):
             models.CheckConstraint(
                 condition=Q(current_end_on__gt=F("start_on")), name="contract_current_end_after_start"
             ),
+            # The officers' queue of contracts reaching a decision point looks back no further than this.
+            models.CheckConstraint(
+                condition=Q(extension_notice_months__lte=LONGEST_NOTICE_MONTHS),
+                name="contract_notice_within_longest",
+            ),
             models.CheckConstraint(
                 condition=Q(terminated_on__isnull=True)
                 | (Q(terminated_on__gte=F("start_on")) & Q(terminated_on__lte=F("current_end_on"))),

@@ -58,7 +58,8 @@ def test_a_live_contracts_terms_and_values_are_read_only_in_the_admin(client, of
     assert "Open the contract page" in page
 
 
-def test_adding_a_contract_in_the_admin_goes_through_the_service(client, officer):
+@pytest.mark.parametrize("notice", ["6", "0"])
+def test_adding_a_contract_in_the_admin_goes_through_the_service(client, officer, notice):
     supplier = make_supplier()
     authority = make_authority()
     client.force_login(officer)
@@ -71,7 +72,7 @@ def test_adding_a_contract_in_the_admin_goes_through_the_service(client, officer
         "buying_authority": authority.pk,
         "start_on": "2025-04-01",
         "initial_end_on": "2028-03-31",
-        "extension_notice_months": "6",
+        "extension_notice_months": notice,
         "supplier_manager_name": "",
         "supplier_manager_email": "",
         "in_recommissioning_scope": "on",
@@ -94,6 +95,7 @@ def test_adding_a_contract_in_the_admin_goes_through_the_service(client, officer
     contract = Contract.objects.get(reference="ADM-1")
     assert contract.current_end_on == date(2028, 3, 31) and contract.is_draft
     assert contract.extension_options.get().months == 12
+    assert contract.extension_notice_months == int(notice)  # no notice at all is kept, not made six months
     assert ContractYearValue.objects.get(contract=contract).amount == 45000
     actions = set(AuditEvent.objects.filter(object_id=str(contract.pk)).values_list("action", flat=True))
     assert {"contracts.contract_created", "contracts.contract_part_changed"} <= actions

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commissioning.models import User
@@ -86,6 +87,8 @@ def test_a_notice_period_longer_than_two_years_is_refused():
     contract = make_contract(by=officer)
     with pytest.raises(services.ContractRuleError):
         services.update_contract(by=officer, contract=contract, extension_notice_months=30)
+    with pytest.raises(IntegrityError), transaction.atomic():  # nor can a row written behind the services
+        Contract.objects.filter(pk=contract.pk).update(extension_notice_months=25)
 
 
 def test_the_queue_lists_contracts_in_the_order_of_their_decision_points():
