@@ -263,6 +263,10 @@ def application_still_open() -> models.Case:
     )
 
 
+# Submitted, or evaluated and waiting for the officers' decision (the officers' queue of applications).
+APPLICATIONS_TO_PROGRESS = ("submitted", "evaluated")
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -310,6 +314,12 @@ class Application(models.Model):
                 models.F("id").desc(),
                 name="application_open_first_idx",
                 condition=models.Q(submitted_at__isnull=False),
+            ),
+            # The applications an officer still has to progress (their home page's queue): few among many.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="application_to_progress_idx",
+                condition=models.Q(status__in=APPLICATIONS_TO_PROGRESS),
             ),
         ]
 

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning import work_queues as wq
+from commissioning.partial_indexes import literals
 from commissioning.rules import acting_for_filter
 
 from . import partner_selectors, selectors
 from .evaluation.checks import MINIMUM_PANEL
-from .models import Application, Appointment, HomeVisit
+from .models import APPLICATIONS_TO_PROGRESS, Application, Appointment, HomeVisit
 
 
 def open_windows(user, now: datetime) -> wq.Queue:
@@ -62,16 +63,18 @@ def published_lists(user, now: datetime) -> wq.Queue:
 NEEDS_EVALUATORS, NEEDS_MODERATION, NEEDS_DECISION = "Needs evaluators", "Ready to moderate", "Ready to decide"
 
 
-def applications_to_progress(user, now: datetime) -> wq.Queue:
-    """Submitted applications short of a panel or ready to moderate, and evaluated ones to decide."""
+def to_progress(user) -> QuerySet[Application]:
+    """Submitted applications short of a panel or ready to moderate, and evaluated ones to decide, read off
+    their partial index (`application_to_progress_idx`): the statuses as literals, which SQLite needs to use it
+    (commissioning.partial_indexes)."""
     free = Q(assignments__has_conflict=False) | Q(assignments__has_conflict__isnull=True)
     waiting = Q(assignments__has_conflict__isnull=True) | Q(
         assignments__has_conflict=False, assignments__submitted_at__isnull=True
     )
     done = Q(assignments__has_conflict=False, assignments__submitted_at__isnull=False)
-    applications = (
+    return (
         Application.objects.filter(acting_for_filter(user, "window__framework__lead_authority"))
-        .filter(status__in=[Application.Status.SUBMITTED, Application.Status.EVALUATED])
+        .filter(status__in=literals(APPLICATIONS_TO_PROGRESS))
         .annotate(
             panel=Count("assignments", filter=free, distinct=True),
             waiting=Count("assignments", filter=waiting, distinct=True),
@@ -91,6 +94,11 @@ def applications_to_progress(user, now: datetime) -> wq.Queue:
         .select_related("supplier", "window__framework")
         .order_by("stage", "submitted_at", "pk")
     )
+
+
+def applications_to_progress(user, now: datetime) -> wq.Queue:
+    """Submitted applications short of a panel or ready to moderate, and evaluated ones to decide."""
+    applications = to_progress(user)
     labels = [NEEDS_EVALUATORS, NEEDS_MODERATION, NEEDS_DECISION]
     return wq.Queue.of(
         applications,

@@ -59,6 +59,22 @@ def test_the_returns_to_review_are_read_through_their_partial_index(officer):
     assert_states_in_literals(waiting, ["submitted", "resubmitted"])
 
 
+def test_the_applications_to_progress_are_read_through_their_partial_index(officer):
+    from frameworks.models import APPLICATIONS_TO_PROGRESS, Application
+    from frameworks.work_queues import to_progress
+
+    """For SQLite, which otherwise read every application of the officer's frameworks: the partial index is in
+    the database and the statuses are literals in the query. PostgreSQL reads the same few rows through the
+    status index, so its plan is not asked for the partial one."""
+    assert set(APPLICATIONS_TO_PROGRESS) == {Application.Status.SUBMITTED, Application.Status.EVALUATED}
+    with connection.cursor() as cursor:
+        assert "application_to_progress_idx" in connection.introspection.get_constraints(
+            cursor, Application._meta.db_table
+        )
+    sql, _ = to_progress(officer)[:5].query.get_compiler(connection=connection).as_sql()
+    assert """"frameworks_application"."status" IN (('submitted'), ('evaluated'))""" in sql, sql
+
+
 def assert_states_in_literals(queryset, codes: list[str]) -> None:
     sql, params = queryset.query.get_compiler(connection=connection).as_sql()
     assert all(f"'{code}'" in sql for code in codes), sql
