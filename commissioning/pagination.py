@@ -38,6 +38,11 @@ def filters_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+def _without_prefetches(queryset: QuerySet) -> tuple[QuerySet, tuple]:
+    """The queryset without its prefetches, and those prefetches, to run once for rows read group by group."""
+    return queryset.prefetch_related(None), queryset._prefetch_related_lookups
+
+
 # Lists in groups ---------------------------------------------------------------------------------------
 #
 # "Current ones first, then by name" ordered by an expression (a CASE over the status) makes the database
@@ -55,8 +60,8 @@ class InGroups:
     export of the whole list can keep using."""
 
     def __init__(self, queryset: QuerySet, groups: Sequence[Q], ordering: Sequence[str]) -> None:
-        self.lookups = queryset._prefetch_related_lookups
-        self.queryset = queryset.prefetch_related(None).order_by()
+        queryset, self.lookups = _without_prefetches(queryset)
+        self.queryset = queryset.order_by()
         self.groups = list(groups)
         self.ordering = list(ordering)
         self._sizes: list[int] | None = None
@@ -251,8 +256,7 @@ def keyset_paginate(
     other, each in `ordering` alone, so an index on `ordering` serves every group, where ordering by a
     computed group makes the database sort every row. The prefetches of `queryset` run once for the page."""
     groups = list(groups) or [Q()]
-    lookups = queryset._prefetch_related_lookups
-    queryset = queryset.prefetch_related(None)
+    queryset, lookups = _without_prefetches(queryset)
     fields = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
     token = request.GET.get(param) or ""
     direction, _, body = token.partition(".")

@@ -14,7 +14,7 @@ rebuild_decision_points` stores it for every contract (after rows were written b
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Case, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, OuterRef, Subquery, When
 
 from .models import Contract
 
@@ -32,10 +32,9 @@ def store(contract: Contract) -> None:
     contract.refresh_from_db(fields=["decision_point_on"])
 
 
-def differing(contracts: QuerySet[Contract] | None = None) -> list[int]:
+def differing() -> list[int]:
     """The contracts whose stored decision point is not the one worked out from their terms."""
-    contracts = Contract.objects.all() if contracts is None else contracts
-    worked_out = contracts.with_next_decision().annotate(
+    worked_out = Contract.objects.with_next_decision().annotate(
         expected=Case(When(activated_at__isnull=False, then="reaches_on"), default=None)
     )
     return sorted(

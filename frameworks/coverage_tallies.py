@@ -81,16 +81,17 @@ def rebuild() -> int:
         return APPOINTEES.rebuild() + SHARED_SUPPLIERS.rebuild()
 
 
-def _tagged(appointees: dict | set, suppliers: dict | set):
-    if isinstance(appointees, set):
-        return {("appointees", *key) for key in appointees} | {("shared suppliers", *key) for key in suppliers}
+def _tagged(appointees: dict[Key, int], suppliers: dict[Key, int]) -> dict[Key, int]:
+    """Both tallies' counts in one mapping, each key led by the tally it belongs to."""
     return {("appointees", *key): n for key, n in appointees.items()} | {
         ("shared suppliers", *key): n for key, n in suppliers.items()
     }
 
 
 def differing() -> set[Key]:
-    return _tagged(APPOINTEES.differing(), SHARED_SUPPLIERS.differing())
+    return {("appointees", *key) for key in APPOINTEES.differing()} | {
+        ("shared suppliers", *key) for key in SHARED_SUPPLIERS.differing()
+    }
 
 
 def kept() -> dict[Key, int]:

@@ -223,15 +223,18 @@ def shared_approved_list(
     return _with_details(_filtered(qs, filters, today).order_by(*_sort(filters)), today)
 
 
+def _officer_appointments(framework: Framework, filters: ApprovedListFilters, today: date) -> QuerySet[Appointment]:
+    """Every appointment on the framework the filters keep, with what a row shows, unordered."""
+    return _with_details(_filtered(Appointment.objects.filter(lot__framework=framework), filters, today), today)
+
+
 def officer_approved_list(
     framework: Framework, filters: ApprovedListFilters | None = None, *, today: date | None = None
 ) -> QuerySet[Appointment]:
     """The officer's whole list: every appointment on the framework, whatever its status or consent,
     current ones first (the exports and the framework report read it whole)."""
-    today = today or _today()
     filters = filters or ApprovedListFilters()
-    qs = _filtered(Appointment.objects.filter(lot__framework=framework), filters, today)
-    return _with_details(_current_first(qs, filters), today)
+    return _current_first(_officer_appointments(framework, filters, today or _today()), filters)
 
 
 def officer_approved_list_pages(
@@ -239,9 +242,8 @@ def officer_approved_list_pages(
 ) -> InGroups | QuerySet[Appointment]:
     """`officer_approved_list` for the page, a page at a time: each status group's rows in the sort alone,
     which an index gives in order, instead of the database sorting every appointment by status first."""
-    today = today or _today()
     filters = filters or ApprovedListFilters()
-    qs = _with_details(_filtered(Appointment.objects.filter(lot__framework=framework), filters, today), today)
+    qs = _officer_appointments(framework, filters, today or _today())
     if filters.status:
         return qs.order_by(*_sort(filters))
     return InGroups(qs, CURRENT_FIRST, _sort(filters))

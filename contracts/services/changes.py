@@ -17,7 +17,7 @@ from commissioning.audit import record
 from commissioning.dates import financial_year_label
 from commissioning.models import AuditEvent, User
 
-from .. import coverage_tallies, decision_points, whole_life
+from .. import whole_life
 from ..events import (
     CONTRACT_ENDED,
     CONTRACT_TERMINATED,
@@ -45,6 +45,7 @@ from .common import (
     _sync_notices,
     _today,
     _total_value,
+    dates_changed,
     social_value_required,
 )
 from .meetings import _extend_schedule, _trim_schedule
@@ -127,8 +128,7 @@ def exercise_extension(
     contract.current_end_on = end_after
     contract._change_reason = f"Extension option {option.sequence} exercised"
     contract.save()
-    coverage_tallies.recount([contract.lot_id])
-    decision_points.store(contract)
+    dates_changed(contract)
     changes = apply_values(
         by=by, contract=contract, values=values, cause=f"Extension option {option.sequence} exercised"
     )
@@ -218,8 +218,7 @@ def record_variation(
     contract._change_reason = f"Variation: {variation.get_kind_display()}"
     contract.save()
     if kind == Variation.Kind.END_DATE:
-        coverage_tallies.recount([contract.lot_id])
-        decision_points.store(contract)
+        dates_changed(contract)
     record(
         "contracts.variation_recorded",
         by=by,
@@ -309,8 +308,7 @@ def terminate_contract(
     contract.terminated_at = timezone.now()
     contract._change_reason = "Terminated"
     contract.save()
-    coverage_tallies.recount([contract.lot_id])
-    decision_points.store(contract)
+    dates_changed(contract)
     _trim_schedule(contract, after=terminated_on)
     record(
         "contracts.contract_terminated",

@@ -15,6 +15,7 @@ from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.errors import RuleError
 from commissioning.models import User
 
+from .. import coverage_tallies, decision_points
 from ..models import (
     ZERO,
     Contract,
@@ -115,3 +116,11 @@ def _check_year_in_term(contract: Contract, year: int, *, field: str) -> None:
             f"({long_date(contract.start_on)} to {long_date(contract.furthest_end_on)})",
             field=field,
         )
+
+
+def dates_changed(contract: Contract) -> None:
+    """A live contract started, or its end moved (going live, an extension, an end-date variation, a
+    termination): recount its lot's coverage tallies and store its next decision point, in the transaction
+    of the change."""
+    coverage_tallies.recount([contract.lot_id])
+    decision_points.store(contract)

@@ -13,7 +13,7 @@ from commissioning.clock import recorded_now
 from commissioning.models import User
 from commissioning.rules import is_established, reads_for_authority
 
-from .. import coverage_tallies, decision_points, whole_life
+from .. import whole_life
 from ..events import (
     CONTRACT_WENT_LIVE,
 )
@@ -28,6 +28,7 @@ from .common import (
     _sync_notices,
     _today,
     _total_value,
+    dates_changed,
     social_value_required,
 )
 
@@ -125,8 +126,7 @@ def activate_contract(*, by: User | None, contract: Contract, today: date | None
     contract.activated_at = recorded_now()
     contract.activated_by = by
     contract.save()
-    coverage_tallies.recount([contract.lot_id])
-    decision_points.store(contract)
+    dates_changed(contract)
     record(
         "contracts.contract_went_live",
         by=by,

@@ -93,28 +93,17 @@ def test_a_notice_period_longer_than_two_years_is_refused():
 
 def test_the_queue_lists_contracts_in_the_order_of_their_decision_points():
     officer = make_user(User.Role.OFFICER)
-    ending = go_live(make_contract(by=officer, start_on=date(2024, 4, 1), initial_end_on=date(2027, 2, 28)))
-    deciding = go_live(
-        make_contract(
-            by=officer,
-            start_on=date(2024, 4, 1),
-            initial_end_on=date(2027, 9, 30),
-            extension_months=[12],
-            extension_notice_months=9,
-        )
-    )
+
+    def live(end: date, *, start: date = date(2024, 4, 1), **terms) -> Contract:
+        return go_live(make_contract(by=officer, start_on=start, initial_end_on=end, **terms))
+
+    with_an_option = {"extension_months": [12], "extension_notice_months": 9}
+    ending = live(date(2027, 2, 28))
+    deciding = live(date(2027, 9, 30), **with_an_option)
     # Its decision point passed in March but it is still in force: still listed, first.
-    overdue = go_live(
-        make_contract(
-            by=officer,
-            start_on=date(2024, 4, 1),
-            initial_end_on=date(2027, 3, 31),
-            extension_months=[12],
-            extension_notice_months=9,
-        )
-    )
-    go_live(make_contract(by=officer, start_on=date(2024, 4, 1), initial_end_on=date(2029, 3, 31)))  # too far
-    ended = go_live(make_contract(by=officer, start_on=date(2022, 4, 1), initial_end_on=date(2026, 3, 31)))
+    overdue = live(date(2027, 3, 31), **with_an_option)
+    live(date(2029, 3, 31))  # too far
+    ended = live(date(2026, 3, 31), start=date(2022, 4, 1))
     assert stored(ended) == date(2026, 3, 31)
 
     assert queue_on(officer, date(2026, 12, 6)) == [
