@@ -65,6 +65,17 @@ APPLICATION_COLUMNS = [
     Column("submitted", "Submitted", ("submitted_at",)),
     Column("status", "Status", ("status",)),
 ]
+# What a row of the application list shows (its search and sort read the same columns).
+APPLICATION_ROW_FIELDS = (
+    "status",
+    "submitted_at",
+    "supplier_id",
+    "window_id",
+    "supplier__legal_name",
+    "window__title",
+    "window__opens_at",
+    "window__framework_id",
+)
 # Those still to decide first, newest submitted first; ends with the primary key, for keyset pagination.
 APPLICATION_ORDER = ("still_open", "-submitted_at", "-pk")
 
@@ -79,21 +90,39 @@ def application_list_for_officer(
     user: User, framework=None, *, q: str = "", sorting: Sorting | None = None
 ) -> QuerySet[Application]:
     """The officer's applications, searched by applicant or window; those still to decide first (newest
-    submitted first) unless a column is chosen to sort by; evaluators counted for the rows shown only."""
+    submitted first) unless a column is chosen to sort by; evaluators counted for the rows shown only.
+
+    Only the columns a row shows are read; `with_lot_numbers` adds the lots of the rows shown."""
     assignments = EvaluationAssignment.objects.all()
     qs = (
         applications_for_officer(user)
         .filter(submitted_at__isnull=False)
+        .select_related(None)
+        .select_related("supplier", "window")
+        .only(*APPLICATION_ROW_FIELDS)
         .annotate(
             evaluators=related_count(assignments, "application"),
             submitted_scores=related_count(assignments.filter(submitted_at__isnull=False), "application"),
         )
-        .prefetch_related(Prefetch("lot_choices", queryset=ApplicationLot.objects.select_related("lot")))
     )
     if framework is not None:
         qs = qs.filter(window__framework=framework)
     qs = search(qs, q, APPLICATION_SEARCH)
     return qs.annotate(still_open=application_still_open()).order_by(*application_ordering(sorting))
+
+
+def with_lot_numbers(applications: list[Application]) -> list[Application]:
+    """Gives each application shown `lot_numbers`: the numbers of the lots it applies for, in order.
+
+    One query of plain values for the page's rows: prefetching the lot choices built two model instances
+    and a queryset for each lot chosen, a fifth of the application list's time."""
+    numbers: dict[int, list[int]] = {}
+    chosen = ApplicationLot.objects.filter(application__in=[a.pk for a in applications]).order_by("lot__number")
+    for application_id, number in chosen.values_list("application_id", "lot__number"):
+        numbers.setdefault(application_id, []).append(number)
+    for application in applications:
+        application.lot_numbers = numbers.get(application.pk, [])
+    return applications
 
 
 def approved_list(framework) -> QuerySet[Appointment]:

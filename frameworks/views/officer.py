@@ -63,10 +63,11 @@ def officer_applications(request, pk):
     sorting = Sorting(request, selectors.APPLICATION_COLUMNS)
     applications = selectors.application_list_for_officer(request.user, framework, q=q, sorting=sorting)
     page = keyset_paginate(request, applications, selectors.application_ordering(sorting))
+    rows = selectors.with_lot_numbers(page.object_list)
     return render(
         request,
         "frameworks/officer/applications.html",
-        {"framework": framework, "applications": page.object_list, "page": page, "q": q, "headers": sorting.headers()},
+        {"framework": framework, "applications": rows, "page": page, "q": q, "headers": sorting.headers()},
     )
 
 

@@ -64,3 +64,27 @@ def test_other_officers_and_providers_are_refused(client, selection, listed):
     assert client.get(url, {"q": "brindley"}).status_code == 404
     client.force_login(selection.provider)
     assert client.get(url).status_code == 403
+
+
+def test_each_row_names_the_lots_applied_for_in_lot_order(client, selection):
+    both = make_application(
+        selection.window,
+        make_supplier(legal_name="Brindley Domestic Abuse Support"),
+        lots=[selection.lot2, selection.lot1],
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    one = make_application(
+        selection.window,
+        make_supplier(legal_name="Coventry Haven Refuge"),
+        lots=[selection.lot2],
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    client.force_login(selection.officer)
+    html = client.get(reverse("frameworks:officer_applications", args=[selection.framework.pk])).content.decode()
+    cells = r"</a></td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>"  # applicant, window, then lots
+    lots_cell = {
+        pk: re.search(rf'href="/officer/applications/{pk}/">[^<]+{cells}', html).group(1) for pk in (both.pk, one.pk)
+    }
+    assert lots_cell == {both.pk: "1, 2", one.pk: "2"}
