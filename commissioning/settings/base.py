@@ -97,6 +97,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # PostgreSQL compiles a query it estimates as expensive (JIT) before running it: 20 ms or more spent
     # compiling a page's query that then runs in 15. A web request's queries are short; compile none.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound by the server, so psycopg prepares a query run DATABASE_PREPARE_THRESHOLD times on a
+    # connection (kept for CONN_MAX_AGE): PostgreSQL then plans it once instead of on every request, where
+    # planning a list's joins took longer than running them. 0 turns prepared statements off (behind a
+    # pooler in transaction mode that cannot keep them, such as PgBouncer before 1.21).
+    PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    if PREPARE_THRESHOLD > 0:
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "commissioning.User"

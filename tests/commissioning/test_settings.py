@@ -84,3 +84,21 @@ def test_production_never_skips_two_factor():
     refused = _manage(["check"], {**PRODUCTION_ENV, "SKIP_TWO_FACTOR": "true"})
     assert refused.returncode != 0
     assert "SKIP_TWO_FACTOR is for development only" in refused.stderr
+
+
+def _database_options(extra_env) -> str:
+    show = "from django.conf import settings; print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))"
+    env = {"DJANGO_SETTINGS_MODULE": "commissioning.settings.dev", **extra_env}
+    result = _manage(["shell", "--verbosity", "0", "-c", show], env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_queries_are_prepared_unless_turned_off():
+    postgres = {"DATABASE_URL": "postgres://portal@db.example.org:5432/portal"}
+    default = _database_options(postgres)
+    assert "('prepare_threshold', 5)" in default and "('server_side_binding', True)" in default
+    assert "('prepare_threshold', 2)" in _database_options({**postgres, "DATABASE_PREPARE_THRESHOLD": "2"})
+    off = _database_options({**postgres, "DATABASE_PREPARE_THRESHOLD": "0"})
+    assert "prepare_threshold" not in off and "server_side_binding" not in off and "jit=off" in off
+    assert _database_options({}) == "[]\n"  # SQLite: no such options
