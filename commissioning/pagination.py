@@ -290,3 +290,15 @@ def related_count(queryset: QuerySet, to_outer: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def attach_values(rows: list, queryset: QuerySet, *, via: str, value: str, to: str) -> list:
+    """Gives each row shown, as attribute `to`, the `value` of each row of `queryset` pointing at it through
+    `via` (in the queryset's order): plain values in one query for the page's rows. A prefetch builds a model
+    instance, and a queryset per row, for each related row, when a list shows only a name or a number."""
+    found: dict[object, list] = {}
+    for key, item in queryset.filter(**{f"{via}__in": [row.pk for row in rows]}).values_list(via, value):
+        found.setdefault(key, []).append(item)
+    for row in rows:
+        setattr(row, to, found.get(row.pk, []))
+    return rows

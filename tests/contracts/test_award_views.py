@@ -487,6 +487,37 @@ def test_the_competitions_list_makes_the_same_queries_for_5_and_50(client):
     assert len(small) == len(large) <= 12, (len(small), len(large))
 
 
+def test_each_row_of_the_lists_shows_its_areas_supplier_and_requester(client):
+    from contracts.award.models import DirectAward
+
+    setup = make_award_setup()
+    client.force_login(setup.officer)
+    westbury, northfield = setup.areas[2], setup.areas[0]
+    covered = make_competition(by=setup.officer, framework_lot=setup.lot, areas=[westbury, northfield])
+    make_competition(by=setup.officer, framework_lot=setup.lot)
+    DirectAward.objects.create(
+        reference="DA-ROW-1",
+        title="Children's ISVA service",
+        supplier=setup.suppliers[0],
+        buying_authority=setup.authority,
+        annual_value=Decimal("50000"),
+        contract_start_on=timezone.localdate(),
+        term_months=12,
+        justification="framework_s45_4",
+        explanation="The only appointee for these areas.",
+        requested_by=setup.officer2,
+    )
+    html = client.get(reverse("awards:officer_competitions")).content.decode()
+    lot_then_areas = (
+        r'<td class="govuk-table__cell">Mini-competition[^<]*</td>\s*<td class="govuk-table__cell">([^<]*)</td>'
+    )
+    areas = re.findall(lot_then_areas, html)
+    assert areas == ["–", "Northfield, Westbury"]  # newest first; areas in alphabetical order
+    assert f'href="/officer/competitions/{covered.pk}/"' in html
+    row = html.split("DA-ROW-1", 1)[1].split("</tr>", 1)[0]
+    assert setup.suppliers[0].legal_name in row and "Sam Second" in row and "£50,000" in row
+
+
 def test_the_competitions_and_the_direct_awards_are_each_shown_50_a_page(client):
     from contracts.award.models import DirectAward
 

@@ -49,10 +49,10 @@ from .common import (
 def officer_competitions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     competitions = keyset_paginate(request, selectors.competition_list(request.user), selectors.COMPETITION_ORDER)
-    for competition in competitions.object_list:
+    for competition in selectors.with_area_names(competitions.object_list):
         competition.state = competition.state_label(now)
     direct_awards = keyset_paginate(
-        request, selectors.direct_awards_for_officer(request.user), selectors.DIRECT_AWARD_ORDER, param="awards_page"
+        request, selectors.direct_award_list(request.user), selectors.DIRECT_AWARD_ORDER, param="awards_page"
     )
     shown = selectors.PARTNER_CALL_OFFS_SHOWN
     partner_competitions = list(selectors.partner_competitions_for_lead(request.user)[:shown])
