@@ -3,9 +3,12 @@ that moves a return, and rebuilt from the returns by `manage.py rebuild_return_t
 written behind the services: a bulk import, a repaired database, a contract moved to another lot).
 
 A service reads the return's key before it changes it (`key_of`) and calls `moved(before, quarterly_return)`
-after saving it. Both counts change in one canonical order (sorted keys), so two returns moving at once wait
-for each other rather than deadlock; a count is changed by an UPDATE adding to it, never read and written
-back, so no move is lost.
+after saving it, as the last write of its transaction: every return of a lot and quarter is counted in the
+same few rows, whose locks are held until the commit, so in the rush before a deadline each submission
+waited for the rest of the others' transactions (their audit events, e-mails, values) when the tallies moved
+first. Both counts change in one canonical order (sorted keys), so two returns moving at once wait for each
+other rather than deadlock; a count is changed by an UPDATE adding to it, never read and written back, so no
+move is lost.
 """
 
 from __future__ import annotations

@@ -141,7 +141,6 @@ def save_return(
         except IntegrityError as exc:  # started at the same moment in another tab: save again
             raise ReturnRuleError("This return was started elsewhere a moment ago. Save it again.") from exc
         quarterly_return.contract = contract
-        tallies.moved(None, quarterly_return)
         record(
             "monitoring.return_started",
             by=by,
@@ -170,6 +169,8 @@ def save_return(
             "complete": complete,
         },
     )
+    if created:
+        tallies.moved(None, quarterly_return)  # last: see `monitoring.tallies`
     return quarterly_return
 
 
@@ -263,7 +264,6 @@ def submit_return(
     quarterly_return.last_submitted_at = now
     quarterly_return.status = after
     quarterly_return.save()
-    tallies.moved(counted_as, quarterly_return)
     if first_sending:
         returns_sent.advance(quarterly_return.contract)
     late = quarterly_return.timeliness_on(timezone.localdate(now))
@@ -291,6 +291,7 @@ def submit_return(
         url=reverse("monitoring:review", args=[quarterly_return.pk]),
         details=[("Due", long_date(quarterly_return.due_on)), ("Submitted", "late" if late == "late" else "on time")],
     )
+    tallies.moved(counted_as, quarterly_return)  # last: see `monitoring.tallies`
     return quarterly_return
 
 
@@ -362,7 +363,6 @@ def _decide(quarterly_return, decision, by, now, comments, tell, **fields):
     for name, value in fields.items():
         setattr(quarterly_return, name, value)
     quarterly_return.save()
-    tallies.moved(counted_as, quarterly_return)
     _record_decision(quarterly_return, decision, action, event, by, now, comments, (before, after))
     contract = quarterly_return.contract
     period = quarterly_return.period
@@ -374,6 +374,7 @@ def _decide(quarterly_return, decision, by, now, comments, tell, **fields):
         url=reverse(url_name, args=[contract.pk, period.financial_year, period.quarter]),
         details=[],
     )
+    tallies.moved(counted_as, quarterly_return)  # last: see `monitoring.tallies`
     return quarterly_return
 
 
@@ -438,13 +439,13 @@ def set_due_date(*, quarterly_return: QuarterlyReturn, due_on: date, reason: str
     counted_as = tallies.key_of(quarterly_return)
     quarterly_return.due_on = due_on
     quarterly_return.save(update_fields=["due_on", "updated_at"])
-    tallies.moved(counted_as, quarterly_return)
     record(
         "monitoring.due_date_changed",
         by=by,
         obj=quarterly_return,
         data={"due_on": [before, due_on], "reason": reason.strip()},
     )
+    tallies.moved(counted_as, quarterly_return)  # last: see `monitoring.tallies`
     return quarterly_return
 
 
