@@ -487,16 +487,12 @@ def test_the_competitions_list_makes_the_same_queries_for_5_and_50(client):
     assert len(small) == len(large) <= 12, (len(small), len(large))
 
 
-def test_each_row_of_the_lists_shows_its_areas_supplier_and_requester(client):
+def _direct_award(setup, reference: str, *, requested_by):
+    """An unsaved direct award of £50,000 a year to the setup's first supplier."""
     from contracts.award.models import DirectAward
 
-    setup = make_award_setup()
-    client.force_login(setup.officer)
-    westbury, northfield = setup.areas[2], setup.areas[0]
-    covered = make_competition(by=setup.officer, framework_lot=setup.lot, areas=[westbury, northfield])
-    make_competition(by=setup.officer, framework_lot=setup.lot)
-    DirectAward.objects.create(
-        reference="DA-ROW-1",
+    return DirectAward(
+        reference=reference,
         title="Children's ISVA service",
         supplier=setup.suppliers[0],
         buying_authority=setup.authority,
@@ -505,8 +501,17 @@ def test_each_row_of_the_lists_shows_its_areas_supplier_and_requester(client):
         term_months=12,
         justification="framework_s45_4",
         explanation="The only appointee for these areas.",
-        requested_by=setup.officer2,
+        requested_by=requested_by,
     )
+
+
+def test_each_row_of_the_lists_shows_its_areas_supplier_and_requester(client):
+    setup = make_award_setup()
+    client.force_login(setup.officer)
+    westbury, northfield = setup.areas[2], setup.areas[0]
+    covered = make_competition(by=setup.officer, framework_lot=setup.lot, areas=[westbury, northfield])
+    make_competition(by=setup.officer, framework_lot=setup.lot)
+    _direct_award(setup, "DA-ROW-1", requested_by=setup.officer2).save()
     html = client.get(reverse("awards:officer_competitions")).content.decode()
     lot_then_areas = (
         r'<td class="govuk-table__cell">Mini-competition[^<]*</td>\s*<td class="govuk-table__cell">([^<]*)</td>'
@@ -525,19 +530,7 @@ def test_the_competitions_and_the_direct_awards_are_each_shown_50_a_page(client)
     client.force_login(setup.officer)
     _many(setup, 55)
     DirectAward.objects.bulk_create(
-        DirectAward(
-            reference=f"DA-PAGE-{n:02d}",
-            title="Children's ISVA service",
-            supplier=setup.suppliers[0],
-            buying_authority=setup.authority,
-            annual_value=Decimal("50000"),
-            contract_start_on=timezone.localdate(),
-            term_months=12,
-            justification="framework_s45_4",
-            explanation="The only appointee for these areas.",
-            requested_by=setup.officer,
-        )
-        for n in range(51)
+        _direct_award(setup, f"DA-PAGE-{n:02d}", requested_by=setup.officer) for n in range(51)
     )
     url = reverse("awards:officer_competitions")
 

@@ -190,23 +190,25 @@ def _writes(queries) -> list[str]:
     return found
 
 
+def _entered(m, day: date) -> dict:
+    return {
+        "contract": m.contract,
+        "quarter": Q1,
+        "raw": valid_raw(m),
+        "narrative": NARRATIVE,
+        "by": m.provider,
+        "now": at(day),
+    }
+
+
 def test_a_submission_moves_the_shared_tallies_last(django_capture_on_commit_callbacks):
     """Every return of a lot and quarter is counted in the same tally rows, locked until the commit: in the
     rush before a deadline, a submission that moved them first kept every other one waiting for the rest of
     its transaction."""
     m = make_monitored_contract()
-    services.save_return(
-        contract=m.contract, quarter=Q1, raw=valid_raw(m), narrative=NARRATIVE, by=m.provider, now=at(date(2025, 7, 2))
-    )
+    services.save_return(**_entered(m, date(2025, 7, 2)))
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False):
-        services.save_and_submit_return(
-            contract=m.contract,
-            quarter=Q1,
-            raw=valid_raw(m),
-            narrative=NARRATIVE,
-            by=m.provider,
-            now=at(date(2025, 7, 20)),
-        )
+        services.save_and_submit_return(**_entered(m, date(2025, 7, 20)))
     writes = _writes(queries)
     first_tally = writes.index("monitoring_returntally")
     assert {"commissioning_auditevent", "commissioning_notification", "monitoring_quarterlyreturn"} <= set(
@@ -218,14 +220,7 @@ def test_a_submission_moves_the_shared_tallies_last(django_capture_on_commit_cal
 def test_starting_a_return_counts_it_last():
     m = make_monitored_contract()
     with CaptureQueriesContext(connection) as queries:
-        services.save_return(
-            contract=m.contract,
-            quarter=Q1,
-            raw=valid_raw(m),
-            narrative=NARRATIVE,
-            by=m.provider,
-            now=at(date(2025, 7, 2)),
-        )
+        services.save_return(**_entered(m, date(2025, 7, 2)))
     writes = _writes(queries)
     assert set(writes[writes.index("monitoring_returntally") :]) == {"monitoring_returntally"}  # updated or created
     assert "commissioning_auditevent" in writes and "monitoring_returnvalue" in writes
