@@ -95,17 +95,14 @@ def register(
     financial year, soonest ending first unless a column is chosen to sort by (and paged in
     `register_groups`, current contracts first).
 
-    Three queries however many contracts: contracts (with joins and value subqueries), extension
-    options with their exercised extensions, and areas.
+    Two queries however many contracts: contracts (with joins and value subqueries), and extension options
+    with their exercised extensions; the page's rows are given their areas by `with_area_names`.
     """
     qs = (
         Contract.objects.readable_by(user)
         .select_related("supplier", "buying_authority", "lot__framework")
         .with_values(financial_year_of(today))
-        .prefetch_related(
-            Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")),
-            "areas",
-        )
+        .prefetch_related(Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")))
     )
     qs = qs.order_by(*register_ordering(sorting))
     qs = search(qs, filters.q, REGISTER_SEARCH)

@@ -17,7 +17,7 @@ from commissioning.access import permission_required
 from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.forms import number_from_query
 from commissioning.models import Authority
-from commissioning.pagination import keyset_paginate
+from commissioning.pagination import keyset_paginate, with_area_names
 from commissioning.rules import acts_for_running_authority, reading_authority
 from commissioning.search import Sorting, clean_query
 from commissioning.views.service_forms import posted_form
@@ -66,7 +66,7 @@ def officer_register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "contracts": page.object_list,
+            "contracts": with_area_names(page.object_list),
             "today": today,
             "year_label": financial_year_label(financial_year_of(today)),
             "filtered": any(filters.__dict__.values()),

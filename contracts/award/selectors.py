@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from commissioning.models import Area, GeneratedDocument, User
-from commissioning.pagination import attach_values, related_count
+from commissioning.pagination import related_count
 from commissioning.providers import supplier_of
 from commissioning.rules import acting_for_filter, is_officer, is_platform_admin
 from frameworks.models import Appointment, Framework, Lot
@@ -230,7 +230,7 @@ DIRECT_AWARD_ORDER = ("-requested_at", "-pk")
 def competition_list(user: User) -> QuerySet[Competition]:
     """The officers' list, newest first (`COMPETITION_ORDER`, which an index matches): two queries however
     many competitions and responses, the responses and lots counted for the rows shown only, their areas
-    added to the rows shown by `with_area_names`."""
+    added to the rows shown by `commissioning.pagination.with_area_names`."""
     return (
         competitions_for_officer(user)
         .select_related("framework_lot__framework", "owner")
@@ -240,12 +240,6 @@ def competition_list(user: User) -> QuerySet[Competition]:
         )
         .order_by(*COMPETITION_ORDER)
     )
-
-
-def with_area_names(competitions: list[Competition]) -> list[Competition]:
-    """Gives each competition shown `area_names`: the names of its areas, in alphabetical order."""
-    areas = Competition.areas.through.objects.order_by("area__name")
-    return attach_values(competitions, areas, via="competition", value="area__name", to="area_names")
 
 
 def direct_awards_for_officer(user: User) -> QuerySet[DirectAward]:

@@ -186,3 +186,17 @@ def test_a_cursor_from_before_the_groups_shows_the_first_page(rf, officer, is_ov
     first, from_old = page(), page(f"?page={old}")
     assert [c.title for c in from_old.object_list] == [c.title for c in first.object_list]
     assert from_old.first_page and not from_old.has_previous
+
+
+def test_each_row_names_its_lot_and_areas_in_alphabetical_order(client, officer):
+    from tests.factories import make_area
+
+    covered = make_live_contract(by=officer, title="Community IDVA service")
+    covered.areas.set([make_area(name="Wolverhampton", code="wolves"), make_area(name="Coventry", code="cov")])
+    make_live_contract(by=officer, title="Sexual violence advocacy")
+    client.force_login(officer)
+    html = client.get(URL).content.decode()
+    row = html.split(">Community IDVA service</a>", 1)[1].split("</td>", 1)[0]
+    assert row.endswith("· Coventry, Wolverhampton</span>")
+    other = html.split(">Sexual violence advocacy</a>", 1)[1].split("</td>", 1)[0]
+    assert "Coventry" not in other and "Wolverhampton" not in other

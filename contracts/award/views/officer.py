@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commissioning.access import permission_required
 from commissioning.forms import service_refusals_on
-from commissioning.pagination import keyset_paginate
+from commissioning.pagination import keyset_paginate, with_area_names
 from contracts.award import selectors, services
 from contracts.award.forms import (
     AnswerForm,
@@ -49,7 +49,7 @@ from .common import (
 def officer_competitions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     competitions = keyset_paginate(request, selectors.competition_list(request.user), selectors.COMPETITION_ORDER)
-    for competition in selectors.with_area_names(competitions.object_list):
+    for competition in with_area_names(competitions.object_list):
         competition.state = competition.state_label(now)
     direct_awards = keyset_paginate(
         request, selectors.direct_award_list(request.user), selectors.DIRECT_AWARD_ORDER, param="awards_page"
