@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts, two_factor, wording
-from .audit import shown
+from .audit import shown, shown_all
 from .audit_admin import AuditPaginator, distinct_actions
 from .changes import delete_audited, save_audited
 from .models import (
@@ -363,6 +363,12 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("commissioning.view_auditevent")
+
+    def get_changelist_instance(self, request):
+        """The page's events, each with how it is shown worked out for them all at once (`shown_all`)."""
+        changelist = super().get_changelist_instance(request)
+        changelist.result_list = shown_all(changelist.result_list)
+        return changelist
 
     # An event about a sealed tender names its sealed reference until the opening, then who it was.
     @admin.display(description="actor email", ordering="actor_email")

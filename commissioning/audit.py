@@ -78,13 +78,30 @@ class Shown:
 
 
 _revealers: list[Callable[[AuditEvent], Shown | None]] = []
+_preparers: list[Callable[[list[AuditEvent]], None]] = []
 
 
-def register_revealer(revealer: Callable[[AuditEvent], Shown | None]) -> None:
+def register_revealer(
+    revealer: Callable[[AuditEvent], Shown | None], *, prepare: Callable[[list[AuditEvent]], None] | None = None
+) -> None:
     """An app whose events hide their actor until a moment (sealed tenders until the opening) says how
-    to show them: before the moment, the sealed reference; after it, who it was."""
+    to show them: before the moment, the sealed reference; after it, who it was. `prepare`, given every
+    event of a page or an extract before any is shown (`shown_all`), reads once what the revealer needs for
+    them all, so that a page costs the same queries however many of its events are hidden."""
     if revealer not in _revealers:
         _revealers.append(revealer)
+    if prepare is not None and prepare not in _preparers:
+        _preparers.append(prepare)
+
+
+def shown_all(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Works out how each of these events is shown (`shown`), with what the revealers need read once."""
+    events = list(events)
+    for prepare in _preparers:
+        prepare(events)
+    for event in events:
+        shown(event)
+    return events
 
 
 def shown(event: AuditEvent) -> Shown:

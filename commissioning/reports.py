@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils import dateformat, timezone
 
-from .audit import shown, verify_chain
+from .audit import shown, shown_all, verify_chain
 from .models import AuditEvent, GeneratedDocument, User
 from .rules import is_officer
 
@@ -115,7 +115,7 @@ def audit_extract_context(document: GeneratedDocument) -> dict[str, Any]:
         .order_by("id")
     )
     total = events.count()
-    listed = list(events[:AUDIT_EXTRACT_MAX_EVENTS])
+    listed = shown_all(events[:AUDIT_EXTRACT_MAX_EVENTS])
     for event in listed:
         event.action_breakable = _breakable(event.action)
         event.shown = shown(event)

@@ -43,9 +43,9 @@ class ContractsConfig(AppConfig):
         notice_handlers.register()
         from commissioning.audit import register_revealer
 
-        from .award.sealing import reveal_event
+        from .award.sealing import prepare_events, reveal_event
 
-        register_revealer(reveal_event)
+        register_revealer(reveal_event, prepare=prepare_events)
         from . import work_queues
         from .award import work_queues as award_queues
         from .grants import work_queues as grant_queues

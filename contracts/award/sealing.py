@@ -440,17 +440,39 @@ def record_tender_event(
     )
 
 
+def _sealed_competition_of(event) -> int | None:
+    """The competition of an event about a sealed response (None: the event is not sealed)."""
+    token = event.data.get("sealed") if isinstance(event.data, dict) else None
+    if not sealing.is_sealed(token):
+        return None
+    return int(sealing.label_of(token).partition(".")[0])
+
+
+def prepare_events(events) -> None:
+    """Which of the events' competitions are opened, read in one query for them all (`reveal_event`)."""
+    sealed = [(event, competition_id) for event in events if (competition_id := _sealed_competition_of(event))]
+    if not sealed:
+        return
+    ids = {competition_id for _, competition_id in sealed}
+    opened = set(_competition_model().objects.filter(pk__in=ids, opened_at__isnull=False).values_list("pk", flat=True))
+    for event, competition_id in sealed:
+        event.competition_opened = competition_id in opened
+
+
 def reveal_event(event):
     """How the audit trail shows an event about a sealed response: by its sealed reference until the
     opening, then who it was (the mapping revealed)."""
     from commissioning.audit import Shown
 
-    token = event.data.get("sealed") if isinstance(event.data, dict) else None
-    if not sealing.is_sealed(token):
+    competition_id = _sealed_competition_of(event)
+    if competition_id is None:
         return None
-    competition_id = int(sealing.label_of(token).partition(".")[0])
-    if not _competition_model().objects.filter(pk=competition_id, opened_at__isnull=False).exists():
+    opened = getattr(event, "competition_opened", None)  # read for a whole page by `prepare_events`
+    if opened is None:
+        opened = _competition_model().objects.filter(pk=competition_id, opened_at__isnull=False).exists()
+    if not opened:
         return Shown(actor="A bidder (sealed until the opening)", organisation="", subject=event.object_repr)
+    token = event.data["sealed"]
     secret = json.loads(_open(token, AUDIT_CONTEXT))
     return Shown(
         actor=secret["actor_email"],

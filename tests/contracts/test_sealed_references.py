@@ -11,9 +11,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from commissioning.audit import verify_chain
 from commissioning.demo import minimal_pdf
 from commissioning.models import AuditEvent, Notification
 from commissioning.reports import audit_extract_context
@@ -64,14 +67,18 @@ def _giveaways(world) -> list[str]:
     ]
 
 
-def _extract_html(officer) -> str:
+def _extract_document() -> SimpleNamespace:
     today = timezone.localdate()
-    document = SimpleNamespace(
+    return SimpleNamespace(
         params={
             "date_from": (today - timedelta(days=1)).isoformat(),
             "date_to": (today + timedelta(days=1)).isoformat(),
         }
     )
+
+
+def _extract_html(officer) -> str:
+    document = _extract_document()
     context = audit_extract_context(document)
     return render_to_string("commissioning/pdf/audit_trail_extract.html", {**context, "document": document})
 
@@ -163,3 +170,46 @@ def test_a_tender_event_before_the_opening_keeps_the_bidders_address_sealed(worl
         _client_address.reset(token)
     assert event.ip_address is None
     assert "203.0.113.7" not in json.dumps(event.data)
+
+
+def _queries(run) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return len(queries.captured_queries)
+
+
+def _save_again(world, times: int) -> None:
+    """Withdraw, change and submit the response again `times` times: more events about it."""
+    tender, bidder = world["tender"], world["bidder"]
+    for _ in range(times):
+        services.withdraw_tender(tender=tender, by=bidder)
+        services.save_tender(tender=tender, by=bidder, is_consortium=False, members=[])
+        services.submit_tender(tender=tender, by=bidder)
+
+
+def test_a_page_of_sealed_events_costs_the_same_queries_however_many_are_on_it(client, world):
+    """Whether each event's competition is opened was asked once an event: a page of a hundred events about
+    sealed responses ran a hundred queries more than a page of one."""
+    setup = world["setup"]
+    client.force_login(setup.officer)
+    url = "/admin/commissioning/auditevent/?action__exact=tender.saved"
+
+    def page() -> None:
+        assert client.get(url).status_code == 200
+
+    few = _queries(page)
+    _save_again(world, 5)
+    assert AuditEvent.objects.filter(action="tender.saved").count() >= 6
+    assert _queries(page) == few
+    open_competition(world["competition"], setup.officer, setup.officer2)
+    assert _queries(page) == few
+    assert world["bidder"].email in client.get(url).content.decode()  # revealed after the opening
+
+
+def test_an_extract_reads_whether_the_competitions_are_opened_once_for_all_its_events(world):
+    document = _extract_document()
+    audit_extract_context(document)  # the events sealed and verified, as before each count below
+    few = _queries(lambda: audit_extract_context(document))
+    _save_again(world, 5)
+    verify_chain(incremental=True)
+    assert _queries(lambda: audit_extract_context(document)) == few
