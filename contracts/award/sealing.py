@@ -467,10 +467,9 @@ def reveal_event(event):
     competition_id = _sealed_competition_of(event)
     if competition_id is None:
         return None
-    opened = getattr(event, "competition_opened", None)  # read for a whole page by `prepare_events`
-    if opened is None:
-        opened = _competition_model().objects.filter(pk=competition_id, opened_at__isnull=False).exists()
-    if not opened:
+    if getattr(event, "competition_opened", None) is None:  # not read with its page by `prepare_events`
+        prepare_events([event])
+    if not event.competition_opened:
         return Shown(actor="A bidder (sealed until the opening)", organisation="", subject=event.object_repr)
     token = event.data["sealed"]
     secret = json.loads(_open(token, AUDIT_CONTEXT))
