@@ -68,6 +68,11 @@ def celery_settings(broker_url: str) -> dict:
         "CELERY_ACCEPT_CONTENT": ["json"],
         "CELERY_TASK_TIME_LIMIT": 300,
         "CELERY_TASK_SOFT_TIME_LIMIT": 240,
+        # What a task did is written by the task itself (an e-mail's row, a document's status, the audit
+        # trail); nothing waits for a result. Kept, each call from a request would subscribe that process to
+        # the result's channel on Redis, under a lock its threads share. A caller that wants one asks for it
+        # (`apply_async(..., ignore_result=False)`).
+        "CELERY_TASK_IGNORE_RESULT": True,
     }
     if broker_url:
         return {

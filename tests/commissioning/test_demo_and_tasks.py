@@ -66,7 +66,7 @@ def test_verify_audit_chain_task_runs_eagerly_without_a_broker(officer):
 def test_a_real_worker_runs_a_task_on_the_shared_database(celery_worker, officer):
     for i in range(3):
         record(f"test.worker{i}", by=officer)
-    result = verify_audit_chain.delay()
+    result = verify_audit_chain.apply_async(ignore_result=False)
     assert result.get(timeout=60) == {"checked": 3, "broken_event_id": None, "reason": ""}
 
 

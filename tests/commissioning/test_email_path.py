@@ -312,3 +312,36 @@ def test_a_real_worker_retries_until_the_mail_server_accepts(client, celery_work
         time.sleep(2)  # a duplicate retry, had one been queued, would have arrived by now
         assert server.recipients() == ["sam.new@example.org"]
         assert server.refused == row().attempts - 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_queues_an_email_asks_for_no_result(client, celery_worker):
+    """An e-mail's outcome is its row, and nothing waits for the task. Asked for a result, the Redis result
+    backend subscribes the sending process to the task's result channel, under a lock its threads share,
+    for as long as the result object lives, and the worker writes and publishes the result."""
+    from celery.result import AsyncResult
+    from celery.signals import after_task_publish
+
+    published = []
+
+    def keep(sender=None, headers=None, **kwargs):
+        if sender == send_email.name:
+            published.append(headers)
+
+    after_task_publish.connect(keep, weak=False)
+    try:
+        client.force_login(make_user(User.Role.PROVIDER))
+        response = client.post(reverse("suppliers:invite"), {"email": "sam.new@example.org", "full_name": "Sam New"})
+    finally:
+        after_task_publish.disconnect(keep)
+    assert response.status_code == 302
+    [headers] = published
+    assert headers["ignore_result"] is True
+    _wait_for(
+        lambda: Notification.objects.get(email="sam.new@example.org").status == Status.SENT,
+        60,
+        "the worker to send the invitation",
+    )
+    time.sleep(1)  # a result, had the worker kept one, is written as the task returns
+    assert AsyncResult(headers["id"], app=send_email.app).state == "PENDING"  # none was kept

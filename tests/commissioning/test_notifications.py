@@ -551,10 +551,10 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(cel
 
     celery_workers(queue=queue, env=worker_env, include=include)
     time.sleep(2.5)  # the killed worker's claim is now older than the claim timeout
-    result = send_reminders.apply_async(args=[TODAY.isoformat()], queue=queue).get(timeout=120)
+    result = send_reminders.apply_async(args=[TODAY.isoformat()], queue=queue, ignore_result=False).get(timeout=120)
     assert result["retried"] == 1
     # And once more, as beat would tomorrow: nothing is sent twice.
-    again = send_reminders.apply_async(args=[TODAY.isoformat()], queue=queue).get(timeout=120)
+    again = send_reminders.apply_async(args=[TODAY.isoformat()], queue=queue, ignore_result=False).get(timeout=120)
     assert again.get("sent", 0) == 0
 
     assert _messages_in(mail_dir) == Counter({email: 1 for email in emails})

@@ -30,6 +30,7 @@ def test_celery_delivery_guarantees_hold_in_both_modes(broker):
     assert config["CELERY_TASK_ACKS_LATE"] is True
     assert config["CELERY_TASK_REJECT_ON_WORKER_LOST"] is True
     assert config["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 1
+    assert config["CELERY_TASK_IGNORE_RESULT"] is True
 
 
 def test_boolean_variables_refuse_nonsense(monkeypatch):
