@@ -127,11 +127,24 @@ def whole_numbers(text: str | None, *, most: int) -> list[int] | None:
     return [int(part) for part in parts]
 
 
-def not_in_list_message(label: str) -> str:
-    """The error for a filter value that is not one of its options: 'Select an area from the list'."""
+def select_prompt(label: str) -> str:
+    """GOV.UK's wording for choosing one of a list: 'Select an area'."""
     noun = label.lower()
     article = "an" if noun[:1] in "aeiou" else "a"
-    return f"Select {article} {noun} from the list"  # noqa: S608 - a message for the user, not SQL
+    return f"Select {article} {noun}"
+
+
+def not_in_list_message(label: str) -> str:
+    """The error for a filter value that is not one of its options: 'Select an area from the list'."""
+    return f"{select_prompt(label)} from the list"  # noqa: S608 - a message for the user, not SQL
+
+
+def offer_choices(field: forms.ChoiceField, label: str, choices) -> None:
+    """A select whose options are known only when the form is made (the user's contracts, lots, ...):
+    `choices` after a 'Select a <label>' placeholder, and `not_in_list_message` for a value not among
+    them, so that every such select words its prompt and its error alike."""
+    field.choices = [("", select_prompt(label)), *choices]
+    field.error_messages["invalid_choice"] = not_in_list_message(label)
 
 
 def choice_filter(label: str, choices=()) -> forms.ChoiceField:

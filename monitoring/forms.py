@@ -13,7 +13,14 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from commissioning import numbers
-from commissioning.forms import GDSFormMixin, SelectFiltersMixin, choice_filter, radio_question, text_area
+from commissioning.forms import (
+    GDSFormMixin,
+    SelectFiltersMixin,
+    choice_filter,
+    offer_choices,
+    radio_question,
+    text_area,
+)
 from commissioning.uploads import ACCEPT_ATTRIBUTE, RETURN_SPREADSHEET, GatedFileField
 
 from . import figures as checks
@@ -309,10 +316,8 @@ class ContractReportForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, contracts: list[tuple[str, str]], periods: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].choices = [("", "Select a contract")] + contracts
-        self.fields["period"].choices = [("", "Select a period")] + periods
-        self.fields["contract"].error_messages["invalid_choice"] = "Select a contract from the list"
-        self.fields["period"].error_messages["invalid_choice"] = "Select a period from the list"
+        offer_choices(self.fields["contract"], "contract", contracts)
+        offer_choices(self.fields["period"], "period", periods)
 
 
 class LotSummaryForm(GDSFormMixin, forms.Form):
@@ -321,7 +326,5 @@ class LotSummaryForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, lots: list[tuple[str, str]], quarters: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lot"].choices = [("", "Select a lot")] + lots
-        self.fields["quarter"].choices = [("", "Select a quarter")] + quarters
-        self.fields["lot"].error_messages["invalid_choice"] = "Select a lot from the list"
-        self.fields["quarter"].error_messages["invalid_choice"] = "Select a quarter from the list"
+        offer_choices(self.fields["lot"], "lot", lots)
+        offer_choices(self.fields["quarter"], "quarter", quarters)

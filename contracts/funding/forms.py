@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from commissioning.dates import financial_year_label
-from commissioning.forms import GDSFormMixin, radio_question, text_area
+from commissioning.forms import GDSFormMixin, offer_choices, radio_question, text_area
 from commissioning.models import FundingStream
 
 from ..forms import MoneyField
@@ -93,8 +93,7 @@ class ContributionForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, authorities: list[tuple[int, str]], years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [("", "Select an authority"), *authorities]
-        self.fields["authority"].error_messages["invalid_choice"] = "Select an authority from the list"
+        offer_choices(self.fields["authority"], "authority", authorities)
         self.fields["financial_year"].choices = [("", "Select a financial year")] + [
             (year, financial_year_label(year)) for year in years
         ]

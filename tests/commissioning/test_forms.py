@@ -13,6 +13,8 @@ from commissioning.forms import (
     number_from_query,
     whole_numbers,
 )
+from contracts.funding.forms import ContributionForm
+from monitoring.forms import ContractReportForm, LotSummaryForm
 
 
 class StartForm(forms.Form):
@@ -112,3 +114,19 @@ def test_a_plain_service_error_goes_to_the_top_or_to_the_field_the_view_names():
     form.is_valid()
     add_service_errors(form, ValidationError({"decided_on": ["Wrong"]}), field="reason")
     assert form.errors["reason"] == ["Wrong"] and "decided_on" not in form.errors
+
+
+def test_a_select_whose_options_come_with_the_form_has_its_prompt_and_its_not_in_the_list_error():
+    report = ContractReportForm(data={"contract": "9", "period": "x"}, contracts=[("1", "C-1")], periods=[("p", "Q1")])
+    assert report.fields["contract"].choices == [("", "Select a contract"), ("1", "C-1")]
+    assert report.fields["period"].choices == [("", "Select a period"), ("p", "Q1")]
+    assert report.errors["contract"] == ["Select a contract from the list"]
+    assert report.errors["period"] == ["Select a period from the list"]
+    summary = LotSummaryForm(data={"lot": "9", "quarter": "x"}, lots=[("1", "Lot 1")], quarters=[("q", "Q1")])
+    assert summary.fields["lot"].choices == [("", "Select a lot"), ("1", "Lot 1")]
+    assert summary.fields["quarter"].choices == [("", "Select a quarter"), ("q", "Q1")]
+    assert summary.errors["lot"] == ["Select a lot from the list"]
+    assert summary.errors["quarter"] == ["Select a quarter from the list"]
+    contribution = ContributionForm(data={"authority": "9"}, authorities=[(1, "Partner council")], years=[2025])
+    assert contribution.fields["authority"].choices == [("", "Select an authority"), (1, "Partner council")]
+    assert contribution.errors["authority"] == ["Select an authority from the list"]

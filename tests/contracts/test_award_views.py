@@ -593,6 +593,21 @@ def test_an_expression_of_interests_lots_and_combined_limit_through_the_page(cli
     assert eoi.lots.get(number=3).min_annual_bid == Decimal("300000.00")
 
 
+def test_the_set_up_pages_send_back_a_competition_that_is_no_longer_a_draft(client, world):
+    client.force_login(world["setup"].officer)
+    live, mini = world["live"], world["draft"]
+    assert mini.is_mini_competition  # its lots are the framework's: the lots page refuses it even as a draft
+    for name, competition, refusal in (
+        ("awards:edit_competition", live, "Only a draft competition can be edited."),
+        ("awards:edit_criteria", live, "The award criteria of a published competition cannot be changed."),
+        ("awards:edit_lots", live, "Only a draft expression of interest's lots can be changed."),
+        ("awards:edit_lots", mini, "Only a draft expression of interest's lots can be changed."),
+    ):
+        response = client.get(reverse(name, args=[competition.pk]), follow=True)
+        assert response.redirect_chain == [(reverse("awards:officer_competition", args=[competition.pk]), 302)]
+        assert [str(message) for message in response.context["messages"]] == [refusal]
+
+
 def test_the_award_records_in_the_admin(client, world):
     officer = world["setup"].officer
     client.force_login(officer)

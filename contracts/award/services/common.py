@@ -23,6 +23,7 @@ from contracts.award.models import (
     Tender,
 )
 from contracts.models import term_end
+from contracts.notices.services import required_unpublished, sync_notices
 from frameworks import evaluation
 from suppliers.models import Supplier
 
@@ -44,6 +45,15 @@ def now_or(now: datetime | None) -> datetime:
 
 def field_error(field: str, message: str) -> AwardRuleError:
     return AwardRuleError({field: [message]})
+
+
+def require_notice_published(obj: Any, notice_type: str, refusal: str, *, by: User) -> None:
+    """Where the Act wants a notice published before a step (UK6 before the award's contract, UK5 before a
+    direct award is approved): bring `obj`'s notices up to date first, so that the check reads what the
+    record needs now, then refuse with `refusal` while that notice is not yet published."""
+    sync_notices(obj, by=by)
+    if required_unpublished(obj, notice_type):
+        raise AwardRuleError(refusal)
 
 
 def move(competition: Competition, move_name: str, *, by: User | None, data: dict | None = None) -> None:

@@ -29,7 +29,7 @@ from contracts.award.models import (
     Tender,
 )
 from contracts.models import Contract, NoticeType, term_end
-from contracts.notices.services import required_unpublished, sync_notices
+from contracts.notices.services import sync_notices
 
 from .common import (
     AwardRuleError,
@@ -40,6 +40,7 @@ from .common import (
     move,
     notify,
     now_or,
+    require_notice_published,
     require_officer,
 )
 from .tenders import json_ready
@@ -255,13 +256,13 @@ def create_award_contract(
     if award.contract_id is not None:
         raise AwardRuleError("The contract has already been created from this award.")
     COMPETITION.next_status("create_contract", competition.status)
-    sync_notices(award, by=by)
-    unpublished = required_unpublished(award, NoticeType.UK6)
-    if unpublished:
-        raise AwardRuleError(
-            "Publish the contract award notice (UK6) on Find a Tender and record it here before the contract is "
-            "entered into (s.50 of the Procurement Act 2023)."
-        )
+    require_notice_published(
+        award,
+        NoticeType.UK6,
+        "Publish the contract award notice (UK6) on Find a Tender and record it here before the contract is "
+        "entered into (s.50 of the Procurement Act 2023).",
+        by=by,
+    )
     if not award.standstill_over(today):
         if award.standstill_ends_on is None:
             raise AwardRuleError(

@@ -33,7 +33,7 @@ from contracts.award.models import (
     parse_months,
 )
 from contracts.models import Contract, NoticeType
-from contracts.notices.services import required_unpublished, sync_notices
+from contracts.notices.services import sync_notices
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
@@ -45,6 +45,7 @@ from .common import (
     officer_emails,
     read_money,
     require_established,
+    require_notice_published,
     require_officer,
 )
 from .decisions import copy_social_value
@@ -214,13 +215,13 @@ def approve_direct_award(
     )
     if criterion is not None and moderated is None:
         raise AwardRuleError("Score and moderate the Social Value Proposal before approving the direct award.")
-    sync_notices(direct_award, by=by)
-    waiting = required_unpublished(direct_award, NoticeType.UK5)
-    if waiting:
-        raise AwardRuleError(
-            "Publish the transparency notice (UK5) on Find a Tender and record it here before the direct award is "
-            "approved (s.44 of the Procurement Act 2023)."
-        )
+    require_notice_published(
+        direct_award,
+        NoticeType.UK5,
+        "Publish the transparency notice (UK5) on Find a Tender and record it here before the direct award is "
+        "approved (s.44 of the Procurement Act 2023).",
+        by=by,
+    )
     if direct_award.framework_lot_id:
         _framework_open(direct_award.framework_lot, today or timezone.localdate())
     areas = list(direct_award.areas.all())

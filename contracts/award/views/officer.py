@@ -23,6 +23,7 @@ from contracts.award.forms import (
     MoveClosingForm,
     ReasonForm,
 )
+from contracts.award.lifecycles import COMPETITION
 from contracts.award.models import (
     Competition,
 )
@@ -97,12 +98,23 @@ def create_competition(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _unless_draft(
+    request: HttpRequest, competition: Competition, refusal: str, *, refuse: bool = False
+) -> HttpResponse | None:
+    """The set-up pages (details, criteria, lots) change a competition only while the lifecycle lets it be
+    edited (a draft), and not where `refuse` says so: otherwise back to the competition's page with
+    `refusal`. None when the page may go on."""
+    if not COMPETITION.allows("edit", competition.status) or refuse:
+        messages.error(request, refusal)
+        return redirect("awards:officer_competition", competition.pk)
+    return None
+
+
 @permission_required(RUN)
 def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    if competition.status != Competition.Status.DRAFT:
-        messages.error(request, "Only a draft competition can be edited.")
-        return redirect("awards:officer_competition", competition.pk)
+    if refused := _unless_draft(request, competition, "Only a draft competition can be edited."):
+        return refused
     form = CompetitionForm(
         request.POST or None,
         request.FILES or None,
@@ -135,9 +147,9 @@ def edit_competition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    if competition.status != Competition.Status.DRAFT:
-        messages.error(request, "The award criteria of a published competition cannot be changed.")
-        return redirect("awards:officer_competition", competition.pk)
+    refusal = "The award criteria of a published competition cannot be changed."
+    if refused := _unless_draft(request, competition, refusal):
+        return refused
     form = CriteriaForm(request.POST or None, criteria=list(competition.criteria.all()))
 
     def save(data: dict) -> str:
@@ -158,9 +170,9 @@ def edit_criteria(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(RUN)
 def edit_lots(request: HttpRequest, pk: int) -> HttpResponse:
     competition = officer_competition_or_404(request, pk)
-    if competition.status != Competition.Status.DRAFT or competition.is_mini_competition:
-        messages.error(request, "Only a draft expression of interest's lots can be changed.")
-        return redirect("awards:officer_competition", competition.pk)
+    refusal = "Only a draft expression of interest's lots can be changed."
+    if refused := _unless_draft(request, competition, refusal, refuse=competition.is_mini_competition):
+        return refused
     form = LotsForm(request.POST or None, competition=competition)
 
     def save(data: dict) -> str:
