@@ -21,11 +21,15 @@ if [ "$BROKER" != none ]; then
   $BIN/celery -A commissioning worker --concurrency 1 --loglevel warning --without-heartbeat --without-gossip --without-mingle &
   WORKER=$!
 fi
+# Each request's time inside gunicorn and Django (%(D)s, microseconds) and where it redirected: the report sets it
+# beside what locust measured, the difference being the wait for a worker (and a CPU).
+rm -f bench/loadtest-access.log
 # No keep-alive, as behind a reverse proxy (nginx speaks HTTP/1.0 to its upstream by default): each request
 # goes to whichever worker accepts it first. Kept-alive connections stay with one worker, which left some
 # workers with twice the queue of others; and one the server closed while idle raced the client's next POST.
 $BIN/gunicorn commissioning.wsgi:application --bind 127.0.0.1:$PORT --workers ${LOADTEST_WORKERS:-4} --threads ${LOADTEST_THREADS:-4} \
-  --worker-class gthread --keep-alive 0 --timeout 60 --log-level warning --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE &
+  --worker-class gthread --keep-alive 0 --timeout 60 --log-level warning --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE \
+  --access-logfile bench/loadtest-access.log --access-logformat '%(m)s %(U)s %(s)s %(D)s %({location}o)s' &
 GUNICORN=$!
 trap 'kill $GUNICORN ${WORKER:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$PORT/healthz/" >/dev/null && break; sleep 1; done

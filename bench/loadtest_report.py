@@ -34,6 +34,38 @@ def emails_of_the_rush() -> dict[str, int]:
     return dict(Notification.objects.values_list("status").annotate(n=Count("pk")).order_by())
 
 
+def server_times(seconds_of_load: float | None) -> dict:
+    """What gunicorn's access log says each kind of request took inside the server (gunicorn and Django),
+    p50 and p95 in ms, and how many requests were inside it on average: beside locust's figures, what is
+    left is the wait for a worker thread and a CPU. Kinds by method, status and where a POST redirected:
+    a saved draft back to its form, a submission (and a repeated one) to the return's page."""
+    log = HERE / "loadtest-access.log"
+    if not log.exists():
+        return {}
+    kinds: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines():
+        method, path, status, micros, *location = line.split() + [""]
+        if path == "/healthz/" or not micros.isdigit():
+            continue
+        if method == "POST":
+            kind = "POST submit, to the return page" if location[0].endswith("/view/") else "POST save draft, to the form"
+        else:
+            kind = "GET return page" if path.endswith("/view/") else "GET return form"
+        kinds.setdefault(f"{kind} ({status})", []).append(int(micros) / 1000)
+    report = {}
+    for kind, times in sorted(kinds.items()):
+        times.sort()
+        report[kind] = {
+            "n": len(times),
+            "p50_ms": round(times[len(times) // 2]),
+            "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]),
+        }
+    busy = sum(sum(times) for times in kinds.values()) / 1000
+    if seconds_of_load:
+        report["mean_requests_in_server"] = round(busy / seconds_of_load, 1)
+    return report
+
+
 def main() -> int:
     data = json.loads((HERE / "loadtest-users.json").read_text())
     contracts = [u["contract"] for u in data["users"]]
@@ -65,6 +97,7 @@ def main() -> int:
         "submit_p95_ms": submit.get("95%"),
         "submit_p99_ms": submit.get("99%"),
         "emails_by_status": emails_of_the_rush(),
+        "server_side": server_times(round(requests / per_second, 1) if per_second else None),
         "failure_kinds": [{"name": f["Name"], "error": f["Error"][:200], "n": f["Occurrences"]} for f in failures],
     }
     print(json.dumps(report, indent=2))
