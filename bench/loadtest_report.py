@@ -48,7 +48,8 @@ def server_times(seconds_of_load: float | None) -> dict:
         if path == "/healthz/" or not micros.isdigit():
             continue
         if method == "POST":
-            kind = "POST submit, to the return page" if location[0].endswith("/view/") else "POST save draft, to the form"
+            submitted = location[0].endswith("/view/")
+            kind = "POST submit, to the return page" if submitted else "POST save draft, to the form"
         else:
             kind = "GET return page" if path.endswith("/view/") else "GET return form"
         kinds.setdefault(f"{kind} ({status})", []).append(int(micros) / 1000)
