@@ -17,6 +17,7 @@ django.setup()
 
 from django.db.models import Count  # noqa: E402
 
+from bench.stats import percentile  # noqa: E402
 from commissioning.models import AuditEvent, Notification  # noqa: E402
 from monitoring.models import QuarterlyReturn  # noqa: E402
 
@@ -55,11 +56,10 @@ def server_times(seconds_of_load: float | None) -> dict:
         kinds.setdefault(f"{kind} ({status})", []).append(int(micros) / 1000)
     report = {}
     for kind, times in sorted(kinds.items()):
-        times.sort()
         report[kind] = {
             "n": len(times),
-            "p50_ms": round(times[len(times) // 2]),
-            "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]),
+            "p50_ms": round(percentile(times, 0.5)),
+            "p95_ms": round(percentile(times, 0.95)),
         }
     busy = sum(sum(times) for times in kinds.values()) / 1000
     if seconds_of_load:

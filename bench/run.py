@@ -30,6 +30,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from bench.stats import percentile  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results.json"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "25"))
 # BENCH_ONLY=pages,pdfs,imports,uploads picks sections; BENCH_REUSE=1 keeps an already-built data set.
@@ -43,12 +45,6 @@ EXPLAIN = os.environ.get("BENCH_EXPLAIN") == "1"
 SCALE = max(1, int(os.environ.get("BENCH_SCALE", "1")))
 # BENCH_PAGES="Audit trail,Returns dashboard" measures only those pages (and the signed-in floor).
 ONLY_PAGES = {p.strip() for p in os.environ.get("BENCH_PAGES", "").split(",") if p.strip()}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
-    return ordered[index]
 
 
 class DatabaseClock:
