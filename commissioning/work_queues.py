@@ -122,17 +122,25 @@ class Queue:
 
     @classmethod
     def of(cls, rows, item: Callable[[Any], QueueItem], **fields) -> Queue:
-        """A queue of rows: its first SHOWN rows as items and how many there are. A queryset is read in two
-        queries (none for an empty `.none()`), its count bounded (see `bounded_count`); a list already read
-        is counted as it is."""
-        count = len(rows) if isinstance(rows, list) else bounded_count(rows)
-        return cls(count=count, items=[item(row) for row in rows[:SHOWN]], **fields)
+        """A queue of rows: its first SHOWN rows as items and how many there are. A queryset is read in one
+        query when it has fewer rows than SHOWN (none for an empty `.none()`), else in two, its count
+        bounded (see `count_beyond`); a list already read is counted as it is."""
+        shown = rows[:SHOWN] if isinstance(rows, list) else list(rows[:SHOWN])
+        count = len(rows) if isinstance(rows, list) else count_beyond(rows, shown, SHOWN)
+        return cls(count=count, items=[item(row) for row in shown], **fields)
 
 
 def bounded_count(rows) -> int:
     """How many rows the queryset has, reading at most COUNT_UP_TO + 1 of them: a result above
     COUNT_UP_TO means "more than COUNT_UP_TO"."""
     return rows.order_by()[: COUNT_UP_TO + 1].count()  # unordered: the database may stop at the limit
+
+
+def count_beyond(rows, read: list, limit: int) -> int:
+    """How many rows the queryset has, given the `read` rows of a slice of it up to `limit`: a slice that
+    came back short holds them all, so only a full one needs the count (bounded, see `bounded_count`).
+    Most queues hold fewer items than a home page shows, and each then costs one query, not two."""
+    return len(read) if len(read) < limit else bounded_count(rows)
 
 
 Builder = Callable[[Any, datetime], "Queue | None"]

@@ -79,9 +79,10 @@ def unsent_during(
 def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date, limit: int | None = None):
     """Returns not submitted for these quarters (see `unsent_during`): most recent quarter first, then by
     provider; at most `limit` of them. Returns them and how many there are, counted up to
-    `wq.COUNT_UP_TO` in each quarter. One query for the periods, then two a quarter however many
-    contracts (each quarter's rows are read up to the limit even when earlier quarters filled it, so the
-    queries do not depend on the data); one a quarter without a limit, for a provider's own few contracts."""
+    `wq.COUNT_UP_TO` in each quarter. One query for the periods, then at most two a quarter however many
+    contracts (each quarter's rows are read up to the limit even when earlier quarters filled it; the count
+    only for a quarter whose rows filled it, see `wq.count_beyond`); one a quarter without a limit, for a
+    provider's own few contracts."""
     found, count = [], 0
     periods = {
         (year, number): pk
@@ -97,7 +98,7 @@ def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: da
             count += len(read)
         else:
             read = list(rows[:limit])
-            count += wq.bounded_count(rows)
+            count += wq.count_beyond(rows, read, limit)
         found.extend(Unsent(quarter, c, c.return_due_on) for c in read)
     return (found if limit is None else found[:limit]), count
 
@@ -183,9 +184,10 @@ def provider_returns(user, now: datetime) -> wq.Queue:
         .select_related("contract", "period")
         .order_by("due_on", "pk")
     )
-    count = sent_back.count() if supplier_id else 0
+    shown = list(sent_back[: wq.SHOWN]) if supplier_id else []
+    count = wq.count_beyond(sent_back, shown, wq.SHOWN)
     items = []
-    for r in sent_back[: wq.SHOWN] if supplier_id else []:
+    for r in shown:
         quarter = Quarter(r.period.financial_year, r.period.quarter)
         items.append(
             wq.QueueItem(

@@ -30,7 +30,9 @@ def expiring(user, now: datetime) -> wq.Queue | None:
     document_rows = SupplierDocument.objects.filter(supplier_id=membership.supplier_id, **window)
     accreditations = list(accreditation_rows.order_by("expires_on", "pk")[: wq.SHOWN])
     documents = list(document_rows.order_by("expires_on", "pk")[: wq.SHOWN])
-    count = accreditation_rows.count() + document_rows.count()
+    count = wq.count_beyond(accreditation_rows, accreditations, wq.SHOWN) + wq.count_beyond(
+        document_rows, documents, wq.SHOWN
+    )
     rows = sorted(
         [(a.expires_on, f"{a.get_scheme_display()} accreditation", a) for a in accreditations]
         + [(d.expires_on, f"{d.get_kind_display()}: {d.title}", d) for d in documents],
