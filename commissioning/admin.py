@@ -355,6 +355,8 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
     # Newest first by id (the primary key's index), counted without reading the trail (audit_admin).
     ordering = ["-id"]
     paginator = AuditPaginator
+    # Fifty events a page, as the portal's other lists show fifty rows (the admin's default is a hundred).
+    list_per_page = 50
     show_full_result_count = False
 
     @admin.display(description="Action", ordering="action")

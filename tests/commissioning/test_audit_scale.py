@@ -91,3 +91,15 @@ def test_the_action_filter_lists_each_action_once_in_order(officer):
         record(action, by=officer)
     seal_pending()
     assert [a for a in distinct_actions() if a[1] == "."] == ["a.first", "b.second", "c.third"]
+
+
+def test_the_audit_trail_shows_fifty_events_a_page_newest_first(client):
+    officer = make_user("officer")
+    client.force_login(officer)
+    events = [record("test.paged", by=officer, data={"i": i}) for i in range(55)]
+    seal_pending()
+    response = client.get("/admin/commissioning/auditevent/")
+    shown = list(response.context["cl"].result_list)
+    assert [e.pk for e in shown] == [e.pk for e in reversed(events)][:50]
+    second = client.get("/admin/commissioning/auditevent/?p=2")
+    assert events[0].pk in [e.pk for e in second.context["cl"].result_list]
