@@ -26,6 +26,7 @@ from django.db.models import (
     Case,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -247,6 +248,85 @@ def officer_approved_list_pages(
     if filters.status:
         return qs.order_by(*_sort(filters))
     return InGroups(qs, CURRENT_FIRST, _sort(filters))
+
+
+# What a row of the list's page shows, read as plain values (`page_rows`): the appointment's own columns,
+# and its supplier's and lot's by the names the template reads them by.
+ROW_FIELDS = (
+    "pk",
+    "supplier_id",
+    "application_id",
+    "starts_on",
+    "ends_on",
+    "status",
+    "consent_share_with_partners",
+    "consent_publish",
+)
+ROW_RELATED = {
+    "legal_name": F("supplier__legal_name"),
+    "trading_name": F("supplier__trading_name"),
+    "is_vcse": F("supplier__is_vcse"),
+    "contact_name": F("supplier__contact_name"),
+    "contact_email": F("supplier__contact_email"),
+    "contact_phone": F("supplier__contact_phone"),
+    "lot_number": F("lot__number"),
+    "lot_title": F("lot__title"),
+}
+
+
+def as_page_rows(appointments: QuerySet[Appointment] | InGroups) -> QuerySet | InGroups:
+    """The list (as `shared_approved_list` or `officer_approved_list_pages` give it) read as the plain values
+    a row of its page shows, in the same order, for `page_rows` to complete. A row of the page is a
+    dictionary, not a model instance with a prefetched queryset for each of its related lists: the page
+    reads and shows fifty of them, and the exports keep reading the instances."""
+    if isinstance(appointments, InGroups):
+        rows = appointments.queryset.values(*ROW_FIELDS, **ROW_RELATED)
+        return InGroups(rows, appointments.groups, appointments.ordering)
+    return appointments.prefetch_related(None).values(*ROW_FIELDS, **ROW_RELATED)
+
+
+def page_rows(rows: list[dict], today: date | None = None) -> list[dict]:
+    """Completes the page's rows (from `as_page_rows`) with their areas, their supplier's accreditations and
+    their consortium's members, each list in one query of plain values for the rows shown."""
+    today = today or _today()
+    rows = list(rows)
+    areas: dict[int, list[str]] = {}
+    for appointment_id, name in (
+        Appointment.areas.through.objects.filter(appointment_id__in=[row["pk"] for row in rows])
+        .order_by("area__name")
+        .values_list("appointment_id", "area__name")
+    ):
+        areas.setdefault(appointment_id, []).append(name)
+    accreditations: dict[int, list[dict]] = {}
+    for supplier_id, scheme, equivalent_name, level, expires_on in (
+        Accreditation.objects.filter(supplier_id__in={row["supplier_id"] for row in rows})
+        .order_by("scheme", "-expires_on", "pk")
+        .values_list("supplier_id", "scheme", "equivalent_name", "level", "expires_on")
+    ):
+        expired = expires_on is not None and expires_on < today
+        accreditations.setdefault(supplier_id, []).append(
+            {
+                "name": Accreditation.name_of(scheme, equivalent_name),
+                "level": level,
+                "expires_on": expires_on,
+                "is_expired": expired,
+            }
+        )
+    members: dict[int, list[dict]] = {}
+    applications = {row["application_id"] for row in rows if row["application_id"]}
+    for application_id, name, role in (
+        ConsortiumMember.objects.filter(application_id__in=applications)
+        .order_by("pk")
+        .values_list("application_id", "name", "role")
+        if applications
+        else []
+    ):
+        members.setdefault(application_id, []).append({"name": name, "role": role})
+    for row in rows:
+        row["area_names"] = areas.get(row["pk"], [])
+        row["accreditations"] = accreditations.get(row["supplier_id"], [])
+        row["members"] = members.get(row["application_id"], [])
+    return rows
 
 
 def lots_of(framework: Framework) -> QuerySet[Lot]:

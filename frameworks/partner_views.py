@@ -153,7 +153,7 @@ def shared_frameworks(request: HttpRequest) -> HttpResponse:
 def _approved_list_page(request: HttpRequest, template: str, framework: Framework, form, filters, appointments):
     """A framework's approved list as a partner or its officers see it: one page of the filtered,
     sortable appointments, with the filter form and the sort links keeping the query."""
-    page = paginate(request, appointments)
+    page = paginate(request, selectors.as_page_rows(appointments))
     return render(
         request,
         template,
@@ -161,7 +161,7 @@ def _approved_list_page(request: HttpRequest, template: str, framework: Framewor
             "framework": framework,
             "form": form,
             "filters": filters,
-            "appointments": page.object_list,
+            "appointments": selectors.page_rows(page.object_list),
             "page": page,
             "query": filters_query(request),
             "headers": sort_headers(request, filters),

@@ -117,9 +117,15 @@ class Accreditation(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.scheme == AccreditationScheme.EQUIVALENT:
-            return self.equivalent_name or "Equivalent standard"
-        return self.get_scheme_display()
+        return self.name_of(self.scheme, self.equivalent_name)
+
+    @staticmethod
+    def name_of(scheme: str, equivalent_name: str) -> str:
+        """An accreditation's name, from its scheme and the name of an equivalent standard (for lists that
+        read them as plain values)."""
+        if scheme == AccreditationScheme.EQUIVALENT:
+            return equivalent_name or "Equivalent standard"
+        return dict(AccreditationScheme.choices).get(scheme, scheme)
 
     @property
     def satisfies(self) -> str:
