@@ -59,12 +59,15 @@ class InGroups:
     The rows and their order are those of `queryset.order_by(<the group's position>, *ordering)`, which an
     export of the whole list can keep using."""
 
-    def __init__(self, queryset: QuerySet, groups: Sequence[Q], ordering: Sequence[str]) -> None:
+    def __init__(
+        self, queryset: QuerySet, groups: Sequence[Q], ordering: Sequence[str], *, sizes: Sequence[int] | None = None
+    ) -> None:
+        """`sizes`: each group's size when it is already known (kept in a tally), so it is not counted."""
         queryset, self.lookups = _without_prefetches(queryset)
         self.queryset = queryset.order_by()
         self.groups = list(groups)
         self.ordering = list(ordering)
-        self._sizes: list[int] | None = None
+        self._sizes: list[int] | None = list(sizes) if sizes is not None else None
 
     def sizes(self) -> list[int]:
         if self._sizes is None:
@@ -93,6 +96,24 @@ class InGroups:
             group_start += size
         prefetch_related_objects(rows, *self.lookups)
         return rows
+
+
+class Counted:
+    """A queryset whose length is already known (kept in a tally), for `Paginator`, which then reads only
+    the page's slice of it instead of counting it first."""
+
+    def __init__(self, queryset: QuerySet, count: int) -> None:
+        self.queryset = queryset
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key: slice) -> QuerySet:
+        return self.queryset[key]
 
 
 # Keyset pagination ---------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""The tallies kept from the appointments: the coverage matrix's appointees (`AppointeeTally`, per lot) and the
-suppliers each framework shares with partners (`SharedSupplierTally`, per framework, for the partner's home
-page). Recounted inside the transaction of every service that changes an appointment (appointing,
-suspending, reinstating or removing, correcting it in the admin, importing an approved list): the lots
-touched, and the frameworks they belong to, all of whose lots are locked first so that two changes on one
-framework recount one after the other. `manage.py rebuild_coverage_tallies` recounts them all, with the
-live contract tallies, after rows were written behind the services; `--check` compares them with a full
-recount.
+"""The tallies kept from the appointments: the coverage matrix's appointees (`AppointeeTally`, per lot), the
+approved lists' appointments (`AppointmentTally`, per lot) and the suppliers each framework shares with
+partners (`SharedSupplierTally`, per framework, for the partner's home page). Recounted inside the
+transaction of every service that changes an appointment (appointing, suspending, reinstating or removing,
+correcting it in the admin, importing an approved list): the lots touched, and the frameworks they belong
+to, all of whose lots are locked first so that two changes on one framework recount one after the other.
+`manage.py rebuild_coverage_tallies` recounts them all, with the live contract tallies, after rows were
+written behind the services; `--check` compares them with a full recount.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from .lot_tallies import Key, LotTallies
-from .models import AppointeeTally, Appointment, Framework, Lot, SharedSupplierTally
+from .models import AppointeeTally, Appointment, AppointmentTally, Framework, Lot, SharedSupplierTally
 
 
 def _counted(lot_ids: list[int] | None) -> dict[Key, int]:
@@ -35,6 +35,19 @@ def _counted(lot_ids: list[int] | None) -> dict[Key, int]:
         .order_by()
     )
     return {(lot, area, bool(shared), ends_on): n for lot, area, shared, ends_on, n in rows}
+
+
+def _appointments_counted(lot_ids: list[int] | None) -> dict[Key, int]:
+    """{(lot, status, shared, ends_on): appointments} recounted from every appointment of these lots."""
+    appointments = Appointment.objects.all()
+    if lot_ids is not None:
+        appointments = appointments.filter(lot_id__in=lot_ids)
+    rows = (
+        appointments.values_list("lot_id", "status", "consent_share_with_partners", "ends_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(lot, status, bool(shared), ends_on): n for lot, status, shared, ends_on, n in rows}
 
 
 def _latest(first: date | None, second: date | None) -> date | None:
@@ -57,6 +70,9 @@ def _shared_counted(framework_ids: list[int] | None) -> dict[Key, int]:
 
 
 APPOINTEES = LotTallies(AppointeeTally, ("lot_id", "area_id", "shared", "ends_on"), "appointees", _counted)
+APPOINTMENTS = LotTallies(
+    AppointmentTally, ("lot_id", "status", "shared", "ends_on"), "appointments", _appointments_counted
+)
 SHARED_SUPPLIERS = LotTallies(
     SharedSupplierTally, ("framework_id", "ends_on"), "suppliers", _shared_counted, owner=Framework
 )
@@ -72,31 +88,26 @@ def recount(lot_ids: Iterable[int | None]) -> None:
         APPOINTEES.recount(
             ids, also_locking=Lot.objects.filter(framework_id__in=framework_ids).values_list("pk", flat=True)
         )
+        APPOINTMENTS.replace(ids)
         SHARED_SUPPLIERS.replace(framework_ids)
 
 
 def rebuild() -> int:
     """Recount every tally kept from the appointments; returns how many tally rows there are now."""
     with transaction.atomic():
-        return APPOINTEES.rebuild() + SHARED_SUPPLIERS.rebuild()
+        return APPOINTEES.rebuild() + APPOINTMENTS.rebuild() + SHARED_SUPPLIERS.rebuild()
 
 
-def _tagged(appointees: dict[Key, int], suppliers: dict[Key, int]) -> dict[Key, int]:
-    """Both tallies' counts in one mapping, each key led by the tally it belongs to."""
-    return {("appointees", *key): n for key, n in appointees.items()} | {
-        ("shared suppliers", *key): n for key, n in suppliers.items()
-    }
+TALLIES = {"appointees": APPOINTEES, "appointments": APPOINTMENTS, "shared suppliers": SHARED_SUPPLIERS}
 
 
 def differing() -> set[Key]:
-    return {("appointees", *key) for key in APPOINTEES.differing()} | {
-        ("shared suppliers", *key) for key in SHARED_SUPPLIERS.differing()
-    }
+    return {(name, *key) for name, tally in TALLIES.items() for key in tally.differing()}
 
 
 def kept() -> dict[Key, int]:
-    return _tagged(APPOINTEES.kept(), SHARED_SUPPLIERS.kept())
+    return {(name, *key): n for name, tally in TALLIES.items() for key, n in tally.kept().items()}
 
 
 def counted() -> dict[Key, int]:
-    return _tagged(_counted(None), _shared_counted(None))
+    return {(name, *key): n for name, tally in TALLIES.items() for key, n in tally.counted(None).items()}

@@ -537,6 +537,37 @@ class SharedSupplierTally(models.Model):
         return f"{self.framework_id}/{self.ends_on}: {self.suppliers}"
 
 
+class AppointmentTally(models.Model):
+    """How many appointments `lot` has, by status, by whether the supplier agreed to share its details with
+    partner commissioners and by when the appointment ends (empty: open-ended). The approved lists' pages say
+    how many rows the whole list has from these, instead of counting the framework's appointments on every
+    view; `frameworks.coverage_tallies` recounts a lot's whenever an appointment on it changes."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Appointment.Status.choices)
+    shared = models.BooleanField()
+    ends_on = models.DateField(null=True, blank=True)
+    appointments = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "status", "shared", "ends_on"],
+                condition=models.Q(ends_on__isnull=False),
+                name="one_appointment_tally_per_end",
+            ),
+            models.UniqueConstraint(
+                fields=["lot", "status", "shared"],
+                condition=models.Q(ends_on__isnull=True),
+                name="one_open_ended_appointment_tally",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        sharing = "shared" if self.shared else "not shared"
+        return f"{self.lot_id}/{self.status}/{sharing}/{self.ends_on}: {self.appointments}"
+
+
 class AppointeeTally(models.Model):
     """How many active appointments on `lot` cover `area`, by whether the supplier agreed to share its details
     with partner commissioners and by when the appointment ends (empty: open-ended). A supplier holds one

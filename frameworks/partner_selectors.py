@@ -41,12 +41,20 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
-from commissioning.pagination import InGroups
+from commissioning.pagination import Counted, InGroups
 from commissioning.rules import acting_for_filter
 from commissioning.search import search
 from suppliers.models import Accreditation, AccreditationScheme
 
-from .models import ApplicationWindow, Appointment, ConsortiumMember, Framework, Lot, SharedSupplierTally
+from .models import (
+    ApplicationWindow,
+    Appointment,
+    AppointmentTally,
+    ConsortiumMember,
+    Framework,
+    Lot,
+    SharedSupplierTally,
+)
 
 SORTS = {
     "supplier": ("supplier__legal_name", "lot__number", "pk"),
@@ -274,15 +282,56 @@ ROW_RELATED = {
 }
 
 
-def as_page_rows(appointments: QuerySet[Appointment] | InGroups) -> QuerySet | InGroups:
+def as_page_rows(
+    appointments: QuerySet[Appointment] | InGroups, size: int | list[int] | None = None
+) -> QuerySet | InGroups | Counted:
     """The list (as `shared_approved_list` or `officer_approved_list_pages` give it) read as the plain values
     a row of its page shows, in the same order, for `page_rows` to complete. A row of the page is a
     dictionary, not a model instance with a prefetched queryset for each of its related lists: the page
-    reads and shows fifty of them, and the exports keep reading the instances."""
+    reads and shows fifty of them, and the exports keep reading the instances. `size`, when the list's
+    length is known from the tallies (`shared_list_size`, `officer_list_group_sizes`), spares the count."""
     if isinstance(appointments, InGroups):
         rows = appointments.queryset.values(*ROW_FIELDS, **ROW_RELATED)
-        return InGroups(rows, appointments.groups, appointments.ordering)
-    return appointments.prefetch_related(None).values(*ROW_FIELDS, **ROW_RELATED)
+        return InGroups(rows, appointments.groups, appointments.ordering, sizes=size)
+    rows = appointments.prefetch_related(None).values(*ROW_FIELDS, **ROW_RELATED)
+    return rows if size is None else Counted(rows, size)
+
+
+def _whole_list(filters: ApprovedListFilters) -> bool:
+    return not filters.is_filtered and not filters.q
+
+
+def shared_list_size(framework: Framework, filters: ApprovedListFilters, *, today: date | None = None) -> int | None:
+    """How many rows a partner's list of a framework shared with their authority has, added up from the
+    appointment tallies (a few rows a lot) when it is not filtered; None when it is (its rows are counted)."""
+    if not _whole_list(filters):
+        return None
+    today = today or _today()
+    if framework.term_end is None or framework.term_end < today:
+        return 0  # as `current_appointments`: a framework whose term has ended lists no one
+    current = AppointmentTally.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        lot__framework=framework,
+        status=Appointment.Status.ACTIVE,
+        shared=True,
+    )
+    return current.aggregate(n=Sum("appointments"))["n"] or 0
+
+
+def officer_list_group_sizes(framework: Framework, filters: ApprovedListFilters) -> list[int] | None:
+    """How many appointments of each of the officer's list's groups (`CURRENT_FIRST`) the framework has, added
+    up from the appointment tallies when the list is not filtered; None when it is (its groups are counted)."""
+    if not _whole_list(filters) or filters.status:
+        return None
+    by_status = dict(
+        AppointmentTally.objects.filter(lot__framework=framework)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Sum("appointments"))
+    )
+    active, suspended = Appointment.Status.ACTIVE, Appointment.Status.SUSPENDED
+    others = sum(n for status, n in by_status.items() if status not in (active, suspended))
+    return [by_status.get(active, 0), by_status.get(suspended, 0), others]
 
 
 def page_rows(rows: list[dict], today: date | None = None) -> list[dict]:

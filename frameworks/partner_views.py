@@ -150,10 +150,10 @@ def shared_frameworks(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _approved_list_page(request: HttpRequest, template: str, framework: Framework, form, filters, appointments):
+def _approved_list_page(request: HttpRequest, template: str, framework: Framework, form, filters, appointments, size):
     """A framework's approved list as a partner or its officers see it: one page of the filtered,
     sortable appointments, with the filter form and the sort links keeping the query."""
-    page = paginate(request, selectors.as_page_rows(appointments))
+    page = paginate(request, selectors.as_page_rows(appointments, size))
     return render(
         request,
         template,
@@ -175,7 +175,9 @@ def shared_list(request: HttpRequest, reference: str) -> HttpResponse:
     form = ApprovedListFilterForm(request.GET, framework=framework)
     filters = form.filters()
     appointments = selectors.shared_approved_list(framework, request.user.authority_id, filters)
-    return _approved_list_page(request, "frameworks/partner/approved_list.html", framework, form, filters, appointments)
+    size = selectors.shared_list_size(framework, filters)
+    template = "frameworks/partner/approved_list.html"
+    return _approved_list_page(request, template, framework, form, filters, appointments, size)
 
 
 @permission_required("frameworks.view_shared_frameworks", read_only=True)
@@ -200,7 +202,9 @@ def officer_list(request: HttpRequest, reference: str) -> HttpResponse:
     form = OfficerApprovedListFilterForm(request.GET, framework=framework)
     filters = form.filters()
     appointments = selectors.officer_approved_list_pages(framework, filters)
-    return _approved_list_page(request, "frameworks/partner/officer_list.html", framework, form, filters, appointments)
+    size = selectors.officer_list_group_sizes(framework, filters)
+    template = "frameworks/partner/officer_list.html"
+    return _approved_list_page(request, template, framework, form, filters, appointments, size)
 
 
 @permission_required("frameworks.export_approved_list", read_only=True)

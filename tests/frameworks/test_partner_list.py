@@ -461,3 +461,28 @@ def test_the_xlsx_has_a_named_sheet_and_real_date_cells(client, world):
     headers = [cell.value for cell in sheet[1]]
     starts = sheet.cell(row=2, column=headers.index("Appointed from") + 1)
     assert starts.is_date, f"'Appointed from' is {starts.data_type!r}: {starts.value!r}"
+
+
+def test_the_whole_lists_length_is_added_up_from_the_tallies_as_the_rows_would_count(world, client):
+    from frameworks import partner_selectors as selectors
+
+    whole = selectors.ApprovedListFilters()
+    shared = selectors.shared_approved_list(world.framework, world.coventry, whole)
+    assert selectors.shared_list_size(world.framework, whole) == shared.count() == 3
+    groups = selectors.officer_approved_list_pages(world.framework, whole)
+    # Active: the three listed, the one without consent and the one ended; one suspended, one removed.
+    assert selectors.officer_list_group_sizes(world.framework, whole) == groups.sizes() == [5, 1, 1]
+    # Filtered or searched, the rows are counted.
+    assert selectors.shared_list_size(world.framework, selectors.ApprovedListFilters(lot=world.lot1)) is None
+    assert selectors.officer_list_group_sizes(world.framework, selectors.ApprovedListFilters(q="Alpha")) is None
+
+    client.force_login(world.partner)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(list_url(world.framework)).content.decode()
+    assert "3 appointments" in html and len(screen_rows(html)) == 3
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not any('FROM "frameworks_appointment"' in sql for sql in counts), counts
+
+    world.framework.term_end = timezone.localdate() - timedelta(days=1)
+    world.framework.save()
+    assert selectors.shared_list_size(world.framework, whole) == 0 == shared.count()
