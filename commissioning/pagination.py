@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -107,9 +107,6 @@ class Counted:
         self._count = count
 
     def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
         return self._count
 
     def __getitem__(self, key: slice) -> QuerySet:
@@ -313,13 +310,21 @@ def related_count(queryset: QuerySet, to_outer: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def values_by(queryset: QuerySet, via: str, keys: Iterable, *values: str) -> dict[object, list]:
+    """The `values` of each row of `queryset` pointing through `via` at one of `keys`, listed by that key (in
+    the queryset's order): plain values in one query (none for no keys). One value gives the values
+    themselves; several, a tuple of them a row."""
+    found: dict[object, list] = {}
+    for key, *items in queryset.filter(**{f"{via}__in": list(keys)}).values_list(via, *values):
+        found.setdefault(key, []).append(items[0] if len(values) == 1 else tuple(items))
+    return found
+
+
 def attach_values(rows: list, queryset: QuerySet, *, via: str, value: str, to: str) -> list:
     """Gives each row shown, as attribute `to`, the `value` of each row of `queryset` pointing at it through
     `via` (in the queryset's order): plain values in one query for the page's rows. A prefetch builds a model
     instance, and a queryset per row, for each related row, when a list shows only a name or a number."""
-    found: dict[object, list] = {}
-    for key, item in queryset.filter(**{f"{via}__in": [row.pk for row in rows]}).values_list(via, value):
-        found.setdefault(key, []).append(item)
+    found = values_by(queryset, via, [row.pk for row in rows], value)
     for row in rows:
         setattr(row, to, found.get(row.pk, []))
     return rows

@@ -125,8 +125,11 @@ class Queue:
         """A queue of rows: its first SHOWN rows as items and how many there are. A queryset is read in one
         query when it has fewer rows than SHOWN (none for an empty `.none()`), else in two, its count
         bounded (see `count_beyond`); a list already read is counted as it is."""
-        shown = rows[:SHOWN] if isinstance(rows, list) else list(rows[:SHOWN])
-        count = len(rows) if isinstance(rows, list) else count_beyond(rows, shown, SHOWN)
+        if isinstance(rows, list):
+            shown, count = rows[:SHOWN], len(rows)
+        else:
+            shown = list(rows[:SHOWN])
+            count = count_beyond(rows, shown, SHOWN)
         return cls(count=count, items=[item(row) for row in shown], **fields)
 
 

@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissioning.models import Area, Authority, User
-from commissioning.pagination import Counted, InGroups
+from commissioning.pagination import Counted, InGroups, values_by
 from commissioning.rules import acting_for_filter
 from commissioning.search import search
 from suppliers.models import Accreditation, AccreditationScheme
@@ -89,13 +89,20 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _current_on(today: date) -> Q:
+    """Active, not ended, on a framework whose term has not ended: for appointments, and for their tallies
+    (`AppointmentTally`), whose fields have the same names."""
+    return (
+        Q(status=Appointment.Status.ACTIVE)
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        & Q(lot__framework__term_end__gte=today)
+    )
+
+
 def current_appointments(today: date | None = None) -> QuerySet[Appointment]:
     """Active appointments that have not ended, on a framework whose term has not ended: the suppliers a
     commissioner may call off from."""
-    today = today or _today()
-    return Appointment.objects.active().filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today), lot__framework__term_end__gte=today
-    )
+    return Appointment.objects.filter(_current_on(today or _today()))
 
 
 def shared_appointments(authority: Authority | int, today: date | None = None) -> QuerySet[Appointment]:
@@ -306,15 +313,7 @@ def shared_list_size(framework: Framework, filters: ApprovedListFilters, *, toda
     appointment tallies (a few rows a lot) when it is not filtered; None when it is (its rows are counted)."""
     if not _whole_list(filters):
         return None
-    today = today or _today()
-    if framework.term_end is None or framework.term_end < today:
-        return 0  # as `current_appointments`: a framework whose term has ended lists no one
-    current = AppointmentTally.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        lot__framework=framework,
-        status=Appointment.Status.ACTIVE,
-        shared=True,
-    )
+    current = AppointmentTally.objects.filter(_current_on(today or _today()), lot__framework=framework, shared=True)
     return current.aggregate(n=Sum("appointments"))["n"] or 0
 
 
@@ -323,15 +322,10 @@ def officer_list_group_sizes(framework: Framework, filters: ApprovedListFilters)
     up from the appointment tallies when the list is not filtered; None when it is (its groups are counted)."""
     if not _whole_list(filters) or filters.status:
         return None
-    by_status = dict(
-        AppointmentTally.objects.filter(lot__framework=framework)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Sum("appointments"))
+    sizes = AppointmentTally.objects.filter(lot__framework=framework).aggregate(
+        **{f"group_{i}": Sum("appointments", filter=group, default=0) for i, group in enumerate(CURRENT_FIRST)}
     )
-    active, suspended = Appointment.Status.ACTIVE, Appointment.Status.SUSPENDED
-    others = sum(n for status, n in by_status.items() if status not in (active, suspended))
-    return [by_status.get(active, 0), by_status.get(suspended, 0), others]
+    return [sizes[f"group_{i}"] for i in range(len(CURRENT_FIRST))]
 
 
 def page_rows(rows: list[dict], today: date | None = None) -> list[dict]:
@@ -339,42 +333,40 @@ def page_rows(rows: list[dict], today: date | None = None) -> list[dict]:
     their consortium's members, each list in one query of plain values for the rows shown."""
     today = today or _today()
     rows = list(rows)
-    areas: dict[int, list[str]] = {}
-    for appointment_id, name in (
-        Appointment.areas.through.objects.filter(appointment_id__in=[row["pk"] for row in rows])
-        .order_by("area__name")
-        .values_list("appointment_id", "area__name")
-    ):
-        areas.setdefault(appointment_id, []).append(name)
-    accreditations: dict[int, list[dict]] = {}
-    for supplier_id, scheme, equivalent_name, level, expires_on in (
-        Accreditation.objects.filter(supplier_id__in={row["supplier_id"] for row in rows})
-        .order_by("scheme", "-expires_on", "pk")
-        .values_list("supplier_id", "scheme", "equivalent_name", "level", "expires_on")
-    ):
-        expired = expires_on is not None and expires_on < today
-        accreditations.setdefault(supplier_id, []).append(
+    areas = values_by(
+        Appointment.areas.through.objects.order_by("area__name"),
+        "appointment_id",
+        [r["pk"] for r in rows],
+        "area__name",
+    )
+    accreditations = values_by(
+        Accreditation.objects.order_by("scheme", "-expires_on", "pk"),
+        "supplier_id",
+        {r["supplier_id"] for r in rows},
+        "scheme",
+        "equivalent_name",
+        "level",
+        "expires_on",
+    )
+    members = values_by(
+        ConsortiumMember.objects.order_by("pk"),
+        "application_id",
+        {r["application_id"] for r in rows if r["application_id"]},
+        "name",
+        "role",
+    )
+    for row in rows:
+        row["area_names"] = areas.get(row["pk"], [])
+        row["accreditations"] = [
             {
                 "name": Accreditation.name_of(scheme, equivalent_name),
                 "level": level,
                 "expires_on": expires_on,
-                "is_expired": expired,
+                "is_expired": expires_on is not None and expires_on < today,
             }
-        )
-    members: dict[int, list[dict]] = {}
-    applications = {row["application_id"] for row in rows if row["application_id"]}
-    for application_id, name, role in (
-        ConsortiumMember.objects.filter(application_id__in=applications)
-        .order_by("pk")
-        .values_list("application_id", "name", "role")
-        if applications
-        else []
-    ):
-        members.setdefault(application_id, []).append({"name": name, "role": role})
-    for row in rows:
-        row["area_names"] = areas.get(row["pk"], [])
-        row["accreditations"] = accreditations.get(row["supplier_id"], [])
-        row["members"] = members.get(row["application_id"], [])
+            for scheme, equivalent_name, level, expires_on in accreditations.get(row["supplier_id"], [])
+        ]
+        row["members"] = [{"name": name, "role": role} for name, role in members.get(row["application_id"], [])]
     return rows
 
 
