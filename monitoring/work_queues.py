@@ -103,6 +103,41 @@ def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: da
     return (found if limit is None else found[:limit]), count
 
 
+def unsent_of_few(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date) -> list[Unsent]:
+    """`unsent` without a limit, for one provider's contracts: the same rule decided here over their rows
+    (the contracts in force during any of the quarters, and their returns for them: two queries), rather
+    than by a query a quarter whose composing costs more than a provider's few rows."""
+    if not quarters:
+        return []
+    quarters = sorted(quarters, reverse=True)
+    in_force = list(
+        contracts.in_force_during(min(q.start for q in quarters), max(q.end for q in quarters))
+        .select_related("supplier")
+        .order_by(Lower("supplier__legal_name"), "reference", "pk")
+    )
+    returns = {
+        (contract_id, year, number): (submitted_at, due_on)
+        for contract_id, year, number, submitted_at, due_on in QuarterlyReturn.objects.filter(
+            contract__in=[c.pk for c in in_force], period__financial_year__in={q.financial_year for q in quarters}
+        ).values_list("contract_id", "period__financial_year", "period__quarter", "submitted_at", "due_on")
+    }
+    found = []
+    for quarter in quarters:
+        for contract in in_force:
+            if contract.start_on > quarter.end or contract.effective_end_on < quarter.start:
+                continue
+            if contract.returns_sent_until is not None and contract.returns_sent_until >= quarter.end:
+                continue
+            submitted_at, due_on = returns.get((contract.pk, quarter.financial_year, quarter.number), (None, None))
+            if quarter.return_due <= due_by:  # due by the standard date: unless sent, or agreed for later
+                missing = submitted_at is None and not (due_on is not None and due_on > due_by)
+            else:  # due later by the standard date: only a return agreed for earlier, not sent
+                missing = due_on is not None and submitted_at is None and due_on <= due_by
+            if missing:
+                found.append(Unsent(quarter, contract, due_on or quarter.return_due))
+    return found
+
+
 def _today(now: datetime) -> date:
     return timezone.localdate(now)
 
@@ -201,10 +236,8 @@ def provider_returns(user, now: datetime) -> wq.Queue:
     quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=DUE_SOON_DAYS))
     # One provider's contracts are few: all its unsent returns are read, so an overdue one anywhere in the
     # list makes the queue overdue.
-    due, due_count = (
-        unsent(contracts, quarters, due_by=today + timedelta(days=DUE_SOON_DAYS)) if supplier_id else ([], 0)
-    )
-    count += due_count
+    due = unsent_of_few(contracts, quarters, due_by=today + timedelta(days=DUE_SOON_DAYS)) if supplier_id else []
+    count += len(due)
     urgency = wq.OVERDUE if count and (items or any(row.due_on < today for row in due)) else wq.ACTION
     for row in due[: max(wq.SHOWN - len(items), 0)]:
         quarter = row.quarter

@@ -1,0 +1,64 @@
+"""A provider's own returns to send are decided in Python over their few contracts (`unsent_of_few`); the
+officer's queue decides the same rule in the database (`unsent`). Both must list the same returns, in the
+same order and with the same due dates, whatever state each contract and return is in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from commissioning.dates import Quarter
+from contracts.models import Contract
+from monitoring.models import QuarterlyReturn
+from monitoring.work_queues import DUE_SOON_DAYS, LOOKBACK_DAYS, quarters_due_between, unsent, unsent_of_few
+from tests.factories.monitoring import make_monitored_contract, make_return
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(rows) -> list[tuple]:
+    return [(row.quarter, row.contract.pk, row.due_on) for row in rows]
+
+
+def test_a_providers_unsent_returns_are_the_ones_the_database_finds():
+    first = make_monitored_contract(reference="WM-DA-0003")
+    provider = first.provider
+    today = timezone.localdate()
+    quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=DUE_SOON_DAYS))
+    last, earlier = quarters[0], quarters[1]
+    # Sent on time for the last quarter: not listed for it.
+    sent = make_monitored_contract(provider=provider, lot=first.contract.lot, reference="WM-DA-0001")
+    make_return(sent, last, status=QuarterlyReturn.Status.SUBMITTED)
+    # A draft whose due date was agreed for later than the queue looks: not listed for that quarter.
+    later = make_monitored_contract(provider=provider, lot=first.contract.lot, reference="WM-DA-0002")
+    QuarterlyReturn.objects.filter(pk=make_return(later, earlier).pk).update(due_on=today + timedelta(days=60))
+    # A draft for the current quarter agreed for earlier than the standard date: listed with its own date.
+    current = Quarter.containing(today)
+    early = make_monitored_contract(provider=provider, lot=first.contract.lot, reference="wm-da-0004")
+    QuarterlyReturn.objects.filter(pk=make_return(early, current).pk).update(due_on=today + timedelta(days=3))
+    # Ended before the last quarter began: listed for earlier quarters only.
+    ended = make_monitored_contract(provider=provider, lot=first.contract.lot, reference="WM-DA-0005")
+    Contract.objects.filter(pk=ended.contract.pk).update(terminated_on=last.start - timedelta(days=1))
+    contracts = Contract.objects.filter(supplier_id=provider.supplier_membership.supplier_id)
+    every_quarter = [*quarters, current]
+
+    for due_by in (today + timedelta(days=DUE_SOON_DAYS), today - timedelta(days=1), today + timedelta(days=3)):
+        by_database, count = unsent(contracts, every_quarter, due_by=due_by)
+        by_python = unsent_of_few(contracts, every_quarter, due_by=due_by)
+        assert listed(by_python) == listed(by_database)
+        assert len(by_python) == count
+
+    rows = listed(unsent_of_few(contracts, every_quarter, due_by=today + timedelta(days=DUE_SOON_DAYS)))
+    assert (last, sent.contract.pk, last.return_due) not in rows
+    assert (last, first.contract.pk, last.return_due) in rows
+    assert (earlier, later.contract.pk, earlier.return_due) not in rows
+    assert (current, early.contract.pk, today + timedelta(days=3)) in rows
+    assert all(pk != ended.contract.pk for quarter, pk, _ in rows if quarter == last)
+    assert any(pk == ended.contract.pk for quarter, pk, _ in rows if quarter == earlier)
+
+
+def test_no_quarters_lists_nothing():
+    m = make_monitored_contract()
+    assert unsent_of_few(Contract.objects.filter(pk=m.contract.pk), [], due_by=timezone.localdate()) == []
