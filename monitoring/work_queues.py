@@ -80,9 +80,9 @@ def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: da
     """Returns not submitted for these quarters (see `unsent_during`): most recent quarter first, then by
     provider; at most `limit` of them. Returns them and how many there are, counted up to
     `wq.COUNT_UP_TO` in each quarter. One query for the periods, then at most two a quarter however many
-    contracts (each quarter's rows are read up to the limit even when earlier quarters filled it; the count
-    only for a quarter whose rows filled it, see `wq.count_beyond`); one a quarter without a limit, for a
-    provider's own few contracts."""
+    contracts: a quarter's rows are read only up to the rows still to show, and counted only when they
+    filled them (see `wq.count_beyond`); once earlier quarters have filled the limit, a quarter is only
+    counted. One query a quarter without a limit."""
     found, count = [], 0
     periods = {
         (year, number): pk
@@ -96,9 +96,13 @@ def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: da
         if limit is None:  # every row is read: they are counted as they are
             read = list(rows)
             count += len(read)
-        else:
-            read = list(rows[:limit])
-            count += wq.count_beyond(rows, read, limit)
+        elif len(found) >= limit:  # the rows shown are found already: this quarter's are only counted
+            read = []
+            count += wq.bounded_count(rows)
+        else:  # only the rows still to show are read
+            wanted = limit - len(found)
+            read = list(rows[:wanted])
+            count += wq.count_beyond(rows, read, wanted)
         found.extend(Unsent(quarter, c, c.return_due_on) for c in read)
     return (found if limit is None else found[:limit]), count
 

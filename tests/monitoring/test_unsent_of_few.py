@@ -62,3 +62,23 @@ def test_a_providers_unsent_returns_are_the_ones_the_database_finds():
 def test_no_quarters_lists_nothing():
     m = make_monitored_contract()
     assert unsent_of_few(Contract.objects.filter(pk=m.contract.pk), [], due_by=timezone.localdate()) == []
+
+
+@pytest.mark.parametrize("contracts_unsent", [2, 3, 6])
+def test_the_officers_first_rows_and_count_are_those_of_every_unsent_return(contracts_unsent):
+    """With a limit, `unsent` reads a quarter's rows only while rows remain to show and then only counts:
+    its rows are the first of all the unsent returns and its count is theirs."""
+    first = make_monitored_contract(reference="WM-DA-0100")
+    for number in range(1, contracts_unsent):
+        make_monitored_contract(officer=first.officer, lot=first.contract.lot, reference=f"WM-DA-01{number:02d}")
+    today = timezone.localdate()
+    quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1))
+    contracts = Contract.objects.filter(buying_authority=first.officer.authority)
+    due_by = today - timedelta(days=1)
+
+    every, every_count = unsent(contracts, quarters, due_by=due_by)
+    shown, count = unsent(contracts, quarters, due_by=due_by, limit=5)
+
+    assert len(every) == contracts_unsent * len(quarters) == every_count
+    assert listed(shown) == listed(every[:5])
+    assert count == every_count
