@@ -224,16 +224,30 @@ def competitions_for_officer(user: User) -> QuerySet[Competition]:
 
 
 COMPETITION_ORDER = ("-created_at", "-pk")
+# What a row of the officers' list shows (`Competition.state_label` included) and is ordered by.
+COMPETITION_ROW_FIELDS = (
+    "reference",
+    "title",
+    "status",
+    "closes_at",
+    "opening_requested_at",
+    "created_at",
+    "framework_lot__number",
+    "framework_lot__framework__reference",
+    "owner__full_name",
+)
 DIRECT_AWARD_ORDER = ("-requested_at", "-pk")
 
 
 def competition_list(user: User) -> QuerySet[Competition]:
     """The officers' list, newest first (`COMPETITION_ORDER`, which an index matches): two queries however
     many competitions and responses, the responses and lots counted for the rows shown only, their areas
-    added to the rows shown by `commissioning.pagination.with_area_names`."""
+    added to the rows shown by `commissioning.pagination.with_area_names`. Only the columns a row shows and
+    orders by are read: not the specification, the sealing key or the owner's whole account."""
     return (
         competitions_for_officer(user)
         .select_related("framework_lot__framework", "owner")
+        .only(*COMPETITION_ROW_FIELDS)
         .annotate(
             received=related_count(Tender.objects.filter(status__in=RECEIVED), "competition"),
             lot_count=related_count(CompetitionLot.objects.all(), "competition"),
