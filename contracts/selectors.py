@@ -51,6 +51,22 @@ REGISTER_SEARCH = ("reference", "supplier__legal_name", "supplier__trading_name"
 # Soonest ending first; ends with the primary key, for keyset pagination. By default current contracts come
 # first (`register_groups`).
 REGISTER_ORDER = ("current_end_on", "reference", "pk")
+# What a row of the register shows (its term described from its dates and options) and is ordered by: not
+# each contract's scope, its managers' accounts or the related records' other columns.
+REGISTER_ROW_FIELDS = (
+    "reference",
+    "title",
+    "kind",
+    "start_on",
+    "initial_end_on",
+    "current_end_on",
+    "terminated_on",
+    "activated_at",
+    "lot__number",
+    "lot__framework__reference",
+    "supplier__legal_name",
+    "buying_authority__name",
+)
 REGISTER_COLUMNS = [
     Column("contract", "Contract", ("reference",)),
     Column("provider", "Provider", ("supplier__legal_name",)),
@@ -95,12 +111,14 @@ def register(
     financial year, soonest ending first unless a column is chosen to sort by (and paged in
     `register_groups`, current contracts first).
 
-    Two queries however many contracts: contracts (with joins and value subqueries), and extension options
-    with their exercised extensions; the page's rows are given their areas by `with_area_names`.
+    Two queries however many contracts: contracts (the columns of `REGISTER_ROW_FIELDS`, with joins and value
+    subqueries), and extension options with their exercised extensions; the page's rows are given their
+    areas by `with_area_names`.
     """
     qs = (
         Contract.objects.readable_by(user)
         .select_related("supplier", "buying_authority", "lot__framework")
+        .only(*REGISTER_ROW_FIELDS)
         .with_values(financial_year_of(today))
         .prefetch_related(Prefetch("extension_options", queryset=ExtensionOption.objects.select_related("exercised")))
     )
