@@ -41,6 +41,12 @@ class DashboardFilters:
     q: str = ""  # a contract's reference or title, or a provider's name
 
 
+# What a row of the dashboard shows of its contract and of its return (status and timeliness included):
+# not the contract's other columns or the return's narrative.
+CONTRACT_ROW_FIELDS = ("reference", "title", "lot__number", "lot__framework__reference", "supplier__legal_name")
+RETURN_ROW_FIELDS = ("contract_id", "status", "due_on", "submitted_at")
+
+
 class DashboardSlots(Sequence):
     """The dashboard's rows, loaded a page at a time (two queries for any slice): the tallies are
     counted by the database, so the page costs the same with 50 contracts in force or 5,000."""
@@ -63,7 +69,9 @@ class DashboardSlots(Sequence):
         if self.period is not None and contracts:
             returns = {
                 r.contract_id: r
-                for r in QuarterlyReturn.objects.filter(period=self.period, contract__in=[c.pk for c in contracts])
+                for r in QuarterlyReturn.objects.filter(
+                    period=self.period, contract__in=[c.pk for c in contracts]
+                ).only(*RETURN_ROW_FIELDS)
             }
         return [
             ReturnSlot(c, self.quarter, returns.get(c.pk), self.today, None if c.pk in returns else self.due)
@@ -194,7 +202,7 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
         groups[label] = _tally(states)
     counts = _tally(everything)
 
-    rows = in_force.select_related("supplier", "lot__framework")
+    rows = in_force.select_related("supplier", "lot__framework").only(*CONTRACT_ROW_FIELDS)
     if sorting is not None and sorting.column is not None:
         # Not started sorts first: the return's status, or "" when there is none yet.
         status = QuarterlyReturn.objects.filter(contract=OuterRef("pk"), period=period).values("status")[:1]
