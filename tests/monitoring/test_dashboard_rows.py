@@ -5,6 +5,7 @@ queries with one of each as with three."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -31,6 +32,18 @@ def one_of_each(officer, lot) -> None:
     make_return(make_monitored_contract(officer=officer, lot=lot), FIRST_QUARTER, status=Status.RETURNED)
 
 
+def row_cells(html: str) -> list[str]:
+    """The cells after the first of each row of returns (the rows naming a contract under the provider)."""
+    rows = re.findall(
+        r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">[^<]*<br>'
+        r'<span class="govuk-body-s">[^<]*</span></td>(.*?)</tr>',
+        html,
+        re.S,
+    )
+    assert rows
+    return rows
+
+
 @pytest.mark.parametrize("sort", ["", *[f"&sort={c.key}" for c in DASHBOARD_COLUMNS]])
 def test_every_kind_of_row_is_shown_from_the_columns_read(client, sort):
     first = make_monitored_contract()
@@ -40,8 +53,11 @@ def test_every_kind_of_row_is_shown_from_the_columns_read(client, sort):
     one_of_each(officer, lot)
     with CaptureQueriesContext(connection) as once:
         html = client.get(url).content.decode()
-    for shown in ("Not started", "Draft", "Late", "On time", "Returned for amendment", lot.framework.reference):
-        assert shown in html
+    rows = row_cells(html)
+    tags = {tag for cells in rows for tag in re.findall(r'<strong class="govuk-tag[^"]*">([^<]+)</strong>', cells)}
+    assert {"Not started", "Draft", "Submitted", "Returned for amendment", "On time", "Late"} <= tags
+    lots = [re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', cells)[0] for cells in rows]
+    assert "None" in lots and f"{lot.framework.reference} lot {lot.number}" in lots
 
     one_of_each(officer, lot)
     one_of_each(officer, lot)

@@ -13,6 +13,8 @@ from commissioning.dates import Quarter
 from contracts.models import Contract
 from monitoring.models import QuarterlyReturn
 from monitoring.work_queues import DUE_SOON_DAYS, LOOKBACK_DAYS, quarters_due_between, unsent, unsent_of_few
+from suppliers.models import Supplier
+from tests.factories.contracts import make_contract
 from tests.factories.monitoring import make_monitored_contract, make_return
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,22 @@ def test_a_providers_unsent_returns_are_the_ones_the_database_finds():
     # Ended before the last quarter began: listed for earlier quarters only.
     ended = make_monitored_contract(provider=provider, lot=first.contract.lot, reference="WM-DA-0005")
     Contract.objects.filter(pk=ended.contract.pk).update(terminated_on=last.start - timedelta(days=1))
-    contracts = Contract.objects.filter(supplier_id=provider.supplier_membership.supplier_id)
+    # Started during the last quarter: listed for it only.
+    starting = make_monitored_contract(
+        provider=provider, lot=first.contract.lot, reference="WM-DA-0006", start_on=last.start + timedelta(days=10)
+    )
+    # Marked as having sent every return up to the last quarter: passed over for those quarters (and the
+    # current one is not due yet).
+    marked = make_monitored_contract(provider=provider, lot=first.contract.lot, reference="WM-DA-0007")
+    Contract.objects.filter(pk=marked.contract.pk).update(returns_sent_until=last.end)
+    # Not gone live: never listed.
+    draft = make_contract(supplier=provider.supplier_membership.supplier, lot=first.contract.lot, by=first.officer)
+    # Another provider, its name in lower case: the rows are by provider, case aside, then by reference.
+    other = make_monitored_contract(lot=first.contract.lot, reference="WM-DA-0000")
+    Supplier.objects.filter(pk=other.contract.supplier_id).update(legal_name="arden advocacy")
+    contracts = Contract.objects.filter(
+        supplier_id__in=[provider.supplier_membership.supplier_id, other.contract.supplier_id]
+    )
     every_quarter = [*quarters, current]
 
     for due_by in (today + timedelta(days=DUE_SOON_DAYS), today - timedelta(days=1), today + timedelta(days=3)):
@@ -53,7 +70,11 @@ def test_a_providers_unsent_returns_are_the_ones_the_database_finds():
     rows = listed(unsent_of_few(contracts, every_quarter, due_by=today + timedelta(days=DUE_SOON_DAYS)))
     assert (last, sent.contract.pk, last.return_due) not in rows
     assert (last, first.contract.pk, last.return_due) in rows
-    assert (earlier, later.contract.pk, earlier.return_due) not in rows
+    assert not any(quarter == earlier and pk == later.contract.pk for quarter, pk, _ in rows)
+    assert [pk for quarter, pk, _ in rows if quarter == last][0] == other.contract.pk
+    assert {quarter for quarter, pk, _ in rows if pk == starting.contract.pk} == {last}
+    assert not any(pk == marked.contract.pk for _, pk, _ in rows)
+    assert all(pk != draft.pk for _, pk, _ in rows)
     assert (current, early.contract.pk, today + timedelta(days=3)) in rows
     assert all(pk != ended.contract.pk for quarter, pk, _ in rows if quarter == last)
     assert any(pk == ended.contract.pk for quarter, pk, _ in rows if quarter == earlier)
