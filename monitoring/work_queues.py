@@ -76,13 +76,13 @@ def unsent_during(
     )
 
 
-def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date, limit: int | None = None):
+def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date, limit: int):
     """Returns not submitted for these quarters (see `unsent_during`): most recent quarter first, then by
     provider; at most `limit` of them. Returns them and how many there are, counted up to
     `wq.COUNT_UP_TO` in each quarter. One query for the periods, then at most two a quarter however many
     contracts: a quarter's rows are read only up to the rows still to show, and counted only when they
     filled them (see `wq.count_beyond`); once earlier quarters have filled the limit, a quarter is only
-    counted. One query a quarter without a limit."""
+    counted. A provider's own few contracts are decided by `unsent_of_few` instead."""
     found, count = [], 0
     periods = {
         (year, number): pk
@@ -93,10 +93,7 @@ def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: da
     for quarter in sorted(quarters, reverse=True):
         period_id = periods.get((quarter.financial_year, quarter.number))
         rows = unsent_during(contracts, quarter, due_by=due_by, period_id=period_id)
-        if limit is None:  # every row is read: they are counted as they are
-            read = list(rows)
-            count += len(read)
-        elif len(found) >= limit:  # the rows shown are found already: this quarter's are only counted
+        if len(found) >= limit:  # the rows shown are found already: this quarter's are only counted
             read = []
             count += wq.bounded_count(rows)
         else:  # only the rows still to show are read
@@ -104,21 +101,18 @@ def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: da
             read = list(rows[:wanted])
             count += wq.count_beyond(rows, read, wanted)
         found.extend(Unsent(quarter, c, c.return_due_on) for c in read)
-    return (found if limit is None else found[:limit]), count
+    return found[:limit], count
 
 
 def unsent_of_few(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date) -> list[Unsent]:
-    """`unsent` without a limit, for one provider's contracts: the same rule decided here over their rows
-    (the contracts in force during any of the quarters, and their returns for them: two queries), rather
-    than by a query a quarter whose composing costs more than a provider's few rows."""
+    """Every return `unsent` would find for one provider's contracts: the same rule decided here over their
+    rows (the contracts in force during any of the quarters, and their returns for them: two queries),
+    rather than by a query a quarter whose composing costs more than a provider's few rows."""
     if not quarters:
         return []
     quarters = sorted(quarters, reverse=True)
-    in_force = list(
-        contracts.in_force_during(min(q.start for q in quarters), max(q.end for q in quarters))
-        .select_related("supplier")
-        .order_by(Lower("supplier__legal_name"), "reference", "pk")
-    )
+    first, last = min(q.start for q in quarters), max(q.end for q in quarters)
+    in_force = list(contracts.in_force_during(first, last).order_by(Lower("supplier__legal_name"), "reference", "pk"))
     returns = {
         (contract_id, year, number): (submitted_at, due_on)
         for contract_id, year, number, submitted_at, due_on in QuarterlyReturn.objects.filter(
