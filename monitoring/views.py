@@ -76,11 +76,12 @@ def provider_returns(request: HttpRequest) -> HttpResponse:
 
 
 def _provider_slot(request: HttpRequest, contract_pk: int, year: int, number: int):
-    """The provider's own contract and a quarter it owes a return for, or 404."""
+    """The provider's own contract and a quarter it owes a return for, or 404. Whether the return is due
+    is read from the contract just loaded (the services check it again in the database before writing)."""
     contract = selectors.contract_for_provider(request.user, contract_pk)
     quarter = _quarter(year, number)
     today = timezone.localdate()
-    if quarter.start > today or not services.return_is_due(contract, quarter):
+    if quarter.start > today or not contract.is_in_force_during(quarter.start, quarter.end):
         raise Http404("No return is due for this quarter")
     return contract, quarter, selectors.return_of(contract, quarter), today
 

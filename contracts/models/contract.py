@@ -339,6 +339,10 @@ class Contract(models.Model):
     def is_draft(self) -> bool:
         return self.activated_at is None
 
+    def is_in_force_during(self, first: date, last: date) -> bool:
+        """`ContractQuerySet.in_force_during` for this contract as read: no query."""
+        return self.activated_at is not None and self.start_on <= last and self.effective_end_on >= first
+
     def status_on(self, today: date) -> str:
         """Draft, live, in its final six months, ended or terminated, from the dates and decisions."""
         if self.activated_at is None:

@@ -244,12 +244,16 @@ def submit_return(
     now: datetime | None = None,
     indicators: list[ContractIndicator] | None = None,
     areas: list | None = None,
+    locked: bool = False,
 ) -> QuarterlyReturn:
     """Send a draft (→ submitted) or an amended return (→ resubmitted) to the commissioning team.
 
-    `indicators` and `areas`: the contract's, when the caller has just read them (see `save_return`)."""
+    `indicators` and `areas`: the contract's, when the caller has just read them (see `save_return`).
+    `locked`: the caller has just saved this return inside its own transaction, which holds the row's lock,
+    so it is neither locked nor read again (`save_and_submit_return`)."""
     now = now or timezone.now()
-    quarterly_return = _lock(quarterly_return)
+    if not locked:
+        quarterly_return = _lock(quarterly_return)
     _require_provider_of(quarterly_return.contract, by)
     counted_as = tallies.key_of(quarterly_return)
     before = quarterly_return.status
@@ -326,7 +330,9 @@ def save_and_submit_return(
             areas=areas,
         )
         try:  # submit_return is atomic in itself: a refusal rolls back to here, and the save stands
-            return submit_return(quarterly_return=saved, by=by, now=now, indicators=indicators, areas=areas)
+            return submit_return(
+                quarterly_return=saved, by=by, now=now, indicators=indicators, areas=areas, locked=True
+            )
         except ValidationError as error:
             refused = error
     raise refused
