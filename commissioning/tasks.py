@@ -104,10 +104,8 @@ def generate_document(self, document_id: int) -> str:
 
 
 @shared_task(name="commissioning.seal_audit_events")
-def seal_audit_events(wait: bool = True) -> int:
-    """Chains the events committed and not yet sealed. Queued after each commit that wrote events, with
-    `wait=False`: a sealer already at work takes them too, so this one gives up at once. Every five
-    minutes from beat, waiting its turn: it seals whatever a lost task left behind (normally nothing)."""
+def seal_audit_events() -> int:
+    """Seals events whose process stopped between its commit and sealing them (normally none)."""
     from .audit import seal_pending
 
-    return seal_pending(wait=wait)
+    return seal_pending()

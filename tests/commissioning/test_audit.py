@@ -214,25 +214,6 @@ def test_an_event_after_a_rolled_back_savepoint_is_still_sealed(officer, django_
     assert kept.seq == 1 and not AuditEvent.objects.filter(action="test.undone").exists()
 
 
-def test_events_in_a_savepoint_are_sealed_by_the_seal_their_transaction_already_queued(
-    officer, django_capture_on_commit_callbacks
-):
-    """Submitting a return saves it, then submits it in a savepoint: one seal for both, not one each. A
-    seal queued inside a savepoint does not serve an event written after it, outside it."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        record("test.outer", by=officer)
-        with transaction.atomic():
-            record("test.inner", by=officer)
-    assert len(callbacks) == 1
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        with transaction.atomic():
-            record("test.inner_first", by=officer)
-        record("test.outer_after", by=officer)
-    assert len(callbacks) == 2
-    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
-    assert verify_chain() == (4, None)
-
-
 def test_the_first_event_ever_starts_the_chain(officer):
     AuditChainHead.objects.all().delete()
     event = record("test.first_ever", by=officer)
@@ -268,24 +249,3 @@ def test_reference_data_changed_in_the_admin_is_audited_with_before_and_after(cl
     assert allocation.data["changes"]["amount"] == {"before": "1200000.00", "after": "1300000"}
     assert AuditEvent.objects.filter(action="commissioning.fundingstream.created", actor=officer).exists()
     assert stream.authority_id == officer.authority_id  # the officer's authority's budget
-
-
-def test_when_the_broker_refuses_the_seal_the_committing_process_seals(officer, django_capture_on_commit_callbacks):
-    """Celery's publish is made to fail as it does when Redis is down: the events are still chained."""
-    from unittest import mock
-
-    from kombu.exceptions import OperationalError
-
-    from commissioning.tasks import seal_audit_events
-
-    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with (
-        mock.patch.object(seal_audit_events, "apply_async", side_effect=refused) as publish,
-        django_capture_on_commit_callbacks(execute=True),
-        transaction.atomic(),
-    ):
-        event = record("test.broker_down", by=officer)
-    assert publish.call_count == 1
-    event.refresh_from_db()
-    assert event.seq is not None
-    assert verify_chain(seal=False) == (1, None)
