@@ -35,7 +35,7 @@ trap 'kill $GUNICORN ${WORKER:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$PORT/healthz/" >/dev/null && break; sleep 1; done
 # The report runs even when locust counted failures, and the run then fails. Last run's figures are removed
 # first, so a locust that dies early cannot be reported with them.
-rm -f bench/loadtest_*.csv bench/loadtest-results.json
+rm -f bench/loadtest_*.csv bench/loadtest-results.json bench/loadtest-answered.json
 status=0
 $BIN/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" -u 100 -r 100 --run-time 60s \
   --stop-timeout 10 --csv bench/loadtest --only-summary || status=$?

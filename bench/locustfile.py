@@ -20,8 +20,12 @@ from pathlib import Path
 from locust import HttpUser, constant, events, task
 from locust.exception import StopUser
 
-DATA = json.loads((Path(__file__).resolve().parent / "loadtest-users.json").read_text())
+HERE = Path(__file__).resolve().parent
+DATA = json.loads((HERE / "loadtest-users.json").read_text())
 QUEUE = list(DATA["users"])
+# The contracts whose first submission was answered (the return's page, after the redirect): the report
+# tells a return lost from one whose provider had not got that far when the run ended.
+ANSWERED: list[int] = []
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -35,7 +39,13 @@ THINK = _think_range(os.environ.get("LOADTEST_THINK", "2-4"))
 
 @events.test_start.add_listener
 def _announce(environment, **kwargs):
+    (HERE / "loadtest-answered.json").unlink(missing_ok=True)
     print(f"{len(QUEUE)} providers queued; think time {THINK[0]:g} to {THINK[1]:g} s between steps")
+
+
+@events.quitting.add_listener
+def _write_answered(environment, **kwargs):
+    (HERE / "loadtest-answered.json").write_text(json.dumps(ANSWERED))
 
 
 class Provider(HttpUser):
@@ -64,9 +74,11 @@ class Provider(HttpUser):
         steps = [("save", "save draft")] * 3 + [("submit", "submit"), ("submit", "repeated submit")]
         for action, name in steps:
             self.think()
-            self.client.post(
+            answer = self.client.post(
                 me["url"],
                 data={**me["form"], "csrfmiddlewaretoken": token, "action": action},
                 headers={"Referer": self.host + me["url"]},
                 name=name,
             )
+            if name == "submit" and answer.ok and answer.url.rstrip("/").endswith("/view"):
+                ANSWERED.append(me["contract"])
