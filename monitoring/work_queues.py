@@ -122,7 +122,7 @@ def unsent_of_few(contracts: QuerySet[Contract], quarters: list[Quarter], *, due
     found = []
     for quarter in quarters:
         for contract in in_force:
-            if contract.start_on > quarter.end or contract.effective_end_on < quarter.start:
+            if not contract.is_in_force_during(quarter.start, quarter.end):
                 continue
             if contract.returns_sent_until is not None and contract.returns_sent_until >= quarter.end:
                 continue
