@@ -1,6 +1,11 @@
 """Signing in by email and password (Django's model backend), loading the user with what every page
 shows: the header names the user's organisation, so the authority or supplier comes in the same query.
-While an address is locked from a client (see `signin`), no password is even checked."""
+While an address is locked from a client (see `signin`), no password is even checked.
+
+What a person may do is decided by their role, through the `rules` predicates (`commissioning.rules`), and
+nothing else: the portal never writes Django's user and group permission tables, so this backend grants
+nothing from them, and reading them (two queries on every page that asks a question the rules answer no)
+is not done."""
 
 from __future__ import annotations
 
@@ -26,3 +31,9 @@ class PortalBackend(ModelBackend):
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
