@@ -10,6 +10,7 @@ from django import template
 from commissioning import wording
 from commissioning.dates import long_date
 from commissioning.numbers import format_money
+from commissioning.row_urls import row_url as _row_url
 
 register = template.Library()
 
@@ -73,3 +74,10 @@ def action_label(value) -> str:
 def long_date_filter(value) -> str:
     """1 April 2018; empty for no date."""
     return long_date(value)
+
+
+@register.simple_tag
+def row_url(name: str, pk) -> str:
+    """{% row_url 'awards:officer_competition' c.pk %}: `{% url %}` for a list's rows, each linking to its own
+    page by its key (see commissioning.row_urls)."""
+    return _row_url(name, pk)
