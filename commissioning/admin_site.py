@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 STAGES = [
     ("Accounts", ["user", "rolerequest", "invitation"]),
@@ -42,6 +42,7 @@ _app_lists: dict[tuple, tuple[float, list]] = {}
 def _app_list_key(user) -> tuple:
     membership = getattr(user, "supplier_membership", None)
     return (
+        get_script_prefix(),  # the list's links are reversed under it
         user.pk,
         user.role,
         user.is_active,
@@ -104,7 +105,8 @@ class PortalAdminSite(admin.AdminSite):
             if len(_app_lists) >= APP_LIST_KEPT:
                 _app_lists.clear()
             kept = _app_lists[key] = (now, self._grouped_app_list(request))
-        return kept[1]
+        # A copy of each app and model entry, so a page that changed its list could not change the one kept.
+        return [{**app, "models": [dict(model) for model in app["models"]]} for app in kept[1]]
 
     def _grouped_app_list(self, request):
         apps = super().get_app_list(request)

@@ -1,37 +1,44 @@
 """The rows of a read-only admin list (no actions, no editable columns), with what each column is worked out
 once a page. Django's `result_list` works out every cell's field, display method and change link anew: for
 the audit trail's fifty events that was a third of its page. The cells are the same as Django's (the test
-compares them); a column this does not recognise is looked up per cell as Django does."""
+compares them); a list with a column this does not handle is written by Django."""
 
 from collections.abc import Callable, Iterator
 from datetime import date, time
 
 from django import template
-from django.contrib.admin.templatetags.admin_list import result_headers, result_list
+from django.contrib.admin.templatetags.admin_list import items_for_result, result_headers, result_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.contrib.admin.utils import display_for_field, display_for_value, lookup_field
+from django.contrib.admin.utils import display_for_field, display_for_value
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 
-def _value_of(cl: ChangeList, name: str) -> tuple[models.Field | None, Callable]:
-    """The column's model field (None for a display method) and how to read a row's value for it."""
-    display = getattr(cl.model_admin, name, None)
-    if callable(display):
-        return None, display
+def _column(cl: ChangeList, name) -> tuple[models.Field | None, Callable] | None:
+    """How to read a row's value for the column, with its model field (None for a display method), looked up
+    in Django's order (the model's field first); None for a column Django's own row writer must handle (a
+    relation, a callable, a boolean or its own empty value, a property)."""
+    if not isinstance(name, str) or name == "__str__":
+        return None
     try:
         field = cl.model._meta.get_field(name)
     except FieldDoesNotExist:
         field = None
-    if field is not None and field.concrete and not field.is_relation:
-        return field, lambda obj: getattr(obj, field.attname)
-    return None, None  # anything else: Django's own lookup, a cell at a time
+    if field is not None:
+        if field.concrete and not field.is_relation and field.attname == name:
+            return field, lambda obj: getattr(obj, field.attname)
+        return None
+    display = getattr(cl.model_admin, name, None)
+    if callable(display) and not getattr(display, "boolean", False) and not hasattr(display, "empty_value_display"):
+        return None, display
+    return None
 
 
 def _change_url(cl: ChangeList) -> Callable[[models.Model], str]:
@@ -53,31 +60,39 @@ def _change_url(cl: ChangeList) -> Callable[[models.Model], str]:
 def rows(cl: ChangeList) -> Iterator[list[SafeString]]:
     """Each row's cells, as Django's `items_for_result` writes them for a list without a form, joined into one
     string (the results template writes a row's items one after the other: one item is one variable to render
-    instead of one a column)."""
+    instead of one a column). A list with a column `_column` leaves to Django is written by Django."""
     if not cl.result_list:
+        return
+    columns = [(name, _column(cl, name)) for name in cl.list_display]
+    try:
+        change_url = _change_url(cl)
+    except NoReverseMatch:
+        change_url = None
+    if change_url is None or any(column is None for _, column in columns):
+        for obj in cl.result_list:
+            yield [mark_safe("".join(items_for_result(cl, obj, None)))]  # noqa: S308 - Django's own cells
         return
     empty = cl.model_admin.get_empty_value_display()
     links = set(cl.list_display_links or [])
-    columns = [(name, *_value_of(cl, name)) for name in cl.list_display]
-    change_url = _change_url(cl)
     for obj in cl.result_list:
         cells, linked = [], False
-        for name, field, read in columns:
+        for name, (field, read) in columns:
             classes = f"field-{name}"
-            if read is None:
-                field, attr, value = lookup_field(name, obj, cl.model_admin)
-            else:
+            try:
                 value = read(obj)
-            if isinstance(value, str) and value.strip() == "":
-                value = ""
-            if field is None:
-                shown = display_for_value(value, empty)
-                if isinstance(value, date | time):
-                    classes += " nowrap"
+            except ObjectDoesNotExist:
+                shown = empty
             else:
-                shown = display_for_field(value, field, empty, avoid_link=name in links)
-                if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
-                    classes += " nowrap"
+                if isinstance(value, str) and value.strip() == "":
+                    value = ""
+                if field is None:
+                    shown = display_for_value(value, empty)
+                    if isinstance(value, date | time):
+                        classes += " nowrap"
+                else:
+                    shown = display_for_field(value, field, empty, avoid_link=name in links)
+                    if isinstance(field, models.DateField | models.TimeField):
+                        classes += " nowrap"
             if name in links:
                 tag, linked = "td" if linked else "th", True
                 link = f'<a href="{escape(change_url(obj))}">{conditional_escape(shown)}</a>'

@@ -59,3 +59,13 @@ def test_a_list_with_actions_is_left_to_django():
     context = read_only_result_list({"action_form": object()}, changelist)
     assert [list(row) for row in context["results"]] == [list(row) for row in results(changelist)]
     assert all(hasattr(row, "form") for row in context["results"])  # Django's ResultList rows, not ours
+
+
+@pytest.mark.parametrize("column", ["content_type", "actor", "__str__"])
+def test_a_list_with_a_column_left_to_django_is_written_by_django(column):
+    officer = make_user(User.Role.OFFICER)
+    _events(officer)
+    changelist = _changelist(officer)
+    changelist.list_display = [*changelist.list_display, column]
+    expected = ["".join(row) for row in results(changelist)]
+    assert ["".join(row) for row in rows(changelist)] == expected

@@ -2,6 +2,7 @@
 
 import pytest
 from django.template import Context, Template
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from commissioning.row_urls import row_url
@@ -52,3 +53,10 @@ def test_the_template_tag_writes_the_address():
         Context({"pk": 12})
     )
     assert html == f'<a href="{reverse("contracts:officer_contract", args=[12])}">'
+
+
+@override_settings(ROOT_URLCONF="tests.commissioning.padded_urls")
+def test_a_pattern_that_writes_keys_its_own_way_is_left_to_reverse():
+    assert reverse("padded_row", args=[7]) == "/rows/000007/"
+    assert row_url("padded_row", 7) == "/rows/000007/"
+    assert row_url("padded_row", 8_191_819_181) == reverse("padded_row", args=[8_191_819_181])
