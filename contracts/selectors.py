@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -131,16 +132,18 @@ def register(
     )
 
 
+# The people a contract's page names, read by key in one query (`_attach_people`) rather than joined to the
+# contract: with the user table joined five times the contract's query had ten joins, which PostgreSQL took
+# 6.6 ms to plan and 0.7 ms to run (×10 bench data).
+CONTRACT_PEOPLE = ("officer_manager", "supplier_manager_user", "activated_by", "terminated_by")
+
+
 def _detail_queryset() -> QuerySet[Contract]:
     return Contract.objects.select_related(
         "supplier",
         "buying_authority",
         "lot__framework",
-        "officer_manager",
-        "supplier_manager_user",
-        "activated_by",
-        "terminated_by",
-        "social_value_proposal__accepted_by",
+        "social_value_proposal",
     ).prefetch_related(
         "social_value_proposal__commitments",
         Prefetch(
@@ -170,8 +173,23 @@ def contract_for_officer(user: User, pk: int, *, acting: bool = False) -> Contra
         contract = _detail_queryset().filter(scope).get(pk=pk)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
+    _attach_people(contract)
     _attach_social_value(contract)
     return contract
+
+
+def _attach_people(contract: Contract) -> None:
+    """Put the people the contract names (`CONTRACT_PEOPLE`, and who accepted its social value proposal) in
+    place, read in one query: none when it names nobody."""
+    holders = [(contract, name) for name in CONTRACT_PEOPLE]
+    with suppress(Contract.social_value_proposal.RelatedObjectDoesNotExist):
+        holders.append((contract.social_value_proposal, "accepted_by"))
+    ids = {getattr(holder, f"{name}_id") for holder, name in holders} - {None}
+    people = User.objects.in_bulk(ids) if ids else {}
+    for holder, name in holders:
+        person_id = getattr(holder, f"{name}_id")
+        if person_id is not None:
+            setattr(holder, name, people[person_id])
 
 
 def _attach_social_value(contract: Contract) -> None:
@@ -270,6 +288,7 @@ def contract_for_provider(user: User, pk: int) -> Contract:
         contract = _detail_queryset().get(pk=pk, supplier_id=supplier_id, activated_at__isnull=False)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
+    _attach_people(contract)
     _attach_social_value(contract)
     return contract
 
