@@ -144,6 +144,7 @@ def _detail_queryset() -> QuerySet[Contract]:
         "buying_authority",
         "lot__framework",
         "social_value_proposal",
+        "grant_terms",
     ).prefetch_related(
         "social_value_proposal__commitments",
         Prefetch(
@@ -209,12 +210,28 @@ def audit_events_for(contract: Contract) -> QuerySet[AuditEvent]:
     ).order_by("-occurred_at", "-id")
 
 
-def value_changes(contract: Contract) -> list[dict]:
+# The contract page's audit trail: its newest events, up to this many.
+EVENTS_SHOWN = 100
+VALUE_ACTIONS = (VALUE_CHANGED, "contracts.variation_recorded")
+
+
+def recent_events(contract: Contract) -> list[AuditEvent]:
+    """The contract's newest events (`EVENTS_SHOWN` at most), newest first."""
+    return list(audit_events_for(contract)[:EVENTS_SHOWN])
+
+
+def value_changes(contract: Contract, *, recent: list[AuditEvent] | None = None) -> list[dict]:
     """Each change of a financial year's value, oldest first, from the audit trail: by an extension (the
-    added years) or by a variation. [{when, who, year_label, before, after, cause}]"""
-    events = audit_events_for(contract).filter(action__in=[VALUE_CHANGED, "contracts.variation_recorded"])
+    added years) or by a variation. [{when, who, year_label, before, after, cause}]
+
+    `recent` (from `recent_events`), when it holds every event of the contract, is read instead of asking
+    the trail again; a contract with more events than that is asked."""
+    if recent is not None and len(recent) < EVENTS_SHOWN:
+        events = [event for event in reversed(recent) if event.action in VALUE_ACTIONS]
+    else:
+        events = audit_events_for(contract).filter(action__in=VALUE_ACTIONS).order_by("occurred_at", "id")
     rows = []
-    for event in events.order_by("occurred_at", "id"):
+    for event in events:
         data = event.data
         if event.action == VALUE_CHANGED:
             before, after, cause = data.get("before"), data.get("after"), data.get("cause", "")

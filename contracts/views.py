@@ -81,6 +81,7 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_officer(request.user, pk)
     can_manage = acts_for_running_authority(request.user, contract)
     today = timezone.localdate()
+    events = selectors.recent_events(contract)
     return render(
         request,
         "contracts/officer/contract.html",
@@ -89,11 +90,11 @@ def officer_contract(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "next_option": contract.next_option(),
             "history": selectors.field_history(contract),
-            "value_changes": selectors.value_changes(contract),
+            "value_changes": selectors.value_changes(contract, recent=events),
             "contributions": contract.contributions.select_related("authority").order_by(
                 "financial_year", "authority__name"
             ),
-            "events": selectors.audit_events_for(contract)[:100],
+            "events": events,
             "can_manage": can_manage,
             "complete_action_url": "contracts:complete_action" if can_manage else "",
             "social_value_threshold": settings.SOCIAL_VALUE_THRESHOLD,

@@ -265,3 +265,30 @@ def test_a_provider_cannot_exercise_an_extension(client, current_contract):
     response = client.get(reverse("contracts:exercise_extension", args=[current_contract.pk]))
     assert response.status_code in (403, 404)
     assert not current_contract.extensions.exists()
+
+
+def test_the_pages_value_changes_read_from_its_recent_events_are_the_trails(demo_contracts, monkeypatch):
+    """The contract's page reads its newest events once and finds the changes of value in them when they are
+    all of the contract's events; with more events than the page shows, it asks the trail."""
+    ctx, _ = demo_contracts
+    officer = ctx["users"]["officer@demo.test"]
+    contract = Contract.objects.get(reference="WMOPCC-IDVA-BHM-2025")
+    services.exercise_extension(
+        by=officer,
+        contract=contract,
+        reason="Good performance against the KPIs; the price holds.",
+        decided_on=date(2028, 3, 1),
+        today=date(2028, 3, 1),
+        year_values={2028: Decimal("135000"), 2029: Decimal("67500")},
+    )
+    asked = selectors.value_changes(contract)
+    assert [row["year_label"] for row in asked] == ["2028/29", "2029/30"]
+
+    recent = selectors.recent_events(contract)
+    assert len(recent) < selectors.EVENTS_SHOWN
+    assert selectors.value_changes(contract, recent=recent) == asked
+
+    monkeypatch.setattr(selectors, "EVENTS_SHOWN", 2)
+    cut = selectors.recent_events(contract)
+    assert len(cut) == 2
+    assert selectors.value_changes(contract, recent=cut) == asked
