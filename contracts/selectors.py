@@ -174,9 +174,14 @@ def contract_for_officer(user: User, pk: int, *, acting: bool = False) -> Contra
         contract = _detail_queryset().filter(scope).get(pk=pk)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
+    _complete(contract)
+    return contract
+
+
+def _complete(contract: Contract) -> None:
+    """What a contract's page reads beside `_detail_queryset`: the people it names, its social value."""
     _attach_people(contract)
     _attach_social_value(contract)
-    return contract
 
 
 def _attach_people(contract: Contract) -> None:
@@ -305,8 +310,7 @@ def contract_for_provider(user: User, pk: int) -> Contract:
         contract = _detail_queryset().get(pk=pk, supplier_id=supplier_id, activated_at__isnull=False)
     except Contract.DoesNotExist as exc:
         raise Http404("No such contract") from exc
-    _attach_people(contract)
-    _attach_social_value(contract)
+    _complete(contract)
     return contract
 
 

@@ -8,7 +8,7 @@ from datetime import date, time
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import items_for_result, result_headers, result_list
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value
 from django.contrib.admin.views.main import ChangeList
@@ -17,6 +17,8 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+
+from commissioning.row_urls import row_url
 
 register = template.Library()
 
@@ -42,19 +44,20 @@ def _column(cl: ChangeList, name) -> tuple[models.Field | None, Callable] | None
 
 
 def _change_url(cl: ChangeList) -> Callable[[models.Model], str]:
-    """A row's change link, as Django writes it (with the list's filters kept): for an integer key, the first
-    row's link with each row's key put in its place, rather than a `reverse` a row."""
+    """A row's change link, as Django writes it (with the list's filters kept): its address from `row_url`
+    (reversed once for the page), the filters the same for every row; where `row_url` would not give the
+    admin's own address, each row's is reversed."""
     preserve = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
 
     def reversed_each(obj: models.Model) -> str:
         return add_preserved_filters(preserve, cl.url_for_result(obj))
 
     first = cl.result_list[0]
-    path, key = cl.url_for_result(first), f"/{first.pk}/change/"
-    if not isinstance(first.pk, int) or not path.endswith(key):
+    name, path = admin_urlname(cl.opts, "change"), cl.url_for_result(first)
+    if row_url(name, first.pk) != path:
         return reversed_each
-    prefix, suffix = path.removesuffix(key) + "/", "/change/" + reversed_each(first)[len(path) :]
-    return lambda obj: f"{prefix}{obj.pk}{suffix}"
+    filters = reversed_each(first)[len(path) :]
+    return lambda obj: row_url(name, obj.pk) + filters
 
 
 def rows(cl: ChangeList) -> Iterator[list[SafeString]]:

@@ -27,6 +27,18 @@ def demo_contracts():
     return ctx, load_contracts(ctx)
 
 
+def _exercise_first_option(contract: Contract, *, by) -> None:
+    """The Birmingham IDVA call-off's first option, decided on 1 March 2028, with 2028/29 and 2029/30 valued."""
+    services.exercise_extension(
+        by=by,
+        contract=contract,
+        reason="Good performance against the KPIs; the price holds.",
+        decided_on=date(2028, 3, 1),
+        today=date(2028, 3, 1),
+        year_values={2028: Decimal("135000"), 2029: Decimal("67500")},
+    )
+
+
 def test_exercising_the_birmingham_idva_option_carries_the_value_of_2028_29(demo_contracts):
     """The call-off runs from 1 October 2025 to 30 September 2028: its first option adds October 2028 to
     September 2029, the rest of 2028/29 and half of 2029/30."""
@@ -38,14 +50,7 @@ def test_exercising_the_birmingham_idva_option_carries_the_value_of_2028_29(demo
     option = contract.extension_options.get(sequence=1)
     assert services.proposed_extension_values(contract, option) == {2028: half_year, 2029: half_year}
 
-    services.exercise_extension(
-        by=officer,
-        contract=contract,
-        reason="Good performance against the KPIs; the price holds.",
-        decided_on=date(2028, 3, 1),
-        today=date(2028, 3, 1),
-        year_values={2028: Decimal("135000"), 2029: Decimal("67500")},
-    )
+    _exercise_first_option(contract, by=officer)
 
     contract.refresh_from_db()
     assert contract.current_end_on == date(2029, 9, 30)
@@ -273,14 +278,7 @@ def test_the_pages_value_changes_read_from_its_recent_events_are_the_trails(demo
     ctx, _ = demo_contracts
     officer = ctx["users"]["officer@demo.test"]
     contract = Contract.objects.get(reference="WMOPCC-IDVA-BHM-2025")
-    services.exercise_extension(
-        by=officer,
-        contract=contract,
-        reason="Good performance against the KPIs; the price holds.",
-        decided_on=date(2028, 3, 1),
-        today=date(2028, 3, 1),
-        year_values={2028: Decimal("135000"), 2029: Decimal("67500")},
-    )
+    _exercise_first_option(contract, by=officer)
     asked = selectors.value_changes(contract)
     assert [row["year_label"] for row in asked] == ["2028/29", "2029/30"]
 
