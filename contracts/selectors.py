@@ -92,12 +92,11 @@ def register_groups(sorting: Sorting | None, today: date) -> list[Q]:
     pagination reads one after the other, each off an index on the end date: drafts whose end date has passed
     (`contract_draft_order_idx`), the rest not over (ending today or later), then those over. A contract
     terminated on or after today ends on or after today (`contract_terminated_within_term`), so it is in the
-    second group."""
+    second group. For the same reason a contract is over when its current end or its termination has passed:
+    the database answers that from two indexes (`contract_register_order_idx`, `contract_terminated_idx`)."""
     if sorting is not None and sorting.column is not None:
         return []
-    over = Q(activated_at__isnull=False) & (
-        Q(terminated_on__lt=today) | Q(terminated_on__isnull=True, current_end_on__lt=today)
-    )
+    over = Q(activated_at__isnull=False) & (Q(current_end_on__lt=today) | Q(terminated_on__lt=today))
     return [
         Q(activated_at__isnull=True, current_end_on__lt=today),
         Q(current_end_on__gte=today) & ~Q(activated_at__isnull=False, terminated_on__lt=today),
@@ -502,8 +501,9 @@ def _contributions(
 def buying_authorities(user: User) -> QuerySet[Authority]:
     """The authorities that have contracts on the register the user reads, by name: the choices of the
     authority filters."""
-    readable = Contract.objects.readable_by(user)
-    return Authority.objects.filter(Exists(readable.filter(buying_authority=OuterRef("pk")))).order_by("name")
+    return Authority.objects.filter(Contract.objects.readable_linked(user, buying_authority=OuterRef("pk"))).order_by(
+        "name"
+    )
 
 
 def _streams_of(authority: Authority, *, prefix: str = "") -> Q:
@@ -618,16 +618,18 @@ def filter_choices(user: User, *, selected_supplier: str | None = None) -> dict:
     from frameworks.models import Lot
     from suppliers.models import Supplier
 
-    readable = Contract.objects.readable_by(user)
     # Plain values, not model instances. Each lot, provider and authority is looked up in the contracts'
-    # index (EXISTS), not by joining every contract; providers are listed up to `LISTED_UP_TO`.
+    # indexes, not by joining every contract. The lots and authorities are few, and each is asked once for
+    # each way of reading (`readable_linked`). The providers are many, listed by name up to `LISTED_UP_TO`:
+    # one EXISTS each, which the database answers a provider at a time until it has enough, where the EXISTS
+    # of each way of reading would each be answered by hashing every contract.
     lots = (
-        Lot.objects.filter(Exists(readable.filter(lot=OuterRef("pk"))))
+        Lot.objects.filter(Contract.objects.readable_linked(user, lot=OuterRef("pk")))
         .order_by("framework__reference", "number")
         .values_list("pk", "framework__reference", "number", "title")
     )
     suppliers, suppliers_cut = listed_up_to(
-        Supplier.objects.filter(Exists(readable.filter(supplier=OuterRef("pk"))))
+        Supplier.objects.filter(Exists(Contract.objects.readable_by(user).filter(supplier=OuterRef("pk"))))
         .order_by("legal_name")
         .values_list("pk", "legal_name"),
         selected_supplier,

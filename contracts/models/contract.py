@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.dates import financial_year_label, financial_year_of, long_date
 from commissioning.models import Area, Authority
-from commissioning.rules import Through, authority_condition, reading_for_filter
+from commissioning.rules import Through, authority_condition, reading_exists, reading_for_filter
 from frameworks.models import Lot
 from suppliers.models import Supplier
 
@@ -122,6 +122,11 @@ class ContractQuerySet(models.QuerySet):
     def readable_by(self, user):
         """The contracts `user` reads (`commissioning.rules.reading_for_filter`)."""
         return self.filter(reading_for_filter(user, *Contract.READ_BY))
+
+    def readable_linked(self, user, **link):
+        """A condition on an outer row (a lot, a provider, an authority): `user` reads one of these contracts
+        linked to it by `link`, e.g. `lot=OuterRef("pk")` (`commissioning.rules.reading_exists`)."""
+        return reading_exists(user, self, Contract.READ_BY, **link)
 
 
 class Contract(models.Model):
@@ -266,6 +271,13 @@ class Contract(models.Model):
             models.Index(fields=["start_on", "current_end_on", "lot"], name="contract_in_force_idx"),
             # Contracts with a quarterly return missing up to a date (the officers' overdue returns).
             models.Index(fields=["returns_sent_until"], name="contract_returns_gap_idx"),
+            # The register's contracts that are over because they were terminated (`register_groups`).
+            models.Index(
+                fields=["terminated_on"], condition=Q(terminated_on__isnull=False), name="contract_terminated_idx"
+            ),
+            # A contract bought by an authority on a lot: the lots and buyers of the contracts an officer reads
+            # (`ContractQuerySet.readable_linked`), one index probe for each.
+            models.Index(fields=["buying_authority", "lot"], name="contract_buyer_lot_idx"),
             # The live contracts reaching a decision point, soonest first (the officers' home page).
             models.Index(
                 fields=["buying_authority", "decision_point_on", "reference"], name="contract_decision_point_idx"

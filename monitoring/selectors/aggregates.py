@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from commissioning.dates import Quarter, financial_year_label
 from commissioning.models import Area, User
@@ -304,9 +304,9 @@ def readable_lots(user: User, lots: QuerySet[Lot] | None = None) -> QuerySet[Lot
     lots = Lot.objects.all() if lots is None else lots
     if reads_everything(user):
         return lots
-    # EXISTS per lot, not a join with every contract made distinct again.
-    read_contract = Exists(Contract.objects.readable_by(user).filter(lot=OuterRef("pk")))
-    return lots.filter(reading_for_filter(user, "framework__lead_authority") | Q(read_contract))
+    # EXISTS per lot and way of reading, not a join with every contract made distinct again.
+    read_contract = Contract.objects.readable_linked(user, lot=OuterRef("pk"))
+    return lots.filter(reading_for_filter(user, "framework__lead_authority") | read_contract)
 
 
 def lots_with_templates(user: User) -> list[Lot]:

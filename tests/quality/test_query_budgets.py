@@ -1,6 +1,6 @@
 """Each key list and dashboard page (the five that used to grow with the data among them: the returns
-dashboard, competition list, contract register, application list and coverage matrix) runs the same number
-of queries with 5 rows and with 200, and no more than 12. Rows are inserted in bulk so the test stays fast;
+dashboard, competition list, contract register, application list and coverage matrix) runs no more queries
+with 200 rows than with 5, and no more than 12. Rows are inserted in bulk so the test stays fast;
 the pages are read as their roles. Rows inserted behind the services leave the returns dashboard's tallies
 as they were, so the dashboard's counts are not checked here (tests/monitoring/test_tallies.py does)."""
 
@@ -195,6 +195,7 @@ def test_query_count_does_not_grow_with_the_rows(client, page, role, url):
             response = client.get(url(portal))
         assert response.status_code == 200
         counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1], f"{page}: {counts[0]} queries with 5 rows, {counts[1]} with 200"
+    # Fewer is allowed: a list read in groups (the register) stops asking once a page is full.
+    assert counts[1] <= counts[0], f"{page}: {counts[0]} queries with 5 rows, {counts[1]} with 200"
     budget = BUDGETS.get(page, BUDGET)
     assert counts[1] <= budget, f"{page}: {counts[1]} queries, over the budget of {budget}"
