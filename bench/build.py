@@ -21,6 +21,7 @@ from contracts.models import (
     Competition,
     CompetitionLot,
     Contract,
+    ContractTermTally,
     ContractYearValue,
     DirectAward,
     LiveContractTally,
@@ -511,7 +512,7 @@ def existing() -> dict | None:
     from monitoring.models import ReturnTally
 
     marked = Contract.objects.filter(returns_sent_until__isnull=False).exists()
-    counted = AppointeeTally.objects.exists() and LiveContractTally.objects.exists()
+    counted = all(model.objects.exists() for model in (AppointeeTally, LiveContractTally, ContractTermTally))
     if not ReturnTally.objects.exists() or not marked or not counted:  # built before some of the tallies existed
         _rebuild_tallies()
     if not Notice.objects.filter(basis=NOTICE_BASIS).exists():  # built before the notices were part of it

@@ -14,7 +14,7 @@ milestones); the award stage, co-commissioning, grants and notices follow with t
 from commissioning.dates import long_date  # services import it from here, as they did before the split
 
 from .contract import Contract, ContractQuerySet, Extension, ExtensionOption, Variation
-from .coverage import LiveContractTally
+from .coverage import ContractTermTally, LiveContractTally
 from .management import ContractMeeting, MeetingAction, Milestone, SocialValueCommitment, SocialValueProposal
 from .terms import (
     FINAL_PERIOD_MONTHS,
@@ -47,6 +47,7 @@ __all__ = [
     "term_end",
     "Contract",
     "ContractQuerySet",
+    "ContractTermTally",
     "LiveContractTally",
     "ExtensionOption",
     "Extension",

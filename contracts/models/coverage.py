@@ -29,3 +29,23 @@ class LiveContractTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot_id}/{self.area_id} {self.starts_on}–{self.ends_on}: {self.contracts}"
+
+
+class ContractTermTally(models.Model):
+    """How many contracts on `lot` that have gone live start on `starts_on` and run to `ends_on` (the effective
+    end), whatever areas they cover: the returns dashboard adds up the rows of a lot whose term meets the
+    quarter to know how many of its returns are due, where counting the contracts in force read every one
+    of them. Recounted with `LiveContractTally`, by the same services."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    contracts = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "starts_on", "ends_on"], name="one_contract_term_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot_id} {self.starts_on}–{self.ends_on}: {self.contracts}"

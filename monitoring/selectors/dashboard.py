@@ -16,6 +16,7 @@ from commissioning.list_filters import filtered_by_choices
 from commissioning.models import User
 from commissioning.rules import reads_everything
 from commissioning.search import Column, Sorting, listed_up_to, search
+from contracts import coverage_tallies
 from contracts.models import Contract
 from frameworks.models import Framework, Lot
 from suppliers.models import Supplier
@@ -144,9 +145,10 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
     """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
 
     The counts by status come from the tallies the services keep (`monitoring.tallies`), a few dozen
-    rows a quarter however many returns; only for one provider's contracts are the returns counted
-    (they are few, and the tallies are not kept per provider). The contracts in force are counted by
-    lot. Four queries, plus two for the page of rows shown (`DashboardSlots`).
+    rows a quarter however many returns, and the contracts in force on a lot from its term tallies
+    (`contracts.coverage_tallies`); only for one provider's contracts, a search, or the lots of other
+    authorities' frameworks are the contracts and returns counted. Five queries, plus two for the page of
+    rows shown (`DashboardSlots`).
     """
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
@@ -155,25 +157,36 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
         in_force, lot__framework_id=filters.framework, lot_id=filters.lot, supplier_id=filters.supplier
     )
     in_force = search(in_force, filters.q, DASHBOARD_SEARCH)
-    # A search annotates the rows, so count the matching contracts by their keys.
-    countable = Contract.objects.filter(pk__in=in_force.values("pk")) if filters.q else in_force
-    lots = countable.order_by().values_list("lot_id").annotate(n=Count("pk"))
-    counts_by_lot = dict(lots)
-    lot_rows = Lot.objects.filter(pk__in=[pk for pk in counts_by_lot if pk]).select_related("framework")
-    labels = {lot.pk: f"{lot.framework.reference} lot {lot.number}: {lot.title}" for lot in lot_rows}
-    # The tallies count every return of a lot: right for whoever reads all of its contracts (the
-    # framework's lead authority, or an administrator); anyone else's returns are counted.
-    whole_lots = {
-        lot.pk for lot in lot_rows if reads_everything(user) or lot.framework.lead_authority_id == user.authority_id
-    }
-    if reads_everything(user) and None in counts_by_lot:
+    # Every lot, for its label (a few dozen rows, however many contracts). The lots whose every contract the
+    # user reads (their framework's lead authority, or an administrator) are counted from the maintained
+    # tallies unless a provider or a search narrows the list: their contracts in force from the term tallies,
+    # their returns from the return tallies. Only the contracts on the other lots, or on none, are counted.
+    lots = list(
+        filtered_by_choices(Lot.objects.select_related("framework"), framework_id=filters.framework, pk=filters.lot)
+    )
+    labels = {lot.pk: f"{lot.framework.reference} lot {lot.number}: {lot.title}" for lot in lots}
+    counts_by_lot: dict[int | None, int] = {}
+    whole_lots: set[int | None] = set()
+    countable = in_force
+    if filters.q:  # a search annotates the rows, so count the matching contracts by their keys
+        countable = Contract.objects.filter(pk__in=in_force.values("pk"))
+    elif not filters.supplier:
+        whole = {
+            lot.pk for lot in lots if reads_everything(user) or lot.framework.lead_authority_id == user.authority_id
+        }
+        counts_by_lot = coverage_tallies.in_force_by_lot(list(whole), quarter.start, quarter.end) if whole else {}
+        whole_lots = set(counts_by_lot)
+        others = [lot.pk for lot in lots if lot.pk not in whole]
+        countable = in_force.filter(Q(lot_id__in=others) | Q(lot__isnull=True))
+    counts_by_lot.update(countable.order_by().values_list("lot_id").annotate(n=Count("pk")))
+    if reads_everything(user) and None in counts_by_lot and not filters.supplier and not filters.q:
         whole_lots.add(None)
     contracts_by_lot = {
         lot_id: (labels.get(lot_id, "") if lot_id else "Contracts without a lot", count)
         for lot_id, count in counts_by_lot.items()
     }
     by_lot: dict[int | None, Counter] = defaultdict(Counter)
-    tallied = set() if (filters.supplier or filters.q) else whole_lots & set(contracts_by_lot)
+    tallied = whole_lots
     if period is not None and tallied:
         for lot_id, states in tallies.by_lot(period, today=today, lot_ids=tallied).items():
             by_lot[lot_id].update(states)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from monitoring import services
-from monitoring.models import QuarterlyReturn, ReturnTally
+from monitoring.models import NOT_STARTED, QuarterlyReturn, ReturnTally
 from monitoring.tallies import counted, kept, rebuild_tallies
 from tests.factories.frameworks import make_framework, make_lot
 from tests.factories.monitoring import FIRST_QUARTER, NARRATIVE, at, make_monitored_contract, valid_raw
@@ -138,3 +138,48 @@ def test_the_dashboard_counts_from_the_tallies(client):
     assert (counts()[Status.DRAFT], counts()[Status.ACCEPTED]) == (0, 1)
     rebuild_tallies()
     assert (counts()[Status.DRAFT], counts()[Status.ACCEPTED]) == (1, 0)
+
+
+def test_the_dashboard_counts_the_contracts_in_force_on_a_led_lot_from_its_term_tallies(client):
+    """The lead authority's lots: the contracts in force (and so the returns not started) come from the term
+    tallies kept by the contracts services. A lot of another authority's framework, on which the officer buys,
+    and a contract on no lot are counted from the contracts; an administrator reads every lot's tallies."""
+    from commissioning.models import Authority, User
+    from contracts.models import ContractTermTally
+    from monitoring.selectors.dashboard import DashboardFilters, dashboard
+    from tests.factories import make_authority, make_user
+
+    led = make_monitored_contract()
+    officer, lot = led.officer, led.lot
+    make_monitored_contract(lot=lot, officer=officer)
+    coventry = make_authority(name="Coventry City Council", kind=Authority.Kind.LOCAL_AUTHORITY)
+    elsewhere = make_monitored_contract(lot=make_lot(make_framework(lead_authority=coventry)), officer=officer)
+    make_monitored_contract(lot=None, officer=officer)
+    make_monitored_contract(lot=lot, officer=officer, start_on=date(2026, 4, 1))  # not yet in force
+
+    url = reverse("monitoring:dashboard")
+    query = {"quarter": f"{FIRST_QUARTER.financial_year}-q{FIRST_QUARTER.number}"}
+
+    def by_lot(user) -> dict[str, int]:
+        if user.role == User.Role.OFFICER:
+            client.force_login(user)
+            board = client.get(url, query).context["board"]
+        else:  # the page is the officers'; the selector reads for an administrator too (the reports)
+            board = dashboard(DashboardFilters(quarter=FIRST_QUARTER), today=date(2025, 7, 1), user=user)
+        return {label: counts[NOT_STARTED] for label, counts in board.by_lot} | {"total": board.counts["total"]}
+
+    led_label = f"{lot.framework.reference} lot {lot.number}: {lot.title}"
+    other = elsewhere.lot
+    other_label = f"{other.framework.reference} lot {other.number}: {other.title}"
+    expected = {led_label: 2, other_label: 1, "Contracts without a lot": 1, "total": 4}
+    assert by_lot(officer) == expected
+    # Changed behind the services, the led lot's tally is what the dashboard counts; the others are counted.
+    ContractTermTally.objects.filter(lot=lot, starts_on=date(2025, 4, 1)).update(contracts=5)
+    ContractTermTally.objects.filter(lot=other).update(contracts=7)
+    assert by_lot(officer) == expected | {led_label: 5, "total": 7}
+    # An administrator's whole lots are every lot, read from the tallies (the contract on no lot is counted).
+    admin = make_user(User.Role.ADMINISTRATOR)
+    assert by_lot(admin) == expected | {led_label: 5, other_label: 7, "total": 13}
+    call_command("rebuild_coverage_tallies")
+    assert by_lot(officer) == expected
+    assert by_lot(admin) == expected
