@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,32 @@ class Unsent:
     due_on: date
 
 
+def _maybe_missing(quarter: Quarter) -> Q:
+    """Contracts not marked as having sent every return up to the end of `quarter` (`returns_sent_until`):
+    the others are passed over through the mark's index first."""
+    return Q(returns_sent_until__isnull=True) | Q(returns_sent_until__lt=quarter.end)
+
+
+def quarters_maybe_missing(contracts: QuerySet[Contract], quarters: list[Quarter]) -> set[Quarter]:
+    """The quarters in which one of the contracts might have a return missing: in force during the quarter
+    and not marked as having sent its returns to the end of it. One query over those contracts only (found
+    through the mark's index), so each quarter where none can be missing, as in most quarters of providers
+    who send on time, costs no query of its own."""
+    if not quarters:
+        return set()
+    latest = max(quarters)
+    candidates = Contract.objects.in_force_during(min(q.start for q in quarters), latest.end).filter(
+        _maybe_missing(latest), pk__in=contracts.values("pk")
+    )
+    found = candidates.aggregate(
+        **{
+            f"q{i}": Count("pk", filter=Q(start_on__lte=q.end, effective_end__gte=q.start) & _maybe_missing(q))
+            for i, q in enumerate(quarters)
+        }
+    )
+    return {q for i, q in enumerate(quarters) if found[f"q{i}"]}
+
+
 def unsent_during(
     contracts: QuerySet[Contract], quarter: Quarter, *, due_by: date, period_id: int | None
 ) -> QuerySet[Contract]:
@@ -62,11 +88,9 @@ def unsent_during(
         unsent_and_due = ~Exists(returns.filter(Q(submitted_at__isnull=False) | Q(due_on__gt=due_by)))
     else:  # due later by the standard date: only a return agreed for earlier, not sent
         unsent_and_due = Exists(returns.filter(submitted_at__isnull=True, due_on__lte=due_by))
-    # Contracts whose returns are all sent beyond this quarter are passed over through their index first.
-    maybe_missing = Q(returns_sent_until__isnull=True) | Q(returns_sent_until__lt=quarter.end)
     return (
         Contract.objects.in_force_during(quarter.start, quarter.end)
-        .filter(maybe_missing, pk__in=contracts.values("pk"))
+        .filter(_maybe_missing(quarter), pk__in=contracts.values("pk"))
         .filter(unsent_and_due)
         .annotate(return_due_on=Coalesce(Subquery(returns.values("due_on")[:1]), Value(quarter.return_due)))
         .select_related("supplier")
@@ -79,18 +103,23 @@ def unsent_during(
 def unsent(contracts: QuerySet[Contract], quarters: list[Quarter], *, due_by: date, limit: int):
     """Returns not submitted for these quarters (see `unsent_during`): most recent quarter first, then by
     provider; at most `limit` of them. Returns them and how many there are, counted up to
-    `wq.COUNT_UP_TO` in each quarter. One query for the periods, then at most two a quarter however many
-    contracts: a quarter's rows are read only up to the rows still to show, and counted only when they
-    filled them (see `wq.count_beyond`); once earlier quarters have filled the limit, a quarter is only
-    counted. A provider's own few contracts are decided by `unsent_of_few` instead."""
+    `wq.COUNT_UP_TO` in each quarter. One query for the quarters in which a return may be missing
+    (`quarters_maybe_missing`: the others are not asked at all), one for their periods, then at most two a
+    quarter however many contracts: a quarter's rows are read only up to the rows still to show, and
+    counted only when they filled them (see `wq.count_beyond`); once earlier quarters have filled the
+    limit, a quarter is only counted. A provider's own few contracts are decided by `unsent_of_few`
+    instead."""
     found, count = [], 0
+    asked = quarters_maybe_missing(contracts, quarters)
+    if not asked:
+        return found, count
     periods = {
         (year, number): pk
         for pk, year, number in ReturnPeriod.objects.filter(
             financial_year__in={q.financial_year for q in quarters}
         ).values_list("pk", "financial_year", "quarter")
     }
-    for quarter in sorted(quarters, reverse=True):
+    for quarter in sorted(asked, reverse=True):
         period_id = periods.get((quarter.financial_year, quarter.number))
         rows = unsent_during(contracts, quarter, due_by=due_by, period_id=period_id)
         if len(found) >= limit:  # the rows shown are found already: this quarter's are only counted

@@ -104,3 +104,30 @@ def test_the_officers_first_rows_and_count_are_those_of_every_unsent_return(cont
     assert len(every) == contracts_unsent * len(quarters) == every_count
     assert listed(shown) == listed(every[:5])
     assert count == every_count
+
+
+def test_quarters_in_which_no_return_can_be_missing_are_not_asked():
+    """A quarter whose contracts are all marked as having sent their returns to its end is not queried: with
+    every quarter marked, the officer's queue costs one query; with one contract missing the last quarter's
+    return, that quarter alone is asked (with the periods), and its row is the one listed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_monitored_contract(reference="WM-DA-0200")
+    second = make_monitored_contract(officer=first.officer, lot=first.contract.lot, reference="WM-DA-0201")
+    today = timezone.localdate()
+    quarters = quarters_due_between(today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1))
+    contracts = Contract.objects.filter(buying_authority=first.officer.authority)
+    due_by = today - timedelta(days=1)
+    Contract.objects.filter(pk__in=[first.contract.pk, second.contract.pk]).update(returns_sent_until=quarters[0].end)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert unsent(contracts, quarters, due_by=due_by, limit=5) == ([], 0)
+    assert len(queries) == 1
+
+    Contract.objects.filter(pk=second.contract.pk).update(returns_sent_until=quarters[1].end)
+    with CaptureQueriesContext(connection) as queries:
+        shown, count = unsent(contracts, quarters, due_by=due_by, limit=5)
+    assert len(queries) == 3
+    assert listed(shown) == [(quarters[0], second.contract.pk, quarters[0].return_due)] and count == 1
+    assert listed(shown) == listed(unsent_of_few(contracts, quarters, due_by=due_by))
