@@ -116,7 +116,7 @@ def test_rows_written_behind_the_services_are_found_and_put_right(selection, cap
     assert appointees(selection, selection.lot1, birmingham) == 0  # the matrix reads the tallies
     with pytest.raises(SystemExit):
         call_command("rebuild_coverage_tallies", "--check")
-    differing = "1 appointee tallies, 1 shared supplier tallies and 0 live contract tallies differ"
+    differing = "1 appointee tallies, 1 shared supplier tallies, 0 live contract tallies and 0 contract term tallies"
     assert differing in capsys.readouterr().out
 
     call_command("rebuild_coverage_tallies")
