@@ -58,3 +58,51 @@ def test_every_kind_of_row_is_shown_from_the_columns_read(client, sort):
     with CaptureQueriesContext(connection) as thrice:
         assert client.get(url).status_code == 200
     assert len(thrice.captured_queries) == len(once.captured_queries)
+
+
+# The register's row as its template wrote it cell by cell, before `register_row` wrote it in one go.
+TEMPLATE_ROW = """{% load contracts_tags portal %}<tr class="govuk-table__row">
+      <td class="govuk-table__cell"><a class="govuk-link" href="{% row_url 'contracts:officer_contract' contract.pk %}">{{ contract.title }}</a><br><span class="govuk-body-s">{{ contract.reference }} · {{ contract.get_kind_display }}{% if contract.lot %} · {{ contract.lot.framework.reference }} lot {{ contract.lot.number }}{% endif %}{% if contract.area_names %} · {{ contract.area_names|join:", " }}{% endif %}</span></td>
+      <td class="govuk-table__cell">{{ contract.supplier.legal_name }}</td>
+      <td class="govuk-table__cell">{{ contract.buying_authority.name }}</td>
+      <td class="govuk-table__cell">{{ contract.start_on|long_date }} to {{ contract.effective_end_on|long_date }}<br><span class="govuk-body-s">{{ contract.term_description }}</span></td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ contract.year_value|money }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ contract.total_value|money }}</td>
+      <td class="govuk-table__cell">{% status_tag contract today %}</td>
+    </tr>"""  # noqa: E501
+
+
+def test_each_row_is_written_as_the_template_wrote_it(officer):
+    """`register_row` gives the markup the template gave, escaped the same way, for every kind of row: a
+    draft, options, no lot, a termination, areas, and a title and a provider that need escaping."""
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from commissioning.pagination import with_area_names
+    from contracts.templatetags.contracts_tags import register_row
+    from suppliers.models import Supplier
+    from tests.factories import make_area, make_supplier
+
+    lot = make_lot(make_framework(lead_authority=officer.authority))
+    one_of_each(officer, lot)
+    escaped = make_live_contract(
+        by=officer,
+        lot=lot,
+        title="Refuge <b>& outreach</b>",
+        supplier=make_supplier(legal_name="Smith & Jones <Advocacy>"),
+        annual_value="125000.50",
+    )
+    escaped.areas.set([make_area(name="Dudley & Sandwell"), make_area(name="Coventry")])
+    assert Supplier.objects.filter(legal_name__contains="&").exists()
+    today = timezone.localdate()
+    contracts = with_area_names(list(selectors.register(selectors.RegisterFilters(), today=today, user=officer)))
+    assert len(contracts) == 5
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    reference = Template(TEMPLATE_ROW)
+    for contract in contracts:
+        expected = reference.render(Context({"contract": contract, "today": today}))
+        assert squeezed(register_row(contract, today)) == squeezed(expected), contract.title
+    assert any("Refuge &lt;b&gt;&amp; outreach&lt;/b&gt;" in register_row(c, today) for c in contracts)
