@@ -64,3 +64,42 @@ def test_every_kind_of_row_is_shown_from_the_columns_read(client, sort):
     with CaptureQueriesContext(connection) as thrice:
         assert client.get(url).status_code == 200
     assert len(thrice.captured_queries) == len(once.captured_queries)
+
+
+# The dashboard's row as its template wrote it cell by cell, before `dashboard_row` wrote it in one go.
+TEMPLATE_ROW = """{% load portal %}<tr class="govuk-table__row">
+      <td class="govuk-table__cell">{{ slot.contract.supplier.legal_name }}<br><span class="govuk-body-s">{{ slot.contract.reference }}: {{ slot.contract.title }}</span></td>
+      <td class="govuk-table__cell">{% if slot.contract.lot %}{{ slot.contract.lot.framework.reference }} lot {{ slot.contract.lot.number }}{% else %}None{% endif %}</td>
+      <td class="govuk-table__cell">{{ slot.due_on|date:"j M Y" }}</td>
+      <td class="govuk-table__cell"><strong class="govuk-tag {{ slot.status_tag }}">{{ slot.status_label }}</strong></td>
+      <td class="govuk-table__cell"><strong class="govuk-tag {{ slot.timeliness_tag }}">{{ slot.timeliness_label }}</strong></td>
+      <td class="govuk-table__cell">{% if slot.quarterly_return %}<a class="govuk-link" href="{% row_url 'monitoring:review' slot.quarterly_return.pk %}">{% if slot.quarterly_return.is_awaiting_review %}Review{% else %}View{% endif %}<span class="govuk-visually-hidden"> the return from {{ slot.contract.supplier.legal_name }} for {{ slot.contract.reference }}</span></a>{% else %}<a class="govuk-link" href="{% row_url 'monitoring:targets' slot.contract.pk %}">Targets<span class="govuk-visually-hidden"> of {{ slot.contract.reference }}</span></a>{% endif %}</td>
+    </tr>"""  # noqa: E501
+
+
+def test_each_row_is_written_as_the_template_wrote_it():
+    """`dashboard_row` gives the markup the template gave, escaped the same way, for a return not started, a
+    draft, one sent on time, one sent late and one sent back, with and without a lot, and a provider and a
+    title that need escaping."""
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from monitoring.selectors.dashboard import DashboardFilters, dashboard
+    from monitoring.templatetags.returns_tags import dashboard_row
+    from suppliers.models import Supplier
+
+    first = make_monitored_contract(title="Refuge <b>& outreach</b>")
+    Supplier.objects.filter(pk=first.contract.supplier_id).update(legal_name="Smith & Jones <Advocacy>")
+    one_of_each(first.officer, first.contract.lot)
+    board = dashboard(DashboardFilters(quarter=FIRST_QUARTER), today=timezone.localdate(), user=first.officer)
+    slots = list(board.slots)
+    assert len(slots) == 6 and {slot.quarterly_return is None for slot in slots} == {True, False}
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    reference = Template(TEMPLATE_ROW)
+    for slot in slots:
+        expected = reference.render(Context({"slot": slot}))
+        assert squeezed(dashboard_row(slot)) == squeezed(expected), slot.contract.reference
+    assert any("Smith &amp; Jones &lt;Advocacy&gt;" in dashboard_row(slot) for slot in slots)
