@@ -97,7 +97,9 @@ class ContractQuerySet(models.QuerySet):
             .annotate(total=Sum("amount"))
             .values("total")
         )
-        year = ContractYearValue.objects.filter(contract=OuterRef("pk"), financial_year=financial_year)
+        # Unordered: one row a contract and year (`one_value_per_contract_year`), and the model's default order
+        # would join the contract again for each row of the list.
+        year = ContractYearValue.objects.filter(contract=OuterRef("pk"), financial_year=financial_year).order_by()
         return self.annotate(
             total_value=Coalesce(Subquery(totals), Value(ZERO), output_field=models.DecimalField(**MONEY)),
             year_value=Subquery(year.values("amount")[:1], output_field=models.DecimalField(**MONEY)),
