@@ -217,8 +217,9 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
 
     rows = in_force.select_related("supplier", "lot__framework").only(*CONTRACT_ROW_FIELDS)
     if sorting is not None and sorting.column is not None:
-        # Not started sorts first: the return's status, or "" when there is none yet.
-        status = QuarterlyReturn.objects.filter(contract=OuterRef("pk"), period=period).values("status")[:1]
+        # Not started sorts first: the return's status, or "" when there is none yet. Unordered: one return a
+        # contract and period, and the returns' default order joins the period and the contract for each row.
+        status = QuarterlyReturn.objects.filter(contract=OuterRef("pk"), period=period).order_by().values("status")[:1]
         rows = sorting.apply(
             rows.annotate(return_status=Coalesce(Subquery(status), Value(""))), "supplier__legal_name", "pk"
         )

@@ -106,3 +106,17 @@ def test_each_row_is_written_as_the_template_wrote_it(officer):
         expected = reference.render(Context({"contract": contract, "today": today}))
         assert squeezed(register_row(contract, today)) == squeezed(expected), contract.title
     assert any("Refuge &lt;b&gt;&amp; outreach&lt;/b&gt;" in register_row(c, today) for c in contracts)
+
+
+def test_a_rows_value_for_the_year_is_read_without_joins(client, officer):
+    """The year's value of each row is its year value row's, found by its key alone: the year values' default
+    order (contract, year) joined the contract again inside each row's subquery."""
+    make_live_contract(by=officer, annual_value="50000")
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("contracts:officer_register")).status_code == 200
+    rows = [q["sql"] for q in queries.captured_queries if 'AS "year_value"' in q["sql"]]
+    assert rows
+    for sql in rows:
+        year_value = sql.split('AS "year_value"')[0].rsplit("(SELECT", 1)[1]
+        assert "JOIN" not in year_value
