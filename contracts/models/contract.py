@@ -456,7 +456,8 @@ class ExtensionOption(models.Model):
     months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(120)])
 
     class Meta:
-        ordering = ["contract", "sequence"]
+        # By the contract's key: by "contract" (its reference) joined the contract to every read.
+        ordering = ["contract_id", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "sequence"], name="one_option_per_sequence"),
             models.CheckConstraint(condition=Q(months__gte=1), name="option_at_least_one_month"),

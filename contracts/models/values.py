@@ -33,7 +33,8 @@ class ContractYearValue(OfAFinancialYear, models.Model):
     amount = models.DecimalField(**MONEY, help_text="GBP, excluding VAT.")
 
     class Meta:
-        ordering = ["contract", "financial_year"]
+        # By the contract's key: by "contract" (its reference) joined the contract to every read.
+        ordering = ["contract_id", "financial_year"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "financial_year"], name="one_value_per_contract_year"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="year_value_not_negative"),

@@ -120,3 +120,16 @@ def test_a_rows_value_for_the_year_is_read_without_joins(client, officer):
     for sql in rows:
         year_value = sql.split('AS "year_value"')[0].rsplit("(SELECT", 1)[1]
         assert "JOIN" not in year_value
+
+
+def test_the_rows_options_are_read_without_joining_the_contracts(client, officer):
+    """The options prefetched for the page's rows are read by the contracts' keys, in order of sequence: the
+    options' default order by contract (its reference) joined every contract again."""
+    make_live_contract(by=officer, extension_months=[12, 6])
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("contracts:officer_register")).content.decode()
+    options = [q["sql"] for q in queries.captured_queries if 'FROM "contracts_extensionoption"' in q["sql"]]
+    assert len(options) == 1
+    assert 'JOIN "contracts_contract"' not in options[0]
+    assert "3 years + 1 year + 6 months" in html
