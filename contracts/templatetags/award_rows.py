@@ -55,7 +55,7 @@ def competition_row(competition) -> str:
         competition.title,
         competition.owner.full_name,
         kind,
-        ", ".join(competition.area_names) or "–",
+        ", ".join(getattr(competition, "area_names", None) or []) or "–",
         wording.when(competition.closes_at, weekday=True) if competition.closes_at else "",
         competition.received,
         COMPETITION_TAGS.get(competition.status, ""),

@@ -148,7 +148,9 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
     rows a quarter however many returns, and the contracts in force on a lot from its term tallies
     (`contracts.coverage_tallies`); only for one provider's contracts, a search, or the lots of other
     authorities' frameworks are the contracts and returns counted. Five queries, plus two for the page of
-    rows shown (`DashboardSlots`).
+    rows shown (`DashboardSlots`). The total, and so the number of pages, comes from the same counts: after
+    rows written behind the services, `rebuild_coverage_tallies` and `rebuild_return_tallies` put it right
+    (their `--check` finds it wrong).
     """
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
