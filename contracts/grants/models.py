@@ -176,6 +176,13 @@ class GrantPayment(models.Model):
         app_label = "contracts"
         ordering = ["contract", "due_on", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="grant_payment_not_negative")]
+        indexes = [
+            # The officers' queue of payments overdue, soonest due first, read from the unpaid ones alone: without
+            # it SQLite read every contract of the authority to find none.
+            models.Index(
+                fields=["due_on", "id"], condition=Q(paid_on__isnull=True), name="grant_payment_outstanding_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract.reference}: £{self.amount:,} due {long_date(self.due_on)}"

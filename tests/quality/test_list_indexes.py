@@ -139,3 +139,9 @@ def test_the_contracts_reaching_a_decision_point_are_read_in_its_order(officer):
     from contracts.work_queues import reaching_a_decision
 
     assert_read_through(reaching_a_decision(officer, date(2026, 12, 6))[:5], "contract_decision_point_idx")
+
+
+def test_the_grant_payments_overdue_are_read_through_their_partial_index(officer):
+    from contracts.grants.selectors import payments_overdue
+
+    assert_read_through(payments_overdue(officer, date(2026, 12, 7))[:5], "grant_payment_outstanding_idx")
