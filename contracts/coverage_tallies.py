@@ -23,6 +23,16 @@ def _live(lot_ids: list[int] | None):
     return live if lot_ids is None else live.filter(lot_id__in=lot_ids)
 
 
+def _by_effective_end(rows) -> dict[Key, int]:
+    """Counts by key from rows of (key columns..., current end, termination date, count): the two dates folded
+    into the effective end, the termination date when there is one."""
+    totals: dict[Key, int] = {}
+    for *columns, current_end_on, terminated_on, n in rows:
+        key = (*columns, terminated_on or current_end_on)
+        totals[key] = totals.get(key, 0) + n
+    return totals
+
+
 def _counted(lot_ids: list[int] | None) -> dict[Key, int]:
     """{(lot, area, starts_on, ends_on): contracts} recounted from the live contracts of these lots, `ends_on`
     being the effective end (the termination date, else the current end)."""
@@ -34,11 +44,7 @@ def _counted(lot_ids: list[int] | None) -> dict[Key, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    totals: dict[Key, int] = {}
-    for lot, area, starts_on, current_end_on, terminated_on, n in rows:
-        key = (lot, area, starts_on, terminated_on or current_end_on)
-        totals[key] = totals.get(key, 0) + n
-    return totals
+    return _by_effective_end(rows)
 
 
 def _terms_counted(lot_ids: list[int] | None) -> dict[Key, int]:
@@ -49,11 +55,7 @@ def _terms_counted(lot_ids: list[int] | None) -> dict[Key, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    totals: dict[Key, int] = {}
-    for lot, starts_on, current_end_on, terminated_on, n in rows:
-        key = (lot, starts_on, terminated_on or current_end_on)
-        totals[key] = totals.get(key, 0) + n
-    return totals
+    return _by_effective_end(rows)
 
 
 LIVE_CONTRACTS = LotTallies(LiveContractTally, ("lot_id", "area_id", "starts_on", "ends_on"), "contracts", _counted)
