@@ -37,8 +37,13 @@ def provider_contracts(user: User) -> QuerySet[Contract]:
 
 
 def contract_for_provider(user: User, pk: int) -> Contract:
-    """One of the provider's contracts, or 404: another supplier's contract does not exist for them."""
-    contract = provider_contracts(user).filter(pk=pk).first()
+    """One of the provider's contracts, or 404: another supplier's contract does not exist for them.
+
+    Read with what the return's pages show (its supplier, lot and framework) and not its buyer, which
+    they do not: each request of the deadline rush reads this contract."""
+    contract = (
+        provider_contracts(user).select_related(None).select_related("supplier", "lot__framework").filter(pk=pk).first()
+    )
     if contract is None:
         raise Http404("No such contract")
     # The user's own supplier, already read with the contract: share it so that the page header and the

@@ -240,3 +240,21 @@ def test_a_submission_seals_its_own_events_before_the_response(client):
         assert client.post(url, form_data(complete_raw(m), "submit")).status_code == 302
     assert [q for q in queries.captured_queries if "auditchainhead" in q["sql"]]
     assert not AuditEvent.objects.filter(seq__isnull=True).exists()
+
+
+def test_the_return_pages_read_the_contract_with_what_they_show_and_nothing_else(client):
+    """Each request of the deadline rush reads the provider's contract: with its supplier, lot and
+    framework, which the return's pages show, in the same query, and not its buyer, which they do not."""
+    m = make_monitored_contract()
+    client.force_login(m.provider)
+    make_return(m, Q1)
+    args = [m.contract.pk, Q1.financial_year, Q1.number]
+    for url in (reverse("monitoring:edit_return", args=args), reverse("monitoring:provider_return", args=args)):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        contract_reads = [q["sql"] for q in queries if '"contracts_contract"."id"' in q["sql"].split("FROM")[0]]
+        assert len(contract_reads) == 1, url
+        for table in ('"suppliers_supplier"', '"frameworks_lot"', '"frameworks_framework"'):
+            assert table in contract_reads[0]
+        assert '"commissioning_authority"' not in contract_reads[0]
+        assert not [q for q in queries if q["sql"].startswith('SELECT "frameworks_lot"')], url
