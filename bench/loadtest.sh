@@ -35,9 +35,13 @@ trap 'kill $GUNICORN ${WORKER:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$PORT/healthz/" >/dev/null && break; sleep 1; done
 # The report runs even when locust counted failures, and the run then fails. Last run's figures are removed
 # first, so a locust that dies early cannot be reported with them.
-rm -f bench/loadtest_*.csv bench/loadtest-results.json bench/loadtest-answered.json
+rm -f bench/loadtest_*.csv bench/loadtest-results.json bench/loadtest-answered.json bench/loadtest-cpu*.json
 status=0
+$BIN/python -m bench.cpu_share watch &
+CPU_WATCH=$!
 $BIN/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" -u 100 -r 100 --run-time 60s \
   --stop-timeout 10 --csv bench/loadtest --only-summary || status=$?
+kill -TERM $CPU_WATCH 2>/dev/null || true
+wait $CPU_WATCH || true
 if ! $BIN/python -m bench.loadtest_report && [ "$status" -eq 0 ]; then status=1; fi
 exit $status

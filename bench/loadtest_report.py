@@ -67,6 +67,12 @@ def server_times(seconds_of_load: float | None) -> dict:
     return report
 
 
+def cpu_used() -> dict:
+    """bench.cpu_share's reading of the run, if it took one (Linux)."""
+    reading = HERE / "loadtest-cpu.json"
+    return json.loads(reading.read_text()) if reading.exists() else {}
+
+
 def main() -> int:
     data = json.loads((HERE / "loadtest-users.json").read_text())
     contracts = [u["contract"] for u in data["users"]]
@@ -114,6 +120,9 @@ def main() -> int:
         # what this machine can serve; paced, what the rush asks of it.
         "server_requests_per_second": round(served / seconds, 1) if seconds else None,
         "failure_kinds": [{"name": f["Name"], "error": f["Error"][:200], "n": f["Occurrences"]} for f in failures],
+        # Who used the machine's CPUs while locust ran (bench.cpu_share): on one machine, the server's
+        # latency includes waiting for a CPU that the database, the worker or the load generator holds.
+        "cpu": cpu_used(),
     }
     print(json.dumps(report, indent=2))
     (HERE / "loadtest-results.json").write_text(json.dumps(report, indent=2))
