@@ -39,13 +39,17 @@ def provider_contracts(user: User) -> QuerySet[Contract]:
 def contract_for_provider(user: User, pk: int) -> Contract:
     """One of the provider's contracts, or 404: another supplier's contract does not exist for them.
 
-    Read with what the return's pages show (its supplier, lot and framework) and not its buyer, which
-    they do not: each request of the deadline rush reads this contract."""
-    contract = (
-        provider_contracts(user).select_related(None).select_related("supplier", "lot__framework").filter(pk=pk).first()
-    )
-    if contract is None:
+    Each request of the deadline rush reads it, so it is asked as one row by its key, unordered, with
+    what the return's pages show (its supplier, lot and framework) and not its buyer, which they do not."""
+    supplier_id = supplier_id_of(user)
+    if supplier_id is None:  # not a member of a supplier: no contract is theirs (and None would match NULL)
         raise Http404("No such contract")
+    try:
+        contract = Contract.objects.select_related("supplier", "lot__framework").get(
+            pk=pk, supplier_id=supplier_id, activated_at__isnull=False
+        )
+    except Contract.DoesNotExist:
+        raise Http404("No such contract") from None
     # The user's own supplier, already read with the contract: share it so that the page header and the
     # audit trail (which name the user's organisation) do not read it again.
     user.supplier_membership.supplier = contract.supplier
@@ -132,16 +136,14 @@ def provider_overview(user: User, *, today: date) -> list[tuple[Contract, list[R
 
 
 def return_of(contract: Contract, quarter: Quarter) -> QuarterlyReturn | None:
-    quarterly_return = (
-        QuarterlyReturn.objects.filter(
+    """The contract's return for the quarter (one at most: one_return_per_contract_period), or None."""
+    try:
+        quarterly_return = QuarterlyReturn.objects.select_related("period").get(
             contract=contract, period__financial_year=quarter.financial_year, period__quarter=quarter.number
         )
-        .select_related("period")
-        .order_by("pk")
-        .first()
-    )
-    if quarterly_return is not None:
-        quarterly_return.contract = contract  # the same row, as the caller has it (with its supplier)
+    except QuarterlyReturn.DoesNotExist:
+        return None
+    quarterly_return.contract = contract  # the same row, as the caller has it (with its supplier)
     return quarterly_return
 
 
