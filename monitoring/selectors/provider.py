@@ -151,8 +151,11 @@ def indicators_of(contract: Contract) -> list[ContractIndicator]:
     return list(ContractIndicator.objects.filter(contract=contract).order_by("order", "pk"))
 
 
-def reviews_of(quarterly_return: QuarterlyReturn) -> QuerySet[ReturnReview]:
+def reviews_of(quarterly_return: QuarterlyReturn) -> list[ReturnReview]:
+    """The officers' decisions on a return, newest first, as a list: the template asks whether there are
+    any before listing them, which on an empty queryset still ran the ORM's machinery on every request of
+    the rush (a draft's form and page)."""
     if quarterly_return.submitted_at is None:
         # Officers review submissions: a return never submitted has no reviews, so do not ask.
-        return ReturnReview.objects.none()
-    return quarterly_return.reviews.select_related("decided_by").order_by("-decided_at", "-pk")
+        return []
+    return list(quarterly_return.reviews.select_related("decided_by").order_by("-decided_at", "-pk"))
