@@ -19,8 +19,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RESULT = HERE / "loadtest-cpu.json"
 PROC = Path("/proc")
-KINDS = {"gunicorn": "server (gunicorn)", "postgres": "database (postgres)", "celery": "worker (celery)"}
-KINDS["locust"] = "load generator (locust)"
+KINDS = {
+    "gunicorn": "server (gunicorn)",
+    "postgres": "database (postgres)",
+    "celery": "worker (celery)",
+    "locust": "load generator (locust)",
+}
 
 
 def kind_of(command_line: str) -> str:

@@ -41,12 +41,13 @@ def contract_for_provider(user: User, pk: int) -> Contract:
 
     Each request of the deadline rush reads it, so it is asked as one row by its key, unordered, with
     what the return's pages show (its supplier, lot and framework) and not its buyer, which they do not."""
-    supplier_id = supplier_id_of(user)
-    if supplier_id is None:  # not a member of a supplier: no contract is theirs (and None would match NULL)
-        raise Http404("No such contract")
     try:
-        contract = Contract.objects.select_related("supplier", "lot__framework").get(
-            pk=pk, supplier_id=supplier_id, activated_at__isnull=False
+        contract = (
+            provider_contracts(user)
+            .select_related(None)
+            .select_related("supplier", "lot__framework")
+            .order_by()
+            .get(pk=pk)
         )
     except Contract.DoesNotExist:
         raise Http404("No such contract") from None
