@@ -141,16 +141,23 @@ DASHBOARD_COLUMNS = [
 ]
 
 
-def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: Sorting | None = None) -> Dashboard:
+def dashboard(
+    filters: DashboardFilters,
+    *,
+    today: date,
+    user: User,
+    sorting: Sorting | None = None,
+    lots: list[Lot] | None = None,
+) -> Dashboard:
     """Every return due for the quarter (one per contract in force during it), filtered, with tallies.
 
     The counts by status come from the tallies the services keep (`monitoring.tallies`), a few dozen
     rows a quarter however many returns, and the contracts in force on a lot from its term tallies
     (`contracts.coverage_tallies`); only for one provider's contracts, a search, or the lots of other
-    authorities' frameworks are the contracts and returns counted. Five queries, plus two for the page of
-    rows shown (`DashboardSlots`). The total, and so the number of pages, comes from the same counts: after
-    rows written behind the services, `rebuild_coverage_tallies` and `rebuild_return_tallies` put it right
-    (their `--check` finds it wrong).
+    authorities' frameworks are the contracts and returns counted. Five queries (four given the user's
+    `lots`, which `dashboard_choices` has read), plus two for the page of rows shown (`DashboardSlots`). The
+    total, and so the number of pages, comes from the same counts: after rows written behind the services,
+    `rebuild_coverage_tallies` and `rebuild_return_tallies` put it right (their `--check` finds it wrong).
     """
     quarter = filters.quarter
     period = ReturnPeriod.objects.filter(financial_year=quarter.financial_year, quarter=quarter.number).first()
@@ -159,13 +166,14 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
         in_force, lot__framework_id=filters.framework, lot_id=filters.lot, supplier_id=filters.supplier
     )
     in_force = search(in_force, filters.q, DASHBOARD_SEARCH)
-    # Every lot, for its label (a few dozen rows, however many contracts). The lots whose every contract the
-    # user reads (their framework's lead authority, or an administrator) are counted from the maintained
-    # tallies unless a provider or a search narrows the list: their contracts in force from the term tallies,
-    # their returns from the return tallies. Only the contracts on the other lots, or on none, are counted.
-    lots = list(
-        filtered_by_choices(Lot.objects.select_related("framework"), framework_id=filters.framework, pk=filters.lot)
-    )
+    # The lots the user reads, for their labels (a few dozen rows, however many contracts): every contract the
+    # user reads is on one of them or on none. The lots whose every contract the user reads (their framework's
+    # lead authority, or an administrator) are counted from the maintained tallies unless a provider or a search
+    # narrows the list: their contracts in force from the term tallies, their returns from the return tallies.
+    # Only the contracts on the other lots, or on none, are counted.
+    if lots is None:
+        lots = list(readable_lots(user, Lot.objects.select_related("framework")))
+    lots = [lot for lot in lots if filters.framework in (None, lot.framework_id) and filters.lot in (None, lot.pk)]
     labels = {lot.pk: f"{lot.framework.reference} lot {lot.number}: {lot.title}" for lot in lots}
     counts_by_lot: dict[int | None, int] = {}
     whole_lots: set[int | None] = set()
@@ -238,9 +246,9 @@ def dashboard(filters: DashboardFilters, *, today: date, user: User, sorting: So
 
 
 def dashboard_choices(*, today: date, user: User, selected_supplier: str | None = None) -> dict:
-    """Filter choices: frameworks and lots (one query), providers with contracts (up to `LISTED_UP_TO`;
-    "supplier_cut" says when there were more), and quarters from the earliest contract (or the quarter
-    shown by default, if that is earlier) to the next one."""
+    """Filter choices: frameworks and lots (one query; "lots" holds the lots, for `dashboard`), providers with
+    contracts (up to `LISTED_UP_TO`; "supplier_cut" says when there were more), and quarters from the earliest
+    contract (or the quarter shown by default, if that is earlier) to the next one."""
     readable = Contract.objects.readable_by(user)
     lots = list(readable_lots(user, Lot.objects.select_related("framework")).order_by("framework__reference", "number"))
     frameworks: dict[int, Framework] = {}
@@ -272,4 +280,5 @@ def dashboard_choices(*, today: date, user: User, selected_supplier: str | None 
         "supplier": [("", "All providers")] + [(str(pk), name) for pk, name in suppliers],
         "supplier_cut": suppliers_cut,
         "quarter": [(quarter_key(q), q.label) for q in reversed(quarters)],
+        "lots": lots,
     }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
+from commissioning.dates import short_date
 from commissioning.row_urls import row_url
 
 register = template.Library()
@@ -52,7 +52,7 @@ def dashboard_row(slot) -> str:
         contract.reference,
         contract.title,
         lot,
-        format_date(slot.due_on, "j M Y") if slot.due_on else "",
+        short_date(slot.due_on) if slot.due_on else "",
         slot.status_tag,
         slot.status_label,
         slot.timeliness_tag,

@@ -151,3 +151,16 @@ def test_a_notice_published_on_a_working_day_counts_that_day_as_the_first():
 def test_the_standstill_length_is_the_setting(settings):
     settings.STANDSTILL_WORKING_DAYS = 10
     assert standstill_last_day(date(2026, 7, 11)) == date(2026, 7, 27)
+
+
+def test_short_and_long_dates_read_as_the_date_filter_writes_them():
+    """`short_date` and `long_date` stand in for `date:"j M Y"` and `date:"j F Y"` in long tables: every month."""
+    from django.template.defaultfilters import date as date_filter
+
+    from commissioning.dates import long_date, short_date
+
+    for month in range(1, 13):
+        day = date(2026, month, 9 if month % 2 else 30 if month != 2 else 28)
+        assert short_date(day) == date_filter(day, "j M Y")
+        assert long_date(day) == date_filter(day, "j F Y")
+    assert short_date(date(2027, 9, 1)) == "1 Sep 2027"
