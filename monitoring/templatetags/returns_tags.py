@@ -1,9 +1,10 @@
-"""The returns dashboard's rows."""
+"""The returns dashboard's rows and a return's fields."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from commissioning.dates import short_date
 from commissioning.row_urls import row_url
@@ -58,4 +59,93 @@ def dashboard_row(slot) -> str:
         slot.timeliness_tag,
         slot.timeliness_label,
         link,
+    )
+
+
+# A return's fields, written here rather than by an included template each: a return shows dozens of
+# fields, and the page is shown four times a provider in the deadline rush (the form, after each draft
+# saved). tests/monitoring/test_return_fields.py checks them against the markup the templates wrote.
+ERROR = '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>'
+
+
+def _errors(entry: dict) -> SafeString:
+    return format_html_join("", ERROR, entry["error_ids"])
+
+
+def _described_by(entry: dict, hinted: bool) -> SafeString:
+    """The aria-describedby attribute of a field with a hint, errors, or both (nothing otherwise)."""
+    if not hinted and not entry["errors"]:
+        return SafeString("")
+    ids = [f"{entry['id']}-hint"] if hinted else [""]
+    ids += [error_id for error_id, _ in entry["error_ids"]]
+    return format_html(' aria-describedby="{}"', " ".join(ids))
+
+
+@register.simple_tag
+def return_number_field(entry: dict, hint: str = "", label_class: str = "") -> SafeString:
+    """One number input of a return with its label, hint and errors (`ReturnForm.entry`)."""
+    failed = bool(entry["errors"])
+    return format_html(
+        '<div class="govuk-form-group{}"><label class="govuk-label{}" for="{}">{}</label>{}{}'
+        '<input class="govuk-input govuk-input--width-5{}" id="{}" name="{}" type="text" inputmode="{}" '
+        'spellcheck="false" autocomplete="off" value="{}"{}></div>',
+        " govuk-form-group--error" if failed else "",
+        f" {label_class}" if label_class else "",
+        entry["id"],
+        entry["label"],
+        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', entry["id"], hint) if hint else "",
+        _errors(entry),
+        " govuk-input--error" if failed else "",
+        entry["id"],
+        entry["name"],
+        entry["inputmode"],
+        entry["value"],
+        _described_by(entry, bool(hint)),
+    )
+
+
+@register.simple_tag
+def return_text_field(entry: dict, rows: int = 5) -> SafeString:
+    """One textarea of a return's narrative with its label, hint and errors (`ReturnForm.entry`)."""
+    failed = bool(entry["errors"])
+    hint = entry["help_text"]
+    return format_html(
+        '<div class="govuk-form-group{}"><label class="govuk-label govuk-label--s" for="{}">{}</label>{}{}'
+        '<textarea class="govuk-textarea{}" id="{}" name="{}" rows="{}"{}>{}</textarea></div>',
+        " govuk-form-group--error" if failed else "",
+        entry["id"],
+        entry["label"],
+        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', entry["id"], hint) if hint else "",
+        _errors(entry),
+        " govuk-textarea--error" if failed else "",
+        entry["id"],
+        entry["name"],
+        rows or 5,
+        _described_by(entry, bool(hint)),
+        entry["value"],
+    )
+
+
+@register.simple_tag
+def breakdown_row(entry: dict) -> SafeString:
+    """One category of a breakdown table (a row with its label, errors and number input)."""
+    failed = bool(entry["errors"])
+    described = ""
+    if failed:
+        described = format_html(' aria-describedby="{}"', "".join(f"{error_id} " for error_id, _ in entry["error_ids"]))
+    return format_html(
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
+        '<label class="govuk-label" for="{}">{}</label></th><td class="govuk-table__cell">'
+        '<div class="govuk-form-group govuk-!-margin-bottom-0{}">{}'
+        '<input class="govuk-input govuk-input--width-5{}" id="{}" name="{}" type="text" inputmode="numeric" '
+        'spellcheck="false" autocomplete="off" value="{}"{}></div></td></tr>',
+        entry["id"],
+        entry["label"],
+        " govuk-form-group--error" if failed else "",
+        _errors(entry),
+        " govuk-input--error" if failed else "",
+        entry["id"],
+        entry["name"],
+        entry["value"],
+        described,
     )
