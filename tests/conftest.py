@@ -96,6 +96,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: filter choices kept by a test whose rows were rolled back would
+    otherwise be offered to the next one's user with the same key (`commissioning.choices`)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def officer(db) -> User:
     return make_user(User.Role.OFFICER)

@@ -11,6 +11,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from commissioning.choices import kept_choices
 from commissioning.dates import Quarter
 from commissioning.list_filters import filtered_by_choices
 from commissioning.models import User
@@ -246,6 +247,13 @@ def dashboard(
 
 
 def dashboard_choices(*, today: date, user: User, selected_supplier: str | None = None) -> dict:
+    """The dashboard's filter choices (`_dashboard_choices`), kept a minute (`kept_choices`)."""
+    return kept_choices(
+        "dashboard", user, lambda: _dashboard_choices(today, user, selected_supplier), today, selected_supplier
+    )
+
+
+def _dashboard_choices(today: date, user: User, selected_supplier: str | None) -> dict:
     """Filter choices: frameworks and lots (one query; "lots" holds the lots, for `dashboard`), providers with
     contracts (up to `LISTED_UP_TO`; "supplier_cut" says when there were more), and quarters from the earliest
     contract (or the quarter shown by default, if that is earlier) to the next one."""
