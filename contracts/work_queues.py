@@ -73,8 +73,7 @@ def notices_due(user, now: datetime) -> wq.Queue:
         .filter(deadline__isnull=False, deadline__lte=today + timedelta(days=NOTICES_SOON_DAYS))
         .order_by("deadline", "pk")
     )
-    overdue = notice_selectors.overdue_for_officer(user, today).exists()
-    return wq.Queue.of(
+    queue = wq.Queue.of(
         notices,
         lambda notice: wq.QueueItem(
             title=f"{notice.get_notice_type_display()}: {notice.title}",
@@ -84,10 +83,14 @@ def notices_due(user, now: datetime) -> wq.Queue:
         ),
         key="notices-due",
         heading="Notices due",
-        urgency=wq.OVERDUE if overdue else wq.ACTION,
+        urgency=wq.ACTION,
         see_all_url=reverse("notices:officer_notices"),
         see_all_label="See all notices",
     )
+    # Soonest deadline first: an overdue notice, if there is one, is the first shown (no query to ask).
+    if queue.items and queue.items[0].when < today:
+        queue.urgency = wq.OVERDUE
+    return queue
 
 
 def register() -> None:

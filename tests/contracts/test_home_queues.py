@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning import work_queues as wq
 from commissioning.models import User
 from commissioning.work_queues import COUNT_UP_TO
 from contracts import work_queues as contract_queues
@@ -271,3 +272,19 @@ def test_a_long_queue_is_counted_up_to_its_limit_and_said_to_be_longer(client):
     html = home(client, officer, "officer_home")
     assert f"Count: </span>{COUNT_UP_TO}+" in html
     assert "More than" in html and "things need doing" in html
+
+
+def test_the_notices_queue_is_overdue_only_when_a_deadline_has_passed():
+    """Overdue comes from the first notice shown (soonest deadline first), not from a query of its own: a
+    notice due today is not overdue, one due yesterday is, whatever else is due."""
+    officer = make_user(User.Role.OFFICER)
+    today = timezone.localdate()
+    make_notice(officer, deadline=today)
+    make_notice(officer, deadline=today + timedelta(days=3))
+    now = timezone.now()
+    assert contract_queues.notices_due(officer, now).urgency == wq.ACTION
+    make_notice(officer, deadline=today - timedelta(days=1))
+    queue = contract_queues.notices_due(officer, now)
+    assert queue.urgency == wq.OVERDUE
+    assert queue.count == 3
+    assert contract_queues.notices_due(make_user(User.Role.OFFICER), now).count == 0
