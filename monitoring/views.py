@@ -267,13 +267,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     labels = {"framework": "Framework", "lot": "Lot", "supplier": "Provider", "quarter": "Quarter"}
     hints = {"supplier": TOO_MANY_TO_LIST} if choices.pop("supplier_cut") else None
     lots = choices.pop("lots")
-    form = ChoiceFilterForm(request.GET or None, choices=choices, labels=labels, hints=hints)
-    quarter = selectors.parse_quarter(form.value("quarter")) or selectors.default_quarter(today)
-    if request.GET and form.value("quarter") != selectors.quarter_key(quarter):
-        # No quarter, or one not in the list, was asked for: the select shows the one the board is for.
-        form.data = form.data.copy()
-        form.data["quarter"] = selectors.quarter_key(quarter)
-    if not request.GET:
+    if request.GET:
+        form = ChoiceFilterForm(request.GET, choices=choices, labels=labels, hints=hints)
+        quarter = selectors.parse_quarter(form.value("quarter")) or selectors.default_quarter(today)
+        if form.value("quarter") != selectors.quarter_key(quarter):
+            # No quarter, or one not in the list, was asked for: the select shows the one the board is for.
+            form.data = form.data.copy()
+            form.data["quarter"] = selectors.quarter_key(quarter)
+    else:  # one form, unbound, showing the quarter the board is for (not a bound one made only to read it)
+        quarter = selectors.default_quarter(today)
         form = ChoiceFilterForm(
             initial={"quarter": selectors.quarter_key(quarter)}, choices=choices, labels=labels, hints=hints
         )

@@ -377,8 +377,10 @@ def test_the_quarter_select_shows_the_quarter_the_dashboard_is_for(client):
     officer = make_user(User.Role.OFFICER)
     client.force_login(officer)
     shown = f'<option value="{quarter_key(default_quarter(timezone.localdate()))}" selected>'
-    for query in ({"quarter": "1999-q9"}, {"supplier": ""}):
+    for query in ({}, {"quarter": "1999-q9"}, {"supplier": ""}):
         html = client.get(reverse("monitoring:dashboard"), query).content.decode()
         assert shown in html
+        if not query:  # the page as first opened reports no error
+            assert "govuk-error-summary" not in html
     html = client.get(reverse("monitoring:dashboard"), {"quarter": "x"}).content.decode()
     assert '<a href="#id_quarter">Select a quarter from the list</a>' in html and shown in html
