@@ -14,10 +14,12 @@ no shared cache, a change made through one worker reaches another's choices with
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 T = TypeVar("T")
 CHOICES_SECONDS = 60
@@ -25,6 +27,7 @@ GENERATION_KEY = "choices:generation"
 # What filter choices are made from: saving or deleting one of these drops every choice kept.
 MADE_FROM = (
     "contracts.Contract",
+    "contracts.Contribution",  # an authority contributing to a contract reads it
     "frameworks.Lot",
     "frameworks.Framework",
     "suppliers.Supplier",
@@ -48,6 +51,13 @@ def account_key(user: Any) -> tuple:
     )
 
 
+def provider_key(selected: str | None) -> str | None:
+    """A provider chosen in a filter (`?supplier=`) as the key of its choices: its number, or None for
+    anything else, which `listed_up_to` treats alike. Each odd value would otherwise be kept apart."""
+    text = str(selected or "").strip()
+    return str(int(text)) if text.isascii() and text.isdigit() else None
+
+
 def kept_choices(name: str, user: Any, build: Callable[[], T], *parts: Hashable) -> T:
     """`build()`'s choices for the user (and `parts`, e.g. the day), from the cache when kept."""
     generation = cache.get(GENERATION_KEY, 0)
@@ -69,8 +79,17 @@ def connect() -> None:
 
 
 def forget_choices(**kwargs) -> None:
-    """Drop every kept choice (a signal receiver): the next view of each list builds its choices again."""
+    """Drop every kept choice (a signal receiver; the bulk imports call it): the next view of each list
+    builds its choices again. Now, for the rest of this transaction, and again once it commits: choices a
+    request on another worker built from the rows as they were before the commit are dropped as well."""
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # not kept yet, or expired
-        cache.set(GENERATION_KEY, 1, None)
+    except ValueError:
+        # Not kept yet, or evicted: a number never used before, so no choice kept under an earlier
+        # generation can be found again.
+        cache.set(GENERATION_KEY, time.time_ns(), None)

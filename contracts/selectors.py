@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from commissioning.choices import kept_choices
+from commissioning.choices import kept_choices, provider_key
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.list_filters import filtered_by_choices
 from commissioning.models import AuditEvent, Authority, FundingAllocation, FundingStream, User
@@ -617,6 +617,7 @@ def pipeline(*, today: date, authority: Authority | None = None) -> Pipeline:
 
 def filter_choices(user: User, *, selected_supplier: str | None = None) -> dict:
     """The register's filter choices (lots, providers, buying authorities), kept a minute (`kept_choices`)."""
+    selected_supplier = provider_key(selected_supplier)
     return kept_choices("register", user, lambda: _filter_choices(user, selected_supplier), selected_supplier)
 
 

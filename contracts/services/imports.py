@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.choices import forget_choices
 from commissioning.dates import financial_year_label, financial_year_of
 from commissioning.import_rows import check_each_row
 from commissioning.models import Authority, User
@@ -210,6 +211,7 @@ def import_contracts(*, by: User | None, rows: Sequence[ImportedContract]) -> Co
             "changes": changes,
         },
     )
+    forget_choices()  # bulk writes send no signal: the lists' filter choices may have changed
     return outcome
 
 

@@ -11,7 +11,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from commissioning.choices import kept_choices
+from commissioning.choices import kept_choices, provider_key
 from commissioning.dates import Quarter
 from commissioning.list_filters import filtered_by_choices
 from commissioning.models import User
@@ -187,9 +187,14 @@ def dashboard(
         }
         counts_by_lot = coverage_tallies.in_force_by_lot(list(whole), quarter.start, quarter.end) if whole else {}
         whole_lots = set(counts_by_lot)
-        others = [lot.pk for lot in lots if lot.pk not in whole]
-        countable = in_force.filter(Q(lot_id__in=others) | Q(lot__isnull=True))
+        # Every other contract in force is counted, on no lot or on any lot not tallied: not only on the lots
+        # listed, which may be a minute old (`kept_choices`).
+        countable = in_force.exclude(lot_id__in=whole)
     counts_by_lot.update(countable.order_by().values_list("lot_id").annotate(n=Count("pk")))
+    unlabelled = [lot_id for lot_id in counts_by_lot if lot_id is not None and lot_id not in labels]
+    if unlabelled:  # a lot the user has come to read within the minute the lots listed were kept
+        for lot in Lot.objects.select_related("framework").filter(pk__in=unlabelled):
+            labels[lot.pk] = f"{lot.framework.reference} lot {lot.number}: {lot.title}"
     if reads_everything(user) and None in counts_by_lot and not filters.supplier and not filters.q:
         whole_lots.add(None)
     contracts_by_lot = {
@@ -248,6 +253,7 @@ def dashboard(
 
 def dashboard_choices(*, today: date, user: User, selected_supplier: str | None = None) -> dict:
     """The dashboard's filter choices (`_dashboard_choices`), kept a minute (`kept_choices`)."""
+    selected_supplier = provider_key(selected_supplier)
     return kept_choices(
         "dashboard", user, lambda: _dashboard_choices(today, user, selected_supplier), today, selected_supplier
     )

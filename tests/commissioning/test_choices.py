@@ -4,6 +4,8 @@ authority drops them, so the register offers a provider the moment its first con
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -96,3 +98,111 @@ def test_choices_are_kept_until_forgotten_or_expired(officer, monkeypatch):
     choices.kept_choices("test", officer, build)
     choices.kept_choices("test", officer, build)
     assert len(built) == 4
+
+
+def test_a_contribution_made_or_removed_changes_what_the_contributor_is_offered(client):
+    """Seed 001: a council contributing to the OPCC's service reads it, so its officer's register offers the
+    service's provider as soon as the contribution is recorded, and no longer once it is removed."""
+    from contracts.funding import services as funding
+    from tests.factories import make_authority
+
+    avon = make_authority(name="Avon and Somerset OPCC")
+    lead = make_user("officer", authority=avon)
+    bristol = make_user("officer", authority=make_authority(name="Bristol City Council"))
+    contract = make_live_contract(
+        by=lead,
+        buying_authority=avon,
+        supplier=make_supplier(legal_name="Barnardo's Bristol"),
+        start_on=date(2025, 4, 1),
+    )
+    client.force_login(bristol)
+    _, before = register_queries(client)
+    assert "Barnardo&#x27;s Bristol</option>" not in before
+    funding.set_contribution(
+        by=lead, contract=contract, authority=bristol.authority, financial_year=2025, amount="10000"
+    )
+    _, during = register_queries(client)
+    assert "Barnardo&#x27;s Bristol</option>" in during
+    funding.set_contribution(by=lead, contract=contract, authority=bristol.authority, financial_year=2025, amount="0")
+    _, after = register_queries(client)
+    assert "Barnardo&#x27;s Bristol</option>" not in after
+
+
+def test_the_choices_are_dropped_again_when_the_change_commits(officer, django_capture_on_commit_callbacks):
+    """A request on another worker may build the choices from the rows as they were before the commit: they
+    are dropped once more when it commits."""
+    from django.core.cache import cache
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_live_contract(by=officer)
+    before = cache.get(choices.GENERATION_KEY)
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert cache.get(choices.GENERATION_KEY) > before
+
+
+def test_an_import_drops_the_choices(client, officer):
+    """The contract import writes in bulk, which sends no signal: it drops the choices itself."""
+    from decimal import Decimal
+
+    from contracts.models import Contract
+    from contracts.services import ImportedContract, import_contracts
+
+    make_live_contract(by=officer)
+    supplier = make_supplier(legal_name="Victim Support West Midlands")
+    client.force_login(officer)
+    register_queries(client)
+    row = ImportedContract(
+        number=1,
+        reference="IMP-VS-1",
+        supplier=supplier,
+        buying_authority=officer.authority,
+        title="Enhanced victim support",
+        kind=Contract.Kind.CONTRACT,
+        start_on=date(2025, 4, 1),
+        initial_end_on=date(2028, 3, 31),
+        extension_months=(),
+        annual_value=Decimal("125000.00"),
+    )
+    import_contracts(by=officer, rows=[row])
+    _, html = register_queries(client)
+    assert "Victim Support West Midlands</option>" in html
+
+
+def test_a_generation_lost_from_the_cache_never_comes_back_as_an_old_one(officer):
+    from django.core.cache import cache
+
+    kept = choices.kept_choices("test", officer, lambda: ["first"])
+    assert kept == ["first"]
+    cache.delete(choices.GENERATION_KEY)  # evicted
+    choices.forget_choices()
+    assert cache.get(choices.GENERATION_KEY) > 1
+    assert choices.kept_choices("test", officer, lambda: ["second"]) == ["second"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "key"), [("12", "12"), (" 12 ", "12"), ("012", "12"), ("", None), (None, None), ("x", None), ("١٢", None)]
+)
+def test_a_chosen_provider_is_kept_by_its_number(asked, key):
+    assert choices.provider_key(asked) == key
+
+
+def test_the_dashboard_counts_contracts_on_lots_it_was_not_given(officer):
+    """The dashboard's lots come from choices that may be a minute old: a contract on a lot missing from them
+    is still counted, under its own lot's label."""
+    from commissioning.dates import Quarter
+    from monitoring import selectors as monitoring_selectors
+    from tests.factories.frameworks import make_framework, make_lot
+
+    today = date(2026, 11, 2)
+    lot = make_lot(make_framework(lead_authority=officer.authority))
+    make_live_contract(by=officer, lot=lot, start_on=date(2025, 4, 1))
+    make_live_contract(by=officer, start_on=date(2025, 4, 1))
+    quarter = Quarter.containing(date(2026, 8, 1))
+    filters = monitoring_selectors.DashboardFilters(quarter=quarter)
+    given = monitoring_selectors.dashboard(filters, today=today, user=officer)
+    stale = monitoring_selectors.dashboard(filters, today=today, user=officer, lots=[])
+    assert given.counts == stale.counts and given.counts["total"] == 2
+    assert dict(given.by_lot) == dict(stale.by_lot)
+    assert any(f"lot {lot.number}" in label for label, _ in stale.by_lot)
