@@ -46,7 +46,7 @@ def contracts_deciding(user, now: datetime) -> wq.Queue:
     """The officers' queue of contracts reaching a decision point: five rows and a bounded count however many
     contracts are in force."""
     today = timezone.localdate(now)
-    deciding = reaching_a_decision(user, today)
+    deciding = reaching_a_decision(user, today).only("reference", "title", "supplier__legal_name")
     return wq.Queue.of(
         deciding,
         lambda contract: wq.QueueItem(

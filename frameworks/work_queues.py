@@ -98,7 +98,11 @@ def to_progress(user) -> QuerySet[Application]:
 
 def applications_to_progress(user, now: datetime) -> wq.Queue:
     """Submitted applications short of a panel or ready to moderate, and evaluated ones to decide."""
-    applications = to_progress(user)
+    # Only what a row shows: the applications in progress are grouped to count their evaluators, and each
+    # column read is one more to compose, group and read.
+    applications = to_progress(user).only(
+        "submitted_at", "supplier__legal_name", "window__title", "window__framework__title"
+    )
     labels = [NEEDS_EVALUATORS, NEEDS_MODERATION, NEEDS_DECISION]
     return wq.Queue.of(
         applications,

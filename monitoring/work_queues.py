@@ -184,7 +184,16 @@ def awaiting_review(user) -> QuerySet[QuarterlyReturn]:
 
 def returns_to_review(user, now: datetime) -> wq.Queue:
     return wq.Queue.of(
-        awaiting_review(user),
+        # Only what a row shows: not each return's narrative.
+        awaiting_review(user).only(
+            "status",
+            "submitted_at",
+            "last_submitted_at",
+            "contract__reference",
+            "contract__supplier__legal_name",
+            "period__financial_year",
+            "period__quarter",
+        ),
         lambda r: wq.QueueItem(
             title=f"{r.contract.supplier.legal_name}: {Quarter(r.period.financial_year, r.period.quarter).label} "
             f"return for {r.contract.reference}",
