@@ -51,7 +51,9 @@ COMPETITION_LISTS = {
 
 
 def _competitions_queue(role: str, rows, item, **queue) -> wq.Queue:
-    """A queue about competitions, linking to the role's list of them."""
+    """A queue about competitions, linking to the role's list of them. Each queue reads only the columns its
+    rows show: not a competition's description and specification (a provider's invitations are made distinct
+    over every column read)."""
     url_name, label = COMPETITION_LISTS[role]
     return wq.Queue.of(rows, item, see_all_url=reverse(url_name), see_all_label=label, **queue)
 
@@ -63,6 +65,7 @@ def questions_to_answer(user, now: datetime) -> wq.Queue:
         )
         .exclude(competition__status=Competition.Status.CANCELLED)
         .select_related("competition")
+        .only("competition__title", "competition__reference", "competition__clarification_deadline")
         .order_by("competition__clarification_deadline", "asked_at", "pk")
     )
     return _competitions_queue(
@@ -89,6 +92,7 @@ def competitions_closing(user, now: datetime) -> wq.Queue:
             closes_at__lte=now + timedelta(days=CLOSING_SOON_DAYS),
         )
         .select_related(None)
+        .only("title", "reference", "closes_at")
         .order_by("closes_at", "pk")
     )
 
@@ -124,6 +128,13 @@ def standstill_ending(user, now: datetime) -> wq.Queue:
             standstill_ends_on__lte=today + timedelta(days=STANDSTILL_SOON_DAYS),
         )
         .select_related("competition", "tender__supplier", "lot")
+        .only(
+            "standstill_ends_on",
+            "competition__title",
+            "competition__reference",
+            "lot__number",
+            "tender__supplier__legal_name",
+        )
         .order_by("standstill_ends_on", "pk")
     )
     return _competitions_queue(
@@ -154,6 +165,7 @@ def provider_invitations(user, now: datetime) -> wq.Queue:
             )
             .exclude(tenders__supplier=supplier, tenders__submitted_at__isnull=False)
             .select_related("buying_authority")
+            .only("title", "reference", "closes_at", "buying_authority__name")
             .distinct()
             .order_by("closes_at", "pk")
         )
@@ -185,6 +197,7 @@ def provider_answers(user, now: datetime) -> wq.Queue | None:
             answered_at__gte=now - timedelta(days=ANSWERS_RECENT_DAYS),
         )
         .select_related("competition")
+        .only("answered_at", "competition__title", "competition__reference")
         .order_by("-answered_at", "-pk")
     )
     return _competitions_queue(
