@@ -71,6 +71,8 @@ def notices_due(user, now: datetime) -> wq.Queue:
     notices = (
         notice_selectors.outstanding_for_officer(user)
         .filter(deadline__isnull=False, deadline__lte=today + timedelta(days=NOTICES_SOON_DAYS))
+        .select_related(None)
+        .only("notice_type", "title", "deadline", "deadline_basis")  # what a row shows, not the notice's content
         .order_by("deadline", "pk")
     )
     queue = wq.Queue.of(

@@ -253,6 +253,7 @@ def provider_returns(user, now: datetime) -> wq.Queue:
     sent_back = (
         QuarterlyReturn.objects.filter(contract__supplier_id=supplier_id, status=QuarterlyReturn.Status.RETURNED)
         .select_related("contract", "period")
+        .only("due_on", "contract__reference", "contract__title", "period__financial_year", "period__quarter")
         .order_by("due_on", "pk")
     )
     shown = list(sent_back[: wq.SHOWN]) if supplier_id else []

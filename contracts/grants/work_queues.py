@@ -16,7 +16,7 @@ from . import selectors
 
 
 def open_rounds(user, now: datetime) -> wq.Queue:
-    rounds = selectors.open_rounds(timezone.localdate(now))
+    rounds = selectors.open_rounds(timezone.localdate(now)).only("title", "reference", "closes_on", "authority__name")
     return wq.Queue.of(
         rounds,
         lambda grant_round: wq.QueueItem(
