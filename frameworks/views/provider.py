@@ -46,9 +46,18 @@ from .common import APPLY
 @permission_required(APPLY)
 def provider_home(request):
     supplier = request.user.supplier_membership.supplier
-    applications = selectors.applications_for_provider(request.user)
+    # Only what the two tables show: not each application's consents and declarations.
+    applications = (
+        selectors.applications_for_provider(request.user)
+        .select_related(None)
+        .select_related("window__framework")
+        .only("status", "window__title", "window__framework__title")
+    )
     appointments = (
-        Appointment.objects.filter(supplier=supplier).select_related("lot__framework").prefetch_related("areas")
+        Appointment.objects.filter(supplier=supplier)
+        .select_related("lot__framework")
+        .only("starts_on", "status", "lot__number", "lot__title", "lot__framework__reference")
+        .prefetch_related("areas")
     )
     return render(
         request,
