@@ -266,7 +266,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     choices = selectors.dashboard_choices(today=today, user=request.user, selected_supplier=request.GET.get("supplier"))
     labels = {"framework": "Framework", "lot": "Lot", "supplier": "Provider", "quarter": "Quarter"}
     hints = {"supplier": TOO_MANY_TO_LIST} if choices.pop("supplier_cut") else None
-    lots = choices.pop("lots")
     if request.GET:
         form = ChoiceFilterForm(request.GET, choices=choices, labels=labels, hints=hints)
         quarter = selectors.parse_quarter(form.value("quarter")) or selectors.default_quarter(today)
@@ -287,7 +286,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         q=clean_query(request.GET.get("q")),
     )
     sorting = Sorting(request, selectors.DASHBOARD_COLUMNS)
-    board = selectors.dashboard(filters, today=today, sorting=sorting, user=request.user, lots=lots)
+    board = selectors.dashboard(filters, today=today, sorting=sorting, user=request.user)
     page = paginate(request, board.slots)
     return render(
         request,
