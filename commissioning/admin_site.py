@@ -10,6 +10,8 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.urls import get_script_prefix, reverse
 
+from .choices import account_key
+
 STAGES = [
     ("Accounts", ["user", "rolerequest", "invitation"]),
     (
@@ -40,19 +42,7 @@ _app_lists: dict[tuple, tuple[float, list]] = {}
 
 
 def _app_list_key(user) -> tuple:
-    membership = getattr(user, "supplier_membership", None)
-    return (
-        get_script_prefix(),  # the list's links are reversed under it
-        user.pk,
-        user.role,
-        user.is_active,
-        user.is_staff,
-        user.is_superuser,
-        user.authority_id,
-        membership.supplier_id if membership else None,
-        user.role_approved_at,
-        user.role_since,
-    )
+    return (get_script_prefix(), *account_key(user))  # the list's links are reversed under the prefix
 
 
 class PortalAdminSite(admin.AdminSite):
