@@ -81,49 +81,50 @@ def _described_by(entry: dict, hinted: bool) -> SafeString:
     return format_html(' aria-describedby="{}"', " ".join(ids))
 
 
-@register.simple_tag
-def return_number_field(entry: dict, hint: str = "", label_class: str = "") -> SafeString:
-    """One number input of a return with its label, hint and errors (`ReturnForm.entry`)."""
-    failed = bool(entry["errors"])
+def _labelled(entry: dict, label_class: str, hint: str, control: SafeString) -> SafeString:
+    """A form group: the field's label, hint and errors, then its `control` (input or textarea)."""
     return format_html(
-        '<div class="govuk-form-group{}"><label class="govuk-label{}" for="{}">{}</label>{}{}'
-        '<input class="govuk-input govuk-input--width-5{}" id="{}" name="{}" type="text" inputmode="{}" '
-        'spellcheck="false" autocomplete="off" value="{}"{}></div>',
-        " govuk-form-group--error" if failed else "",
+        '<div class="govuk-form-group{}"><label class="govuk-label{}" for="{}">{}</label>{}{}{}</div>',
+        " govuk-form-group--error" if entry["errors"] else "",
         f" {label_class}" if label_class else "",
         entry["id"],
         entry["label"],
         format_html('<div id="{}-hint" class="govuk-hint">{}</div>', entry["id"], hint) if hint else "",
         _errors(entry),
-        " govuk-input--error" if failed else "",
+        control,
+    )
+
+
+@register.simple_tag
+def return_number_field(entry: dict, hint: str = "", label_class: str = "") -> SafeString:
+    """One number input of a return with its label, hint and errors (`ReturnForm.entry`)."""
+    control = format_html(
+        '<input class="govuk-input govuk-input--width-5{}" id="{}" name="{}" type="text" inputmode="{}" '
+        'spellcheck="false" autocomplete="off" value="{}"{}>',
+        " govuk-input--error" if entry["errors"] else "",
         entry["id"],
         entry["name"],
         entry["inputmode"],
         entry["value"],
         _described_by(entry, bool(hint)),
     )
+    return _labelled(entry, label_class, hint, control)
 
 
 @register.simple_tag
 def return_text_field(entry: dict, rows: int = 5) -> SafeString:
     """One textarea of a return's narrative with its label, hint and errors (`ReturnForm.entry`)."""
-    failed = bool(entry["errors"])
     hint = entry["help_text"]
-    return format_html(
-        '<div class="govuk-form-group{}"><label class="govuk-label govuk-label--s" for="{}">{}</label>{}{}'
-        '<textarea class="govuk-textarea{}" id="{}" name="{}" rows="{}"{}>{}</textarea></div>',
-        " govuk-form-group--error" if failed else "",
-        entry["id"],
-        entry["label"],
-        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', entry["id"], hint) if hint else "",
-        _errors(entry),
-        " govuk-textarea--error" if failed else "",
+    control = format_html(
+        '<textarea class="govuk-textarea{}" id="{}" name="{}" rows="{}"{}>{}</textarea>',
+        " govuk-textarea--error" if entry["errors"] else "",
         entry["id"],
         entry["name"],
         rows or 5,
         _described_by(entry, bool(hint)),
         entry["value"],
     )
+    return _labelled(entry, "govuk-label--s", hint, control)
 
 
 @register.simple_tag
